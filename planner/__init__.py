@@ -1,0 +1,36 @@
+"""Side Event Planner: plan, publish and run the side events held around big summits.
+
+    from planner import Planner
+    p = Planner("data/planner.db")
+
+Everything the app does goes through ``Planner``; see the README for the whole API.
+"""
+
+from .errors import NotFound, PlannerError, StaleEdit, ValidationError
+from .models import (
+    Conflict,
+    Event,
+    EventOrganization,
+    Room,
+    Speaker,
+    Summit,
+    User,
+    Venue,
+)
+from .planner import Planner
+
+__all__ = [
+    "Planner",
+    "PlannerError",
+    "ValidationError",
+    "NotFound",
+    "StaleEdit",
+    "Conflict",
+    "Event",
+    "EventOrganization",
+    "Room",
+    "Speaker",
+    "Summit",
+    "User",
+    "Venue",
+]

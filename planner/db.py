@@ -1,0 +1,226 @@
+"""The one module that owns the SQLite file: schema, migrations and transactions.
+
+Why it looks like this (measured, see the project notes):
+
+* A sqlite3 connection must not be shared between Streamlit sessions (threads), and opening one
+  costs about 0.04 ms, so every unit of work opens its own connection and closes it.
+* Every write that checks then changes (capacity, check-in, a version number) runs in one
+  ``BEGIN IMMEDIATE`` transaction, so it holds the write lock from its first read.
+* SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
+  timeout. Writers of one process therefore queue on a ``threading.Lock`` first; the busy
+  timeout then only covers other processes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Each migration is a list of SQL statements, applied once, in order, inside one transaction.
+# Never edit a migration that has shipped: add a new one.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE summits (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            city TEXT NOT NULL DEFAULT '',
+            timezone TEXT NOT NULL,
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL
+        )""",
+        """CREATE TABLE venues (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            timezone TEXT NOT NULL
+        )""",
+        """CREATE TABLE rooms (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER NOT NULL REFERENCES venues(id),
+            name TEXT NOT NULL,
+            capacity INTEGER NOT NULL CHECK (capacity >= 1),
+            accessibility TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX rooms_venue ON rooms(venue_id)",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            summit_id INTEGER REFERENCES summits(id),
+            room_id INTEGER REFERENCES rooms(id),
+            online_url TEXT,
+            format TEXT NOT NULL CHECK (format IN ('in_person', 'online', 'hybrid')),
+            timezone TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            capacity INTEGER CHECK (capacity IS NULL OR capacity >= 1),
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'published', 'cancelled')),
+            cancel_reason TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            published_at TEXT
+        )""",
+        "CREATE INDEX events_start ON events(starts_at)",
+        "CREATE INDEX events_room ON events(room_id)",
+        "CREATE INDEX events_summit ON events(summit_id)",
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            email TEXT,
+            affiliation TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX people_name_key ON people(name_key)",
+        "CREATE UNIQUE INDEX people_email ON people(email) WHERE email IS NOT NULL",
+        """CREATE TABLE event_speakers (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            role TEXT NOT NULL,
+            affiliation TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (event_id, position)
+        )""",
+        "CREATE INDEX event_speakers_person ON event_speakers(person_id)",
+        """CREATE TABLE organizations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE
+        )""",
+        """CREATE TABLE event_organizations (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            role TEXT NOT NULL,
+            PRIMARY KEY (event_id, position)
+        )""",
+        "CREATE INDEX event_organizations_org ON event_organizations(organization_id)",
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'organizer')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sign_in_codes (
+            code_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            expires_at TEXT NOT NULL
+        )""",
+    ],
+]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_db_time(value: datetime) -> str:
+    """UTC, second precision, one fixed format, so text order is time order."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_db_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+class Database:
+    """Opens connections to one SQLite file and runs its migrations once."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_lock = threading.Lock()
+        with self._write_lock:
+            conn = self._connect()
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate(conn)
+            finally:
+                conn.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we say BEGIN and COMMIT ourselves.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Deleted personal data must not stay readable in free pages.
+        conn.execute("PRAGMA secure_delete = ON")
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for version, statements in enumerate(MIGRATIONS, start=1):
+                if version in done:
+                    continue
+                for sql in statements:
+                    conn.execute(sql)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, to_db_time(now_utc())),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        with self.read() as db:
+            return db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """A connection for reads; WAL lets readers run beside a writer."""
+        conn = self._connect()
+        try:
+            yield sqlite_utils.Database(conn)
+        finally:
+            conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One ``BEGIN IMMEDIATE`` transaction: all of the block is written, or none of it.
+
+        sqlite-utils' own writes nest inside it as savepoints, so table helpers may be used.
+        """
+        with self._write_lock:
+            conn = self._connect()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield sqlite_utils.Database(conn)
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                conn.close()

@@ -1,0 +1,162 @@
+"""The plain dataclasses the Planner returns.
+
+They are snapshots: changing one changes nothing in the database. Datetimes are
+timezone-aware; ``starts_at``/``ends_at`` are in UTC and ``local_start``/``local_end`` give
+them in the event's own zone (the venue's, else the summit's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+SPEAKER_ROLES = ("chair", "moderator", "speaker", "video message")
+ORGANIZATION_ROLES = ("host", "co-sponsor", "endorser")
+FORMATS = ("in_person", "online", "hybrid")
+FORMAT_LABELS = {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}
+STATUSES = ("draft", "published", "cancelled")
+USER_ROLES = ("admin", "organizer")
+
+
+@dataclass(frozen=True)
+class Summit:
+    id: int
+    name: str
+    city: str
+    timezone: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: int
+    name: str
+    address: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Room:
+    id: int
+    venue_id: int
+    name: str
+    capacity: int
+    accessibility: str
+    venue: Venue | None = None
+
+    @property
+    def label(self) -> str:
+        """"Boss Room, 8th floor — Church Center for the United Nations"."""
+        return f"{self.name} — {self.venue.name}" if self.venue else self.name
+
+
+@dataclass(frozen=True)
+class Speaker:
+    person_id: int
+    name: str
+    affiliation: str
+    email: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class EventOrganization:
+    organization_id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    uid: str
+    title: str
+    description: str
+    summit_id: int | None
+    room_id: int | None
+    online_url: str | None
+    format: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    capacity_is_default: bool
+    status: str
+    cancel_reason: str
+    version: int
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    speakers: tuple[Speaker, ...] = ()
+    organizations: tuple[EventOrganization, ...] = ()
+    room: Room | None = None
+    venue: Venue | None = None
+    summit: Summit | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS[self.format]
+
+    @property
+    def place(self) -> str:
+        """Where to go, in words: room and venue, "Online", or both for hybrid events."""
+        if self.room and self.venue:
+            where = f"{self.room.name}, {self.venue.name}"
+            return f"{where} and online" if self.format == "hybrid" else where
+        if self.format == "online" or self.online_url:
+            return "Online"
+        return "Place to be announced"
+
+    def organizations_with_role(self, role: str) -> list[EventOrganization]:
+        return [o for o in self.organizations if o.role == role]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A clash between events: ``kind`` is "room", "speaker" or "outside_summit"."""
+
+    kind: str
+    event_ids: tuple[int, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """One field that differs between two versions of an event (for stale-save messages)."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ProgrammeDay:
+    day: date
+    events: list[Event] = field(default_factory=list)

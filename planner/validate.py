@@ -66,7 +66,9 @@ def timezone(value, field: str = "timezone") -> str:
 
 
 def timezone_names() -> list[str]:
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    """IANA zone names to pick from: the regional ones, and UTC."""
+    regional = (z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return sorted(regional) + ["UTC"]
 
 
 def aware(value, field: str, label: str) -> datetime:

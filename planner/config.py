@@ -1,0 +1,99 @@
+"""Settings from environment variables, and the first start of a new database.
+
+| variable               | default                  | meaning                                  |
+|------------------------|--------------------------|------------------------------------------|
+| PLANNER_DB             | data/planner.db          | the SQLite file                          |
+| PLANNER_BASE_URL       | http://localhost:8501    | the public address, used in links        |
+| PLANNER_DEMO           | on                       | seed the demo events into an empty db    |
+| PLANNER_ADMIN_EMAIL    | (none)                   | the first admin's email                  |
+| PLANNER_ADMIN_PASSWORD | (none)                   | the first admin's password               |
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import security
+from .planner import Planner
+
+DEFAULT_ADMIN_EMAIL = "admin@example.org"
+PASSWORD_FILE_NAME = "admin-password.txt"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    base_url: str
+    demo: bool
+    admin_email: str | None
+    admin_password: str | None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "off", "no", "false")
+
+
+def settings_from_env(env=os.environ) -> Settings:
+    return Settings(
+        db_path=Path(env.get("PLANNER_DB") or "data/planner.db"),
+        base_url=(env.get("PLANNER_BASE_URL") or "http://localhost:8501").rstrip("/"),
+        demo=_flag(env.get("PLANNER_DEMO"), True),
+        admin_email=(env.get("PLANNER_ADMIN_EMAIL") or "").strip() or None,
+        admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,
+    )
+
+
+def ensure_admin(planner: Planner, settings: Settings) -> str | None:
+    """Make sure the database has an admin; say (once) how to sign in as the new one.
+
+    With PLANNER_ADMIN_EMAIL and PLANNER_ADMIN_PASSWORD, that account is created. Without,
+    a random password is written to a file under the database's folder, readable only by
+    its owner, and the returned message says where.
+    """
+    if planner.has_admin():
+        return None
+    if settings.admin_email and settings.admin_password:
+        planner.add_user(email=settings.admin_email, name="Administrator", password=settings.admin_password, role="admin")
+        return f"Created the admin account {settings.admin_email} (password from PLANNER_ADMIN_PASSWORD)."
+    email = settings.admin_email or DEFAULT_ADMIN_EMAIL
+    password = security.new_password()
+    planner.add_user(email=email, name="Administrator", password=password, role="admin")
+    path = planner.path.parent / PASSWORD_FILE_NAME
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"email: {email}\npassword: {password}\n")
+    os.chmod(path, 0o600)
+    return f"Created the admin account {email}; its password is in {path} (readable only by you)."
+
+
+_planners: dict[Path, Planner] = {}
+_lock = threading.Lock()
+
+
+def open_planner(settings: Settings | None = None) -> Planner:
+    """The process's Planner for the configured database, set up on first use: schema,
+    first admin, and demo events when the database is empty and PLANNER_DEMO is on."""
+    settings = settings or settings_from_env()
+    key = settings.db_path.resolve()
+    with _lock:
+        planner = _planners.get(key)
+        if planner is None:
+            planner = Planner(settings.db_path)
+            message = ensure_admin(planner, settings)
+            if message:
+                print(message, flush=True)
+            if settings.demo:
+                from .demo import seed_demo
+
+                seed_demo(planner)
+            _planners[key] = planner
+    return planner

@@ -1,0 +1,261 @@
+"""Create or edit one event: /edit-event?id=<id> (no id: a new event).
+
+Times are typed in the event's own zone (the venue's, else the summit's); speakers and
+organizations are edited as tables. Clashes are shown while typing, before saving.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from planner import NotFound, PlannerError, StaleEdit, ValidationError
+from planner.models import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
+from planner.ui.common import planner, show_error
+from planner.validate import timezone_names
+
+SPEAKER_COLUMNS = ["name", "affiliation", "email", "role"]
+ORG_COLUMNS = ["name", "role"]
+AUTO = "auto"
+
+
+def _load(event) -> None:
+    """Put an event (or a blank one) into the form's widgets."""
+    s = st.session_state
+    s["ev_loaded"] = event.id if event else "new"
+    s["ev_snapshot"] = event
+    s.pop("ev_stale", None)
+    if event is None:
+        tomorrow = date.today() + timedelta(days=1)
+        values = dict(
+            ev_title="", ev_summit=None, ev_room=None, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
+            ev_start=time(17, 0), ev_end=time(19, 0), ev_tz="UTC", ev_capacity_default=True, ev_capacity=50,
+            ev_description="",
+        )
+        speakers, orgs = [], []
+    else:
+        values = dict(
+            ev_title=event.title, ev_summit=event.summit_id, ev_room=event.room_id,
+            ev_online_url=event.online_url or "", ev_format=event.format, ev_date=event.local_start.date(),
+            ev_start=event.local_start.time(), ev_end=event.local_end.time(), ev_tz=event.timezone,
+            ev_capacity_default=event.capacity_is_default, ev_capacity=event.capacity or 50,
+            ev_description=event.description,
+        )
+        speakers = [{"name": x.name, "affiliation": x.affiliation, "email": x.email or "", "role": x.role} for x in event.speakers]
+        orgs = [{"name": o.name, "role": o.role} for o in event.organizations]
+    for key, value in values.items():
+        s[key] = value
+    s["ev_speakers_base"] = pd.DataFrame(speakers, columns=SPEAKER_COLUMNS)
+    s["ev_orgs_base"] = pd.DataFrame(orgs, columns=ORG_COLUMNS)
+    # A fresh editor widget for the fresh table.
+    s["ev_editor_round"] = s.get("ev_editor_round", 0) + 1
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Table rows as dicts, skipping rows left entirely blank."""
+    rows = []
+    for record in frame.to_dict("records"):
+        row = {}
+        for c in columns:
+            value = record.get(c)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                value = ""
+            row[c] = str(value).strip()
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def render() -> None:
+    from planner.ui import pages
+
+    p = planner()
+    s = st.session_state
+    wanted = st.query_params.get("id") or s.get("edit_event_id")
+    event = None
+    if wanted:
+        try:
+            event = p.get_event(int(wanted))
+        except (NotFound, ValueError):
+            st.title("Event not found")
+            st.info("That event does not exist. Pick one from the events table.")
+            st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
+            return
+    if s.get("ev_loaded") != (event.id if event else "new"):
+        _load(event)
+
+    st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
+    st.title(f"Edit “{event.title}”" if event else "New event")
+    flash = s.pop("flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    if event and event.status == "cancelled":
+        st.error(f"This event is cancelled ({event.cancel_reason}) and can no longer be edited.")
+        return
+    if event:
+        st.caption(f"Status: **{event.status}** · version {event.version} · calendar UID `{event.uid}`")
+
+    summits = {x.id: x for x in p.list_summits()}
+    rooms = {r.id: r for r in p.list_rooms()}
+
+    st.text_input("Title", key="ev_title", max_chars=200, placeholder="Civil society dialogue on …")
+    where = st.columns(2)
+    where[0].selectbox(
+        "Summit", [None, *summits], key="ev_summit", format_func=lambda i: "No summit" if i is None else summits[i].name
+    )
+    where[1].selectbox(
+        "Room",
+        [None, *rooms],
+        key="ev_room",
+        format_func=lambda i: "No room (online only)" if i is None else f"{rooms[i].label} ({rooms[i].capacity} places)",
+        help="Add buildings and rooms under Venues and rooms.",
+    )
+    link = st.columns(2)
+    link[0].text_input("Online link (for online or hybrid events)", key="ev_online_url", placeholder="https://…")
+    link[1].selectbox(
+        "Format",
+        [AUTO, *FORMAT_LABELS],
+        key="ev_format",
+        format_func=lambda f: "Worked out from room and link" if f == AUTO else FORMAT_LABELS[f],
+    )
+
+    room = rooms.get(s["ev_room"])
+    summit = summits.get(s["ev_summit"])
+    if room:
+        zone_name, zone_why = room.venue.timezone, f"{room.venue.name}'s time zone"
+    elif summit:
+        zone_name, zone_why = summit.timezone, f"{summit.name}'s time zone"
+    else:
+        zone_names = timezone_names()
+        if s["ev_tz"] not in zone_names:
+            zone_names = [s["ev_tz"], *zone_names]
+        zone_name = st.selectbox("Time zone", zone_names, key="ev_tz")
+        zone_why = "the chosen time zone"
+    times = st.columns(3)
+    times[0].date_input("Date", key="ev_date", format="YYYY-MM-DD")
+    times[1].time_input("Starts", key="ev_start", step=timedelta(minutes=15))
+    times[2].time_input("Ends", key="ev_end", step=timedelta(minutes=15))
+    st.caption(f":material/schedule: Times are in {zone_why}: **{zone_name}**.")
+
+    cap = st.columns([1, 1])
+    cap[0].checkbox(
+        f"Use the room's capacity ({room.capacity})" if room else "No capacity limit (online)", key="ev_capacity_default"
+    )
+    if not s["ev_capacity_default"]:
+        cap[1].number_input("Capacity", min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
+
+    st.text_area(
+        "Description (Markdown)", key="ev_description", height=160,
+        help="Markdown such as **bold**, lists and links. HTML is shown as plain text.",
+    )
+
+    st.markdown("**Speakers**")
+    speakers_frame = st.data_editor(
+        s["ev_speakers_base"],
+        key=f"ev_speakers_{s['ev_editor_round']}",
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Name", required=True),
+            "affiliation": st.column_config.TextColumn("Affiliation"),
+            "email": st.column_config.TextColumn("Email (optional)"),
+            "role": st.column_config.SelectboxColumn("Role", options=list(SPEAKER_ROLES), default="speaker", required=True),
+        },
+    )
+    st.markdown("**Organizations**")
+    orgs_frame = st.data_editor(
+        s["ev_orgs_base"],
+        key=f"ev_orgs_{s['ev_editor_round']}",
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Organization", required=True),
+            "role": st.column_config.SelectboxColumn(
+                "Role", options=list(ORGANIZATION_ROLES), default="co-sponsor", required=True
+            ),
+        },
+    )
+    known = p.organization_names()
+    if known:
+        st.caption("Known organizations (type the same name to re-use one): " + ", ".join(known[:30]) + ("…" if len(known) > 30 else ""))
+
+    zone = ZoneInfo(zone_name)
+    fields = dict(
+        title=s["ev_title"],
+        summit_id=s["ev_summit"],
+        room_id=s["ev_room"],
+        online_url=s["ev_online_url"] or None,
+        format=None if s["ev_format"] == AUTO else s["ev_format"],
+        starts_at=datetime.combine(s["ev_date"], s["ev_start"], tzinfo=zone),
+        ends_at=datetime.combine(s["ev_date"], s["ev_end"], tzinfo=zone),
+        capacity=None if s["ev_capacity_default"] else int(s["ev_capacity"]),
+        description=s["ev_description"],
+        speakers=[{**r, "role": r["role"] or "speaker"} for r in _rows(speakers_frame, SPEAKER_COLUMNS)],
+        organizations=[{**r, "role": r["role"] or "co-sponsor"} for r in _rows(orgs_frame, ORG_COLUMNS)],
+        timezone=zone_name,
+    )
+
+    problem = None
+    try:
+        clashes = p.preview_conflicts(event.id if event else None, **fields)
+    except ValidationError as err:
+        clashes, problem = [], err
+    if problem and (s["ev_title"] or event):
+        st.error(f"Before saving: {problem}", icon=":material/error:")
+    for c in clashes:
+        st.warning(c.message, icon=":material/warning:")
+
+    stale = s.get("ev_stale")
+    if stale is not None:
+        _stale_panel(p, stale, fields)
+        return
+    if st.button("Save event" if event else "Create draft", type="primary", icon=":material/save:"):
+        _save(p, event, fields)
+
+
+def _save(p, event, fields, version=None) -> None:
+    from planner.ui import pages
+
+    s = st.session_state
+    try:
+        if event is None:
+            saved = p.create_event(**fields)
+            s["flash"] = f"Created the draft “{saved.title}”. Publish it from the events table when it is ready."
+        else:
+            saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields)
+            s["flash"] = f"Saved “{saved.title}”."
+    except StaleEdit as err:
+        s["ev_stale"] = err.current
+        st.rerun()
+    except PlannerError as err:
+        show_error(err)
+        return
+    s["edit_event_id"] = saved.id
+    s["ev_loaded"] = None  # reload the saved version into the form
+    st.switch_page(pages.EDIT_EVENT, query_params={"id": str(saved.id)})
+
+
+def _stale_panel(p, current, fields) -> None:
+    s = st.session_state
+    st.error(
+        "Someone else saved this event while you were editing it. Your changes are kept below "
+        "but not saved yet. Here is what they changed:",
+        icon=":material/sync_problem:",
+    )
+    changes = p.event_changes(s["ev_snapshot"], current)
+    if changes:
+        st.table(pd.DataFrame([{"What": c.field, "Before": c.before, "Now": c.after} for c in changes]))
+    else:
+        st.caption("They changed nothing you can see here (perhaps only the status).")
+    left, right = st.columns(2)
+    if left.button("Save my version over theirs", type="primary"):
+        _save(p, current, fields, version=current.version)
+    if right.button("Discard my changes and load theirs"):
+        _load(current)
+        st.rerun()

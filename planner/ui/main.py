@@ -1,0 +1,29 @@
+"""The Streamlit entry script: decides which pages this session gets, then runs one.
+
+Anonymous visitors get the programme, event pages and the sign-in page at /organize;
+signed-in organizers also get the planning pages; admins also get accounts.
+"""
+
+import streamlit as st
+
+from planner.ui import pages
+from planner.ui.common import current_user
+
+st.set_page_config(page_title="Side Event Planner", page_icon=":material/event:", layout="wide")
+
+user = current_user()
+st.session_state["user"] = user
+
+public = [pages.PROGRAMME, pages.EVENT]
+if user is None:
+    navigation = st.navigation([*public, pages.SIGN_IN], position="top")
+else:
+    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.VENUES, pages.SUMMITS]
+    if user.is_admin:
+        organize.append(pages.ACCOUNTS)
+    navigation = st.navigation({"Side events": public, "Organize": organize}, position="top")
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.name}** ({user.email})")
+        st.link_button("Sign out", "/auth/sign-out", icon=":material/logout:")
+
+navigation.run()

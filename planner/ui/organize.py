@@ -1,0 +1,133 @@
+"""The organizer's events table: every event with its clashes, and what to do next with one."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from planner import PlannerError
+from planner.ui.common import STATUS_LABELS, planner, show_error
+
+
+def render() -> None:
+    from planner.ui import pages
+
+    p = planner()
+    user = st.session_state["user"]
+    head, action = st.columns([3, 1], vertical_alignment="bottom")
+    head.title("Events")
+    if action.button("New event", type="primary", icon=":material/add:", width="stretch"):
+        st.session_state.pop("edit_event_id", None)
+        st.switch_page(pages.EDIT_EVENT)
+
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+
+    summits = {s.id: s.name for s in p.list_summits()}
+    filters = st.columns(2)
+    summit_id = filters[0].selectbox(
+        "Summit", [None, *summits], format_func=lambda i: "All summits" if i is None else summits[i], key="o_summit"
+    )
+    status = filters[1].selectbox(
+        "Status", [None, *STATUS_LABELS], format_func=lambda s: "All" if s is None else STATUS_LABELS[s], key="o_status"
+    )
+    events = p.list_events(summit_id=summit_id, status=status)
+    conflicts = p.conflicts()
+    clash_count = Counter(i for c in conflicts for i in c.event_ids)
+
+    if not events:
+        st.info(
+            "No events here yet. Start with **New event**; add venues and rooms first if the event has a place.",
+            icon=":material/event_note:",
+        )
+        return
+
+    counts = Counter(e.status for e in p.list_events())
+    metrics = st.columns(4)
+    metrics[0].metric("Drafts", counts["draft"])
+    metrics[1].metric("Published", counts["published"])
+    metrics[2].metric("Cancelled", counts["cancelled"])
+    metrics[3].metric("Clashes", len(conflicts))
+
+    table = pd.DataFrame(
+        [
+            {
+                "Date": e.local_start.strftime("%a %d %b %Y"),
+                "Time": f"{e.local_start:%H:%M}–{e.local_end:%H:%M} {e.local_start.tzname()}",
+                "Title": e.title,
+                "Place": e.place,
+                "Status": STATUS_LABELS[e.status],
+                "Clashes": f"⚠ {clash_count[e.id]}" if clash_count[e.id] else "",
+            }
+            for e in events
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    if conflicts:
+        with st.expander(f"Clashes ({len(conflicts)})", expanded=True, icon=":material/warning:"):
+            for c in conflicts:
+                st.warning(c.message)
+
+    st.subheader("Manage an event")
+    by_id = {e.id: e for e in events}
+    chosen = st.selectbox(
+        "Event",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].local_start:%d %b %H:%M} · {by_id[i].title} ({STATUS_LABELS[by_id[i].status]})",
+        key="o_event",
+    )
+    event = by_id[chosen]
+    buttons = st.columns(4)
+    if buttons[0].button("Edit", icon=":material/edit:", width="stretch", disabled=event.status == "cancelled"):
+        st.session_state["edit_event_id"] = event.id
+        st.switch_page(pages.EDIT_EVENT, query_params={"id": str(event.id)})
+    if buttons[1].button("Duplicate", icon=":material/content_copy:", width="stretch"):
+        copy = p.duplicate_event(event.id)
+        st.session_state["edit_event_id"] = copy.id
+        st.session_state["flash"] = f"Made a draft copy of “{event.title}”."
+        st.switch_page(pages.EDIT_EVENT, query_params={"id": str(copy.id)})
+    buttons[2].page_link(pages.EVENT, label="View page", icon=":material/visibility:", query_params={"id": str(event.id)})
+
+    if event.status == "draft":
+        _publish_panel(p, event, [c for c in conflicts if event.id in c.event_ids])
+    if event.status != "cancelled":
+        _cancel_panel(p, event)
+    else:
+        st.caption(f"Cancelled: {event.cancel_reason}")
+    del user
+
+
+def _publish_panel(p, event, clashes) -> None:
+    room_clashes = [c for c in clashes if c.kind == "room"]
+    for c in clashes:
+        st.warning(c.message, icon=":material/warning:")
+    confirmed = True
+    if room_clashes:
+        confirmed = st.checkbox(
+            "I know the room is booked twice and want to publish anyway", key=f"confirm_clash_{event.id}"
+        )
+    if st.button("Publish", type="primary", icon=":material/public:", disabled=not confirmed, key=f"publish_{event.id}"):
+        try:
+            p.publish_event(event.id, allow_room_clash=bool(room_clashes), version=event.version)
+        except PlannerError as err:
+            show_error(err)
+        else:
+            st.session_state["flash"] = f"Published “{event.title}”: it is now on the public programme."
+            st.rerun()
+
+
+def _cancel_panel(p, event) -> None:
+    with st.expander("Cancel this event", icon=":material/event_busy:"):
+        reason = st.text_input("Reason (shown to the public)", key=f"cancel_reason_{event.id}")
+        if st.button("Cancel event", key=f"cancel_{event.id}"):
+            try:
+                p.cancel_event(event.id, reason=reason, version=event.version)
+            except PlannerError as err:
+                show_error(err)
+            else:
+                st.session_state["flash"] = f"Cancelled “{event.title}”."
+                st.rerun()

@@ -1,0 +1,97 @@
+"""The public programme: published side events grouped by day, with filters and search."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import streamlit as st
+
+from planner.models import FORMAT_LABELS
+from planner.ui.common import (
+    escape_md,
+    long_date,
+    organizations_line,
+    planner,
+    speakers_line,
+    time_range,
+    viewer_time_range,
+    viewer_zone,
+)
+
+ALL = "All"
+
+
+def render() -> None:
+    from planner.ui import pages
+
+    p = planner()
+    st.title("Side events programme")
+    summits = p.list_summits()
+    everything = p.programme()
+    if not everything:
+        st.info(
+            "No side events have been published yet. Check back soon — organizers can sign in "
+            "under **Organizer sign-in** to plan one.",
+            icon=":material/event_busy:",
+        )
+        return
+
+    summit_names = {s.id: s.name for s in summits if any(e.summit_id == s.id for e in everything)}
+    filters = st.columns([2, 2, 2, 1.4])
+    summit_choice = filters[0].selectbox(
+        "Summit", [None, *summit_names], format_func=lambda i: ALL if i is None else summit_names[i], key="f_summit"
+    )
+    scoped = [e for e in everything if summit_choice is None or e.summit_id == summit_choice]
+    days = sorted({e.local_start.date() for e in scoped})
+    day = filters[1].selectbox(
+        "Day", [None, *days], format_func=lambda d: ALL if d is None else f"{d:%a} {d.day} {d:%b %Y}", key="f_day"
+    )
+    orgs = sorted({o.name for e in scoped for o in e.organizations}, key=str.casefold)
+    organization = filters[2].selectbox("Organization", [None, *orgs], format_func=lambda o: o or ALL, key="f_org")
+    fmt = filters[3].selectbox(
+        "Format", [None, *FORMAT_LABELS], format_func=lambda f: ALL if f is None else FORMAT_LABELS[f], key="f_format"
+    )
+    query = st.text_input(
+        "Search", placeholder="Search titles, speakers, organizations, rooms…", key="f_query", label_visibility="collapsed"
+    )
+
+    events = p.programme(summit_id=summit_choice, day=day, organization=organization, format=fmt, query=query)
+    st.caption(f"{len(events)} of {len(everything)} events" if len(events) != len(everything) else f"{len(events)} events")
+    if not events:
+        st.info("No events match these filters. Try another day or clear the search.", icon=":material/search_off:")
+        return
+
+    zone = viewer_zone()
+    for event_day, group in groupby(events, key=lambda e: e.local_start.date()):
+        group = list(group)
+        st.subheader(long_date(group[0].local_start), divider="gray")
+        for event in group:
+            _event_card(event, zone, pages.EVENT)
+
+
+def _event_card(event, zone, event_page) -> None:
+    with st.container(border=True):
+        top = st.columns([1, 3])
+        with top[0]:
+            st.markdown(f"**{time_range(event)}**")
+            own = viewer_time_range(event, zone)
+            if own:
+                st.caption(own)
+            badges = [f":gray-badge[{event.format_label}]"]
+            if event.status == "cancelled":
+                badges.insert(0, ":red-badge[Cancelled]")
+            st.markdown(" ".join(badges))
+        with top[1]:
+            st.page_link(event_page, label=event.title, query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
+            place = escape_md(event.place)
+            if event.venue and event.room:
+                place = f":material/location_on: {place}"
+            else:
+                place = f":material/videocam: {place}"
+            st.markdown(place)
+            orgs = organizations_line(event)
+            if orgs:
+                st.caption(escape_md(orgs))
+            speakers = speakers_line(event)
+            if speakers:
+                st.caption(f":material/record_voice_over: {escape_md(speakers)}")

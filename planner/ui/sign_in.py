@@ -1,0 +1,47 @@
+"""Organizer sign-in at /organize for anonymous sessions.
+
+A correct password gives a single-use code; the browser is sent to /auth/sign-in, which
+swaps it for an HttpOnly session cookie (pages cannot set cookies) and comes back here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from planner.ui.common import planner
+
+
+def render() -> None:
+    st.title("Organizer sign-in")
+    if st.query_params.get("signin") == "expired":
+        st.warning("That sign-in link has expired or was already used. Please sign in again.")
+
+    code = st.session_state.get("sign_in_code")
+    if code:
+        target = f"/auth/sign-in?code={code}&next=/organize"
+        st.success("Password accepted. Signing you in…", icon=":material/check_circle:")
+        # Send the browser on by itself; the button is there if scripts are blocked.
+        st.html(f"<script>window.parent.location.replace({json.dumps(target)});</script>", unsafe_allow_javascript=True)
+        st.link_button("Continue", target, type="primary")
+        del st.session_state["sign_in_code"]
+        return
+
+    left, _ = st.columns([1, 1])
+    with left:
+        with st.form("sign_in", border=True):
+            email = st.text_input("Email", autocomplete="email")
+            password = st.text_input("Password", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
+        if submitted:
+            user = planner().authenticate(email, password)
+            if user is None:
+                st.error("That email and password do not match an organizer account.", icon=":material/error:")
+            else:
+                st.session_state["sign_in_code"] = planner().issue_sign_in_code(user.id)
+                st.rerun()
+        st.caption(
+            "Organizer accounts are created by an admin. Attendees do not need an account: "
+            "the programme and event pages are public."
+        )

@@ -1,0 +1,63 @@
+"""Plain HTTP routes served beside the Streamlit pages (see app.py).
+
+Streamlit pages cannot set cookies, so signing in ends here: the sign-in page swaps a
+correct password for a single-use code and sends the browser to ``/auth/sign-in``, which
+swaps the code for a session cookie (HttpOnly, SameSite=Lax). These routes are GET-only and
+guarded by their single-use tokens, since Streamlit's XSRF protection does not cover them.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .config import open_planner, settings_from_env
+
+SESSION_COOKIE = "planner_session"
+SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 12 hours
+
+
+def safe_next(value: str | None, default: str = "/organize") -> str:
+    """Only paths on this site: never "//elsewhere" or "https://elsewhere"."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+def sign_in(request: Request) -> Response:
+    planner = open_planner()
+    token = planner.redeem_sign_in_code(request.query_params.get("code"))
+    if token is None:
+        return RedirectResponse("/organize?signin=expired", status_code=303)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings_from_env().secure_cookies,
+        path="/",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def sign_out(request: Request) -> Response:
+    planner = open_planner()
+    planner.end_session(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found(request: Request, exc) -> Response:
+    return PlainTextResponse("Not found.", status_code=404)
+
+
+routes = [
+    Route("/auth/sign-in", sign_in, methods=["GET"]),
+    Route("/auth/sign-out", sign_out, methods=["GET"]),
+]

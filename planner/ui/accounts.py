@@ -57,3 +57,7 @@ def render() -> None:
                     show_error(err)
                 else:
                     st.rerun()
+
+
+if __name__ == "__main__":
+    render()

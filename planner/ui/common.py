@@ -31,7 +31,10 @@ def base_url() -> str:
 
 def session_token() -> str | None:
     """The sign-in session: the cookie set by /auth/sign-in (or, in tests, session state)."""
-    return st.context.cookies.get(SESSION_COOKIE) or st.session_state.get("session_token")
+    cookie = st.context.cookies.get(SESSION_COOKIE)
+    if not isinstance(cookie, str):  # AppTest has no cookies (it hands back a mock)
+        cookie = None
+    return cookie or st.session_state.get("session_token")
 
 
 def current_user() -> User | None:

@@ -89,7 +89,7 @@ def render() -> None:
         _load(event)
 
     st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
-    st.title(f"Edit “{event.title}”" if event else "New event")
+    st.title("Edit event" if event else "New event")
     flash = s.pop("flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
@@ -259,3 +259,7 @@ def _stale_panel(p, current, fields) -> None:
     if right.button("Discard my changes and load theirs"):
         _load(current)
         st.rerun()
+
+
+if __name__ == "__main__":
+    render()

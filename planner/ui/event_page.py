@@ -100,3 +100,7 @@ def render() -> None:
             if orgs:
                 st.markdown(f"**{ORG_HEADINGS[role]}**")
                 st.markdown("\n".join(f"- {escape_md(o.name)}" for o in orgs))
+
+
+if __name__ == "__main__":
+    render()

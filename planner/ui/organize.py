@@ -131,3 +131,7 @@ def _cancel_panel(p, event) -> None:
             else:
                 st.session_state["flash"] = f"Cancelled “{event.title}”."
                 st.rerun()
+
+
+if __name__ == "__main__":
+    render()

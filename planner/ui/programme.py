@@ -95,3 +95,7 @@ def _event_card(event, zone, event_page) -> None:
             speakers = speakers_line(event)
             if speakers:
                 st.caption(f":material/record_voice_over: {escape_md(speakers)}")
+
+
+if __name__ == "__main__":
+    render()

@@ -45,3 +45,7 @@ def render() -> None:
             "Organizer accounts are created by an admin. Attendees do not need an account: "
             "the programme and event pages are public."
         )
+
+
+if __name__ == "__main__":
+    render()

@@ -65,3 +65,7 @@ def render() -> None:
                     lambda: p.update_summit(chosen.id, name=name, city=city, timezone=zone, starts_on=first, ends_on=last),
                     f"Saved {name}.",
                 )
+
+
+if __name__ == "__main__":
+    render()

@@ -91,3 +91,7 @@ def _try(action, message: str) -> None:
     else:
         st.session_state["flash"] = message
         st.rerun()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,319 @@
+"""The Streamlit pages, run with AppTest against a fresh database seeded with the demo.
+
+AppTest cannot send cookies, so signed-in tests put the session token in session state,
+where the sign-in page's own flow would otherwise be replaced by the cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.config import open_planner, settings_from_env
+
+MAIN = str(Path(__file__).resolve().parent.parent / "planner" / "ui" / "main.py")
+DIALOGUE = "GCM celebration and civil society dialogue"
+
+
+@pytest.fixture
+def planner(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "planner.db"))
+    monkeypatch.setenv("PLANNER_DEMO", "on")
+    monkeypatch.setenv("PLANNER_ADMIN_EMAIL", "admin@example.org")
+    monkeypatch.setenv("PLANNER_ADMIN_PASSWORD", "correct-horse-battery")
+    return open_planner(settings_from_env())
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def signed_in(planner, role="admin") -> AppTest:
+    email = "admin@example.org" if role == "admin" else "org@example.org"
+    user = next((u for u in planner.list_users() if u.email == email), None)
+    if user is None:
+        user = planner.add_user(email=email, name="Olga Organizer", password="another-long-pass", role=role)
+    at = app()
+    at.session_state["session_token"] = planner.start_session(user.id)
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [s.value for s in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def dialogue(planner):
+    return next(e for e in planner.list_events() if e.title.startswith(DIALOGUE))
+
+
+# ---------------------------------------------------------------- the public programme
+
+
+def test_programme_lists_published_events_by_day_in_the_venue_zone(planner):
+    at = app().run()
+    no_exception(at)
+    assert at.title[0].value == "Side events programme"
+    event = dialogue(planner)
+    page = texts(at)
+    assert f"{event.local_start:%A} {event.local_start.day} {event.local_start:%B %Y}" in page
+    assert "17:00–19:00 EDT" in page
+    assert "Boss Room, 8th floor" in page
+    assert "Draft example" not in page  # drafts stay private
+
+
+def test_programme_shows_the_viewers_own_time_when_it_differs(planner):
+    at = app()
+    at.context["timezone"] = "Europe/Berlin"
+    at.run()
+    assert "your time" in texts(at)
+    at = app()
+    at.context["timezone"] = "America/New_York"
+    at.run()
+    page = texts(at)
+    event = dialogue(planner)
+    own = event.starts_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"{own:%H:%M}" in page
+
+
+def test_programme_search_and_filters_narrow_the_list(planner):
+    at = app().run()
+    at.text_input(key="f_query").input("tribunal").run()
+    no_exception(at)
+    page = texts(at)
+    assert "1 of" in page
+    at.text_input(key="f_query").input("nothing matches this").run()
+    assert "No events match these filters" in texts(at)
+    at.text_input(key="f_query").input("").run()
+    at.selectbox(key="f_format").set_value("hybrid").run()
+    assert "1 of" in texts(at)
+
+
+def test_programme_filter_by_organization_is_accent_blind(planner):
+    at = app().run()
+    orgs = at.selectbox(key="f_org").options
+    assert "Centro de Estudios Legales y Sociales (CELS)" in orgs
+    at.selectbox(key="f_org").set_value("Centro de Estudios Legales y Sociales (CELS)").run()
+    assert "1 of" in texts(at)
+
+
+def test_empty_programme_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "empty.db"))
+    monkeypatch.setenv("PLANNER_DEMO", "off")
+    at = app().run()
+    no_exception(at)
+    assert "No side events have been published yet" in texts(at)
+
+
+# ---------------------------------------------------------------- the event page
+
+
+def test_event_page_shows_everything_about_the_event(planner):
+    event = dialogue(planner)
+    at = _event_page(planner, event.id)
+    no_exception(at)
+    page = texts(at)
+    assert event.title in page
+    assert "Diego Morales" in page and "By video message" in page
+    assert "Endorsed by" in page and "Office of the High Commissioner for Human Rights" in page
+    assert "Co-sponsored by" in page and "United Methodist Women" in page
+    assert "777 UN Plaza" in page and "openstreetmap.org" in page
+    assert "17:00–19:00 EDT (America/New_York)" in page
+
+
+def _event_page(planner, event_id, at=None) -> AppTest:
+    at = at if at is not None else app()
+    at.query_params["id"] = str(event_id)
+    at.run()
+    at.switch_page("event_page.py").run()
+    return at
+
+
+def test_drafts_and_unknown_events_are_not_found_for_the_public(planner):
+    draft = next(e for e in planner.list_events() if e.status == "draft")
+    for wanted in (draft.id, 99999, "not-a-number"):
+        at = _event_page(planner, wanted)
+        no_exception(at)
+        assert at.title[0].value == "Event not found"
+        assert draft.title not in texts(at)
+
+
+def test_organizers_preview_drafts(planner):
+    draft = next(e for e in planner.list_events() if e.status == "draft")
+    at = _event_page(planner, draft.id, signed_in(planner))
+    no_exception(at)
+    assert "draft preview" in texts(at)
+
+
+def test_cancelled_event_says_so_with_the_reason(planner):
+    event = dialogue(planner)
+    planner.cancel_event(event.id, reason="The room is closed for repairs.")
+    at = _event_page(planner, event.id)
+    no_exception(at)
+    assert "This event is cancelled" in texts(at)
+    assert "closed for repairs" in texts(at)
+
+
+# ---------------------------------------------------------------- the organizer area
+
+
+def test_anonymous_sessions_get_only_the_sign_in_page(planner):
+    at = app().run()
+    with pytest.raises(ValueError):
+        at.switch_page("organize.py")
+    with pytest.raises(ValueError):
+        at.switch_page("edit_event.py")
+    at.switch_page("sign_in.py").run()
+    assert at.title[0].value == "Organizer sign-in"
+
+
+def test_a_wrong_password_is_refused_in_plain_words(planner):
+    at = app().run()
+    at.switch_page("sign_in.py").run()
+    at.text_input[0].input("admin@example.org")
+    at.text_input[1].input("wrong password")
+    at.button[0].click().run()
+    no_exception(at)
+    assert "do not match" in texts(at)
+    assert "sign_in_code" not in at.session_state
+
+
+def test_the_right_password_hands_over_to_the_cookie_route(planner):
+    at = app().run()
+    at.switch_page("sign_in.py").run()
+    at.text_input[0].input("admin@example.org")
+    at.text_input[1].input("correct-horse-battery")
+    at.button[0].click().run()
+    no_exception(at)
+    assert "Signing you in" in texts(at)
+
+
+def test_events_table_shows_status_and_clash_badges(planner):
+    event = dialogue(planner)
+    clash = planner.create_event(
+        title="Overlapping meeting",
+        starts_at=event.starts_at + timedelta(minutes=30),
+        ends_at=event.ends_at,
+        room_id=event.room_id,
+    )
+    at = signed_in(planner).run()
+    at.switch_page("organize.py").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    row = table[table["Title"] == "Overlapping meeting"].iloc[0]
+    assert row["Status"] == "Draft" and row["Clashes"] == "⚠ 1"
+    assert "is booked twice" in texts(at)
+    del clash
+
+
+def test_publishing_over_a_room_clash_needs_confirmation(planner):
+    event = dialogue(planner)
+    clash = planner.create_event(
+        title="Overlapping meeting", starts_at=event.starts_at, ends_at=event.ends_at, room_id=event.room_id
+    )
+    at = signed_in(planner).run()
+    at.switch_page("organize.py").run()
+    at.selectbox(key="o_event").set_value(clash.id).run()
+    publish = at.button(key=f"publish_{clash.id}")
+    assert publish.disabled
+    at.checkbox(key=f"confirm_clash_{clash.id}").check().run()
+    at.button(key=f"publish_{clash.id}").click().run()
+    no_exception(at)
+    assert planner.get_event(clash.id).status == "published"
+
+
+def test_cancelling_needs_a_reason(planner):
+    event = dialogue(planner)
+    at = signed_in(planner).run()
+    at.switch_page("organize.py").run()
+    at.selectbox(key="o_event").set_value(event.id).run()
+    at.button(key=f"cancel_{event.id}").click().run()
+    assert "reason for cancelling is required" in texts(at)
+    assert planner.get_event(event.id).status == "published"
+    at.text_input(key=f"cancel_reason_{event.id}").input("Speakers cannot travel.")
+    at.button(key=f"cancel_{event.id}").click().run()
+    assert planner.get_event(event.id).status == "cancelled"
+
+
+def test_creating_an_event_in_the_editor(planner):
+    room = next(r for r in planner.list_rooms() if r.name.startswith("Boss Room"))
+    at = signed_in(planner).run()
+    at.switch_page("edit_event.py").run()
+    no_exception(at)
+    assert at.title[0].value == "New event"
+    at.text_input(key="ev_title").input("Borders and climate: a dialogue")
+    at.selectbox(key="ev_room").set_value(room.id).run()
+    assert "America/New_York" in texts(at)
+    at.button[0].click().run()
+    no_exception(at)
+    created = next(e for e in planner.list_events() if e.title == "Borders and climate: a dialogue")
+    assert created.status == "draft" and created.room_id == room.id
+    assert created.local_start.hour == 17 and created.timezone == "America/New_York"
+
+
+def test_editor_refuses_bad_input_and_keeps_it(planner):
+    at = signed_in(planner).run()
+    at.switch_page("edit_event.py").run()
+    at.text_input(key="ev_title").input("Ends before it starts").run()
+    at.time_input(key="ev_end").set_value(datetime(2000, 1, 1, 9, 0).time()).run()
+    assert "must end after it starts" in texts(at)
+    before = len(planner.list_events())
+    at.button[0].click().run()
+    no_exception(at)
+    assert len(planner.list_events()) == before
+    assert at.text_input(key="ev_title").value == "Ends before it starts"
+
+
+def test_a_stale_save_shows_what_changed_and_keeps_the_input(planner):
+    event = dialogue(planner)
+    at = signed_in(planner)
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("edit_event.py").run()
+    at.text_input(key="ev_title").input("My new title").run()
+    planner.update_event(event.id, version=event.version, title="Their new title")
+    at.button[0].click().run()
+    no_exception(at)
+    page = texts(at)
+    assert "Someone else saved this event" in page
+    assert at.table[0].value.iloc[0]["Now"] == "Their new title"
+    assert at.text_input(key="ev_title").value == "My new title"
+    at.button[0].click().run()  # "Save my version over theirs"
+    assert planner.get_event(event.id).title == "My new title"
+
+
+def test_admin_sees_accounts_and_organizers_do_not(planner):
+    at = signed_in(planner, role="organizer").run()
+    with pytest.raises(ValueError):
+        at.switch_page("accounts.py")
+    at = signed_in(planner, role="admin").run()
+    at.switch_page("accounts.py").run()
+    no_exception(at)
+    assert "admin@example.org" in at.dataframe[0].value["Email"].tolist()
+
+
+def test_venues_and_summits_pages_add_records(planner):
+    at = signed_in(planner).run()
+    at.switch_page("venues.py").run()
+    no_exception(at)
+    form_inputs = [t for t in at.text_input if t.label == "Building name"]
+    form_inputs[0].input("Palais des Nations")
+    at.button(key="FormSubmitter:add_venue-Add venue").click().run()
+    no_exception(at)
+    assert any(v.name == "Palais des Nations" for v in planner.list_venues())
+    at.switch_page("summits.py").run()
+    no_exception(at)
+    assert "69th Session of the UN General Assembly" in at.dataframe[0].value["Summit"].tolist()

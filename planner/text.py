@@ -30,3 +30,18 @@ def match_key(value: str | None) -> str:
 def has_control_characters(value: str) -> bool:
     """True for text holding control characters other than tab and newline."""
     return bool(_CONTROL.search(value))
+
+
+def parse_rows(pasted: str, columns: list[str]) -> list[dict[str, str]]:
+    """Rows pasted as text, one per line, cells split by tabs (a spreadsheet copy) or
+    semicolons: "Diego Morales; CELS/GCM; video message". Missing cells are empty,
+    blank lines are skipped, extra cells are joined into the last column."""
+    rows = []
+    for line in (pasted or "").splitlines():
+        if not line.strip():
+            continue
+        cells = [clean(c) for c in (line.split("\t") if "\t" in line else line.split(";"))]
+        if len(cells) > len(columns):
+            cells = cells[: len(columns) - 1] + ["; ".join(cells[len(columns) - 1 :])]
+        rows.append({c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)})
+    return rows

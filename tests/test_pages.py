@@ -257,7 +257,7 @@ def test_creating_an_event_in_the_editor(planner):
     at.text_input(key="ev_title").input("Borders and climate: a dialogue")
     at.selectbox(key="ev_room").set_value(room.id).run()
     assert "America/New_York" in texts(at)
-    at.button[0].click().run()
+    at.button(key="ev_save").click().run()
     no_exception(at)
     created = next(e for e in planner.list_events() if e.title == "Borders and climate: a dialogue")
     assert created.status == "draft" and created.room_id == room.id
@@ -271,7 +271,7 @@ def test_editor_refuses_bad_input_and_keeps_it(planner):
     at.time_input(key="ev_end").set_value(datetime(2000, 1, 1, 9, 0).time()).run()
     assert "must end after it starts" in texts(at)
     before = len(planner.list_events())
-    at.button[0].click().run()
+    at.button(key="ev_save").click().run()
     no_exception(at)
     assert len(planner.list_events()) == before
     assert at.text_input(key="ev_title").value == "Ends before it starts"
@@ -285,13 +285,13 @@ def test_a_stale_save_shows_what_changed_and_keeps_the_input(planner):
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("My new title").run()
     planner.update_event(event.id, version=event.version, title="Their new title")
-    at.button[0].click().run()
+    at.button(key="ev_save").click().run()
     no_exception(at)
     page = texts(at)
     assert "Someone else saved this event" in page
     assert at.table[0].value.iloc[0]["Now"] == "Their new title"
     assert at.text_input(key="ev_title").value == "My new title"
-    at.button[0].click().run()  # "Save my version over theirs"
+    at.button(key="ev_stale_mine").click().run()
     assert planner.get_event(event.id).title == "My new title"
 
 
@@ -317,3 +317,24 @@ def test_venues_and_summits_pages_add_records(planner):
     at.switch_page("summits.py").run()
     no_exception(at)
     assert "69th Session of the UN General Assembly" in at.dataframe[0].value["Summit"].tolist()
+
+
+def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(planner):
+    at = signed_in(planner).run()
+    at.switch_page("edit_event.py").run()
+    at.text_input(key="ev_title").input("Pasted lists")
+    at.text_area(key="ev_paste_speakers").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
+    at.button(key="ev_paste_add_speakers").click().run()
+    at.text_area(key="ev_paste_orgs").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
+    at.button(key="ev_paste_add_orgs").click().run()
+    no_exception(at)
+    at.button(key="ev_save").click().run()
+    no_exception(at)
+    created = next(e for e in planner.list_events() if e.title == "Pasted lists")
+    assert [(s.name, s.affiliation, s.email, s.role) for s in created.speakers] == [
+        ("Ana Pérez", "Red Migrante", None, "chair"),
+        ("Luis Quispe", "CELS", "luis@example.org", "speaker"),
+    ]
+    assert [(o.name, o.role) for o in created.organizations] == [
+        ("Climate Space", "host"), ("GCM", "co-sponsor"), ("WECAN", "co-sponsor")
+    ]

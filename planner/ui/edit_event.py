@@ -16,11 +16,13 @@ import streamlit as st
 from planner import NotFound, PlannerError, StaleEdit, ValidationError
 from planner.models import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
 from planner.ui.common import planner, show_error
+from planner.text import parse_rows
 from planner.validate import timezone_names
 
 SPEAKER_COLUMNS = ["name", "affiliation", "email", "role"]
 ORG_COLUMNS = ["name", "role"]
 AUTO = "auto"
+NONE = 0  # "no summit" / "no room" in the pickers (None would show as an empty choice)
 
 
 def _load(event) -> None:
@@ -32,14 +34,14 @@ def _load(event) -> None:
     if event is None:
         tomorrow = date.today() + timedelta(days=1)
         values = dict(
-            ev_title="", ev_summit=None, ev_room=None, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
+            ev_title="", ev_summit=NONE, ev_room=NONE, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
             ev_start=time(17, 0), ev_end=time(19, 0), ev_tz="UTC", ev_capacity_default=True, ev_capacity=50,
             ev_description="",
         )
         speakers, orgs = [], []
     else:
         values = dict(
-            ev_title=event.title, ev_summit=event.summit_id, ev_room=event.room_id,
+            ev_title=event.title, ev_summit=event.summit_id or NONE, ev_room=event.room_id or NONE,
             ev_online_url=event.online_url or "", ev_format=event.format, ev_date=event.local_start.date(),
             ev_start=event.local_start.time(), ev_end=event.local_end.time(), ev_tz=event.timezone,
             ev_capacity_default=event.capacity_is_default, ev_capacity=event.capacity or 50,
@@ -51,8 +53,9 @@ def _load(event) -> None:
         s[key] = value
     s["ev_speakers_base"] = pd.DataFrame(speakers, columns=SPEAKER_COLUMNS)
     s["ev_orgs_base"] = pd.DataFrame(orgs, columns=ORG_COLUMNS)
-    # A fresh editor widget for the fresh table.
-    s["ev_editor_round"] = s.get("ev_editor_round", 0) + 1
+    # Fresh editor widgets for the fresh tables.
+    s["ev_speakers_round"] = s.get("ev_speakers_round", 0) + 1
+    s["ev_orgs_round"] = s.get("ev_orgs_round", 0) + 1
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -68,6 +71,24 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
         if any(row.values()):
             rows.append(row)
     return rows
+
+
+def _paste_box(name: str, columns: list[str], frame: pd.DataFrame, hint: str) -> None:
+    """Add many rows at once, pasted from a flyer or a spreadsheet, to the table above."""
+    s = st.session_state
+    with st.expander("Paste a list", icon=":material/content_paste:"):
+        st.text_area("Rows to add", key=f"ev_paste_{name}", placeholder=hint, help="Cells split by ; or by tabs.")
+        if st.button("Add to the table", key=f"ev_paste_add_{name}"):
+            rows = parse_rows(s[f"ev_paste_{name}"], columns)
+            if name == "speakers":
+                for row in rows:  # "Name; affiliation; role", without an email
+                    if row["email"] and "@" not in row["email"] and not row["role"]:
+                        row["role"], row["email"] = row["email"], ""
+            kept = pd.DataFrame(_rows(frame, columns), columns=columns)
+            s[f"ev_{name}_base"] = pd.concat([kept, pd.DataFrame(rows, columns=columns)], ignore_index=True)
+            s[f"ev_{name}_round"] += 1  # a fresh editor widget for the longer table
+            del s[f"ev_paste_{name}"]
+            st.rerun()
 
 
 def render() -> None:
@@ -105,13 +126,13 @@ def render() -> None:
     st.text_input("Title", key="ev_title", max_chars=200, placeholder="Civil society dialogue on …")
     where = st.columns(2)
     where[0].selectbox(
-        "Summit", [None, *summits], key="ev_summit", format_func=lambda i: "No summit" if i is None else summits[i].name
+        "Summit", [NONE, *summits], key="ev_summit", format_func=lambda i: summits[i].name if i else "No summit"
     )
     where[1].selectbox(
         "Room",
-        [None, *rooms],
+        [NONE, *rooms],
         key="ev_room",
-        format_func=lambda i: "No room (online only)" if i is None else f"{rooms[i].label} ({rooms[i].capacity} places)",
+        format_func=lambda i: f"{rooms[i].label} ({rooms[i].capacity} places)" if i else "No room (online only)",
         help="Add buildings and rooms under Venues and rooms.",
     )
     link = st.columns(2)
@@ -156,7 +177,7 @@ def render() -> None:
     st.markdown("**Speakers**")
     speakers_frame = st.data_editor(
         s["ev_speakers_base"],
-        key=f"ev_speakers_{s['ev_editor_round']}",
+        key=f"ev_speakers_{s['ev_speakers_round']}",
         num_rows="dynamic",
         width="stretch",
         hide_index=True,
@@ -167,10 +188,11 @@ def render() -> None:
             "role": st.column_config.SelectboxColumn("Role", options=list(SPEAKER_ROLES), default="speaker", required=True),
         },
     )
+    _paste_box("speakers", SPEAKER_COLUMNS, speakers_frame, "Name; affiliation; email; role — one speaker per line")
     st.markdown("**Organizations**")
     orgs_frame = st.data_editor(
         s["ev_orgs_base"],
-        key=f"ev_orgs_{s['ev_editor_round']}",
+        key=f"ev_orgs_{s['ev_orgs_round']}",
         num_rows="dynamic",
         width="stretch",
         hide_index=True,
@@ -181,6 +203,7 @@ def render() -> None:
             ),
         },
     )
+    _paste_box("orgs", ORG_COLUMNS, orgs_frame, "Name; role (host, co-sponsor or endorser) — one per line")
     known = p.organization_names()
     if known:
         st.caption("Known organizations (type the same name to re-use one): " + ", ".join(known[:30]) + ("…" if len(known) > 30 else ""))
@@ -188,8 +211,8 @@ def render() -> None:
     zone = ZoneInfo(zone_name)
     fields = dict(
         title=s["ev_title"],
-        summit_id=s["ev_summit"],
-        room_id=s["ev_room"],
+        summit_id=s["ev_summit"] or None,
+        room_id=s["ev_room"] or None,
         online_url=s["ev_online_url"] or None,
         format=None if s["ev_format"] == AUTO else s["ev_format"],
         starts_at=datetime.combine(s["ev_date"], s["ev_start"], tzinfo=zone),
@@ -215,7 +238,7 @@ def render() -> None:
     if stale is not None:
         _stale_panel(p, stale, fields)
         return
-    if st.button("Save event" if event else "Create draft", type="primary", icon=":material/save:"):
+    if st.button("Save event" if event else "Create draft", type="primary", icon=":material/save:", key="ev_save"):
         _save(p, event, fields)
 
 
@@ -254,9 +277,9 @@ def _stale_panel(p, current, fields) -> None:
     else:
         st.caption("They changed nothing you can see here (perhaps only the status).")
     left, right = st.columns(2)
-    if left.button("Save my version over theirs", type="primary"):
+    if left.button("Save my version over theirs", type="primary", key="ev_stale_mine"):
         _save(p, current, fields, version=current.version)
-    if right.button("Discard my changes and load theirs"):
+    if right.button("Discard my changes and load theirs", key="ev_stale_theirs"):
         _load(current)
         st.rerun()
 

@@ -36,26 +36,31 @@ def render() -> None:
         )
         return
 
-    summit_names = {s.id: s.name for s in summits if any(e.summit_id == s.id for e in everything)}
-    filters = st.columns([2, 2, 2, 1.4])
-    summit_choice = filters[0].selectbox(
-        "Summit", [None, *summit_names], format_func=lambda i: ALL if i is None else summit_names[i], key="f_summit"
-    )
-    scoped = [e for e in everything if summit_choice is None or e.summit_id == summit_choice]
-    days = sorted({e.local_start.date() for e in scoped})
-    day = filters[1].selectbox(
-        "Day", [None, *days], format_func=lambda d: ALL if d is None else f"{d:%a} {d.day} {d:%b %Y}", key="f_day"
-    )
-    orgs = sorted({o.name for e in scoped for o in e.organizations}, key=str.casefold)
-    organization = filters[2].selectbox("Organization", [None, *orgs], format_func=lambda o: o or ALL, key="f_org")
-    fmt = filters[3].selectbox(
-        "Format", [None, *FORMAT_LABELS], format_func=lambda f: ALL if f is None else FORMAT_LABELS[f], key="f_format"
-    )
     query = st.text_input(
         "Search", placeholder="Search titles, speakers, organizations, rooms…", key="f_query", label_visibility="collapsed"
     )
+    summit_names = {s.id: s.name for s in summits if any(e.summit_id == s.id for e in everything)}
+    active = sum(bool(st.session_state.get(k)) for k in ("f_summit", "f_day", "f_org", "f_format"))
+    with st.expander(f"Filters ({active} on)" if active else "Filter by summit, day, organization or format",
+                     icon=":material/filter_list:", expanded=bool(active)):
+        filters = st.columns([2, 2, 2, 1.4])
+        summit_choice = filters[0].selectbox(
+            "Summit", [0, *summit_names], format_func=lambda i: summit_names[i] if i else ALL, key="f_summit"
+        )
+        scoped = [e for e in everything if not summit_choice or e.summit_id == summit_choice]
+        days = sorted({e.local_start.date() for e in scoped})
+        day = filters[1].selectbox(
+            "Day", ["", *days], format_func=lambda d: f"{d:%a} {d.day} {d:%b %Y}" if d else ALL, key="f_day"
+        )
+        orgs = sorted({o.name for e in scoped for o in e.organizations}, key=str.casefold)
+        organization = filters[2].selectbox("Organization", ["", *orgs], format_func=lambda o: o or ALL, key="f_org")
+        fmt = filters[3].selectbox(
+            "Format", ["", *FORMAT_LABELS], format_func=lambda f: FORMAT_LABELS[f] if f else ALL, key="f_format"
+        )
 
-    events = p.programme(summit_id=summit_choice, day=day, organization=organization, format=fmt, query=query)
+    events = p.programme(
+        summit_id=summit_choice or None, day=day or None, organization=organization or None, format=fmt or None, query=query
+    )
     st.caption(f"{len(events)} of {len(everything)} events" if len(events) != len(everything) else f"{len(events)} events")
     if not events:
         st.info("No events match these filters. Try another day or clear the search.", icon=":material/search_off:")

@@ -63,6 +63,8 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
         page.get_by_role("textbox", name="Password").fill("correct-horse-battery")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text("Manage an event")).to_be_visible(timeout=30_000)
+        page.reload()  # the sign-in lives in a cookie, not in the Streamlit session
+        expect(page.get_by_text("Manage an event")).to_be_visible(timeout=30_000)
         screenshot(page, "organizer-events")
 
         page.get_by_role("button", name="New event").click()

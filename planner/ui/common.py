@@ -111,5 +111,12 @@ def escape_md(text: str) -> str:
     return text
 
 
+def show_flash() -> None:
+    """Show (once) the message an action left for the page it reran or switched to."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
 def show_error(err: Exception) -> None:
     st.error(str(err), icon=":material/error:")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from planner import NotFound, PlannerError, StaleEdit, ValidationError
 from planner.models import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
-from planner.ui.common import planner, show_error
+from planner.ui.common import show_flash, planner, show_error
 from planner.text import parse_rows
 from planner.validate import timezone_names
 
@@ -111,9 +111,7 @@ def render() -> None:
 
     st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
     st.title("Edit event" if event else "New event")
-    flash = s.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    show_flash()
     if event and event.status == "cancelled":
         st.error(f"This event is cancelled ({event.cancel_reason}) and can no longer be edited.")
         return

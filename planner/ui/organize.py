@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import PlannerError
-from planner.ui.common import STATUS_LABELS, planner, show_error
+from planner.ui.common import show_flash, STATUS_LABELS, planner, show_error
 
 
 def render() -> None:
@@ -22,9 +22,7 @@ def render() -> None:
         st.session_state.pop("edit_event_id", None)
         st.switch_page(pages.EDIT_EVENT)
 
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    show_flash()
 
     summits = {s.id: s.name for s in p.list_summits()}
     filters = st.columns(2)

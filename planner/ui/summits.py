@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from planner.ui.common import planner
+from planner.ui.common import show_flash, planner
 from planner.ui.venues import _try
 from planner.validate import timezone_names
 
@@ -15,9 +15,7 @@ from planner.validate import timezone_names
 def render() -> None:
     p = planner()
     st.title("Summits")
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    show_flash()
     summits = p.list_summits()
     zones = timezone_names()
     if summits:

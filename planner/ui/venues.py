@@ -6,16 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from planner import PlannerError
-from planner.ui.common import planner, show_error
+from planner.ui.common import show_flash, planner, show_error
 from planner.validate import timezone_names
 
 
 def render() -> None:
     p = planner()
     st.title("Venues and rooms")
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    show_flash()
     venues = p.list_venues()
     rooms = p.list_rooms()
     zones = timezone_names()

@@ -1,0 +1,84 @@
+"""First start (admin account, demo) and the plain HTTP sign-in routes of a real server."""
+
+from __future__ import annotations
+
+import http.client
+import stat
+from urllib.parse import urlsplit
+
+import pytest
+
+from planner import Planner
+from planner.config import Settings, ensure_admin, settings_from_env
+from planner.web import safe_next
+from tests.browser import Server
+
+
+def test_settings_have_documented_defaults():
+    s = settings_from_env({})
+    assert str(s.db_path) == "data/planner.db"
+    assert s.base_url == "http://localhost:8501"
+    assert s.demo is True and s.admin_email is None and not s.secure_cookies
+    s = settings_from_env({"PLANNER_DEMO": "off", "PLANNER_BASE_URL": "https://events.example.org/"})
+    assert s.demo is False and s.base_url == "https://events.example.org" and s.secure_cookies
+
+
+def test_first_start_without_credentials_writes_a_private_password_file(tmp_path):
+    p = Planner(tmp_path / "planner.db")
+    settings = Settings(p.path, "http://localhost:8501", False, None, None)
+    message = ensure_admin(p, settings)
+    path = tmp_path / "admin-password.txt"
+    assert str(path) in message
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    password = path.read_text().split("password: ")[1].strip()
+    user = p.authenticate("admin@example.org", password)
+    assert user is not None and user.is_admin
+    assert ensure_admin(p, settings) is None  # only once
+
+
+def test_first_start_with_credentials_uses_them(tmp_path):
+    p = Planner(tmp_path / "planner.db")
+    ensure_admin(p, Settings(p.path, "", False, "Boss@Example.org", "a-long-password"))
+    assert p.authenticate("boss@example.org", "a-long-password").is_admin
+    assert not (tmp_path / "admin-password.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("/organize", "/organize"), ("//evil.example", "/organize"), ("https://evil.example", "/organize"),
+     (None, "/organize"), ("/\\evil", "/organize")],
+)
+def test_sign_in_redirects_stay_on_this_site(value, expected):
+    assert safe_next(value) == expected
+
+
+def _get(server, path, cookie=None):
+    conn = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=10)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+def test_sign_in_route_swaps_a_code_for_a_session_cookie_once(tmp_path):
+    with Server(tmp_path, PLANNER_DEMO="off") as server:
+        p = Planner(server.db)
+        admin = p.list_users()[0]
+        code = p.issue_sign_in_code(admin.id)
+
+        response = _get(server, f"/auth/sign-in?code={code}&next=/organize")
+        assert response.status == 303 and response.getheader("Location") == "/organize"
+        cookie = response.getheader("Set-Cookie")
+        assert cookie.startswith("planner_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        token = cookie.split(";")[0].split("=", 1)[1]
+        assert p.session_user(token) == admin
+
+        again = _get(server, f"/auth/sign-in?code={code}")
+        assert again.status == 303 and again.getheader("Location") == "/organize?signin=expired"
+        assert again.getheader("Set-Cookie") is None
+
+        out = _get(server, "/auth/sign-out", cookie=f"planner_session={token}")
+        assert out.status == 303 and out.getheader("Location") == "/"
+        assert p.session_user(token) is None
+
+        assert _get(server, "/auth/sign-in", cookie=None).getheader("Location") == "/organize?signin=expired"

@@ -32,13 +32,13 @@ def _when(event: Event) -> str:
     return f"{start:%a %d %b %H:%M}–{end:%H:%M}"
 
 
-def _speaker_keys(event: Event) -> set[tuple[str, str, str]]:
-    """One key per way a speaker can be recognised: by email and by name."""
-    keys = set()
+def _speaker_keys(event: Event) -> dict[tuple[str, str], str]:
+    """One key per way a speaker can be recognised (by email, by name), with the name shown."""
+    keys: dict[tuple[str, str], str] = {}
     for s in event.speakers:
         if s.email:
-            keys.add(("email", s.email.strip().lower(), s.name))
-        keys.add(("name", match_key(s.name), s.name))
+            keys.setdefault(("email", s.email.strip().lower()), s.name)
+        keys.setdefault(("name", match_key(s.name)), s.name)
     return keys
 
 
@@ -76,9 +76,9 @@ def find_conflicts(events: Iterable[Event], focus_id: int | None = None) -> list
     by_speaker: dict[tuple[str, str], list[Event]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
     for e in live:
-        for kind, key, name in _speaker_keys(e):
-            by_speaker[(kind, key)].append(e)
-            names.setdefault((kind, key), name)
+        for key, name in _speaker_keys(e).items():
+            by_speaker[key].append(e)
+            names.setdefault(key, name)
     for key, group in by_speaker.items():
         if len(group) < 2:
             continue

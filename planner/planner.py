@@ -104,6 +104,11 @@ class Planner:
         fields = self._summit_fields(**merged)
         with self._db.write() as db:
             db["summits"].update(summit_id, fields)
+            # Events without a room take their zone from the summit.
+            db.execute(
+                "UPDATE events SET timezone = ? WHERE summit_id = ? AND room_id IS NULL",
+                [fields["timezone"], summit_id],
+            )
         return self.get_summit(summit_id)
 
     @staticmethod
@@ -148,6 +153,11 @@ class Planner:
         fields = self._venue_fields(**merged)
         with self._db.write() as db:
             db["venues"].update(venue_id, fields)
+            # An event's zone is its venue's: a corrected zone carries to its events.
+            db.execute(
+                "UPDATE events SET timezone = ? WHERE room_id IN (SELECT id FROM rooms WHERE venue_id = ?)",
+                [fields["timezone"], venue_id],
+            )
         return self.get_venue(venue_id)
 
     @staticmethod
@@ -452,8 +462,16 @@ class Planner:
 
         Validates like ``create_event`` (raising ``ValidationError`` the same way).
         """
+        unknown = set(fields) - set(_EVENT_FIELDS)
+        if unknown:
+            raise ValidationError(f"Events have no field {', '.join(sorted(unknown))}.", sorted(unknown)[0])
         base = _event_as_fields(self.get_event(event_id)) if event_id is not None else {}
+        if base and ("room_id" in fields or "online_url" in fields) and "format" not in fields:
+            base["format"] = None  # derived again for the new place, as update_event does
         base.update(fields)
+        for required, label in (("title", "The title"), ("starts_at", "The start"), ("ends_at", "The end")):
+            if base.get(required) is None:
+                raise ValidationError(f"{label} is required.", required)
         checked = self._event_fields(**{k: base[k] for k in _EVENT_FIELDS if k in base})
         candidate = self._draft_event(event_id or 0, checked)
         others = [e for e in self._events("WHERE e.status != 'cancelled'", []) if e.id != event_id]
@@ -512,10 +530,14 @@ class Planner:
         timezone=None,
     ) -> dict:
         """Validate and normalise everything an event is made of (writes nothing)."""
+        given_start_zone = getattr(starts_at, "tzinfo", None)
         title = check.text(title, "title", "The title", max_length=check.TITLE_MAX)
         description = check.long_text(description, "description", "The description")
-        starts_at = check.aware(starts_at, "starts_at", "The start")
-        ends_at = check.aware(ends_at, "ends_at", "The end")
+        # Compare instants in UTC (same-zone datetimes compare by wall clock, which is wrong
+        # across a clock change), at the second precision that is stored.
+        utc = ZoneInfo("UTC")
+        starts_at = check.aware(starts_at, "starts_at", "The start").astimezone(utc).replace(microsecond=0)
+        ends_at = check.aware(ends_at, "ends_at", "The end").astimezone(utc).replace(microsecond=0)
         if ends_at <= starts_at:
             raise ValidationError("The event must end after it starts.", "ends_at")
         if ends_at - starts_at > timedelta(days=31):
@@ -534,14 +556,13 @@ class Planner:
                 raise ValidationError(
                     "An in-person event has no online link. Clear the link or choose hybrid.", "format"
                 )
+        given_zone = check.timezone(timezone) if timezone else None
         if room:
             zone = room.venue.timezone
         elif summit:
             zone = summit.timezone
-        elif timezone:
-            zone = check.timezone(timezone)
         else:
-            zone = getattr(starts_at.tzinfo, "key", None) or "UTC"
+            zone = given_zone or getattr(given_start_zone, "key", None) or "UTC"
         return {
             "title": title,
             "description": description,
@@ -550,8 +571,8 @@ class Planner:
             "online_url": online_url,
             "format": format,
             "timezone": zone,
-            "starts_at": starts_at.astimezone(ZoneInfo("UTC")).replace(microsecond=0),
-            "ends_at": ends_at.astimezone(ZoneInfo("UTC")).replace(microsecond=0),
+            "starts_at": starts_at,
+            "ends_at": ends_at,
             "capacity": capacity,
             "speakers": _check_speakers(speakers),
             "organizations": _check_organizations(organizations),
@@ -602,10 +623,7 @@ class Planner:
         email = check.email(email)
         name = check.text(name, "name", "The name")
         role = check.choice(role, USER_ROLES, "role", "role")
-        if not isinstance(password, str) or len(password) < 10:
-            raise ValidationError("Use a password of at least 10 characters.", "password")
-        if len(password) > 1000:
-            raise ValidationError("That password is too long (at most 1,000 characters).", "password")
+        _check_password(password)
         hashed = security.hash_password(password)
         try:
             with self._db.write() as db:
@@ -624,8 +642,7 @@ class Planner:
 
     def set_password(self, user_id: int, password: str) -> None:
         self.get_user(user_id)
-        if not isinstance(password, str) or len(password) < 10:
-            raise ValidationError("Use a password of at least 10 characters.", "password")
+        _check_password(password)
         hashed = security.hash_password(password)
         with self._db.write() as db:
             db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hashed, user_id])
@@ -745,13 +762,20 @@ class Planner:
 # ---------------------------------------------------------------------- helpers
 
 
+def _check_password(password) -> None:
+    if not isinstance(password, str) or len(password) < 10:
+        raise ValidationError("Use a password of at least 10 characters.", "password")
+    if len(password) > 1000:
+        raise ValidationError("That password is too long (at most 1,000 characters).", "password")
+
+
 def _id(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise NotFound(f"“{value}” is not a valid id.") from None
-    return value
+    """Ids are whole numbers; digit strings (from URLs) are accepted too."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    raise NotFound(f"“{value}” is not a valid id.")
 
 
 def _reject_unknown(changes: dict, known: dict) -> None:

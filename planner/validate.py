@@ -23,6 +23,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def text(value, field: str, label: str, *, required: bool = True, max_length: int = NAME_MAX) -> str:
     if value is not None and not isinstance(value, str):
         raise ValidationError(f"{label} must be text.", field)
+    # Check before cleaning: clean() would turn some control characters into spaces.
+    if value is not None and has_control_characters(value):
+        raise ValidationError(f"{label} contains characters that cannot be shown.", field)
     value = clean(value)
     if required and not value:
         raise ValidationError(f"{label} is required.", field)
@@ -30,8 +33,6 @@ def text(value, field: str, label: str, *, required: bool = True, max_length: in
         raise ValidationError(
             f"{label} can be at most {max_length} characters long (this one has {len(value)}).", field
         )
-    if has_control_characters(value):
-        raise ValidationError(f"{label} contains characters that cannot be shown.", field)
     return value
 
 

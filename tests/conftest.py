@@ -21,8 +21,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from planner import Planner, ValidationError
+
+# Property tests: no example database left in the working tree, no flaky per-example deadline
+# (each example touches SQLite).
+settings.register_profile("planner", database=None, deadline=None)
+settings.load_profile("planner")
 
 NY = ZoneInfo("America/New_York")
 LIMA = ZoneInfo("America/Lima")

@@ -325,6 +325,7 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(planner):
     at.text_input(key="ev_title").input("Pasted lists")
     at.text_area(key="ev_paste_speakers").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
     at.button(key="ev_paste_add_speakers").click().run()
+    assert at.text_area(key="ev_paste_speakers").value == ""  # emptied once added
     at.text_area(key="ev_paste_orgs").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
     at.button(key="ev_paste_add_orgs").click().run()
     no_exception(at)

@@ -73,22 +73,31 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return rows
 
 
+def _queue_paste(name: str, columns: list[str]) -> None:
+    """Button callback: read the pasted rows and empty the box (widgets may only be reset
+    before they are drawn, so the rows are merged into the table during the run)."""
+    s = st.session_state
+    rows = parse_rows(s[f"ev_paste_{name}"], columns)
+    if name == "speakers":
+        for row in rows:  # "Name; affiliation; role", without an email
+            if row["email"] and "@" not in row["email"] and not row["role"]:
+                row["role"], row["email"] = row["email"], ""
+    s[f"ev_pending_{name}"] = rows
+    s[f"ev_paste_{name}"] = ""
+
+
 def _paste_box(name: str, columns: list[str], frame: pd.DataFrame, hint: str) -> None:
     """Add many rows at once, pasted from a flyer or a spreadsheet, to the table above."""
     s = st.session_state
+    pending = s.pop(f"ev_pending_{name}", None)
+    if pending:
+        kept = pd.DataFrame(_rows(frame, columns), columns=columns)
+        s[f"ev_{name}_base"] = pd.concat([kept, pd.DataFrame(pending, columns=columns)], ignore_index=True)
+        s[f"ev_{name}_round"] += 1  # a fresh editor widget for the longer table
+        st.rerun()
     with st.expander("Paste a list", icon=":material/content_paste:"):
         st.text_area("Rows to add", key=f"ev_paste_{name}", placeholder=hint, help="Cells split by ; or by tabs.")
-        if st.button("Add to the table", key=f"ev_paste_add_{name}"):
-            rows = parse_rows(s[f"ev_paste_{name}"], columns)
-            if name == "speakers":
-                for row in rows:  # "Name; affiliation; role", without an email
-                    if row["email"] and "@" not in row["email"] and not row["role"]:
-                        row["role"], row["email"] = row["email"], ""
-            kept = pd.DataFrame(_rows(frame, columns), columns=columns)
-            s[f"ev_{name}_base"] = pd.concat([kept, pd.DataFrame(rows, columns=columns)], ignore_index=True)
-            s[f"ev_{name}_round"] += 1  # a fresh editor widget for the longer table
-            del s[f"ev_paste_{name}"]
-            st.rerun()
+        st.button("Add to the table", key=f"ev_paste_add_{name}", on_click=_queue_paste, args=(name, columns))
 
 
 def render() -> None:

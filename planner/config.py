@@ -7,6 +7,7 @@
 | PLANNER_DEMO           | on                       | seed the demo events into an empty db    |
 | PLANNER_ADMIN_EMAIL    | (none)                   | the first admin's email                  |
 | PLANNER_ADMIN_PASSWORD | (none)                   | the first admin's password               |
+| PLANNER_CONTACT_EMAIL  | events@example.org       | ORGANIZER address in calendar files      |
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Settings:
     demo: bool
     admin_email: str | None
     admin_password: str | None
+    contact_email: str = "events@example.org"
 
     @property
     def secure_cookies(self) -> bool:
@@ -49,6 +51,7 @@ def settings_from_env(env=os.environ) -> Settings:
         demo=_flag(env.get("PLANNER_DEMO"), True),
         admin_email=(env.get("PLANNER_ADMIN_EMAIL") or "").strip() or None,
         admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,
+        contact_email=(env.get("PLANNER_CONTACT_EMAIL") or "").strip() or "events@example.org",
     )
 
 
@@ -87,7 +90,7 @@ def open_planner(settings: Settings | None = None) -> Planner:
     with _lock:
         planner = _planners.get(key)
         if planner is None:
-            planner = Planner(settings.db_path)
+            planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email)
             message = ensure_admin(planner, settings)
             if message:
                 print(message, flush=True)

@@ -126,6 +126,27 @@ MIGRATIONS: list[list[str]] = [
             expires_at TEXT NOT NULL
         )""",
     ],
+    # 2: registrations (RSVPs) and the waiting list.
+    [
+        """CREATE TABLE registrations (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            organization TEXT NOT NULL DEFAULT '',
+            needs TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled')),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            confirmed_at TEXT,
+            cancelled_at TEXT
+        )""",
+        # One active registration per email and event; cancelled ones may repeat.
+        "CREATE UNIQUE INDEX registrations_active_email ON registrations(event_id, email)"
+        " WHERE status != 'cancelled'",
+        "CREATE INDEX registrations_event_status ON registrations(event_id, status, id)",
+    ],
 ]
 
 

@@ -126,6 +126,51 @@ class Event:
         return [o for o in self.organizations if o.role == role]
 
 
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One person's RSVP to one event.
+
+    ``position`` is the place on the waiting list (1 = next in), None unless waitlisted.
+    ``manage_token`` is the private link's secret: it is only known when the registration
+    is made (or looked up by it); the database keeps only its hash. When someone registers
+    again with an email that already holds a place, the existing registration comes back
+    with ``already_registered`` set and no token, so knowing an address is not enough to
+    manage someone else's registration.
+    """
+
+    id: int
+    event_id: int
+    name: str
+    email: str
+    organization: str
+    needs: str
+    status: str
+    position: int | None
+    created_at: datetime
+    updated_at: datetime
+    manage_token: str | None = None
+    already_registered: bool = False
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    capacity: int | None  # None: no limit (an online event without a capacity)
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
 @dataclass(frozen=True)
 class Conflict:
     """A clash between events: ``kind`` is "room", "speaker" or "outside_summit"."""

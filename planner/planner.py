@@ -10,11 +10,13 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from datetime import date, datetime, timedelta
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from . import security
+from . import registrations as seats
 from . import validate as check
 from .conflicts import find_conflicts
 from .db import Database, from_db_time, now_utc, to_db_time
@@ -27,6 +29,9 @@ from .models import (
     Conflict,
     Event,
     EventChange,
+    EventCounts,
+    Registration,
+    REGISTRATION_STATUSES,
     EventOrganization,
     Room,
     Speaker,
@@ -78,9 +83,19 @@ class Planner:
     shared by many threads (each call opens its own connection).
     """
 
-    def __init__(self, path: str | Path = "data/planner.db"):
+    def __init__(
+        self,
+        path: str | Path = "data/planner.db",
+        *,
+        base_url: str = "http://localhost:8501",
+        contact_email: str = "events@example.org",
+    ):
         self._db = Database(path)
         self.path = self._db.path
+        # Links in calendar files (event pages, private pages) start with base_url; calendar
+        # files name contact_email as the ORGANIZER's address.
+        self.base_url = base_url.rstrip("/")
+        self.contact_email = contact_email
 
     # ------------------------------------------------------------------ summits
 
@@ -195,6 +210,10 @@ class Planner:
         fields = self._room_fields(**merged)
         with self._db.write() as db:
             db["rooms"].update(room_id, fields)
+            for (event_id,) in db.execute(
+                "SELECT id FROM events WHERE room_id = ? AND capacity IS NULL", [room_id]
+            ).fetchall():
+                seats.promote(db, event_id)
         return self.get_room(room_id)
 
     @staticmethod
@@ -320,6 +339,8 @@ class Planner:
                 _save_people(db, event_id, fields["speakers"])
             if "organizations" in changes:
                 _save_organizations(db, event_id, fields["organizations"])
+            # More seats (a higher capacity, a bigger room) move the waiting list up at once.
+            seats.promote(db, event_id)
         return self.get_event(event_id)
 
     def _stale(self, event_id: int) -> StaleEdit:
@@ -616,6 +637,183 @@ class Planner:
             "; ".join(f"{o.name} ({o.role})" for o in after.organizations),
         )
         return changes
+
+    # ------------------------------------------------------------------ registrations
+
+    def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "") -> Registration:
+        """RSVP to a published, upcoming event: a seat while there is one, else the waiting list.
+
+        The same email (trimmed, any case) on the same event gets its existing registration
+        back, details updated, never a second seat.
+        """
+        event_id = _id(event_id)
+        details = seats.clean_details(name, organization, needs)
+        email = seats.clean_email(email)
+        token = security.new_token()
+        now = to_db_time(now_utc())
+        with self._db.write() as db:
+            seats.check_open(db, event_id)
+            existing = db.execute(
+                "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'",
+                [event_id, email],
+            ).fetchone()
+            if existing:
+                db.execute(
+                    "UPDATE registrations SET name = ?, organization = ?, needs = ?, updated_at = ? WHERE id = ?",
+                    [details["name"], details["organization"], details["needs"], now, existing[0]],
+                )
+                (found,) = seats.load(db, "WHERE r.id = ?", [existing[0]])
+                return replace(found, already_registered=True)
+            capacity = seats.event_capacity(db, event_id)
+            full = capacity is not None and seats.count(db, event_id, "confirmed") >= capacity
+            registration_id = db["registrations"].insert(
+                {
+                    "event_id": event_id,
+                    **details,
+                    "email": email,
+                    "status": "waitlisted" if full else "confirmed",
+                    "token_hash": security.token_hash(token),
+                    "created_at": now,
+                    "updated_at": now,
+                    "confirmed_at": None if full else now,
+                }
+            ).last_pk
+            (created,) = seats.load(db, "WHERE r.id = ?", [registration_id], token)
+        return created
+
+    def registration(self, manage_token: str) -> Registration:
+        """The registration a private link names; NotFound for unknown or malformed tokens."""
+        with self._db.read() as db:
+            return self._by_token(db, manage_token)
+
+    @staticmethod
+    def _by_token(db, manage_token) -> Registration:
+        if not isinstance(manage_token, str) or not 20 <= len(manage_token) <= 100:
+            raise NotFound("We could not find that registration.")
+        found = seats.load(db, "WHERE r.token_hash = ?", [security.token_hash(manage_token)], manage_token)
+        if not found:
+            raise NotFound("We could not find that registration.")
+        return found[0]
+
+    def update_registration(self, manage_token: str, **changes) -> Registration:
+        """Change name, organization or needs (the email is the registration's identity)."""
+        _reject_unknown(changes, {"name": 0, "organization": 0, "needs": 0})
+        with self._db.write() as db:
+            current = self._by_token(db, manage_token)
+            if current.status == "cancelled":
+                raise ValidationError("This registration is cancelled. Register again to come.", "status")
+            merged = {"name": current.name, "organization": current.organization, "needs": current.needs, **changes}
+            details = seats.clean_details(**merged)
+            db.execute(
+                "UPDATE registrations SET name = ?, organization = ?, needs = ?, updated_at = ? WHERE id = ?",
+                [details["name"], details["organization"], details["needs"], to_db_time(now_utc()), current.id],
+            )
+            return self._by_token(db, manage_token)
+
+    def cancel_registration(self, manage_token: str) -> Registration:
+        """Give up the seat (or waiting-list place); the first person waiting moves up at once."""
+        with self._db.write() as db:
+            current = self._by_token(db, manage_token)
+            self._cancel(db, current)
+            return self._by_token(db, manage_token)
+
+    def cancel_registration_for(self, registration_id: int) -> Registration:
+        """An organizer cancels a registration on someone's behalf."""
+        with self._db.write() as db:
+            found = seats.load(db, "WHERE r.id = ?", [_id(registration_id)])
+            if not found:
+                raise NotFound(f"There is no registration with id {registration_id}.")
+            self._cancel(db, found[0])
+            return seats.load(db, "WHERE r.id = ?", [found[0].id])[0]
+
+    @staticmethod
+    def _cancel(db, registration: Registration) -> None:
+        if registration.status == "cancelled":
+            return
+        now = to_db_time(now_utc())
+        db.execute(
+            "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
+            [now, now, registration.id],
+        )
+        seats.promote(db, registration.event_id)
+
+    def registrations(self, event_id: int, status: str | None = None) -> list[Registration]:
+        """An event's registrations in arrival order (for organizers: no tokens)."""
+        self.get_event(event_id)
+        where, params = "WHERE r.event_id = ?", [_id(event_id)]
+        if status is not None:
+            where += " AND r.status = ?"
+            params.append(check.choice(status, REGISTRATION_STATUSES, "status", "registration status"))
+        with self._db.read() as db:
+            return seats.load(db, where, params)
+
+    def event_counts(self, event_id: int) -> EventCounts:
+        with self._db.read() as db:
+            capacity = seats.event_capacity(db, _id(event_id))
+            rows = dict(
+                db.execute(
+                    "SELECT status, count(*) FROM registrations WHERE event_id = ? GROUP BY status", [event_id]
+                ).fetchall()
+            )
+        return EventCounts(
+            confirmed=rows.get("confirmed", 0),
+            waitlisted=rows.get("waitlisted", 0),
+            cancelled=rows.get("cancelled", 0),
+            capacity=capacity,
+        )
+
+    def capacity_preview(self, event_id: int, capacity: int | None) -> list[Registration]:
+        """Who a new capacity would move up from the waiting list (nothing is written).
+        Lowering a capacity never removes anyone already confirmed."""
+        capacity = check.capacity(capacity)
+        event = self.get_event(event_id)
+        if capacity is None:
+            capacity = event.room.capacity if event.room else None
+        with self._db.read() as db:
+            ids = seats.would_promote(db, event.id, capacity)
+            return seats.load(db, f"WHERE r.id IN ({','.join('?' * len(ids))})", ids) if ids else []
+
+    # ------------------------------------------------------------------ calendars
+
+    # calendar.py is imported when first needed (it pulls in icalendar, which pages that
+    # show no calendar do not need).
+
+    def _public_event(self, event_id) -> Event:
+        event = self.get_event(event_id)
+        if event.published_at is None:
+            raise NotFound(f"There is no public event with id {event_id}.")
+        return event
+
+    def event_ics(self, event_id: int) -> bytes:
+        """One public event as an iCalendar file (METHOD:PUBLISH)."""
+        from . import calendar
+
+        event = self._public_event(event_id)
+        return calendar.calendar_bytes(
+            [event], base_url=self.base_url, contact_email=self.contact_email, name=event.title
+        )
+
+    def programme_ics(self, summit_id: int | None = None) -> bytes:
+        """Every public event (of one summit, if given), cancelled ones as CANCELLED."""
+        from . import calendar
+
+        name = self.get_summit(summit_id).name if summit_id is not None else "Side events"
+        events = self.programme(summit_id=summit_id)
+        return calendar.calendar_bytes(events, base_url=self.base_url, contact_email=self.contact_email, name=name)
+
+    def registration_ics(self, manage_token: str) -> bytes:
+        """The attendee's own file: the event plus their join link and private page."""
+        from . import calendar
+
+        registration = self.registration(manage_token)
+        event = self.get_event(registration.event_id)
+        personal = calendar.Personal(
+            manage_url=f"{self.base_url}/ticket?t={manage_token}",
+            join_url=event.online_url if event.format in ("online", "hybrid") else None,
+        )
+        return calendar.calendar_bytes(
+            [event], base_url=self.base_url, contact_email=self.contact_email, name=event.title, personal=personal
+        )
 
     # ------------------------------------------------------------------ users and sign-in
 

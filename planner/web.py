@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .config import open_planner, settings_from_env
+from .errors import NotFound
 
 SESSION_COOKIE = "planner_session"
 SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 12 hours
@@ -57,7 +58,59 @@ def not_found(request: Request, exc) -> Response:
     return PlainTextResponse("Not found.", status_code=404)
 
 
+# ---------------------------------------------------------------------- calendar files
+#
+# Public .ics files built by planner/calendar.py: the whole programme and one summit's (to
+# subscribe to; "inline" so calendar apps take the URL as a feed) and one event (to add once;
+# "attachment" so browsers hand the file to the calendar app). "no-cache" makes browsers and
+# proxies ask again each time, so a cancelled or moved event is never served stale.
+
+
+def _calendar(body: bytes, filename: str, disposition: str = "inline") -> Response:
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+def _path_id(request: Request, name: str) -> int:
+    """A whole number from the path; ValueError for anything else ("abc", "1.5", "²", huge)."""
+    value = request.path_params[name]
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise ValueError(f"{value!r} is not an id")
+    return int(value)
+
+
+def programme_calendar(request: Request) -> Response:
+    return _calendar(open_planner().programme_ics(), "side-events.ics")
+
+
+def summit_calendar(request: Request) -> Response:
+    try:
+        summit_id = _path_id(request, "summit_id")
+        body = open_planner().programme_ics(summit_id)
+    except (NotFound, ValueError):
+        return PlainTextResponse("There is no such summit.", status_code=404)
+    return _calendar(body, f"summit-{summit_id}.ics")
+
+
+def event_calendar(request: Request) -> Response:
+    try:
+        event_id = _path_id(request, "event_id")
+        body = open_planner().event_ics(event_id)
+    except (NotFound, ValueError):
+        return PlainTextResponse("There is no such event.", status_code=404)
+    return _calendar(body, f"event-{event_id}.ics", "attachment")
+
+
 routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
     Route("/auth/sign-out", sign_out, methods=["GET"]),
+    Route("/calendar.ics", programme_calendar, methods=["GET"]),
+    Route("/calendar/{summit_id}.ics", summit_calendar, methods=["GET"]),
+    Route("/events/{event_id}.ics", event_calendar, methods=["GET"]),
 ]

@@ -7,6 +7,7 @@ from urllib.parse import quote_plus
 import streamlit as st
 
 from planner import NotFound
+from planner.ui.rsvp import render_rsvp
 from planner.ui.common import (
     ORG_HEADINGS,
     ROLE_HEADINGS,
@@ -77,7 +78,14 @@ def render() -> None:
         if event.capacity:
             st.caption(f"{event.capacity} places · {event.format_label}")
 
+    counts = planner().event_counts(event.id)
+    render_rsvp(event, counts)
+    if event.published_at is not None:
+        # A plain route serves the file, so no calendar is built on every rerun of this page.
+        st.link_button("Add to my calendar (.ics)", f"/events/{event.id}.ics", icon=":material/calendar_add_on:")
+
     if event.description:
+        st.subheader("About")
         st.markdown(event.description)  # Markdown; raw HTML is shown as text, never rendered
 
     if event.speakers:

@@ -11,14 +11,21 @@ from planner.ui.common import current_user
 
 st.set_page_config(page_title="Side Event Planner", page_icon=":material/event:", layout="wide")
 
+# Long event titles must fit a phone: smaller headings on narrow screens.
+st.html(
+    "<style>@media (max-width: 640px) {"
+    " [data-testid='stHeadingWithActionElements'] h1 { font-size: 1.8rem; line-height: 1.25; }"
+    " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; } }</style>"
+)
+
 user = current_user()
 st.session_state["user"] = user
 
-public = [pages.PROGRAMME, pages.EVENT]
+public = [pages.PROGRAMME, pages.EVENT, pages.TICKET]
 if user is None:
     navigation = st.navigation([*public, pages.SIGN_IN], position="top")
 else:
-    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.VENUES, pages.SUMMITS]
+    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.REGISTRATIONS, pages.VENUES, pages.SUMMITS]
     if user.is_admin:
         organize.append(pages.ACCOUNTS)
     navigation = st.navigation({"Side events": public, "Organize": organize}, position="top")

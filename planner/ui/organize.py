@@ -35,6 +35,7 @@ def render() -> None:
     events = p.list_events(summit_id=summit_id, status=status)
     conflicts = p.conflicts()
     clash_count = Counter(i for c in conflicts for i in c.event_ids)
+    counts = p.all_event_counts()
 
     if not events:
         st.info(
@@ -43,11 +44,11 @@ def render() -> None:
         )
         return
 
-    counts = Counter(e.status for e in p.list_events())
+    statuses = Counter(e.status for e in p.list_events())
     metrics = st.columns(4)
-    metrics[0].metric("Drafts", counts["draft"])
-    metrics[1].metric("Published", counts["published"])
-    metrics[2].metric("Cancelled", counts["cancelled"])
+    metrics[0].metric("Drafts", statuses["draft"])
+    metrics[1].metric("Published", statuses["published"])
+    metrics[2].metric("Cancelled", statuses["cancelled"])
     metrics[3].metric("Clashes", len(conflicts))
 
     table = pd.DataFrame(
@@ -58,6 +59,8 @@ def render() -> None:
                 "Title": e.title,
                 "Place": e.place,
                 "Status": STATUS_LABELS[e.status],
+                "Registered": _registered(counts[e.id]),
+                "Waiting": counts[e.id].waitlisted or "",
                 "Clashes": f"⚠ {clash_count[e.id]}" if clash_count[e.id] else "",
             }
             for e in events
@@ -89,6 +92,9 @@ def render() -> None:
         st.session_state["flash"] = f"Made a draft copy of “{event.title}”."
         st.switch_page(pages.EDIT_EVENT, query_params={"id": str(copy.id)})
     buttons[2].page_link(pages.EVENT, label="View page", icon=":material/visibility:", query_params={"id": str(event.id)})
+    buttons[3].page_link(
+        pages.REGISTRATIONS, label="Registrations", icon=":material/how_to_reg:", query_params={"id": str(event.id)}
+    )
 
     if event.status == "draft":
         _publish_panel(p, event, [c for c in conflicts if event.id in c.event_ids])
@@ -97,6 +103,13 @@ def render() -> None:
     else:
         st.caption(f"Cancelled: {event.cancel_reason}")
     del user
+
+
+def _registered(counts) -> str:
+    """"12 / 80" confirmed of capacity, or just "12" without a limit."""
+    if counts.capacity is None:
+        return str(counts.confirmed)
+    return f"{counts.confirmed} / {counts.capacity}"
 
 
 def _publish_panel(p, event, clashes) -> None:

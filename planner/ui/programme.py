@@ -8,6 +8,7 @@ import streamlit as st
 
 from planner.models import FORMAT_LABELS
 from planner.ui.common import (
+    base_url,
     escape_md,
     long_date,
     organizations_line,
@@ -25,7 +26,17 @@ def render() -> None:
     from planner.ui import pages
 
     p = planner()
-    st.title("Side events programme")
+    head, subscribe = st.columns([3, 1], vertical_alignment="bottom")
+    head.title("Side events programme")
+    with subscribe.popover("Subscribe", icon=":material/calendar_add_on:", width="stretch"):
+        feed = base_url().split("://", 1)[1] + "/calendar.ics"
+        st.link_button("Subscribe in my calendar app", f"webcal://{feed}", icon=":material/sync:", width="stretch")
+        st.caption(
+            "Your calendar app adds every published side event and keeps them up to date, including "
+            "changes and cancellations. Some apps (Google Calendar, Outlook) refresh subscribed "
+            "calendars only every few hours. To add the feed by hand, use this address:"
+        )
+        st.code(f"{base_url()}/calendar.ics", language=None)
     summits = p.list_summits()
     everything = p.programme()
     if not everything:

@@ -1,0 +1,152 @@
+"""AppTest for the RSVP form, the attendee's private page and the organizers' registrations page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pages import _event_page, app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+
+
+def rsvp(at, event_id, **values):
+    for field in ("name", "email", "organization", "needs"):
+        if field in values:
+            widget = at.text_area if field == "needs" else at.text_input
+            widget(key=f"rsvp_{field}_{event_id}").input(values[field])
+    at.button(key=f"FormSubmitter:rsvp_{event_id}-" + ("Join the waiting list" if values.pop("full", False) else "Register")).click().run()
+    return at
+
+
+def ticket(token) -> object:
+    at = app()
+    at.query_params["t"] = token
+    at.run()
+    at.switch_page("ticket.py").run()
+    return at
+
+
+def test_rsvp_confirms_and_gives_the_private_link(planner):
+    event = dialogue(planner)
+    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="Ana@Example.org", organization="Red")
+    no_exception(at)
+    page = texts(at)
+    assert "You're registered, Ana Pérez!" in page
+    (registration,) = planner.registrations(event.id)
+    assert registration.email == "ana@example.org" and registration.status == "confirmed"
+    code = at.code[0].value
+    assert code.startswith("http://localhost:8501/ticket?t=")
+    assert planner.registration(code.split("t=")[1]).id == registration.id
+
+
+def test_rsvp_bad_input_shows_a_message_and_keeps_what_was_typed(planner):
+    event = dialogue(planner)
+    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="not-an-email")
+    no_exception(at)
+    assert "email address does not look right" in texts(at)
+    assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"
+    assert planner.registrations(event.id) == []
+    at = rsvp(_event_page(planner, event.id), event.id, name="  ", email="ana@example.org")
+    assert "Your name is required" in texts(at)
+    assert planner.registrations(event.id) == []
+
+
+def test_a_full_event_says_so_and_offers_the_waiting_list(planner):
+    event = dialogue(planner)
+    planner.update_event(event.id, version=event.version, capacity=1)
+    planner.register(event.id, name="First", email="first@example.org")
+    at = _event_page(planner, event.id)
+    assert "This event is full" in texts(at)
+    at = rsvp(at, event.id, name="Second", email="second@example.org", full=True)
+    no_exception(at)
+    assert "waiting list" in texts(at) and "place 1" in texts(at)
+
+
+def test_registering_twice_does_not_reveal_the_private_link(planner):
+    event = dialogue(planner)
+    planner.register(event.id, name="Ana", email="ana@example.org")
+    at = rsvp(_event_page(planner, event.id), event.id, name="Someone else", email="ANA@example.org ")
+    no_exception(at)
+    assert "already registered" in texts(at)
+    assert not at.code  # no private link shown
+    assert len(planner.registrations(event.id)) == 1
+
+
+def test_drafts_and_past_events_have_no_form(planner):
+    draft = next(e for e in planner.list_events() if e.status == "draft")
+    at = _event_page(planner, draft.id, signed_in(planner))
+    assert "Registration opens when the event is published" in texts(at)
+
+
+def test_private_page_shows_status_edits_and_cancels_with_confirmation(planner):
+    event = dialogue(planner)
+    planner.update_event(event.id, version=event.version, capacity=1)
+    first = planner.register(event.id, name="First", email="first@example.org")
+    waiting = planner.register(event.id, name="Second", email="second@example.org")
+
+    at = ticket(waiting.manage_token)
+    no_exception(at)
+    assert "waiting list" in texts(at) and "number **1**" in texts(at)
+
+    at = ticket(first.manage_token)
+    assert "Your place is confirmed" in texts(at)
+    at.text_input[0].input("First Person")
+    at.button(key="FormSubmitter:ticket_details-Save changes").click().run()
+    assert planner.registration(first.manage_token).name == "First Person"
+    at.button[-1].click().run()  # "Cancel my registration"
+    assert "cannot be undone" in texts(at)
+    assert planner.registration(first.manage_token).status == "confirmed"
+    next(b for b in at.button if b.label == "Yes, cancel it").click().run()
+    no_exception(at)
+    assert planner.registration(first.manage_token).status == "cancelled"
+    assert "registration is cancelled" in texts(at)
+
+    at = ticket(waiting.manage_token)
+    assert "Your place is confirmed" in texts(at)
+
+
+@pytest.mark.parametrize("token", ["", "nope", "x" * 43, "A" * 5000])
+def test_unknown_or_malformed_tokens_show_only_a_polite_not_found(planner, token):
+    at = ticket(token)
+    no_exception(at)
+    assert at.title[0].value == "Registration not found"
+    assert len(at.title) == 1 and not at.button and not at.text_input
+
+
+def test_organizers_follow_and_manage_registrations(planner):
+    event = dialogue(planner)
+    planner.update_event(event.id, version=event.version, capacity=2)
+    for n in range(4):
+        planner.register(event.id, name=f"Person {n}", email=f"p{n}@example.org", needs="Spanish" if n == 0 else "")
+    at = signed_in(planner)
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("registrations.py").run()
+    no_exception(at)
+    at.selectbox(key="r_event").set_value(event.id).run()
+    table = at.dataframe[0].value
+    assert list(table["Name"]) == ["Person 0", "Person 1", "Person 2", "Person 3"]
+    assert list(table["Status"]) == ["Confirmed", "Confirmed", "Waiting list #1", "Waiting list #2"]
+    assert table.iloc[0]["Needs"] == "Spanish"
+
+    at.text_input(key=f"r_query_{event.id}").input("person 3").run()
+    assert list(at.dataframe[0].value["Name"]) == ["Person 3"]
+
+    at.number_input(key=f"r_cap_{event.id}").set_value(3).run()
+    assert "moves **1** person up" in texts(at) and "Person 2" in texts(at)
+    assert planner.event_counts(event.id).confirmed == 2  # only a preview so far
+    at.button(key=f"r_cap_apply_{event.id}").click().run()
+    no_exception(at)
+    assert planner.event_counts(event.id).confirmed == 3
+
+    target = planner.registrations(event.id)[0]
+    at.selectbox(key=f"r_cancel_pick_{event.id}").set_value(target.id)
+    at.checkbox(key=f"r_cancel_sure_{event.id}").check().run()
+    at.button(key=f"r_cancel_{event.id}").click().run()
+    no_exception(at)
+    counts = planner.event_counts(event.id)
+    assert (counts.confirmed, counts.waitlisted, counts.cancelled) == (3, 0, 1)
+
+
+def test_anonymous_sessions_cannot_open_the_registrations_page(planner):
+    at = app().run()
+    with pytest.raises(ValueError):
+        at.switch_page("registrations.py")

@@ -19,13 +19,16 @@ Every file — one event, a whole programme, or a person's own registration — 
   zone name (Google, Apple) and in those that read the VTIMEZONE rules. UTC events, and
   times in the hour repeated when summer time ends, are written as UTC (``Z``) instead.
 
-Known limit: icalendar writes VTIMEZONE rules as dated onsets (DTSTART + RDATE), not
-yearly RRULEs. Desktop Outlook is reported to approximate any VTIMEZONE by one yearly rule
-and to mishandle RDATE-only ones; that cannot be checked here (tests use three parsers).
+Known limits: icalendar writes VTIMEZONE rules as dated onsets (DTSTART, then RDATE lists
+when a file spans several years), not yearly RRULEs. vobject keeps only the first date of
+an RDATE list, so it misreads events in the third year of a file spanning three (see
+tests/test_calendar.py). Desktop Outlook is reported to approximate any VTIMEZONE by one
+yearly rule and to mishandle RDATE; that cannot be checked here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Iterable
@@ -82,12 +85,14 @@ def calendar_bytes(
     for event in events:
         cal.add_component(_vevent(event, base_url, contact_email, stamp, personal))
     if events:
-        # VTIMEZONEs covering only the years the events fall in (from 1 January of the
-        # first to 1 January two years after the last): icalendar's default, 1970–2038,
-        # would make each zone several kilobytes and stop at 2038.
-        first = min(e.local_start.date() for e in events)
-        last = max(e.local_end.date() for e in events)
-        cal.add_missing_timezones(first_date=date(first.year, 1, 1), last_date=date(last.year + 2, 1, 1))
+        # The VTIMEZONEs describe only the calendar years the events fall in. Then a file
+        # whose events are all in one year lists each onset once in a DTSTART, with no RDATE
+        # lists, the form readers get right most often (vobject keeps only the first date of
+        # an RDATE list; Outlook is reported to mishandle RDATE). icalendar's default range,
+        # 1970–2038, would list decades of onsets and end in 2038.
+        first = min(e.local_start.year for e in events)
+        last = max(e.local_end.year for e in events)
+        cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
     return cal.to_ical()
 
 
@@ -147,7 +152,7 @@ def description(event: Event, base_url: str, personal: Personal | None = None) -
     if event.status == "cancelled":
         blocks.append(f"Cancelled: {event.cancel_reason}" if event.cancel_reason else "Cancelled.")
     if event.description.strip():
-        blocks.append(event.description.strip())
+        blocks.append(plain_text(event.description.strip()))
     if event.speakers:
         blocks.append(
             "\n".join(
@@ -169,3 +174,21 @@ def description(event: Event, base_url: str, personal: Personal | None = None) -
         links.append(f"Your registration: {personal.manage_url}")
     blocks.append("\n".join(links))
     return "\n\n".join(blocks)
+
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)")
+_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+
+
+def plain_text(markdown: str) -> str:
+    """The description's Markdown as calendars show it: plain text, without ``**`` or ``#``.
+
+    Only the marks organizers type (emphasis, code, headings, ``[text](url)`` links, which
+    become "text (url)") are removed; anything else, raw HTML included, stays as typed.
+    """
+    text = _LINK.sub(r"\1 (\2)", markdown)
+    text = _HEADING.sub("", text)
+    for _ in range(2):  # **bold with *italic* inside**
+        text = _EMPHASIS.sub(r"\2", text)
+    return text

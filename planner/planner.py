@@ -369,7 +369,16 @@ class Planner:
             raise ValidationError("A cancelled event cannot be published again. Duplicate it instead.", "status")
         if event.status == "published":
             return event
-        room_clashes = [c for c in self.conflicts(event_id) if c.kind == "room"]
+        # Only events in the same room at overlapping times can clash over the room.
+        neighbours = (
+            self._events(
+                "WHERE e.room_id = ? AND e.id != ? AND e.status != 'cancelled' AND e.starts_at < ? AND e.ends_at > ?",
+                [event.room_id, event.id, to_db_time(event.ends_at), to_db_time(event.starts_at)],
+            )
+            if event.room_id is not None
+            else []
+        )
+        room_clashes = [c for c in find_conflicts([event, *neighbours], focus_id=event.id) if c.kind == "room"]
         if room_clashes and not allow_room_clash:
             raise ValidationError(
                 room_clashes[0].message + " Confirm that you want to publish anyway.", "room_id"

@@ -21,15 +21,11 @@ baseline. Nothing here asserts a timing.
 
 from __future__ import annotations
 
+import _benchpath  # noqa: F401  (first: fixes sys.path)
+
 import sys
 from pathlib import Path
 
-# This file is named calendar.py, and Python puts a script's own folder first on sys.path,
-# where it would stand in for the standard library's calendar module (which dateutil, and
-# so icalendar, import). Take that folder off before anything imports calendar.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
 
 import tempfile  # noqa: E402
 import time  # noqa: E402

@@ -23,6 +23,8 @@ not 100×. Nothing here asserts a timing.
 
 from __future__ import annotations
 
+import _benchpath  # noqa: F401  (first: fixes sys.path)
+
 import random
 import sys
 import tempfile
@@ -31,7 +33,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from planner import Planner  # noqa: E402
 from planner.conflicts import find_conflicts  # noqa: E402

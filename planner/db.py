@@ -179,6 +179,12 @@ class Database:
                 self._migrate(conn)
             finally:
                 conn.close()
+        # Closing the last connection to a WAL database checkpoints the whole log into the
+        # file, which doubled the cost of every write here. One idle connection held for the
+        # Database's lifetime keeps the others from being the last; SQLite still checkpoints
+        # by itself every 1,000 pages.
+        self._keeper = self._connect()
+        self._keeper.execute("SELECT count(*) FROM schema_migrations").fetchone()  # opens the log
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we say BEGIN and COMMIT ourselves.

@@ -7,6 +7,7 @@ refused call changes nothing.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from datetime import date, datetime, timedelta
@@ -42,6 +43,7 @@ from .models import (
 from .text import clean, match_key
 
 SESSION_IDLE_LIMIT = timedelta(hours=12)
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what security.new_token() makes
 SIGN_IN_CODE_LIFETIME = timedelta(minutes=2)
 _SESSION_TOUCH_EVERY = timedelta(minutes=1)
 
@@ -322,6 +324,10 @@ class Planner:
             merged["format"] = None  # derive it again for the new place
         merged.update(changes)
         fields = self._event_fields(**merged)
+        if fields["room_id"] is None and fields["capacity"] is None and current.capacity is not None:
+            # Leaving a room keeps its number of places: "no limit" would confirm the whole
+            # waiting list at once, which cannot be undone. Organizers can change it after.
+            fields["capacity"] = current.capacity
         columns = _event_columns(fields)
         old_columns = _event_columns(self._event_fields(**_event_as_fields(current)))
         bump = any(columns[k] != old_columns[k] for k in _SEQUENCE_FIELDS)
@@ -697,7 +703,7 @@ class Planner:
 
     @staticmethod
     def _by_token(db, manage_token) -> Registration:
-        if not isinstance(manage_token, str) or not 20 <= len(manage_token) <= 100:
+        if not isinstance(manage_token, str) or not _TOKEN_SHAPE.fullmatch(manage_token):
             raise NotFound("We could not find that registration.")
         found = seats.load(db, "WHERE r.token_hash = ?", [security.token_hash(manage_token)], manage_token)
         if not found:

@@ -69,7 +69,12 @@ def check_open(db, event_id: int) -> None:
 
 
 def promote(db, event_id: int) -> list[int]:
-    """Fill free seats from the waiting list, first come first served. Returns the ids moved up."""
+    """Fill free seats from the waiting list, first come first served. Returns the ids moved up.
+
+    A cancelled event moves nobody up: its places are not going to happen."""
+    status = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
+    if status is not None and status[0] == "cancelled":
+        return []
     capacity = event_capacity(db, event_id)
     waiting = db.execute(
         "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted' ORDER BY id", [event_id]

@@ -10,7 +10,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls (tab and line breaks excepted), and lone surrogates, which cannot even
+# be stored as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean(value: str | None) -> str:
@@ -25,6 +27,14 @@ def match_key(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", clean(value))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
+
+
+def has_visible_characters(value: str) -> bool:
+    """False for text made only of spaces and invisible marks (zero-width spaces…)."""
+    return any(unicodedata.category(ch) not in _INVISIBLE for ch in value)
 
 
 def has_control_characters(value: str) -> bool:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import ValidationError
-from .text import clean, has_control_characters
+from .text import clean, has_control_characters, has_visible_characters
 
 TITLE_MAX = 200
 NAME_MAX = 200
@@ -27,7 +27,7 @@ def text(value, field: str, label: str, *, required: bool = True, max_length: in
     if value is not None and has_control_characters(value):
         raise ValidationError(f"{label} contains characters that cannot be shown.", field)
     value = clean(value)
-    if required and not value:
+    if required and not has_visible_characters(value):
         raise ValidationError(f"{label} is required.", field)
     if len(value) > max_length:
         raise ValidationError(

@@ -147,6 +147,35 @@ MIGRATIONS: list[list[str]] = [
         " WHERE status != 'cancelled'",
         "CREATE INDEX registrations_event_status ON registrations(event_id, status, id)",
     ],
+    # 3: tickets, door passes and check-in.
+    [
+        "ALTER TABLE registrations ADD COLUMN checkin_code TEXT",
+        "ALTER TABLE registrations ADD COLUMN checked_in_at TEXT",
+        "ALTER TABLE registrations ADD COLUMN checked_in_door TEXT",
+        "ALTER TABLE registrations ADD COLUMN walk_in INTEGER NOT NULL DEFAULT 0",
+        "CREATE UNIQUE INDEX registrations_checkin_code ON registrations(checkin_code)",
+        # Walk-ins may come without an email: only real addresses must be unique per event.
+        "DROP INDEX registrations_active_email",
+        "CREATE UNIQUE INDEX registrations_active_email ON registrations(event_id, email)"
+        " WHERE status != 'cancelled' AND email != ''",
+        """CREATE TABLE door_passes (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            label TEXT NOT NULL,
+            secret TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        """CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            registration_id INTEGER REFERENCES registrations(id),
+            door TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            scanned_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX scans_event ON scans(event_id, id)",
+    ],
 ]
 
 

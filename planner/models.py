@@ -153,6 +153,18 @@ class Registration:
     updated_at: datetime
     manage_token: str | None = None
     already_registered: bool = False
+    checkin_code: str | None = None  # shown (and valid at the door) only while confirmed
+    checked_in_at: datetime | None = None
+    checked_in_door: str | None = None
+    walk_in: bool = False
+
+    @property
+    def ticket_code(self) -> str | None:
+        """The check-in code as printed on the ticket ("ABCD-EFGH-JKMN-PQRS"), confirmed only."""
+        if self.status != "confirmed" or not self.checkin_code:
+            return None
+        c = self.checkin_code
+        return "-".join(c[i : i + 4] for i in range(0, len(c), 4))
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,62 @@ class EventCounts:
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed >= self.capacity
+
+
+CHECKIN_VERDICTS = ("checked_in", "already_checked_in", "wrong_event", "cancelled", "waitlisted", "invalid")
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What the door sees after a scan. ``registration`` is None for invalid codes;
+    ``first_at``/``first_door`` say when and where an already-checked-in guest came in;
+    ``ticket_event_title`` names the event a wrong-event ticket is for."""
+
+    verdict: str
+    registration: Registration | None = None
+    first_at: datetime | None = None
+    first_door: str | None = None
+    ticket_event_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Headcount at the door: ``checked_in`` counts everyone inside, walk-ins included;
+    ``confirmed`` counts confirmed registrations made in advance (walk-ins apart)."""
+
+    confirmed: int
+    checked_in: int
+    walk_ins: int
+    waitlisted: int
+    capacity: int | None
+
+    @property
+    def expected(self) -> int:
+        return self.confirmed + self.walk_ins
+
+
+@dataclass(frozen=True)
+class DoorPass:
+    id: int
+    event_id: int
+    label: str
+    url: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Scan:
+    id: int
+    event_id: int
+    registration_id: int | None
+    door: str
+    verdict: str
+    scanned_at: datetime
 
 
 @dataclass(frozen=True)

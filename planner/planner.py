@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from . import security
+from . import checkin, security
 from . import registrations as seats
 from . import validate as check
 from .conflicts import find_conflicts
@@ -31,6 +31,10 @@ from .models import (
     Event,
     EventChange,
     EventCounts,
+    Attendance,
+    CheckInResult,
+    DoorPass,
+    Scan,
     Registration,
     REGISTRATION_STATUSES,
     EventOrganization,
@@ -98,6 +102,10 @@ class Planner:
         # files name contact_email as the ORGANIZER's address.
         self.base_url = base_url.rstrip("/")
         self.contact_email = contact_email
+        self._checkin_key = checkin.load_key(self.path.parent)
+        with self._db.write() as db:  # registrations made before tickets existed get codes
+            for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL").fetchall():
+                self._set_code(db, registration_id)
 
     # ------------------------------------------------------------------ summits
 
@@ -693,6 +701,7 @@ class Planner:
                     "confirmed_at": None if full else now,
                 }
             ).last_pk
+            self._set_code(db, registration_id)
             (created,) = seats.load(db, "WHERE r.id = ?", [registration_id], token)
         return created
 
@@ -809,6 +818,286 @@ class Planner:
             return seats.load(db, f"WHERE r.id IN ({','.join('?' * len(ids))})", ids) if ids else []
 
     # ------------------------------------------------------------------ calendars
+
+    def _set_code(self, db, registration_id: int) -> None:
+        db.execute(
+            "UPDATE registrations SET checkin_code = ? WHERE id = ?",
+            [checkin.code_for(self._checkin_key, registration_id), registration_id],
+        )
+
+    # ------------------------------------------------------------------ tickets and check-in
+
+    def ticket_url(self, registration: Registration) -> str | None:
+        """What the ticket's QR code encodes: the door's check-in page with the code."""
+        if registration.ticket_code is None:
+            return None
+        return f"{self.base_url}/checkin?code={registration.checkin_code}"
+
+    def ticket_qr_png(self, manage_token: str) -> bytes:
+        """The ticket's QR code as a PNG (confirmed registrations only)."""
+        import io
+
+        import qrcode
+        from qrcode.constants import ERROR_CORRECT_M
+
+        registration = self.registration(manage_token)
+        url = self.ticket_url(registration)
+        if url is None:
+            raise ValidationError("Only confirmed registrations have a ticket.", "status")
+        qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4)
+        qr.add_data(url)
+        qr.make(fit=True)
+        out = io.BytesIO()
+        qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+        return out.getvalue()
+
+    def check_in(self, scanned: str, event_id: int, door: str = "Main door") -> CheckInResult:
+        """Let a guest in at most once. ``scanned`` is the QR code's URL, the bare code or a
+        typed one (case, spaces and dashes ignored). Every scan, refused ones too, is recorded.
+        One transaction: the same code at two doors at once gives exactly one "checked_in"."""
+        event_id = _id(event_id)
+        door = check.text(door, "door", "The door's name", max_length=100)
+        code = checkin.normalize(scanned)
+        now = now_utc()
+        with self._db.write() as db:
+            event = db.execute("SELECT id FROM events WHERE id = ?", [event_id]).fetchone()
+            if event is None:
+                raise NotFound(f"There is no event with id {event_id}.")
+            found = seats.load(db, "WHERE r.checkin_code = ?", [code]) if code else []
+            registration = found[0] if found else None
+            result = self._verdict(db, registration, event_id)
+            if result.verdict == "checked_in":
+                db.execute(
+                    "UPDATE registrations SET checked_in_at = ?, checked_in_door = ?, updated_at = ?"
+                    " WHERE id = ? AND checked_in_at IS NULL",
+                    [to_db_time(now), door, to_db_time(now), registration.id],
+                )
+                result = replace(result, registration=seats.load(db, "WHERE r.id = ?", [registration.id])[0])
+            db["scans"].insert(
+                {
+                    "event_id": event_id,
+                    "registration_id": registration.id if registration else None,
+                    "door": door,
+                    "verdict": result.verdict,
+                    "scanned_at": to_db_time(now),
+                }
+            )
+        return result
+
+    @staticmethod
+    def _verdict(db, registration: Registration | None, event_id: int) -> CheckInResult:
+        if registration is None:
+            return CheckInResult("invalid")
+        if registration.event_id != event_id:
+            title = db.execute("SELECT title FROM events WHERE id = ?", [registration.event_id]).fetchone()[0]
+            return CheckInResult("wrong_event", registration, ticket_event_title=title)
+        if registration.status in ("cancelled", "waitlisted"):
+            return CheckInResult(registration.status, registration)
+        if registration.checked_in_at is not None:
+            return CheckInResult(
+                "already_checked_in", registration, registration.checked_in_at, registration.checked_in_door
+            )
+        return CheckInResult("checked_in", registration)
+
+    def check_in_registration(self, registration_id: int, event_id: int, door: str = "Main door") -> CheckInResult:
+        """One-tap check-in from the guest list (found by name, no code at hand)."""
+        with self._db.read() as db:
+            found = seats.load(db, "WHERE r.id = ?", [_id(registration_id)])
+        if not found:
+            raise NotFound(f"There is no registration with id {registration_id}.")
+        return self.check_in(found[0].checkin_code, event_id, door)
+
+    def undo_check_in(self, registration_id: int) -> Registration:
+        """Take back a check-in made by mistake; an undone walk-in is cancelled."""
+        now = to_db_time(now_utc())
+        with self._db.write() as db:
+            found = seats.load(db, "WHERE r.id = ?", [_id(registration_id)])
+            if not found:
+                raise NotFound(f"There is no registration with id {registration_id}.")
+            registration = found[0]
+            if registration.checked_in_at is None:
+                raise ValidationError(f"{registration.name} is not checked in.", "registration_id")
+            status = "cancelled" if registration.walk_in else registration.status
+            db.execute(
+                "UPDATE registrations SET checked_in_at = NULL, checked_in_door = NULL, status = ?, updated_at = ?,"
+                " cancelled_at = CASE WHEN ? = 'cancelled' THEN ? ELSE cancelled_at END WHERE id = ?",
+                [status, now, status, now, registration.id],
+            )
+            db["scans"].insert(
+                {
+                    "event_id": registration.event_id,
+                    "registration_id": registration.id,
+                    "door": registration.checked_in_door or "",
+                    "verdict": "undone",
+                    "scanned_at": now,
+                }
+            )
+            if status == "cancelled":
+                seats.promote(db, registration.event_id)
+            return seats.load(db, "WHERE r.id = ?", [registration.id])[0]
+
+    def walk_in(
+        self, event_id: int, *, name: str, email: str = "", organization: str = "", force: bool = False,
+        door: str = "Main door",
+    ) -> Registration:
+        """Register and check in a guest at the door. Walk-ins take seats like confirmed
+        registrations: past the capacity it is refused unless ``force`` is set."""
+        event_id = _id(event_id)
+        details = seats.clean_details(name, organization, "")
+        email = seats.clean_email(email) if isinstance(email, str) and email.strip() else ""
+        door = check.text(door, "door", "The door's name", max_length=100)
+        now = to_db_time(now_utc())
+        with self._db.write() as db:
+            event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
+            if event is None:
+                raise NotFound(f"There is no event with id {event_id}.")
+            if event["status"] == "cancelled":
+                raise ValidationError("This event is cancelled.", "event")
+            if email:
+                existing = seats.load(
+                    db, "WHERE r.event_id = ? AND r.email = ? AND r.status != 'cancelled'", [event_id, email]
+                )
+                if existing:
+                    raise ValidationError(
+                        f"{email} is already registered ({existing[0].name}, {existing[0].status}): "
+                        "find them by name and check them in.",
+                        "email",
+                    )
+            capacity = seats.event_capacity(db, event_id)
+            taken = seats.count(db, event_id, "confirmed")
+            if capacity is not None and taken + 1 > capacity and not force:
+                raise ValidationError(
+                    f"The room is full: {taken} of {capacity} places are taken by confirmed guests and "
+                    "walk-ins (some may still arrive). Let them in anyway only if there is space.",
+                    "capacity",
+                )
+            registration_id = db["registrations"].insert(
+                {
+                    "event_id": event_id,
+                    **details,
+                    "email": email,
+                    "status": "confirmed",
+                    "token_hash": security.token_hash(security.new_token()),
+                    "created_at": now,
+                    "updated_at": now,
+                    "confirmed_at": now,
+                    "checked_in_at": now,
+                    "checked_in_door": door,
+                    "walk_in": 1,
+                }
+            ).last_pk
+            self._set_code(db, registration_id)
+            db["scans"].insert(
+                {"event_id": event_id, "registration_id": registration_id, "door": door, "verdict": "walk_in", "scanned_at": now}
+            )
+            return seats.load(db, "WHERE r.id = ?", [registration_id])[0]
+
+    def search_guests(self, event_id: int, query: str) -> list[Registration]:
+        """Guests whose name or organization matches every word typed, ignoring case and
+        accents: confirmed first, then by name."""
+        self.get_event(event_id)
+        words = match_key(query if isinstance(query, str) else "").split()
+        with self._db.read() as db:
+            guests = seats.load(db, "WHERE r.event_id = ?", [_id(event_id)])
+        found = [g for g in guests if all(w in match_key(f"{g.name} {g.organization}") for w in words)]
+        order = {"confirmed": 0, "waitlisted": 1, "cancelled": 2}
+        return sorted(found, key=lambda g: (order[g.status], match_key(g.name)))
+
+    def attendance(self, event_id: int) -> Attendance:
+        with self._db.read() as db:
+            capacity = seats.event_capacity(db, _id(event_id))
+            row = db.execute(
+                "SELECT sum(status = 'confirmed' AND walk_in = 0), sum(status = 'confirmed' AND checked_in_at IS NOT NULL),"
+                " sum(status = 'confirmed' AND walk_in = 1), sum(status = 'waitlisted')"
+                " FROM registrations WHERE event_id = ?",
+                [event_id],
+            ).fetchone()
+        return Attendance(
+            confirmed=row[0] or 0, checked_in=row[1] or 0, walk_ins=row[2] or 0, waitlisted=row[3] or 0,
+            capacity=capacity,
+        )
+
+    def scans(self, event_id: int) -> list[Scan]:
+        """Every scan at the doors of an event, newest first (refused ones too)."""
+        with self._db.read() as db:
+            rows = db.execute("SELECT * FROM scans WHERE event_id = ? ORDER BY id DESC", [_id(event_id)]).fetchall()
+        return [
+            Scan(r["id"], r["event_id"], r["registration_id"], r["door"], r["verdict"], from_db_time(r["scanned_at"]))
+            for r in rows
+        ]
+
+    def door_list_csv(self, event_id: int) -> bytes:
+        """The printable door list for when the network fails: confirmed guests and the
+        waiting list, sorted by name, with their codes (pandas writes the CSV)."""
+        import pandas as pd
+
+        self.get_event(event_id)
+        with self._db.read() as db:
+            guests = seats.load(db, "WHERE r.event_id = ? AND r.status != 'cancelled'", [_id(event_id)])
+        guests.sort(key=lambda g: match_key(g.name))
+        frame = pd.DataFrame(
+            [
+                {
+                    "Name": g.name,
+                    "Organization": g.organization,
+                    "Status": "walk-in" if g.walk_in else g.status,
+                    "Code": g.ticket_code or "",
+                    "Checked in": "yes" if g.checked_in_at else "",
+                }
+                for g in guests
+            ],
+            columns=["Name", "Organization", "Status", "Code", "Checked in"],
+        )
+        return frame.to_csv(index=False).encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8
+
+    # ------------------------------------------------------------------ door passes
+
+    def create_door_pass(self, event_id: int, label: str = "Main door") -> DoorPass:
+        """A link that opens the check-in page of this one event, for volunteers without an
+        account. Its secret is kept so organizers can show the link again."""
+        self.get_event(event_id)
+        label = check.text(label, "label", "The door's name", max_length=100)
+        with self._db.write() as db:
+            pass_id = db["door_passes"].insert(
+                {"event_id": event_id, "label": label, "secret": security.new_token(), "created_at": to_db_time(now_utc())}
+            ).last_pk
+        return self._door_passes("WHERE id = ?", [pass_id])[0]
+
+    def door_passes(self, event_id: int) -> list[DoorPass]:
+        return self._door_passes("WHERE event_id = ?", [_id(event_id)])
+
+    def revoke_door_pass(self, door_pass_id: int) -> DoorPass:
+        with self._db.write() as db:
+            db.execute(
+                "UPDATE door_passes SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
+                [to_db_time(now_utc()), _id(door_pass_id)],
+            )
+        found = self._door_passes("WHERE id = ?", [_id(door_pass_id)])
+        if not found:
+            raise NotFound(f"There is no door pass with id {door_pass_id}.")
+        return found[0]
+
+    def door_pass(self, secret: str | None) -> DoorPass | None:
+        """The active door pass with this secret, or None (unknown or revoked)."""
+        if not isinstance(secret, str) or not _TOKEN_SHAPE.fullmatch(secret):
+            return None
+        found = self._door_passes("WHERE secret = ? AND revoked_at IS NULL", [secret])
+        return found[0] if found else None
+
+    def _door_passes(self, where: str, params: list) -> list[DoorPass]:
+        with self._db.read() as db:
+            rows = db.execute(f"SELECT * FROM door_passes {where} ORDER BY id", params).fetchall()
+        return [
+            DoorPass(
+                id=r["id"],
+                event_id=r["event_id"],
+                label=r["label"],
+                url=f"{self.base_url}/checkin?pass={r['secret']}",
+                created_at=from_db_time(r["created_at"]),
+                revoked_at=from_db_time(r["revoked_at"]),
+            )
+            for r in rows
+        ]
 
     # calendar.py is imported when first needed (it pulls in icalendar, which pages that
     # show no calendar do not need).

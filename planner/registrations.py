@@ -122,6 +122,10 @@ def load(db, where: str, params: list, token: str | None = None) -> list[Registr
             created_at=from_db_time(r["created_at"]),
             updated_at=from_db_time(r["updated_at"]),
             manage_token=token,
+            checkin_code=r["checkin_code"],
+            checked_in_at=from_db_time(r["checked_in_at"]),
+            checked_in_door=r["checked_in_door"],
+            walk_in=bool(r["walk_in"]),
         )
         for r in rows
     ]

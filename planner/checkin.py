@@ -1,0 +1,61 @@
+"""Check-in codes: what a ticket's QR code carries, and how a typed code is read back.
+
+A code is an HMAC of the registration's id under a server key kept beside the database
+(``checkin.key``, made on first run, readable only by its owner), truncated to 80 bits and
+written in Crockford's base32: 16 characters, no I, L, O or U, so it survives being read
+aloud or typed on a phone. It is unforgeable without the key, and it is not the private
+link's token: a photographed QR code lets someone in once, but never shows, changes or
+cancels the registration.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+KEY_FILE_NAME = "checkin.key"
+CODE_LENGTH = 16  # 80 bits
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
+# What people type instead: lower case, O for zero, I or L for one; spaces and dashes ignored.
+_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None, "\t": None, "_": None, ".": None})
+_VALID = re.compile(f"[{_CROCKFORD}]{{{CODE_LENGTH}}}")
+
+
+def load_key(folder: Path) -> bytes:
+    """The server's check-in key, created (0600) on first use."""
+    path = folder / KEY_FILE_NAME
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key.hex())
+        return key
+    except ValueError:
+        raise RuntimeError(f"{path} is damaged: delete it only if no tickets were sent yet.") from None
+
+
+def code_for(key: bytes, registration_id: int) -> str:
+    digest = hmac.new(key, f"registration:{registration_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:10]).decode().translate(_FROM_RFC4648)
+
+
+def normalize(scanned) -> str | None:
+    """The code in what the door received — the QR code's URL, the bare code, or a typed
+    one — or None when it cannot be a code at all."""
+    if not isinstance(scanned, str) or len(scanned) > 2000:
+        return None
+    text = scanned.strip()
+    if "code=" in text:
+        values = parse_qs(urlsplit(text).query).get("code") or parse_qs(text.split("?", 1)[-1]).get("code")
+        text = values[0] if values else ""
+    text = text.upper().translate(_TYPED)
+    return text if _VALID.fullmatch(text) else None

@@ -54,8 +54,25 @@ def sign_out(request: Request) -> Response:
     return response
 
 
-def not_found(request: Request, exc) -> Response:
-    return PlainTextResponse("Not found.", status_code=404)
+DOOR_COOKIE = "planner_door"
+DOOR_COOKIE_MAX_AGE = 3 * 24 * 3600
+
+
+def door(request: Request) -> Response:
+    """A volunteer opened a door link: remember the pass in a cookie, so that the phone
+    camera's own browser tab (opening a ticket's /checkin?code=… URL) is recognised too,
+    and take the secret out of the address bar."""
+    secret = request.query_params.get("pass")
+    door_pass = open_planner().door_pass(secret)
+    if door_pass is None:
+        return RedirectResponse("/checkin?door=invalid", status_code=303)
+    response = RedirectResponse("/checkin", status_code=303)
+    response.set_cookie(
+        DOOR_COOKIE, secret, max_age=DOOR_COOKIE_MAX_AGE, httponly=True, samesite="lax",
+        secure=settings_from_env().secure_cookies, path="/",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # ---------------------------------------------------------------------- calendar files
@@ -110,6 +127,7 @@ def event_calendar(request: Request) -> Response:
 routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
     Route("/auth/sign-out", sign_out, methods=["GET"]),
+    Route("/auth/door", door, methods=["GET"]),
     Route("/calendar.ics", programme_calendar, methods=["GET"]),
     Route("/calendar/{summit_id}.ics", summit_calendar, methods=["GET"]),
     Route("/events/{event_id}.ics", event_calendar, methods=["GET"]),

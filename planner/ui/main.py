@@ -23,9 +23,9 @@ st.session_state["user"] = user
 
 public = [pages.PROGRAMME, pages.EVENT, pages.TICKET]
 if user is None:
-    navigation = st.navigation([*public, pages.SIGN_IN], position="top")
+    navigation = st.navigation([*public, pages.SIGN_IN, pages.DOOR], position="top")
 else:
-    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.REGISTRATIONS, pages.VENUES, pages.SUMMITS]
+    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.REGISTRATIONS, pages.CHECKIN, pages.VENUES, pages.SUMMITS]
     if user.is_admin:
         organize.append(pages.ACCOUNTS)
     navigation = st.navigation({"Side events": public, "Organize": organize}, position="top")

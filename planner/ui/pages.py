@@ -9,6 +9,9 @@ PROGRAMME = st.Page("programme.py", title="Programme", icon=":material/calendar_
 EVENT = st.Page("event_page.py", title="Event", icon=":material/event:", url_path="event", visibility="hidden")
 TICKET = st.Page("ticket.py", title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden")
 REGISTRATIONS = st.Page("registrations.py", title="Registrations", icon=":material/how_to_reg:", url_path="registrations")
+CHECKIN = st.Page("checkin.py", title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin")
+# For door volunteers (no account): reachable through door links and ticket codes, not listed.
+DOOR = st.Page("checkin.py", title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden")
 SIGN_IN = st.Page("sign_in.py", title="Organizer sign-in", icon=":material/login:", url_path="organize")
 ORGANIZE = st.Page("organize.py", title="Events", icon=":material/edit_calendar:", url_path="organize")
 EDIT_EVENT = st.Page("edit_event.py", title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden")

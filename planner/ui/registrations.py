@@ -38,6 +38,7 @@ def render() -> None:
     m[3].metric("Cancelled", counts.cancelled)
 
     _capacity(p, event, counts)
+    _door(p, event)
     _table(p, event)
 
 
@@ -72,6 +73,54 @@ def _capacity(p, event, counts) -> None:
                     f"; {len(promoted)} moved up from the waiting list." if promoted else "."
                 )
                 st.rerun()
+
+
+def _door(p, event) -> None:
+    """Door passes for volunteers, the door list, and the scans so far."""
+    from planner.ui import pages
+
+    with st.expander("Door check-in", icon=":material/qr_code_scanner:"):
+        a = p.attendance(event.id)
+        st.markdown(
+            f"**{a.checked_in}** checked in of {a.expected} expected ({a.walk_ins} walk-ins)"
+            + (f" · capacity {a.capacity}" if a.capacity else "")
+        )
+        st.page_link(pages.CHECKIN, label="Open the check-in page", icon=":material/open_in_new:", query_params={"event": str(event.id)})
+        st.markdown("**Door passes** — a link per door for volunteers without an account; it opens this event's check-in page and nothing else.")
+        passes = p.door_passes(event.id)
+        for dp in passes:
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            if dp.active:
+                left.markdown(f"{dp.label}")
+                left.code(dp.url, language=None)
+                if right.button("Revoke", key=f"r_revoke_{dp.id}"):
+                    p.revoke_door_pass(dp.id)
+                    st.session_state["flash"] = f"Revoked the pass “{dp.label}”: it stops working at its next action."
+                    st.rerun()
+            else:
+                left.caption(f"~~{dp.label}~~ (revoked {dp.revoked_at:%d %b %H:%M})")
+        with st.form(f"r_pass_{event.id}", border=False):
+            label = st.text_input("Door", placeholder="Main door", key=f"r_pass_label_{event.id}")
+            if st.form_submit_button("Create a door pass"):
+                try:
+                    p.create_door_pass(event.id, label or "Main door")
+                except PlannerError as err:
+                    show_error(err)
+                else:
+                    st.rerun()
+        st.download_button(
+            "Door list for printing (CSV)", data=p.door_list_csv(event.id), file_name=f"door-list-{event.id}.csv",
+            mime="text/csv", icon=":material/print:", key=f"r_door_list_{event.id}",
+        )
+        scans = p.scans(event.id)[:50]
+        if scans:
+            st.markdown("**Latest scans**")
+            st.dataframe(
+                pd.DataFrame(
+                    [{"Time": x.scanned_at.astimezone(event.zone).strftime("%H:%M:%S"), "Door": x.door, "Verdict": x.verdict.replace("_", " ")} for x in scans]
+                ),
+                hide_index=True, width="stretch",
+            )
 
 
 def _table(p, event) -> None:

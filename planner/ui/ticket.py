@@ -47,6 +47,8 @@ def render() -> None:
     box = {"confirmed": st.success, "waitlisted": st.warning, "cancelled": st.info}[registration.status]
     box(body, icon=icon)
 
+    if registration.status == "confirmed" and event.format != "online":
+        _ticket(p, token, registration)
     if registration.status == "confirmed" and event.online_url and event.format in ("online", "hybrid"):
         st.link_button("Join online", event.online_url, icon=":material/videocam:")
     if registration.status != "cancelled":
@@ -57,6 +59,18 @@ def render() -> None:
     _details(p, token, registration)
     if registration.status != "cancelled":
         _cancel(p, token, registration)
+
+
+def _ticket(p, token, registration) -> None:
+    """The QR code the door scans, large, with the code printed under it for typing."""
+    png = p.ticket_qr_png(token)
+    with st.container(border=True, horizontal_alignment="center"):
+        st.markdown("**Your ticket** — show it at the door")
+        st.image(png, width=300)
+        st.markdown(f"### `{registration.ticket_code}`")
+        st.download_button(
+            "Save the ticket (PNG)", data=png, file_name="ticket.png", mime="image/png", icon=":material/download:",
+        )
 
 
 def _details(p, token, registration) -> None:

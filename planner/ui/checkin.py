@@ -187,6 +187,11 @@ def render() -> None:
     if user is not None and p.door_pass(_pass_secret()) is None:
         _organizer_event_picker(p)
     access = _access()
+    if access is None and _pass_secret():
+        st.title("Door check-in")
+        s.pop("door_result", None)
+        st.error("This door link is no longer valid: nothing was checked in. Ask an organizer for a new one.", icon=":material/block:")
+        return
     if access is None:
         st.title("Your ticket")
         st.info(
@@ -213,7 +218,7 @@ def render() -> None:
     scan, typed, find, walk = st.tabs(["Scan", "Code", "Find guest", "Walk-in"])
     with scan:
         st.camera_input(
-            "Point the camera at the ticket's QR code", key=f"door_camera_{s.get('door_camera_round', 0)}",
+            "Point the camera at the ticket's QR code", key=f"door_camera_{s.get('door_camera_round', 0)}", resolution="720p",
             on_change=_on_photo, args=(event_id,),
         )
     with typed:

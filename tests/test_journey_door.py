@@ -1,0 +1,68 @@
+"""Browser journey: a volunteer at the door scans a ticket with the phone camera.
+
+Chromium's fake camera plays a video made from the guest's QR ticket. The volunteer opens the
+door link, takes a photo, sees green; takes another, sees amber. An anonymous browser opening
+the ticket's URL learns nothing about the guest.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import Planner
+from tests.browser import CHROMIUM_ARGS, Server, require_chromium, screenshot, wait_for_app
+from tests.fakecamera import png_to_y4m
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York"}
+
+
+def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(tmp_path):
+    chromium = require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with Server(tmp_path) as server, sync_playwright() as pw:
+        planner = Planner(server.db, base_url=server.url)
+        event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
+        guest = planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")
+        door_pass = planner.create_door_pass(event.id, "Main door")
+        video = tmp_path / "ticket.y4m"
+        png_to_y4m(planner.ticket_qr_png(guest.manage_token), video)
+
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        volunteer = browser.new_context(**PHONE, permissions=["camera"]).new_page()
+        volunteer.goto(door_pass.url)
+        expect(volunteer.get_by_text("expected")).to_be_visible(timeout=30_000)
+        assert "pass=" not in volunteer.url  # the secret left the address bar for a cookie
+        screenshot(volunteer, "door-ready")
+
+        volunteer.get_by_role("button", name="Take Photo").click(timeout=30_000)
+        verdict = volunteer.locator("[data-testid='door-verdict']")
+        expect(verdict).to_contain_text("Welcome, Ana Pérez", timeout=30_000)
+        assert verdict.get_attribute("data-verdict") == "green"
+        screenshot(volunteer, "door-green")
+        assert planner.attendance(event.id).checked_in == 1
+
+        volunteer.get_by_role("button", name="Take Photo").click(timeout=30_000)
+        expect(verdict).to_contain_text("Already checked in", timeout=30_000)
+        assert verdict.get_attribute("data-verdict") == "amber"
+        screenshot(volunteer, "door-amber")
+        assert planner.attendance(event.id).checked_in == 1
+
+        stranger = browser.new_context(**PHONE).new_page()
+        stranger.goto(planner.ticket_url(guest))
+        expect(stranger.get_by_text("Show this code to the volunteer")).to_be_visible(timeout=30_000)
+        wait_for_app(stranger)
+        body = stranger.locator("body").inner_text()
+        assert "Ana" not in body and "Red Migrante" not in body and event.title not in body
+        screenshot(stranger, "door-stranger")
+        assert planner.attendance(event.id).checked_in == 1
+        browser.close()

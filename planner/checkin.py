@@ -32,7 +32,10 @@ def load_key(folder: Path) -> bytes:
     """The server's check-in key, created (0600) on first use."""
     path = folder / KEY_FILE_NAME
     try:
-        return bytes.fromhex(path.read_text().strip())
+        key = bytes.fromhex(path.read_text().strip())
+        if len(key) < 32:
+            raise ValueError("too short")
+        return key
     except FileNotFoundError:
         key = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

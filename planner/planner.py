@@ -1038,8 +1038,8 @@ class Planner:
         frame = pd.DataFrame(
             [
                 {
-                    "Name": g.name,
-                    "Organization": g.organization,
+                    "Name": _no_formula(g.name),
+                    "Organization": _no_formula(g.organization),
                     "Status": "walk-in" if g.walk_in else g.status,
                     "Code": g.ticket_code or "",
                     "Checked in": "yes" if g.checked_in_at else "",
@@ -1282,6 +1282,11 @@ class Planner:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _no_formula(text: str) -> str:
+    """Text a spreadsheet app will not run as a formula ("=HYPERLINK(…)", "+1 555…")."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _check_password(password) -> None:

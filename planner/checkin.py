@@ -29,21 +29,41 @@ _VALID = re.compile(f"[{_CROCKFORD}]{{{CODE_LENGTH}}}")
 
 
 def load_key(folder: Path) -> bytes:
-    """The server's check-in key, created (0600) on first use."""
+    """The server's check-in key, created (0600) on first use.
+
+    Several processes may start at once on a new data folder: the key is written whole to a
+    private temporary file and linked into place, so a reader never sees half a key, and the
+    loser of the race reads the winner's key."""
     path = folder / KEY_FILE_NAME
     try:
-        key = bytes.fromhex(path.read_text().strip())
-        if len(key) < 32:
-            raise ValueError("too short")
-        return key
+        return _read_key(path)
     except FileNotFoundError:
-        key = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        pass
+    key = secrets.token_bytes(32)
+    temporary = folder / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(6)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "w") as f:
             f.write(key.hex())
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read_key(path)
         return key
+    finally:
+        os.unlink(temporary)
+
+
+def _read_key(path: Path) -> bytes:
+    try:
+        key = bytes.fromhex(path.read_text().strip())
     except ValueError:
-        raise RuntimeError(f"{path} is damaged: delete it only if no tickets were sent yet.") from None
+        key = b""
+    if len(key) < 32:
+        raise RuntimeError(f"{path} is damaged: delete it only if no tickets were sent yet.")
+    return key
 
 
 def code_for(key: bytes, registration_id: int) -> str:

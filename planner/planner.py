@@ -860,9 +860,11 @@ class Planner:
         code = checkin.normalize(scanned)
         now = now_utc()
         with self._db.write() as db:
-            event = db.execute("SELECT id FROM events WHERE id = ?", [event_id]).fetchone()
+            event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
             if event is None:
                 raise NotFound(f"There is no event with id {event_id}.")
+            if event["status"] == "cancelled":
+                raise ValidationError("This event is cancelled: nobody is checked in.", "event")
             found = seats.load(db, "WHERE r.checkin_code = ?", [code]) if code else []
             registration = found[0] if found else None
             result = self._verdict(db, registration, event_id)
@@ -1019,6 +1021,7 @@ class Planner:
 
     def scans(self, event_id: int) -> list[Scan]:
         """Every scan at the doors of an event, newest first (refused ones too)."""
+        self.get_event(event_id)
         with self._db.read() as db:
             rows = db.execute("SELECT * FROM scans WHERE event_id = ? ORDER BY id DESC", [_id(event_id)]).fetchall()
         return [
@@ -1064,6 +1067,7 @@ class Planner:
         return self._door_passes("WHERE id = ?", [pass_id])[0]
 
     def door_passes(self, event_id: int) -> list[DoorPass]:
+        self.get_event(event_id)
         return self._door_passes("WHERE event_id = ?", [_id(event_id)])
 
     def revoke_door_pass(self, door_pass_id: int) -> DoorPass:

@@ -21,7 +21,8 @@ baseline. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _benchpath  # noqa: F401  (first: fixes sys.path)
+import _bench  # noqa: F401  (first: fixes sys.path)
+from _bench import best_of, ms
 
 import sys
 from pathlib import Path
@@ -105,17 +106,6 @@ def bare_icalendar(events) -> bytes:
     return cal.to_ical()
 
 
-def best_of(call, runs: int = RUNS) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.1f} ms"
 
 
 def main() -> None:

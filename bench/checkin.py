@@ -36,7 +36,7 @@ Absolute times depend on the disk and CPU; compare the ratios. Nothing here asse
 
 from __future__ import annotations
 
-import _benchpath  # noqa: F401  (first: fixes sys.path)
+import _bench  # noqa: F401  (first: fixes sys.path)
 
 import hashlib
 import io

@@ -23,7 +23,8 @@ not 100×. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _benchpath  # noqa: F401  (first: fixes sys.path)
+import _bench  # noqa: F401  (first: fixes sys.path)
+from _bench import best_of, ms
 
 import random
 import sys
@@ -88,14 +89,6 @@ def build(path: Path, events: int, seed: int = 2026) -> Planner:
     return planner
 
 
-def best_of(call, runs: int = RUNS) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - started)
-    return best
-
 
 def measure(planner: Planner) -> dict:
     events = planner.list_events()
@@ -111,9 +104,6 @@ def measure(planner: Planner) -> dict:
         "sweep": best_of(lambda: find_conflicts(events)),
     }
 
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.1f} ms"
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ between machines and between versions. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _benchpath  # noqa: F401  (first: fixes sys.path)
+import _bench  # noqa: F401  (first: fixes sys.path)
 
 import sqlite3
 import sys

@@ -179,3 +179,23 @@ def clock(monkeypatch):
     c = Clock(datetime(2026, 10, 20, 12, 0, 0, tzinfo=UTC))
     monkeypatch.setattr(planner_module, "now_utc", c)
     return c
+
+
+# A moment safely in the future for events that must still take registrations.
+FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def open_event(planner, make_event):
+    """``open_event(**fields)``: a published event in the future (each one in its own hour,
+    so they never clash in a room)."""
+    slots = itertools.count()
+
+    def make(**fields):
+        start = FUTURE + timedelta(hours=2 * next(slots))
+        values = {"starts_at": start, "ends_at": start + timedelta(hours=1)}
+        values.update(fields)
+        event = make_event(**values)
+        return planner.publish_event(event.id, allow_room_clash=True)
+
+    return make

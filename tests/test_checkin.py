@@ -32,6 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import NotFound, Planner, checkin
+from tests.conftest import FUTURE
 from planner.models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from planner.qrscan import decode_qr
 from planner.text import match_key
@@ -43,25 +44,9 @@ URLSAFE = set(string.ascii_letters + string.digits + "-_")
 BASE_URL = "http://localhost:8501"
 
 # A day well ahead of the real clock, so events built on it are open for registration.
-FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
 
 
 # ---------------------------------------------------------------------- helpers and fixtures
-
-
-@pytest.fixture
-def open_event(planner, make_event):
-    """``open_event(**fields)``: a published event in the future, each in its own hour."""
-    slots = itertools.count()
-
-    def make(**fields):
-        start = FUTURE + timedelta(hours=2 * next(slots))
-        values = {"starts_at": start, "ends_at": start + timedelta(hours=1)}
-        values.update(fields)
-        event = make_event(**values)
-        return planner.publish_event(event.id, allow_room_clash=True)
-
-    return make
 
 
 def people(planner, event_id, count, *, start=0, prefix="person"):

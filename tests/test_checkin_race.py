@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from planner import Planner, ValidationError, checkin
+from tests.conftest import FUTURE
 
-FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
 
 
 def online_event(planner: Planner, capacity: int | None, hours_from_now: int = 0, title: str = "Race"):

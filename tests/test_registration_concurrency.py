@@ -9,45 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.threads import run_together
+
 from planner import Planner
+from tests.conftest import FUTURE
 
-FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
-
-
-def run_together(target, count: int) -> list[BaseException]:
-    """Start ``count`` threads on ``target(n)`` at the same moment; return what they raised."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            target(n)
-        except BaseException as error:  # noqa: BLE001 - reported to the test
-            with lock:
-                errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return errors
-
-
-@pytest.fixture
-def open_event(planner, make_event):
-    """``open_event(**fields)``: a published event in the future, each in its own time slot."""
-    slot = iter(range(10_000))
-
-    def make(**fields):
-        start = FUTURE + timedelta(hours=2 * next(slot))
-        event = make_event(starts_at=start, ends_at=start + timedelta(hours=1), **fields)
-        return planner.publish_event(event.id, allow_room_clash=True)
-
-    return make
 
 
 def check_invariants(planner, event_id, ceiling: int | None = None):

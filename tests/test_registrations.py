@@ -22,31 +22,15 @@ from hypothesis import strategies as st
 
 import planner.registrations as registrations_module
 from planner import NotFound, ValidationError
+from tests.conftest import FUTURE
 from planner.models import EventCounts, Registration
 
 URLSAFE = set(string.ascii_letters + string.digits + "-_")
 
 # A day well ahead of the real clock, so events built on it are open for registration.
-FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
 
 
 # ---------------------------------------------------------------------- helpers and fixtures
-
-
-@pytest.fixture
-def open_event(planner, make_event):
-    """``open_event(**fields)``: a published event in the future (each one in its own hour,
-    so they never clash in a room)."""
-    slots = itertools.count()
-
-    def make(**fields):
-        start = FUTURE + timedelta(hours=2 * next(slots))
-        values = {"starts_at": start, "ends_at": start + timedelta(hours=1)}
-        values.update(fields)
-        event = make_event(**values)
-        return planner.publish_event(event.id, allow_room_clash=True)
-
-    return make
 
 
 @pytest.fixture

@@ -176,6 +176,21 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX scans_event ON scans(event_id, id)",
     ],
+    # 4: a counter every change to the programme's tables bumps (in the same transaction, from
+    # any process), so readers can cache the programme until it moves.
+    [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "INSERT INTO meta (key, value) VALUES ('catalog_version', 0)",
+        *(
+            f"CREATE TRIGGER {table}_{op.lower()}_catalog AFTER {op} ON {table} BEGIN"
+            " UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'; END"
+            for table in (
+                "summits", "venues", "rooms", "events", "people", "event_speakers", "organizations",
+                "event_organizations",
+            )
+            for op in ("INSERT", "UPDATE", "DELETE")
+        ),
+    ],
 ]
 
 

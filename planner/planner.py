@@ -103,7 +103,7 @@ class Planner:
         self.base_url = base_url.rstrip("/")
         self.contact_email = contact_email
         self._checkin_key = checkin.load_key(self.path.parent)
-        self._public_cache: tuple[int, list[Event]] | None = None
+        self._public_cache: tuple[int, list[Event], dict[int, Event]] | None = None
         with self._db.write() as db:  # registrations made before tickets existed get codes
             for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL").fetchall():
                 self._set_code(db, registration_id)
@@ -432,6 +432,9 @@ class Planner:
         return self.get_event(event.id)
 
     def get_event(self, event_id: int) -> Event:
+        public = self._public_events()[1].get(_id(event_id))
+        if public is not None:  # the public page's rerun: one small query instead of three
+            return public
         events = self._events("WHERE e.id = ?", [_id(event_id)])
         if not events:
             raise NotFound(f"There is no event with id {event_id}.")
@@ -463,7 +466,7 @@ class Planner:
         ``day`` is a date in each event's own time zone; ``organization`` and ``query``
         match ignoring case and accents.
         """
-        events = self._public_events()
+        events = list(self._public_events()[0])
         if summit_id is not None:
             summit_id = _id(summit_id)
             events = [e for e in events if e.summit_id == summit_id]
@@ -479,19 +482,18 @@ class Planner:
             events = [e for e in events if all(w in _search_text(e) for w in words)]
         return events
 
-    def _public_events(self) -> list[Event]:
+    def _public_events(self) -> tuple[list[Event], dict[int, Event]]:
         """The public events, read again only when the programme's tables changed (a counter
         that triggers bump in every writing transaction, whichever process wrote)."""
         with self._db.read() as db:
             version = db.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()[0]
         cached = self._public_cache
-        if cached is not None and cached[0] == version:
-            return list(cached[1])
-        events = self._events(
-            "WHERE e.status = 'published' OR (e.status = 'cancelled' AND e.published_at IS NOT NULL)", []
-        )
-        self._public_cache = (version, events)
-        return list(events)
+        if cached is None or cached[0] != version:
+            events = self._events(
+                "WHERE e.status = 'published' OR (e.status = 'cancelled' AND e.published_at IS NOT NULL)", []
+            )
+            cached = self._public_cache = (version, events, {e.id: e for e in events})
+        return cached[1], cached[2]
 
     def organization_names(self) -> list[str]:
         """Every organization known, for pick lists (re-use instead of retyping)."""

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import PlannerError
-from planner.ui.common import show_flash, STATUS_LABELS, planner, show_error
+from planner.ui.common import STATUS_LABELS, planner, show_error, show_flash, time_range
 
 
 def render() -> None:
@@ -55,18 +55,27 @@ def render() -> None:
         [
             {
                 "Date": e.local_start.strftime("%a %d %b %Y"),
-                "Time": f"{e.local_start:%H:%M}–{e.local_end:%H:%M} {e.local_start.tzname()}",
+                "Time": time_range(e),
                 "Title": e.title,
-                "Place": e.place,
                 "Status": STATUS_LABELS[e.status],
                 "Registered": _registered(counts[e.id]),
                 "Waiting": counts[e.id].waitlisted or "",
                 "Clashes": f"⚠ {clash_count[e.id]}" if clash_count[e.id] else "",
+                "Place": e.place,
             }
             for e in events
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Title": st.column_config.TextColumn(width="medium"),
+            "Waiting": st.column_config.TextColumn(width="small"),
+            "Clashes": st.column_config.TextColumn(width="small"),
+        },
+    )
 
     if conflicts:
         with st.expander(f"Clashes ({len(conflicts)})", expanded=True, icon=":material/warning:"):

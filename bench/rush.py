@@ -1,0 +1,937 @@
+"""A registration rush and a busy door, through the real server (issue #5).
+
+Run from the repository root:
+
+    python bench/rush.py            # the full run (about 10 minutes)
+    python bench/rush.py --quick    # smaller numbers (about 3 minutes)
+
+It starts two servers on 127.0.0.1, each with ``python -m streamlit run`` from this folder's
+parent (so both read the same ``.streamlit/config.toml``):
+
+* the app, ``app.py``, on a fresh database in a temporary folder, demo events on;
+* the bare comparison app, ``bench/bare_app.py``: the same three-field form doing one
+  SQLite ``BEGIN IMMEDIATE`` insert per submit behind an in-process lock.
+
+Both get ``--server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's session for
+120 s by default, so a reconnecting tab finds its state; the bench sets it to a few
+seconds so memory after a run can be read without waiting two minutes) and
+``--server.fileWatcherType none`` (no source watching per session, as in production).
+
+Visitors are ``bench/stclient.py`` clients speaking Streamlit's websocket protocol, one per
+person, each a new session: health check (XSRF cookie), websocket, page load, form submit,
+result. Scenarios, each on its own copy of the demo event "GCM celebration…" (the first rush
+uses the demo event itself; later ones use published duplicates of it):
+
+* speed — 50 simultaneous users doing RSVP journeys (load + submit + result) back to back,
+  against the app and against the bare app, in alternating rounds of the same run: the
+  app should reach at least 0.8 of the bare app's journeys per second, with a p95 journey
+  at most 1.5 times the bare app's;
+* rush at once — 200 people open ``/event?id=`` and then all submit in the same moment
+  (capacity 150);
+* rush over 60 s — 500 people arriving evenly over 60 s (capacity 300) while two door
+  sessions (door passes) check in 100 guests each by typed codes (20 codes at both doors)
+  and an organizer, signed in through the ``planner_session`` cookie on the websocket
+  handshake, keeps the door page's live counter open (its 3-second fragment timer run by
+  the client).
+
+After each scenario the database is checked: every submission stored once, each person
+shown the status (and waiting-list place) the database holds, confirmed = capacity when
+oversubscribed, no ``exception`` element anywhere, exactly one green per code (one green and
+one amber for the codes scanned at both doors), the counter's last number equal to
+``attendance().checked_in``. Server memory (VmRSS of the streamlit process) is read at idle,
+sampled during each scenario for the peak, and read again once the scenario's sessions have
+closed and expired. The whole set repeats (3 times; ``--repeat``) to show no growth.
+
+Every request goes to 127.0.0.1; every loop is bounded in count and in time; the script
+stops both servers and exits by itself (status 1 if a requirement failed).
+"""
+
+from __future__ import annotations
+
+import _bench  # noqa: F401  (first: fixes sys.path)
+
+import argparse
+import asyncio
+import html
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.stclient import ProtocolError, StClient
+
+from planner import Planner  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+GCM_TITLE = "GCM celebration"
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "correct-horse-battery"
+SESSION_TTL = 2  # --server.disconnectedSessionTTL for the bench's servers (default 120)
+EXTRA_FLAGS: list[str] = []  # more `streamlit run` flags for both servers (--flag)
+
+# ---------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (VmRSS), in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class StreamlitServer:
+    """``python -m streamlit run <script>`` on 127.0.0.1, stopped at the end."""
+
+    def __init__(self, script: str, workdir: Path, name: str, env: dict[str, str], ttl: int = SESSION_TTL):
+        self.script, self.name, self.ttl = script, name, ttl
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"{name}.log"
+        self.env = {**os.environ, **env}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "StreamlitServer":
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", self.script,
+                "--server.port", str(self.port),
+                "--server.address", "127.0.0.1",
+                "--server.headless", "true",
+                "--browser.gatherUsageStats", "false",
+                "--server.runOnSave", "false",
+                "--server.fileWatcherType", "none",
+                "--server.disconnectedSessionTTL", str(self.ttl),
+                *EXTRA_FLAGS,
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"{self.name} did not become healthy:\n{self.log.read_text()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def rss(self) -> float:
+        return rss_mib(self.pid)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def errors(self) -> dict[str, int]:
+        """Uncaught exceptions the server logged: the last line of each traceback, counted."""
+        found: dict[str, int] = {}
+        lines = self.log.read_text(errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback (most recent call last)"):
+                j = i + 1
+                while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
+                    j += 1
+                if j < len(lines):
+                    found[lines[j][:200]] = found.get(lines[j][:200], 0) + 1
+        return found
+
+
+class RssSampler:
+    """The highest VmRSS of some processes while the block runs (sampled every 0.1 s)."""
+
+    def __init__(self, *servers: StreamlitServer):
+        self.servers = servers
+        self.peak = {s.name: 0.0 for s in servers}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            for s in self.servers:
+                self.peak[s.name] = max(self.peak[s.name], s.rss())
+            if self._stop.wait(0.1):
+                return
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        for s in self.servers:
+            self.peak[s.name] = max(self.peak[s.name], s.rss())
+
+
+async def settle(server: StreamlitServer) -> float:
+    """RSS once closed sessions are gone: wait out the disconnected-session TTL, then open
+    and close one tab (Streamlit drops expired sessions when it next stores one), wait
+    again, read VmRSS."""
+    await asyncio.sleep(server.ttl + 1)
+    probe = StClient(server.url, timeout=30)
+    try:
+        await probe.open("/")
+    finally:
+        await probe.close()
+    await asyncio.sleep(server.ttl + 2)
+    probe = StClient(server.url, timeout=30)  # reaps the first probe's session too
+    await probe.open("/")
+    await probe.close()
+    await asyncio.sleep(1.5)
+    return server.rss()
+
+
+# ---------------------------------------------------------------------- RSVP journeys
+
+
+@dataclass
+class Target:
+    """Where a journey goes: the app's event page, or the bare app."""
+
+    url: str
+    path: str
+    query: str
+    fields: tuple[str, str, str]  # widget keys of name, email, organization
+    form_id: str
+    event_id: int | None = None
+
+    @classmethod
+    def event(cls, url: str, event_id: int) -> "Target":
+        keys = tuple(f"rsvp_{f}_{event_id}" for f in ("name", "email", "organization"))
+        return cls(url, "/event", f"id={event_id}", keys, f"rsvp_{event_id}", event_id)
+
+    @classmethod
+    def bare(cls, url: str) -> "Target":
+        return cls(url, "/", "", ("name", "email", "organization"), "rsvp")
+
+
+@dataclass
+class Journey:
+    index: int
+    name: str
+    email: str
+    ok: bool = False
+    error: str = ""
+    shown: tuple[str, int | None] | None = None  # ("confirmed" | "waitlisted" | "registered", place)
+    load_s: float = 0.0
+    submit_s: float = 0.0
+    started: float = 0.0
+    finished: float = 0.0
+
+    @property
+    def total_s(self) -> float:
+        return self.load_s + self.submit_s
+
+
+def person(prefix: str, i: int) -> tuple[str, str, str]:
+    return f"{prefix} Guest {i:04d}", f"{prefix.lower()}-guest-{i:04d}@example.org", f"Coalition member {i % 17}"
+
+
+_CONFIRMED = re.compile(r"You're registered, (.+?)!\*\* Your place is confirmed\.")
+_WAITING = re.compile(r"You're on the waiting list, (.+?)\*\* — place (\d+)\.")
+
+
+def shown_status(client: StClient, target: Target, name: str) -> tuple[str, int | None]:
+    """What the page told this person, or ValueError."""
+    bodies = client.texts("alert")
+    if target.event_id is None:
+        if f"Registered, {name}" in bodies:
+            return ("registered", None)
+        raise ValueError(f"no 'Registered' for {name}: {client.elements}")
+    for body in bodies:
+        if "already registered" in body:
+            raise ValueError(f"told 'already registered': {body!r}")
+        m = _CONFIRMED.search(body)
+        if m and m.group(1) == name:
+            return ("confirmed", None)
+        m = _WAITING.search(body)
+        if m and m.group(1) == name:
+            return ("waitlisted", int(m.group(2)))
+    raise ValueError(f"no registration result for {name}: {client.elements}")
+
+
+def _fail(j: Journey, client: StClient, what: str) -> Journey:
+    j.ok, j.error = False, what
+    return j
+
+
+async def load_form(client: StClient, target: Target, j: Journey) -> bool:
+    started = time.perf_counter()
+    j.started = time.monotonic()
+    await client.open(target.path, target.query)
+    j.load_s = time.perf_counter() - started
+    if client.exceptions():
+        _fail(j, client, f"exception on load: {client.exceptions()}")
+        return False
+    if not [e for e in client.find(type="button") if e.form_id == target.form_id and e.proto.is_form_submitter]:
+        _fail(j, client, f"no RSVP form on the page: {client.elements}")
+        return False
+    return True
+
+
+async def submit(client: StClient, target: Target, j: Journey, organization: str) -> None:
+    (button,) = [e for e in client.find(type="button") if e.form_id == target.form_id and e.proto.is_form_submitter]
+    started = time.perf_counter()
+    name_key, email_key, org_key = target.fields
+    await client.submit_form(button.key, {name_key: j.name, email_key: j.email, org_key: organization})
+    j.submit_s = time.perf_counter() - started
+    j.finished = time.monotonic()
+    if client.exceptions():
+        _fail(j, client, f"exception after submit: {client.exceptions()}")
+        return
+    try:
+        j.shown = shown_status(client, target, j.name)
+    except ValueError as err:
+        _fail(j, client, str(err))
+        return
+    j.ok = True
+
+
+async def journey(target: Target, prefix: str, i: int, timeout: float = 60.0) -> Journey:
+    """One person: open the page, fill in the form, submit, read the result."""
+    name, email, organization = person(prefix, i)
+    j = Journey(i, name, email)
+    client = StClient(target.url, timeout=timeout)
+    try:
+        if await load_form(client, target, j):
+            await submit(client, target, j, organization)
+    except (ProtocolError, OSError, LookupError) as err:
+        _fail(j, client, f"{type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - any client-side surprise is a failed journey, not a crash
+        _fail(j, client, f"{type(err).__name__}: {err}")
+    finally:
+        await client.close()
+    return j
+
+
+async def rush_at_once(target: Target, n: int, prefix: str, timeout: float = 120.0) -> list[Journey]:
+    """n people open the page together, then all submit in the same moment."""
+    people = [Journey(i, *person(prefix, i)[:2]) for i in range(n)]
+    clients = [StClient(target.url, timeout=timeout) for _ in range(n)]
+
+    async def load(j, c):
+        try:
+            return await load_form(c, target, j)
+        except Exception as err:  # noqa: BLE001
+            _fail(j, c, f"{type(err).__name__} on load: {err}")
+            return False
+
+    async def send(j, c):
+        try:
+            await submit(c, target, j, person(prefix, j.index)[2])
+        except Exception as err:  # noqa: BLE001
+            _fail(j, c, f"{type(err).__name__} on submit: {err}")
+
+    try:
+        loaded = await asyncio.gather(*(load(j, c) for j, c in zip(people, clients)))
+        await asyncio.gather(*(send(j, c) for j, c, ok in zip(people, clients, loaded) if ok))
+    finally:
+        await asyncio.gather(*(c.close() for c in clients))
+    return people
+
+
+async def rush_spread(target: Target, n: int, seconds: float, prefix: str) -> list[Journey]:
+    """n people arriving evenly over ``seconds``, each doing one journey."""
+    start = time.monotonic()
+
+    async def arrive(i):
+        await asyncio.sleep(max(0.0, start + i * seconds / n - time.monotonic()))
+        return await journey(target, prefix, i, timeout=120.0)
+
+    return list(await asyncio.gather(*(arrive(i) for i in range(n))))
+
+
+async def closed_loop(target: Target, users: int, count: int, prefix: str, limit_s: float = 300.0) -> tuple[list[Journey], float]:
+    """``users`` simultaneous users doing journeys back to back until ``count`` are done."""
+    done: list[Journey] = []
+    next_index = iter(range(count))
+    deadline = time.monotonic() + limit_s
+
+    async def user():
+        for i in next_index:
+            if time.monotonic() > deadline:
+                return
+            done.append(await journey(target, prefix, i))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user() for _ in range(users)))
+    return done, time.perf_counter() - started
+
+
+def check_rsvps(planner: Planner, event_id: int, journeys: list[Journey], capacity: int, before: int = 0) -> list[str]:
+    """Every person stored once, shown what the database holds; confirmed = capacity if oversubscribed."""
+    problems = [f"{j.name}: {j.error}" for j in journeys if not j.ok]
+    regs = planner.registrations(event_id)
+    by_email: dict[str, list] = {}
+    for r in regs:
+        by_email.setdefault(r.email, []).append(r)
+    for j in journeys:
+        stored = by_email.get(j.email, [])
+        if len(stored) != 1:
+            problems.append(f"{j.email}: {len(stored)} registrations in the database")
+            continue
+        r = stored[0]
+        if j.ok and j.shown != (r.status, r.position):
+            problems.append(f"{j.name} was shown {j.shown}, the database holds {(r.status, r.position)}")
+    if len(regs) != before + len(journeys):
+        problems.append(f"{len(regs)} registrations stored for {before} + {len(journeys)} people")
+    confirmed = sum(r.status == "confirmed" for r in regs)
+    waiting = sorted(r.position for r in regs if r.status == "waitlisted")
+    expected_confirmed = min(capacity, len(regs))
+    if confirmed != expected_confirmed:
+        problems.append(f"{confirmed} confirmed, expected {expected_confirmed} (capacity {capacity})")
+    if waiting != list(range(1, len(regs) - expected_confirmed + 1)):
+        problems.append(f"waiting-list places are not 1..{len(regs) - expected_confirmed}: {waiting[:10]}…")
+    return problems
+
+
+# ---------------------------------------------------------------------- the door
+
+
+_VERDICT = re.compile(r"data-verdict='(\w+)'")
+_COUNTER = re.compile(r"\*\*(\d+) / (\d+)\*\* inside")
+
+
+@dataclass
+class Scan:
+    door: str
+    code: str
+    name: str
+    verdict: str | None = None  # "green" | "amber" | "red"
+    error: str = ""
+    seconds: float = 0.0
+
+
+def counter_of(client: StClient) -> int | None:
+    for text in client.texts("progress"):
+        m = _COUNTER.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def verdict_of(client: StClient, name: str) -> str:
+    """green / amber for this guest, from the verdict block, or ValueError."""
+    for body in client.texts("html"):
+        m = _VERDICT.search(body)
+        if not m:
+            continue
+        who = html.escape(name)
+        if m.group(1) == "green" and f"Welcome, {who}<" in body:
+            return "green"
+        if m.group(1) == "amber" and f"Already checked in: {who}<" in body:
+            return "amber"
+        raise ValueError(f"verdict {m.group(1)} not about {name}: {body[:300]}")
+    raise ValueError("no verdict shown")
+
+
+async def door_session(url: str, secret: str, label: str, queue: asyncio.Queue, scans: list[Scan],
+                       pace: float, tick_every: float = 3.0) -> list[str]:
+    """A volunteer's phone: opens the door link, types each code from ``queue`` (None ends),
+    and lets the live counter's 3-second timer fire between scans, as the browser would."""
+    problems: list[str] = []
+    client = StClient(url, timeout=60)
+    try:
+        await client.open("/checkin", f"pass={secret}")
+        if client.exceptions() or not client.find(key="door_typed"):
+            return [f"{label}: door page did not open: {client.elements}"]
+        last_tick = time.monotonic()
+        while True:
+            item = await queue.get()
+            if item is None:
+                break
+            code, name = item
+            scan = Scan(label, code, name)
+            started = time.perf_counter()
+            try:
+                await client.click("door_typed_go", {"door_typed": code})
+                scan.seconds = time.perf_counter() - started
+                if client.exceptions():
+                    scan.error = f"exception: {client.exceptions()}"
+                else:
+                    scan.verdict = verdict_of(client, name)
+            except Exception as err:  # noqa: BLE001
+                scan.error = f"{type(err).__name__}: {err}"
+            scans.append(scan)
+            if time.monotonic() - last_tick >= tick_every and client.auto_reruns:
+                await client.run_fragment()
+                last_tick = time.monotonic()
+                if client.exceptions():
+                    problems.append(f"{label}: exception in the counter: {client.exceptions()}")
+            await asyncio.sleep(pace)
+    except Exception as err:  # noqa: BLE001
+        problems.append(f"{label}: {type(err).__name__}: {err}")
+    finally:
+        await client.close()
+    return problems
+
+
+async def counter_watch(url: str, token: str, event_id: int, stop: asyncio.Event, every: float = 3.0,
+                        limit_s: float = 600.0) -> tuple[list[int | None], list[str]]:
+    """An organizer (signed in by the session cookie on the websocket handshake) with the
+    door page open: the live counter's fragment runs every 3 s until ``stop``, then once more."""
+    shown: list[int | None] = []
+    problems: list[str] = []
+    client = StClient(url, cookies={"planner_session": token}, timeout=60)
+    try:
+        await client.open("/checkin", f"event={event_id}")
+        shown.append(counter_of(client))
+        if not client.auto_reruns or shown[-1] is None:
+            return shown, [f"organizer's door page shows no live counter: {client.elements}"]
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+            except TimeoutError:
+                pass
+            await client.run_fragment()
+            if client.exceptions():
+                problems.append(f"organizer: exception: {client.exceptions()}")
+            shown.append(counter_of(client))
+            if stop.is_set():
+                break
+    except Exception as err:  # noqa: BLE001
+        problems.append(f"organizer: {type(err).__name__}: {err}")
+    finally:
+        await client.close()
+    return shown, problems
+
+
+def door_roles(each: int, shared: int) -> list[str]:
+    """Which door(s) scan the k-th confirmed guest: "A", "B" or "both", shared ones spread out."""
+    unique = 2 * each - shared
+    both = {int((j + 0.5) * unique / shared) for j in range(shared)} if shared else set()
+    roles, turn = [], 0
+    for k in range(unique):
+        if k in both:
+            roles.append("both")
+        else:
+            roles.append("AB"[turn % 2])
+            turn += 1
+    return roles
+
+
+async def feed_codes(planner: Planner, event_id: int, roles: list[str], queues: dict[str, asyncio.Queue],
+                     limit_s: float) -> list[tuple[str, str, str]]:
+    """Hand confirmed guests' codes to the doors as they register (polls the database)."""
+    given: list[tuple[str, str, str]] = []
+    seen: set[int] = set()
+    deadline = time.monotonic() + limit_s
+    try:
+        while len(given) < len(roles) and time.monotonic() < deadline:
+            confirmed = await asyncio.to_thread(planner.registrations, event_id, "confirmed")
+            for r in confirmed:
+                if r.id in seen or len(given) >= len(roles):
+                    continue
+                seen.add(r.id)
+                role = roles[len(given)]
+                given.append((r.ticket_code, r.name, role))
+                for door in ("A", "B"):
+                    if role in (door, "both"):
+                        queues[door].put_nowait((r.ticket_code, r.name))
+            await asyncio.sleep(0.3)
+    finally:
+        for q in queues.values():
+            q.put_nowait(None)
+    return given
+
+
+@dataclass
+class DoorRun:
+    scans: list[Scan] = field(default_factory=list)
+    given: list[tuple[str, str, str]] = field(default_factory=list)
+    counter: list[int | None] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+async def busy_door(url: str, planner: Planner, event_id: int, token: str, each: int, shared: int,
+                    pace: float, limit_s: float) -> DoorRun:
+    passes = [planner.create_door_pass(event_id, label) for label in ("North door", "South door")]
+    secrets = [p.url.split("pass=", 1)[1] for p in passes]
+    queues = {"A": asyncio.Queue(), "B": asyncio.Queue()}
+    run = DoorRun()
+    stop = asyncio.Event()
+    watch = asyncio.create_task(counter_watch(url, token, event_id, stop))
+    doors = [
+        asyncio.create_task(door_session(url, secrets[0], "North door", queues["A"], run.scans, pace)),
+        asyncio.create_task(door_session(url, secrets[1], "South door", queues["B"], run.scans, pace)),
+    ]
+    run.given = await feed_codes(planner, event_id, door_roles(each, shared), queues, limit_s)
+    for problems in await asyncio.gather(*doors):
+        run.problems += problems
+    stop.set()
+    run.counter, problems = await watch
+    run.problems += problems
+    return run
+
+
+def check_door(planner: Planner, event_id: int, run: DoorRun, each: int, shared: int) -> list[str]:
+    problems = list(run.problems)
+    unique = 2 * each - shared
+    if len(run.given) != unique:
+        problems.append(f"only {len(run.given)} of {unique} codes reached the doors")
+    problems += [f"{s.door} {s.name}: {s.error}" for s in run.scans if s.error]
+    by_code: dict[str, list[Scan]] = {}
+    for s in run.scans:
+        by_code.setdefault(s.code, []).append(s)
+    for code, name, role in run.given:
+        verdicts = sorted(s.verdict or "error" for s in by_code.get(code, []))
+        expected = ["amber", "green"] if role == "both" else ["green"]
+        if verdicts != expected:
+            problems.append(f"{name} ({role}): verdicts {verdicts}, expected {expected}")
+    per_door = {d: sum(s.door == d for s in run.scans) for d in ("North door", "South door")}
+    if any(n != each for n in per_door.values()) and len(run.given) == unique:
+        problems.append(f"scans per door {per_door}, expected {each} each")
+    attendance = planner.attendance(event_id)
+    if attendance.checked_in != len(run.given):
+        problems.append(f"{attendance.checked_in} checked in, {len(run.given)} codes scanned")
+    greens: dict[int, int] = {}
+    for scan in planner.scans(event_id):
+        if scan.verdict == "checked_in":
+            greens[scan.registration_id] = greens.get(scan.registration_id, 0) + 1
+    if any(n != 1 for n in greens.values()) or len(greens) != len(run.given):
+        problems.append(f"database: {len(greens)} guests with a check-in scan, counts {sorted(set(greens.values()))}")
+    last = run.counter[-1] if run.counter else None
+    if last != attendance.checked_in:
+        problems.append(f"the live counter last showed {last}, attendance says {attendance.checked_in}")
+    return problems
+
+
+# ---------------------------------------------------------------------- events
+
+
+def find_gcm(planner: Planner):
+    """The demo event itself: the first "GCM celebration…" (its duplicates come later)."""
+    return min((e for e in planner.list_events() if e.title.startswith(GCM_TITLE)), key=lambda e: e.id)
+
+
+def prepare_event(planner: Planner, capacity: int, *, copy: bool) -> int:
+    """The demo event "GCM celebration…" (or a published duplicate of it), with its capacity set."""
+    event = find_gcm(planner)
+    if copy:
+        draft = planner.duplicate_event(event.id)
+        event = planner.publish_event(draft.id, allow_room_clash=True)
+    event = planner.update_event(event.id, version=event.version, capacity=capacity)
+    return event.id
+
+
+# ---------------------------------------------------------------------- reporting
+
+
+@dataclass
+class Row:
+    scenario: str
+    server: str
+    users: int
+    ok: int
+    failed: int
+    seconds: float
+    times: list[float]
+    rss_idle: float = 0.0
+    rss_peak: float = 0.0
+    rss_after: float = 0.0
+    server_cpu: float = 0.0  # seconds of the server's CPU during the scenario
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per journey (or per scan), in ms."""
+        n = self.ok + self.failed
+        return 1000 * self.server_cpu / n if n else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.times:
+            return float("nan")
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def print_table(rows: list[Row]) -> None:
+    head = (f"{'scenario':<28} {'server':<5} {'users':>5} {'ok':>5} {'fail':>5} {'jour/s':>7} {'p50 s':>6} "
+            f"{'p95 s':>6} {'max s':>6} {'cpu ms':>6} {'RSS idle':>9} {'peak':>7} {'after':>7}  (MiB)")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r.scenario:<28} {r.server:<5} {r.users:>5} {r.ok:>5} {r.failed:>5} {r.rate:>7.1f} {r.pct(0.5):>6.2f} "
+            f"{r.pct(0.95):>6.2f} {max(r.times, default=float('nan')):>6.2f} {r.cpu_ms:>6.0f} {r.rss_idle:>9.1f} {r.rss_peak:>7.1f} "
+            f"{r.rss_after:>7.1f}"
+        )
+
+
+# ---------------------------------------------------------------------- the run
+
+
+@dataclass
+class Sizes:
+    speed_users: int = 50
+    speed_journeys: int = 200  # per round and server
+    speed_rounds: int = 2  # alternating bare, app, bare, app…
+    at_once: int = 200
+    at_once_capacity: int = 150
+    spread: int = 500
+    spread_seconds: float = 60.0
+    spread_capacity: int = 300
+    door_each: int = 100
+    door_shared: int = 20
+    door_pace: float = 0.3
+    repeat: int = 3
+
+
+QUICK = Sizes(speed_journeys=100, speed_rounds=1, at_once=100, at_once_capacity=70, spread=150,
+              spread_seconds=20.0, spread_capacity=100, door_each=30, door_shared=10, door_pace=0.2, repeat=3)
+
+
+async def warm_up(app: StreamlitServer, bare: StreamlitServer, planner: Planner, token: str) -> None:
+    """First visits import the pages' modules: do them before reading the idle level."""
+    event_id = prepare_event(planner, 1000, copy=True)
+    for j in [await journey(Target.event(app.url, event_id), "Warmup", 0), await journey(Target.bare(bare.url), "Warmup", 0)]:
+        if not j.ok:
+            raise RuntimeError(f"warm-up journey failed: {j.error}\n{app.log_tail()}")
+    reg = planner.registrations(event_id)[0]
+    run = DoorRun()
+    q: asyncio.Queue = asyncio.Queue()
+    q.put_nowait((reg.ticket_code, reg.name))
+    q.put_nowait(None)
+    secret = planner.create_door_pass(event_id, "Warm-up door").url.split("pass=", 1)[1]
+    problems = await door_session(app.url, secret, "Warm-up door", q, run.scans, 0)
+    watched, more = await counter_watch(app.url, token, event_id, asyncio.Event(), every=0.1, limit_s=0.5)
+    if problems or more or run.scans[0].verdict != "green":
+        raise RuntimeError(f"warm-up at the door failed: {problems} {more} {run.scans}")
+
+
+async def speed(app: StreamlitServer, bare: StreamlitServer, planner: Planner, sizes: Sizes, rep: int) -> list[Row]:
+    """Closed-loop RSVP journeys at ``speed_users`` simultaneous users, bare and app in turns."""
+    capacity = sizes.speed_journeys * sizes.speed_rounds // 2  # half confirmed, half waiting
+    event_id = prepare_event(planner, capacity, copy=True)
+    app_journeys: list[Journey] = []
+    rows = {name: Row(f"speed, {sizes.speed_users} users #{rep}", name, sizes.speed_users, 0, 0, 0.0, []) for name in ("bare", "app")}
+    for name, server in (("bare", bare), ("app", app)):
+        rows[name].rss_idle = server.rss()
+    with RssSampler(app, bare) as sampler:
+        for round_ in range(sizes.speed_rounds):
+            for name, server, target in (("bare", bare, Target.bare(bare.url)), ("app", app, Target.event(app.url, event_id))):
+                cpu = server.cpu_seconds()
+                journeys, seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{rep}{round_}{name}")
+                row = rows[name]
+                row.server_cpu += server.cpu_seconds() - cpu
+                row.ok += sum(j.ok for j in journeys)
+                row.failed += sum(not j.ok for j in journeys)
+                row.seconds += seconds
+                row.times += [j.total_s for j in journeys if j.ok]
+                if name == "app":
+                    app_journeys += journeys
+                else:
+                    row.problems += [f"{j.name}: {j.error}" for j in journeys if not j.ok]
+    for name, server in (("bare", bare), ("app", app)):
+        rows[name].rss_peak = sampler.peak[server.name]
+    rows["app"].problems += check_rsvps(planner, event_id, app_journeys, capacity)
+    return [rows["bare"], rows["app"]]
+
+
+async def main(sizes: Sizes) -> int:
+    results: list[Row] = []
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="rush-") as tmp_name:
+        tmp = Path(tmp_name)
+        app_env = {
+            "PLANNER_DB": str(tmp / "planner.db"), "PLANNER_DEMO": "on",
+            "PLANNER_ADMIN_EMAIL": ADMIN_EMAIL, "PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        }
+        with StreamlitServer("app.py", tmp, "app", app_env) as app, \
+                StreamlitServer("bench/bare_app.py", tmp, "bare", {"BARE_DB": str(tmp / "bare.db")}) as bare:
+            planner = Planner(tmp / "planner.db", base_url=app.url)
+            admin = next(u for u in planner.list_users() if u.email == ADMIN_EMAIL)
+            token = planner.start_session(admin.id)
+            rss_start = {"app": app.rss(), "bare": bare.rss()}
+            await warm_up(app, bare, planner, token)
+            idle = {"app": await settle(app), "bare": await settle(bare)}
+            print(f"servers: app pid {app.pid} ({app.url}), bare pid {bare.pid} ({bare.url}); "
+                  f"disconnectedSessionTTL {SESSION_TTL} s; extra flags {EXTRA_FLAGS or 'none'}")
+            print(f"RSS at start: app {rss_start['app']:.1f} MiB, bare {rss_start['bare']:.1f} MiB; "
+                  f"idle after warm-up: app {idle['app']:.1f} MiB, bare {idle['bare']:.1f} MiB\n", flush=True)
+            for rep in range(1, sizes.repeat + 1):
+                # speed: bare and app in turns
+                rows = await speed(app, bare, planner, sizes, rep)
+                rows[0].rss_after, rows[1].rss_after = await asyncio.gather(settle(bare), settle(app))
+                results += rows
+                print_progress(rows)
+
+                # everyone at once
+                capacity = sizes.at_once_capacity
+                event_id = prepare_event(planner, capacity, copy=rep > 1)
+                row = Row(f"rush {sizes.at_once} at once #{rep}", "app", sizes.at_once, 0, 0, 0.0, [], rss_idle=app.rss())
+                with RssSampler(app) as sampler:
+                    started, cpu = time.perf_counter(), app.cpu_seconds()
+                    journeys = await asyncio.wait_for(rush_at_once(Target.event(app.url, event_id), sizes.at_once, f"A{rep}"), 600)
+                    row.seconds = time.perf_counter() - started
+                    row.server_cpu = app.cpu_seconds() - cpu
+                row.rss_peak = sampler.peak["app"]
+                fill(row, journeys)
+                row.problems += check_rsvps(planner, event_id, journeys, capacity)
+                row.rss_after = await settle(app)
+                results.append(row)
+                print_progress([row])
+
+                # arrivals over a minute, two doors and an organizer watching the counter
+                capacity = sizes.spread_capacity
+                event_id = prepare_event(planner, capacity, copy=True)
+                row = Row(f"rush {sizes.spread} over {sizes.spread_seconds:.0f} s #{rep}", "app", sizes.spread, 0, 0, 0.0, [], rss_idle=app.rss())
+                door_row = Row(f"  doors 2x{sizes.door_each} (+organizer) #{rep}", "app", 3, 0, 0, 0.0, [])
+                with RssSampler(app) as sampler:
+                    started, cpu = time.perf_counter(), app.cpu_seconds()
+                    journeys, door_run = await asyncio.wait_for(
+                        asyncio.gather(
+                            rush_spread(Target.event(app.url, event_id), sizes.spread, sizes.spread_seconds, f"B{rep}"),
+                            busy_door(app.url, planner, event_id, token, sizes.door_each, sizes.door_shared,
+                                      sizes.door_pace, limit_s=sizes.spread_seconds + 120),
+                        ),
+                        sizes.spread_seconds + 600,
+                    )
+                    row.seconds = door_row.seconds = time.perf_counter() - started
+                    row.server_cpu = app.cpu_seconds() - cpu  # the doors' share included
+                row.rss_peak = door_row.rss_peak = sampler.peak["app"]
+                fill(row, journeys)
+                row.problems += check_rsvps(planner, event_id, journeys, capacity)
+                door_row.ok = sum(bool(s.verdict) and not s.error for s in door_run.scans)
+                door_row.failed = sum(bool(s.error) for s in door_run.scans)
+                door_row.times = [s.seconds for s in door_run.scans if not s.error]
+                door_row.problems += check_door(planner, event_id, door_run, sizes.door_each, sizes.door_shared)
+                row.rss_after = door_row.rss_after = await settle(app)
+                door_row.rss_idle = row.rss_idle
+                results += [row, door_row]
+                print_progress([row, door_row], extra=f"    counter shown: {door_run.counter}")
+
+            failures += report(results, idle, sizes)
+            for server in (app, bare):
+                errors = server.errors()
+                if errors:
+                    print(f"\n{server.name} server logged {sum(errors.values())} uncaught exceptions:")
+                    for line, n in sorted(errors.items(), key=lambda kv: -kv[1]):
+                        print(f"  {n:5d} x {line}")
+    return 1 if failures else 0
+
+
+def fill(row: Row, journeys: list[Journey]) -> None:
+    row.ok = sum(j.ok for j in journeys)
+    row.failed = sum(not j.ok for j in journeys)
+    row.times = [j.total_s for j in journeys if j.ok]
+
+
+def print_progress(rows: list[Row], extra: str = "") -> None:
+    for r in rows:
+        print(f"  {r.scenario.strip()} [{r.server}]: {r.ok} ok, {r.failed} failed, {r.rate:.1f}/s, server CPU {r.cpu_ms:.0f} ms each, "
+              f"p50 {r.pct(0.5):.2f} s, p95 {r.pct(0.95):.2f} s, RSS {r.rss_idle:.0f}/{r.rss_peak:.0f}/{r.rss_after:.0f} MiB"
+              + (f"\n    PROBLEMS: {r.problems[:8]}" if r.problems else ""), flush=True)
+    if extra:
+        print(extra, flush=True)
+
+
+def report(rows: list[Row], idle: dict[str, float], sizes: Sizes) -> list[str]:
+    print()
+    print_table(rows)
+    print()
+    failures: list[str] = []
+
+    def verdict(name: str, held: bool, detail: str) -> None:
+        print(f"{'HOLDS' if held else 'FAILS'}  {name}: {detail}")
+        if not held:
+            failures.append(name)
+
+    correctness = [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")]
+    problems = [p for r in correctness for p in r.problems]
+    verdict("rush and door correctness", not problems and all(r.failed == 0 for r in correctness),
+            "no failed or lost submission, statuses and places as stored, confirmed = capacity, one green per code, "
+            "counter right" if not problems else "; ".join(problems[:10]))
+    app_speed = [r for r in rows if r.scenario.startswith("speed") and r.server == "app"]
+    bare_speed = [r for r in rows if r.scenario.startswith("speed") and r.server == "bare"]
+    speed_problems = [p for r in app_speed + bare_speed for p in r.problems]
+    verdict("speed runs without failures", not speed_problems and all(r.failed == 0 for r in app_speed + bare_speed),
+            "; ".join(speed_problems[:5]) or "every journey ok")
+    for a, b in zip(app_speed, bare_speed):
+        rate_ratio = a.rate / b.rate if b.rate else float("nan")
+        p95_ratio = a.pct(0.95) / b.pct(0.95) if b.times else float("nan")
+        verdict(f"speed {a.scenario.split('#')[1]}: journeys/s app/bare >= 0.8", rate_ratio >= 0.8,
+                f"{a.rate:.1f} / {b.rate:.1f} = {rate_ratio:.2f}")
+        verdict(f"speed {a.scenario.split('#')[1]}: p95 app/bare <= 1.5", p95_ratio <= 1.5,
+                f"{a.pct(0.95):.2f} s / {b.pct(0.95):.2f} s = {p95_ratio:.2f}")
+    app_rows = [r for r in rows if r.server == "app"]
+    worst = max(app_rows, key=lambda r: r.rss_after)
+    verdict("memory returns within 50 MiB of idle", worst.rss_after - idle["app"] <= 50,
+            f"idle {idle['app']:.1f} MiB, highest after-run {worst.rss_after:.1f} MiB ({worst.scenario.strip()}), "
+            f"highest peak {max(r.rss_peak for r in app_rows):.1f} MiB")
+    per_rep = {}
+    for r in app_rows:
+        rep = int(r.scenario.rsplit("#", 1)[1])
+        per_rep[rep] = max(per_rep.get(rep, 0.0), r.rss_after)
+    if len(per_rep) >= 2:
+        reps = sorted(per_rep)
+        growth = per_rep[reps[-1]] - per_rep[reps[0]]
+        verdict(f"no memory growth over {len(reps)} repeats (<= 10 MiB)", growth <= 10,
+                "after-run RSS per repeat " + ", ".join(f"#{k} {per_rep[k]:.1f}" for k in reps) + f" MiB (growth {growth:+.1f})")
+    return failures
+
+
+def parse_args(argv=None) -> Sizes:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller numbers (about 3 minutes)")
+    parser.add_argument("--repeat", type=int, help="how many times to repeat the set (default 3)")
+    parser.add_argument("--flag", action="append", default=[], metavar="FLAG",
+                        help="an extra `streamlit run` flag for both servers, e.g. --flag=--runner.postScriptGC=false")
+    args = parser.parse_args(argv)
+    EXTRA_FLAGS[:] = args.flag
+    sizes = QUICK if args.quick else Sizes()
+    if args.repeat:
+        sizes.repeat = max(1, min(args.repeat, 10))
+    return sizes
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))

@@ -1,0 +1,393 @@
+"""A small client for Streamlit's websocket protocol, for load tests without a browser.
+
+One ``StClient`` is one browser tab: it asks ``GET /_stcore/health`` for the XSRF cookie,
+opens ``ws://HOST:PORT/_stcore/stream`` with the subprotocol header ``streamlit, <xsrf
+token>`` (and any cookies, such as a sign-in cookie, on the handshake), and then drives
+script runs the way the browser does:
+
+* the first ``BackMsg.rerun_script`` carries the query string (without ``?``) and the page's
+  url path as ``page_name``; later ones carry the page's script hash from the ``navigation``
+  ForwardMsg and the query string as the server last set it (``page_info_changed``);
+* every rerun carries the widget values the browser holds (text inputs, text areas and
+  checkboxes outside forms; a form's values only when it is submitted) plus, for a click,
+  the button's ``trigger_value``;
+* ForwardMsgs are read until ``script_finished`` (a run ended by ``st.rerun()`` is followed
+  to the run that replaces it); the element deltas are collected into a flat list of
+  ``Element``s (type, text, widget id, label, key, form, fragment), so a test can look for
+  text, find widgets by key or label, and see ``exception`` elements — an uncaught
+  exception still ends the run "successfully" and shows only as such an element;
+* ``auto_rerun`` messages (``@st.fragment(run_every=...)``) are remembered; the browser's
+  timer is the caller's to run: ``run_fragment(fragment_id)`` sends what the timer would.
+
+Nothing here is specific to the planner. It talks only to the address it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+from websockets.typing import Origin, Subprotocol
+
+XSRF_COOKIE = "_streamlit_xsrf"
+_ID_KEY = re.compile(r"^\$\$ID-[0-9a-f]+-(.*)$", re.S)
+_DONE = {
+    ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "ok",
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile_error",
+}
+# Widgets whose value the client keeps and sends back, as the browser's widget manager does.
+_VALUE_WIDGETS = {"text_input": "string_value", "text_area": "string_value", "checkbox": "bool_value"}
+_BUTTONS = {"button", "download_button"}
+
+
+class ProtocolError(Exception):
+    """The server did something a browser would not accept, or did not answer in time."""
+
+
+@dataclass
+class Element:
+    path: tuple[int, ...]
+    type: str  # the Element oneof ("markdown", "alert", "text_input", ...) or "block:<kind>"
+    text: str  # what a person reads: body, label, message
+    id: str | None = None  # widget id, for widgets
+    label: str = ""
+    key: str | None = None  # the widget's user key, recovered from its id
+    form_id: str = ""  # the form a widget belongs to (blocks: the form it is)
+    fragment_id: str = ""
+    proto: object = None  # the element's own message (TextInput, Alert, ...)
+
+    def __repr__(self) -> str:  # short, for assertion messages
+        key = f" key={self.key!r}" if self.key else ""
+        return f"<{self.type}{key} {self.text[:80]!r}>"
+
+
+@dataclass
+class Run:
+    """What one script run (or fragment run) did."""
+
+    status: str  # "ok" or "compile_error"
+    seconds: float
+    messages: int
+    reruns: int = 0  # runs that ended early for st.rerun() before this one
+    elements: list[Element] = field(default_factory=list)
+
+
+def _text_of(kind: str, e) -> str:
+    if kind in ("markdown", "heading", "alert", "html", "text"):
+        return e.body
+    if kind == "exception":
+        return f"{e.type}: {e.message}"
+    if kind == "progress":
+        return e.text
+    if kind == "code":
+        return e.code_text
+    if kind == "metric":
+        return f"{e.label}: {e.body}"
+    return getattr(e, "label", "") or ""
+
+
+def _shown_value(e):
+    """The value a widget shows when drawn: the one the server set, else its default."""
+    if e.set_value:
+        return e.value
+    for name in ("value", "default"):
+        try:
+            if e.HasField(name):
+                return getattr(e, name)
+        except ValueError:  # a field without presence (checkbox)
+            return e.default
+    return type(e.default)()
+
+
+def key_of(widget_id: str | None) -> str | None:
+    if not widget_id:
+        return None
+    m = _ID_KEY.match(widget_id)
+    if not m or m.group(1) == "None":
+        return None
+    return m.group(1)
+
+
+async def http_get(host: str, port: int, target: str, timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A plain HTTP/1.1 GET (status, headers, body): enough for the health check's cookie."""
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+            await writer.drain()
+            raw = await reader.read()
+        finally:
+            writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    return status, headers, body
+
+
+class StClient:
+    """One browser tab on a Streamlit server at ``base_url`` (http://127.0.0.1:PORT)."""
+
+    def __init__(self, base_url: str, *, cookies: dict[str, str] | None = None, timezone: str = "Europe/Berlin",
+                 timeout: float = 60.0):
+        parts = urlsplit(base_url)
+        self.base_url = base_url.rstrip("/")
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies = dict(cookies or {})
+        self.timezone = timezone
+        self.timeout = timeout
+        self.ws = None
+        self.page_name = ""
+        self.query_string = ""
+        self.page_script_hash = ""
+        self.elements_by_path: dict[tuple[int, ...], Element] = {}
+        self.values: dict[str, WidgetState] = {}  # what the browser's widget manager holds
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s)
+        self.runs = 0
+        self._fragment_run = False
+
+    # ------------------------------------------------------------------ connection
+
+    async def open(self, path: str = "/", query: str = "") -> Run:
+        """Load a page: health check (XSRF cookie), websocket, first script run."""
+        status, headers, _ = await http_get(self.host, self.port, "/_stcore/health", self.timeout)
+        if status != 200:
+            raise ProtocolError(f"health check answered {status}")
+        for name, value in headers:
+            if name == "set-cookie" and value.startswith(XSRF_COOKIE + "="):
+                self.cookies[XSRF_COOKIE] = value.split(";", 1)[0].split("=", 1)[1]
+        protocols = [Subprotocol("streamlit")]
+        if self.cookies.get(XSRF_COOKIE):
+            protocols.append(Subprotocol(self.cookies[XSRF_COOKIE]))
+        cookie_header = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.ws = await connect(
+            f"ws://{self.host}:{self.port}/_stcore/stream",
+            subprotocols=protocols,
+            origin=Origin(self.base_url),
+            additional_headers={"Cookie": cookie_header} if cookie_header else None,
+            compression=None,
+            max_size=None,
+            ping_interval=None,
+            open_timeout=self.timeout,
+            close_timeout=2,
+        )
+        self.page_name = path.strip("/")
+        self.query_string = query.lstrip("?")
+        return await self.rerun()
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            try:
+                await self.ws.close()
+            except Exception:  # noqa: BLE001 - closing a dead socket is not news
+                pass
+            self.ws = None
+
+    async def __aenter__(self) -> "StClient":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ runs
+
+    def _back_msg(self, states: list[WidgetState], fragment_id: str, is_auto_rerun: bool) -> bytes:
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = self.query_string
+        rs.page_name = self.page_name
+        if self.page_script_hash:
+            rs.page_script_hash = self.page_script_hash
+        rs.widget_states.widgets.extend(states)
+        if fragment_id:
+            rs.fragment_id = fragment_id
+            rs.is_auto_rerun = is_auto_rerun
+        rs.context_info.timezone = self.timezone
+        rs.context_info.locale = "en-GB"
+        rs.context_info.url = f"{self.base_url}/{self.page_name}" + (f"?{self.query_string}" if self.query_string else "")
+        rs.context_info.is_embedded = False
+        rs.context_info.color_scheme = "light"
+        return msg.SerializeToString()
+
+    def browser_states(self, form_id: str | None = None) -> list[WidgetState]:
+        """The values the browser would send: widgets outside forms (and one form's, on submit)."""
+        out = []
+        for e in self.elements_by_path.values():
+            if e.id in self.values and (not e.form_id or e.form_id == form_id):
+                out.append(self.values[e.id])
+        return out
+
+    async def rerun(self, states: list[WidgetState] | None = None, *, fragment_id: str = "",
+                    is_auto_rerun: bool = False) -> Run:
+        """Send one rerun_script and read until the run (and any st.rerun() after it) finishes."""
+        if self.ws is None:
+            raise ProtocolError("not connected")
+        if states is None:
+            states = self.browser_states()
+        started = time.perf_counter()
+        if fragment_id:  # the fragment's old elements are replaced by this run's
+            self.elements_by_path = {p: e for p, e in self.elements_by_path.items() if e.fragment_id != fragment_id}
+        self._fragment_run = bool(fragment_id)  # fragment runs start with new_session too
+        await self.ws.send(self._back_msg(states, fragment_id, is_auto_rerun))
+        messages = early = 0
+        try:
+            async with asyncio.timeout(self.timeout):
+                while True:
+                    data = await self.ws.recv()
+                    messages += 1
+                    msg = ForwardMsg()
+                    msg.ParseFromString(data)
+                    kind = msg.WhichOneof("type")
+                    if kind == "script_finished":
+                        if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            early += 1
+                            continue
+                        status = _DONE.get(msg.script_finished, str(msg.script_finished))
+                        break
+                    self._apply(msg, kind)
+        except TimeoutError:
+            raise ProtocolError(f"no script_finished within {self.timeout:.0f} s ({messages} messages)") from None
+        self.runs += 1
+        if not fragment_id:  # the browser forgets widgets the run no longer drew
+            live = {e.id for e in self.elements_by_path.values() if e.id}
+            self.values = {i: v for i, v in self.values.items() if i in live}
+        return Run(status, time.perf_counter() - started, messages, early, self.elements)
+
+    def _apply(self, msg: ForwardMsg, kind: str) -> None:
+        if kind == "new_session":
+            if not self._fragment_run:  # a full run starts: the page is drawn afresh
+                self.elements_by_path = {}
+                self.auto_reruns = {}  # announced again by the run (their ids follow their place)
+            if not self.page_script_hash:
+                self.page_script_hash = msg.new_session.page_script_hash
+        elif kind == "navigation":
+            self.page_script_hash = msg.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query_string = msg.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            self.auto_reruns.clear()
+        elif kind == "ref_hash":
+            raise ProtocolError("server sent a cached-message reference the client never offered")
+        elif kind == "delta":
+            self._apply_delta(msg)
+
+    def _apply_delta(self, msg: ForwardMsg) -> None:
+        delta = msg.delta
+        path = tuple(msg.metadata.delta_path)
+        which = delta.WhichOneof("type")
+        if which == "new_element":
+            kind = delta.new_element.WhichOneof("type")
+            if kind is None:
+                return
+            e = getattr(delta.new_element, kind)
+            widget_id = getattr(e, "id", None) or None
+            element = Element(
+                path=path, type=kind, text=_text_of(kind, e), id=widget_id, label=getattr(e, "label", "") or "",
+                key=key_of(widget_id), form_id=getattr(e, "form_id", "") or "", fragment_id=delta.fragment_id, proto=e,
+            )
+            if kind in _VALUE_WIDGETS and widget_id:
+                field_name = _VALUE_WIDGETS[kind]
+                if widget_id not in self.values or e.set_value:
+                    state = WidgetState(id=widget_id)
+                    setattr(state, field_name, _shown_value(e))
+                    self.values[widget_id] = state
+        elif which == "add_block":
+            block = delta.add_block
+            kind = block.WhichOneof("type") or "block"
+            form_id = block.form.form_id if kind == "form" else ""
+            label = getattr(getattr(block, kind, None), "label", "") if kind != "block" else ""
+            element = Element(path=path, type=f"block:{kind}", text=label or "", form_id=form_id,
+                              fragment_id=delta.fragment_id, proto=block)
+        else:  # transient elements (toasts, spinners) are not part of the page
+            return
+        # Drawing at a path replaces what was there, and whatever was inside it.
+        if which == "add_block":
+            n = len(path)
+            self.elements_by_path = {p: x for p, x in self.elements_by_path.items() if p[:n] != path or p == path}
+        self.elements_by_path[path] = element
+
+    # ------------------------------------------------------------------ reading the page
+
+    @property
+    def elements(self) -> list[Element]:
+        return [self.elements_by_path[p] for p in sorted(self.elements_by_path)]
+
+    def find(self, *, key: str | None = None, label: str | None = None, type: str | None = None) -> list[Element]:
+        """Elements by widget key, by (whole) label or by type; all given must match."""
+        return [
+            e for e in self.elements
+            if (key is None or e.key == key) and (label is None or e.label == label) and (type is None or e.type == type)
+        ]
+
+    def widget(self, key_or_label: str, type: str | None = None) -> Element:
+        found = self.find(key=key_or_label, type=type) or self.find(label=key_or_label, type=type)
+        if not found:
+            raise LookupError(f"no widget {key_or_label!r} on the page: {self.elements}")
+        if len(found) > 1:
+            raise LookupError(f"{len(found)} widgets match {key_or_label!r}: {found}")
+        return found[0]
+
+    def texts(self, *types: str) -> list[str]:
+        return [e.text for e in self.elements if not types or e.type in types]
+
+    def has_text(self, needle: str) -> bool:
+        return any(needle in e.text for e in self.elements)
+
+    def exceptions(self) -> list[Element]:
+        return [e for e in self.elements if e.type == "exception"]
+
+    # ------------------------------------------------------------------ acting
+
+    def _set(self, element: Element, value) -> WidgetState:
+        state = WidgetState(id=element.id)
+        field_name = _VALUE_WIDGETS.get(element.type)
+        if field_name is None:
+            raise TypeError(f"cannot type into {element!r}")
+        setattr(state, field_name, value)
+        self.values[element.id] = state
+        return state
+
+    async def submit_form(self, button: str, values: dict[str, str | bool]) -> Run:
+        """Fill a form's fields (by key or label) and press its submit button (by key or label):
+        one rerun with every value the browser holds for the page and that form, plus the
+        button's trigger_value."""
+        submit = self.widget(button)
+        if not submit.form_id:
+            raise LookupError(f"{submit!r} is not a form's submit button")
+        for name, value in values.items():
+            field_element = self.widget(name)
+            if field_element.form_id != submit.form_id:
+                raise LookupError(f"{field_element!r} is not in the form of {submit!r}")
+            self._set(field_element, value)
+        states = self.browser_states(form_id=submit.form_id)
+        states.append(WidgetState(id=submit.id, trigger_value=True))
+        return await self.rerun(states)
+
+    async def click(self, button: str, values: dict[str, str | bool] | None = None) -> Run:
+        """Set widgets outside forms (by key or label), then press a button, in one rerun."""
+        for name, value in (values or {}).items():
+            self._set(self.widget(name), value)
+        pressed = self.widget(button)
+        if pressed.type not in _BUTTONS:
+            raise LookupError(f"{pressed!r} is not a button")
+        states = self.browser_states()
+        states.append(WidgetState(id=pressed.id, trigger_value=True))
+        return await self.rerun(states)
+
+    async def run_fragment(self, fragment_id: str | None = None) -> Run:
+        """What the browser's timer sends for ``@st.fragment(run_every=...)``."""
+        if fragment_id is None:
+            if len(self.auto_reruns) != 1:
+                raise LookupError(f"expected one auto-rerunning fragment, found {list(self.auto_reruns)}")
+            (fragment_id,) = self.auto_reruns
+        return await self.rerun(fragment_id=fragment_id, is_auto_rerun=True)

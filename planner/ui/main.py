@@ -21,14 +21,8 @@ st.html(
 user = current_user()
 st.session_state["user"] = user
 
-public = [pages.PROGRAMME, pages.EVENT, pages.TICKET]
-if user is None:
-    navigation = st.navigation([*public, pages.SIGN_IN, pages.DOOR], position="top")
-else:
-    organize = [pages.ORGANIZE, pages.EDIT_EVENT, pages.REGISTRATIONS, pages.CHECKIN, pages.VENUES, pages.SUMMITS]
-    if user.is_admin:
-        organize.append(pages.ACCOUNTS)
-    navigation = st.navigation({"Side events": public, "Organize": organize}, position="top")
+navigation = pages.navigation(user)
+if user is not None:
     with st.sidebar:
         st.caption(f"Signed in as **{user.name}** ({user.email})")
         st.link_button("Sign out", "/auth/sign-out", icon=":material/logout:")

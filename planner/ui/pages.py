@@ -1,20 +1,52 @@
-"""The app's pages, built once so any page can link to another (st.page_link, switch_page).
+"""The app's pages: file names to link to (st.page_link, st.switch_page) and the st.Page
+objects for st.navigation.
 
-Each page is a file beside this one whose ``render()`` runs when Streamlit runs the file.
+Page objects are built anew on every run, per session: st.Page keeps per-run state, and
+objects shared between sessions running at the same time broke under a registration rush
+("This page cannot be called directly"). Links use the file names, which st.navigation
+resolves to this session's page.
 """
 
 import streamlit as st
 
-PROGRAMME = st.Page("programme.py", title="Programme", icon=":material/calendar_month:", default=True)
-EVENT = st.Page("event_page.py", title="Event", icon=":material/event:", url_path="event", visibility="hidden")
-TICKET = st.Page("ticket.py", title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden")
-REGISTRATIONS = st.Page("registrations.py", title="Registrations", icon=":material/how_to_reg:", url_path="registrations")
-CHECKIN = st.Page("checkin.py", title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin")
-# For door volunteers (no account): reachable through door links and ticket codes, not listed.
-DOOR = st.Page("checkin.py", title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden")
-SIGN_IN = st.Page("sign_in.py", title="Organizer sign-in", icon=":material/login:", url_path="organize")
-ORGANIZE = st.Page("organize.py", title="Events", icon=":material/edit_calendar:", url_path="organize")
-EDIT_EVENT = st.Page("edit_event.py", title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden")
-VENUES = st.Page("venues.py", title="Venues and rooms", icon=":material/meeting_room:", url_path="venues")
-SUMMITS = st.Page("summits.py", title="Summits", icon=":material/public:", url_path="summits")
-ACCOUNTS = st.Page("accounts.py", title="Accounts", icon=":material/group:", url_path="accounts")
+PROGRAMME = "programme.py"
+EVENT = "event_page.py"
+TICKET = "ticket.py"
+SIGN_IN = "sign_in.py"
+ORGANIZE = "organize.py"
+EDIT_EVENT = "edit_event.py"
+REGISTRATIONS = "registrations.py"
+CHECKIN = "checkin.py"
+VENUES = "venues.py"
+SUMMITS = "summits.py"
+ACCOUNTS = "accounts.py"
+
+
+def navigation(user):
+    """The pages this session gets: anonymous visitors, organizers, admins."""
+    public = [
+        st.Page(PROGRAMME, title="Programme", icon=":material/calendar_month:", default=True),
+        st.Page(EVENT, title="Event", icon=":material/event:", url_path="event", visibility="hidden"),
+        st.Page(TICKET, title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
+    ]
+    if user is None:
+        return st.navigation(
+            [
+                *public,
+                st.Page(SIGN_IN, title="Organizer sign-in", icon=":material/login:", url_path="organize"),
+                # Door volunteers have no account: reachable through door links and ticket codes, not listed.
+                st.Page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden"),
+            ],
+            position="top",
+        )
+    organize = [
+        st.Page(ORGANIZE, title="Events", icon=":material/edit_calendar:", url_path="organize"),
+        st.Page(EDIT_EVENT, title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden"),
+        st.Page(REGISTRATIONS, title="Registrations", icon=":material/how_to_reg:", url_path="registrations"),
+        st.Page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin"),
+        st.Page(VENUES, title="Venues and rooms", icon=":material/meeting_room:", url_path="venues"),
+        st.Page(SUMMITS, title="Summits", icon=":material/public:", url_path="summits"),
+    ]
+    if user.is_admin:
+        organize.append(st.Page(ACCOUNTS, title="Accounts", icon=":material/group:", url_path="accounts"))
+    return st.navigation({"Side events": public, "Organize": organize}, position="top")

@@ -2,8 +2,9 @@
 
 Run from the repository root:
 
-    python bench/rush.py            # the full run (about 10 minutes)
-    python bench/rush.py --quick    # smaller numbers (about 3 minutes)
+    python bench/rush.py            # the full run (9 to 19 minutes here, depending on the app's speed)
+    python bench/rush.py --quick    # smaller numbers, same checks (about 6 minutes)
+    python bench/rush.py --flag=--runner.postScriptGC=false   # extra `streamlit run` flags, both servers
 
 It starts two servers on 127.0.0.1, each with ``python -m streamlit run`` from this folder's
 parent (so both read the same ``.streamlit/config.toml``):
@@ -40,7 +41,13 @@ oversubscribed, no ``exception`` element anywhere, exactly one green per code (o
 one amber for the codes scanned at both doors), the counter's last number equal to
 ``attendance().checked_in``. Server memory (VmRSS of the streamlit process) is read at idle,
 sampled during each scenario for the peak, and read again once the scenario's sessions have
-closed and expired. The whole set repeats (3 times; ``--repeat``) to show no growth.
+closed and expired. The whole set repeats (3 times; ``--repeat``) to show no growth: the
+highest after-run RSS of the last repeat may exceed the first repeat's by at most 10 MiB.
+
+The table: ok / fail per person (per scan on the doors' row); jour/s, completed journeys per
+second of the scenario's wall time (scans per second for the doors); p50 / p95 / max of one
+journey, page load + submit + result (one scan for the doors); cpu ms, the server's CPU time
+per journey (read from /proc); RSS idle / peak / after in MiB.
 
 Every request goes to 127.0.0.1; every loop is bounded in count and in time; the script
 stops both servers and exits by itself (status 1 if a requirement failed).
@@ -56,7 +63,6 @@ import html
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,7 +72,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.stclient import ProtocolError, StClient
+from bench.stclient import StClient
 
 from planner import Planner  # noqa: E402
 
@@ -75,6 +81,7 @@ GCM_TITLE = "GCM celebration"
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "correct-horse-battery"
 SESSION_TTL = 2  # --server.disconnectedSessionTTL for the bench's servers (default 120)
+RUN_TIMEOUT = 120.0  # seconds: a script run (page load, submit, scan, counter tick) not finished by then failed
 EXTRA_FLAGS: list[str] = []  # more `streamlit run` flags for both servers (--flag)
 
 # ---------------------------------------------------------------------- servers
@@ -253,8 +260,6 @@ class Journey:
     shown: tuple[str, int | None] | None = None  # ("confirmed" | "waitlisted" | "registered", place)
     load_s: float = 0.0
     submit_s: float = 0.0
-    started: float = 0.0
-    finished: float = 0.0
 
     @property
     def total_s(self) -> float:
@@ -288,21 +293,20 @@ def shown_status(client: StClient, target: Target, name: str) -> tuple[str, int 
     raise ValueError(f"no registration result for {name}: {client.elements}")
 
 
-def _fail(j: Journey, client: StClient, what: str) -> Journey:
+def _fail(j: Journey, what: str) -> Journey:
     j.ok, j.error = False, what
     return j
 
 
 async def load_form(client: StClient, target: Target, j: Journey) -> bool:
     started = time.perf_counter()
-    j.started = time.monotonic()
     await client.open(target.path, target.query)
     j.load_s = time.perf_counter() - started
     if client.exceptions():
-        _fail(j, client, f"exception on load: {client.exceptions()}")
+        _fail(j, f"exception on load: {client.exceptions()}")
         return False
     if not [e for e in client.find(type="button") if e.form_id == target.form_id and e.proto.is_form_submitter]:
-        _fail(j, client, f"no RSVP form on the page: {client.elements}")
+        _fail(j, f"no RSVP form on the page: {client.elements}")
         return False
     return True
 
@@ -313,19 +317,18 @@ async def submit(client: StClient, target: Target, j: Journey, organization: str
     name_key, email_key, org_key = target.fields
     await client.submit_form(button.key, {name_key: j.name, email_key: j.email, org_key: organization})
     j.submit_s = time.perf_counter() - started
-    j.finished = time.monotonic()
     if client.exceptions():
-        _fail(j, client, f"exception after submit: {client.exceptions()}")
+        _fail(j, f"exception after submit: {client.exceptions()}")
         return
     try:
         j.shown = shown_status(client, target, j.name)
     except ValueError as err:
-        _fail(j, client, str(err))
+        _fail(j, str(err))
         return
     j.ok = True
 
 
-async def journey(target: Target, prefix: str, i: int, timeout: float = 60.0) -> Journey:
+async def journey(target: Target, prefix: str, i: int, timeout: float = RUN_TIMEOUT) -> Journey:
     """One person: open the page, fill in the form, submit, read the result."""
     name, email, organization = person(prefix, i)
     j = Journey(i, name, email)
@@ -333,16 +336,14 @@ async def journey(target: Target, prefix: str, i: int, timeout: float = 60.0) ->
     try:
         if await load_form(client, target, j):
             await submit(client, target, j, organization)
-    except (ProtocolError, OSError, LookupError) as err:
-        _fail(j, client, f"{type(err).__name__}: {err}")
-    except Exception as err:  # noqa: BLE001 - any client-side surprise is a failed journey, not a crash
-        _fail(j, client, f"{type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - protocol errors, timeouts, a missing widget: a failed journey
+        _fail(j, f"{type(err).__name__}: {err}")
     finally:
         await client.close()
     return j
 
 
-async def rush_at_once(target: Target, n: int, prefix: str, timeout: float = 120.0) -> list[Journey]:
+async def rush_at_once(target: Target, n: int, prefix: str, timeout: float = RUN_TIMEOUT) -> list[Journey]:
     """n people open the page together, then all submit in the same moment."""
     people = [Journey(i, *person(prefix, i)[:2]) for i in range(n)]
     clients = [StClient(target.url, timeout=timeout) for _ in range(n)]
@@ -351,14 +352,14 @@ async def rush_at_once(target: Target, n: int, prefix: str, timeout: float = 120
         try:
             return await load_form(c, target, j)
         except Exception as err:  # noqa: BLE001
-            _fail(j, c, f"{type(err).__name__} on load: {err}")
+            _fail(j, f"{type(err).__name__} on load: {err}")
             return False
 
     async def send(j, c):
         try:
             await submit(c, target, j, person(prefix, j.index)[2])
         except Exception as err:  # noqa: BLE001
-            _fail(j, c, f"{type(err).__name__} on submit: {err}")
+            _fail(j, f"{type(err).__name__} on submit: {err}")
 
     try:
         loaded = await asyncio.gather(*(load(j, c) for j, c in zip(people, clients)))
@@ -374,7 +375,7 @@ async def rush_spread(target: Target, n: int, seconds: float, prefix: str) -> li
 
     async def arrive(i):
         await asyncio.sleep(max(0.0, start + i * seconds / n - time.monotonic()))
-        return await journey(target, prefix, i, timeout=120.0)
+        return await journey(target, prefix, i)
 
     return list(await asyncio.gather(*(arrive(i) for i in range(n))))
 
@@ -466,13 +467,23 @@ def verdict_of(client: StClient, name: str) -> str:
 async def door_session(url: str, secret: str, label: str, queue: asyncio.Queue, scans: list[Scan],
                        pace: float, tick_every: float = 3.0) -> list[str]:
     """A volunteer's phone: opens the door link, types each code from ``queue`` (None ends),
-    and lets the live counter's 3-second timer fire between scans, as the browser would."""
+    and lets the live counter's 3-second timer fire between scans, as the browser would. A
+    scan not answered within RUN_TIMEOUT is a failed scan; the volunteer then reloads the page."""
     problems: list[str] = []
-    client = StClient(url, timeout=60)
-    try:
+    client: StClient | None = None
+
+    async def reopen() -> StClient:
+        nonlocal client
+        if client is not None:
+            await client.close()
+        client = StClient(url, timeout=RUN_TIMEOUT)
         await client.open("/checkin", f"pass={secret}")
         if client.exceptions() or not client.find(key="door_typed"):
-            return [f"{label}: door page did not open: {client.elements}"]
+            raise RuntimeError(f"door page did not open: {client.elements}")
+        return client
+
+    try:
+        await reopen()
         last_tick = time.monotonic()
         while True:
             item = await queue.get()
@@ -490,48 +501,68 @@ async def door_session(url: str, secret: str, label: str, queue: asyncio.Queue, 
                     scan.verdict = verdict_of(client, name)
             except Exception as err:  # noqa: BLE001
                 scan.error = f"{type(err).__name__}: {err}"
+                await reopen()
             scans.append(scan)
             if time.monotonic() - last_tick >= tick_every and client.auto_reruns:
-                await client.run_fragment()
                 last_tick = time.monotonic()
+                try:
+                    await client.run_fragment()
+                except Exception as err:  # noqa: BLE001
+                    problems.append(f"{label}: counter: {type(err).__name__}: {err}")
+                    await reopen()
                 if client.exceptions():
                     problems.append(f"{label}: exception in the counter: {client.exceptions()}")
             await asyncio.sleep(pace)
     except Exception as err:  # noqa: BLE001
         problems.append(f"{label}: {type(err).__name__}: {err}")
     finally:
-        await client.close()
+        if client is not None:
+            await client.close()
     return problems
 
 
 async def counter_watch(url: str, token: str, event_id: int, stop: asyncio.Event, every: float = 3.0,
                         limit_s: float = 600.0) -> tuple[list[int | None], list[str]]:
     """An organizer (signed in by the session cookie on the websocket handshake) with the
-    door page open: the live counter's fragment runs every 3 s until ``stop``, then once more."""
+    door page open: the live counter's fragment runs every 3 s until ``stop``, then once more.
+    A tick not answered within RUN_TIMEOUT is recorded as a problem and the page reloaded."""
     shown: list[int | None] = []
     problems: list[str] = []
-    client = StClient(url, cookies={"planner_session": token}, timeout=60)
-    try:
+    client: StClient | None = None
+
+    async def reopen() -> None:
+        nonlocal client
+        if client is not None:
+            await client.close()
+        client = StClient(url, cookies={"planner_session": token}, timeout=RUN_TIMEOUT)
         await client.open("/checkin", f"event={event_id}")
         shown.append(counter_of(client))
         if not client.auto_reruns or shown[-1] is None:
-            return shown, [f"organizer's door page shows no live counter: {client.elements}"]
+            raise RuntimeError(f"organizer's door page shows no live counter: {client.elements}")
+
+    try:
+        await reopen()
         deadline = time.monotonic() + limit_s
         while time.monotonic() < deadline:
             try:
                 await asyncio.wait_for(stop.wait(), every)
             except TimeoutError:
                 pass
-            await client.run_fragment()
+            try:
+                await client.run_fragment()
+                shown.append(counter_of(client))
+            except Exception as err:  # noqa: BLE001
+                problems.append(f"organizer: counter: {type(err).__name__}: {err}")
+                await reopen()
             if client.exceptions():
                 problems.append(f"organizer: exception: {client.exceptions()}")
-            shown.append(counter_of(client))
             if stop.is_set():
                 break
     except Exception as err:  # noqa: BLE001
         problems.append(f"organizer: {type(err).__name__}: {err}")
     finally:
-        await client.close()
+        if client is not None:
+            await client.close()
     return shown, problems
 
 
@@ -688,11 +719,6 @@ class Row:
         return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
 def print_table(rows: list[Row]) -> None:
     head = (f"{'scenario':<28} {'server':<5} {'users':>5} {'ok':>5} {'fail':>5} {'jour/s':>7} {'p50 s':>6} "
             f"{'p95 s':>6} {'max s':>6} {'cpu ms':>6} {'RSS idle':>9} {'peak':>7} {'after':>7}  (MiB)")
@@ -824,7 +850,8 @@ async def main(sizes: Sizes) -> int:
                 capacity = sizes.spread_capacity
                 event_id = prepare_event(planner, capacity, copy=True)
                 row = Row(f"rush {sizes.spread} over {sizes.spread_seconds:.0f} s #{rep}", "app", sizes.spread, 0, 0, 0.0, [], rss_idle=app.rss())
-                door_row = Row(f"  doors 2x{sizes.door_each} (+organizer) #{rep}", "app", 3, 0, 0, 0.0, [])
+                door_row = Row(f"  doors 2x{sizes.door_each} (+organizer) #{rep}", "app", 3, 0, 0, 0.0, [],
+                               server_cpu=float("nan"))  # the server's CPU is counted in the rush's row
                 with RssSampler(app) as sampler:
                     started, cpu = time.perf_counter(), app.cpu_seconds()
                     journeys, door_run = await asyncio.wait_for(
@@ -921,7 +948,7 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes) -> list[str]:
 
 def parse_args(argv=None) -> Sizes:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller numbers (about 3 minutes)")
+    parser.add_argument("--quick", action="store_true", help="smaller numbers, same checks (about 6 minutes)")
     parser.add_argument("--repeat", type=int, help="how many times to repeat the set (default 3)")
     parser.add_argument("--flag", action="append", default=[], metavar="FLAG",
                         help="an extra `streamlit run` flag for both servers, e.g. --flag=--runner.postScriptGC=false")

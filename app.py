@@ -4,6 +4,8 @@ The Streamlit pages live in planner/ui/; plain HTTP routes (the sign-in cookie n
 feeds later) are Starlette routes on the same server, from planner/web.py.
 """
 
+import gc
+
 import streamlit as st
 
 from planner.config import open_planner
@@ -12,5 +14,18 @@ from planner.web import routes
 # Set up the database at start-up: schema, first admin (printing where its password is)
 # and, on an empty database, the demo events.
 open_planner()
+
+# Streamlit runs a full garbage collection after every script run (runner.postScriptGC), and
+# its cost grows with the heap: it was 60-90% of the server's CPU in bench/rush.py. Load what
+# pages import on first use now, then freeze everything alive at start-up out of the
+# collector's reach; objects made while serving are still collected.
+import icalendar  # noqa: E402,F401
+import pandas  # noqa: E402,F401
+
+import planner.calendar  # noqa: E402,F401
+import planner.qrscan  # noqa: E402,F401
+
+gc.collect()
+gc.freeze()
 
 app = st.App("planner/ui/main.py", routes=routes)

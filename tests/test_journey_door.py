@@ -17,6 +17,18 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York"}
 
 
+def take_photo(page) -> None:
+    """Press the shutter once the (fresh) camera shows a picture, as a volunteer would."""
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('[data-testid=\"stCameraInput\"] video');"
+        " return v && v.readyState >= 2 && v.videoWidth > 0; }",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)  # a few frames of the fake camera's video
+    page.get_by_role("button", name="Take Photo").click(timeout=30_000)
+
+
 def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(tmp_path):
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -44,14 +56,14 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
         assert "pass=" not in volunteer.url  # the secret left the address bar for a cookie
         screenshot(volunteer, "door-ready")
 
-        volunteer.get_by_role("button", name="Take Photo").click(timeout=30_000)
+        take_photo(volunteer)
         verdict = volunteer.locator("[data-testid='door-verdict']")
         expect(verdict).to_contain_text("Welcome, Ana Pérez", timeout=30_000)
         assert verdict.get_attribute("data-verdict") == "green"
         screenshot(volunteer, "door-green")
         assert planner.attendance(event.id).checked_in == 1
 
-        volunteer.get_by_role("button", name="Take Photo").click(timeout=30_000)
+        take_photo(volunteer)
         expect(verdict).to_contain_text("Already checked in", timeout=30_000)
         assert verdict.get_attribute("data-verdict") == "amber"
         screenshot(volunteer, "door-amber")

@@ -116,7 +116,7 @@ def show_registered(event, registration) -> None:
     link = private_link(registration.manage_token)
     st.download_button(
         "Add to calendar (.ics)",
-        data=planner().registration_ics(registration.manage_token),
+        data=lambda: planner().registration_ics(registration.manage_token),  # built on click only
         file_name="side-event.ics",
         mime="text/calendar",
         icon=":material/event_available:",

@@ -53,7 +53,7 @@ def render() -> None:
         st.link_button("Join online", event.online_url, icon=":material/videocam:")
     if registration.status != "cancelled":
         st.download_button(
-            "Add to calendar (.ics)", data=p.registration_ics(token), file_name="side-event.ics",
+            "Add to calendar (.ics)", data=lambda: p.registration_ics(token), file_name="side-event.ics",
             mime="text/calendar", icon=":material/event_available:",
         )
     _details(p, token, registration)

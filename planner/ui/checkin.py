@@ -275,9 +275,9 @@ def _verdict() -> None:
         f"<div style='font-size:18px;margin-top:4px'>{detail}</div></div>"
     )
     if colour == "green" and st.session_state.get("door_last"):
-        event_id = _access()[0] if _access() else None
-        if event_id:
-            st.button("Undo this check-in", key="door_undo", on_click=_on_undo, args=(event_id,), icon=":material/undo:")
+        access = _access()
+        if access:
+            st.button("Undo this check-in", key="door_undo", on_click=_on_undo, args=(access[0],), icon=":material/undo:")
 
 
 @st.fragment(run_every="3s")

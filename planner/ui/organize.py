@@ -15,7 +15,6 @@ def render() -> None:
     from planner.ui import pages
 
     p = planner()
-    user = st.session_state["user"]
     head, action = st.columns([3, 1], vertical_alignment="bottom")
     head.title("Events")
     if action.button("New event", type="primary", icon=":material/add:", width="stretch"):
@@ -32,7 +31,8 @@ def render() -> None:
     status = filters[1].selectbox(
         "Status", [None, *STATUS_LABELS], format_func=lambda s: "All" if s is None else STATUS_LABELS[s], key="o_status"
     )
-    events = p.list_events(summit_id=summit_id, status=status)
+    every = p.list_events()
+    events = [e for e in every if (summit_id is None or e.summit_id == summit_id) and (status is None or e.status == status)]
     conflicts = p.conflicts()
     clash_count = Counter(i for c in conflicts for i in c.event_ids)
     counts = p.all_event_counts()
@@ -44,7 +44,7 @@ def render() -> None:
         )
         return
 
-    statuses = Counter(e.status for e in p.list_events())
+    statuses = Counter(e.status for e in every)
     metrics = st.columns(4)
     metrics[0].metric("Drafts", statuses["draft"])
     metrics[1].metric("Published", statuses["published"])
@@ -111,7 +111,6 @@ def render() -> None:
         _cancel_panel(p, event)
     else:
         st.caption(f"Cancelled: {event.cancel_reason}")
-    del user
 
 
 def _registered(counts) -> str:

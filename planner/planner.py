@@ -775,15 +775,18 @@ class Planner:
         )
         seats.promote(db, registration.event_id)
 
-    def registrations(self, event_id: int, status: str | None = None) -> list[Registration]:
-        """An event's registrations in arrival order (for organizers: no tokens)."""
+    def registrations(self, event_id: int, status: str | None = None, query: str | None = None) -> list[Registration]:
+        """An event's registrations in arrival order (for organizers: no tokens); ``query``
+        keeps those whose name, email or organization hold every word, ignoring case and accents."""
         self.get_event(event_id)
         where, params = "WHERE r.event_id = ?", [_id(event_id)]
         if status is not None:
             where += " AND r.status = ?"
             params.append(check.choice(status, REGISTRATION_STATUSES, "status", "registration status"))
         with self._db.read() as db:
-            return seats.load(db, where, params)
+            found = seats.load(db, where, params)
+        words = match_key(query).split() if isinstance(query, str) else []
+        return [r for r in found if all(w in match_key(f"{r.name} {r.email} {r.organization}") for w in words)]
 
     def event_counts(self, event_id: int) -> EventCounts:
         with self._db.read() as db:

@@ -862,3 +862,14 @@ def test_random_operations_keep_the_invariants(planner, open_event, venue, ops, 
         counts = check_invariants(planner, event.id)
         assert counts.capacity == capacity
         assert counts.confirmed <= max(capacity, confirmed_before), "a step pushed confirmed above capacity"
+
+
+def test_organizers_search_registrations_by_name_email_or_organization(planner, open_event):
+    event = open_event(capacity=1)
+    planner.register(event.id, name="Yanira Chacón-López", email="yanira@nalacc.org", organization="NALACC")
+    planner.register(event.id, name="Luis Quispe", email="luis@example.org", organization="CELS")
+    assert [r.name for r in planner.registrations(event.id, query="chacon")] == ["Yanira Chacón-López"]
+    assert [r.name for r in planner.registrations(event.id, query="example.org")] == ["Luis Quispe"]
+    assert [r.name for r in planner.registrations(event.id, query="cels luis")] == ["Luis Quispe"]
+    assert planner.registrations(event.id, status="confirmed", query="luis") == []  # Luis waits
+    assert len(planner.registrations(event.id, query="  ")) == 2

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from planner import PlannerError, StaleEdit
-from planner.text import match_key
 from planner.ui.common import STATUS_LABELS, planner, show_error, show_flash
 
 REG_STATUS = {"confirmed": "Confirmed", "waitlisted": "Waiting list", "cancelled": "Cancelled"}
@@ -134,10 +133,8 @@ def _table(p, event) -> None:
         "Status", ["", *REG_STATUS], format_func=lambda s: REG_STATUS.get(s, "All"), key=f"r_status_{event.id}"
     )
     query = right.text_input("Search name, email or organization", key=f"r_query_{event.id}")
-    shown = [r for r in registrations if not status or r.status == status]
-    if query.strip():
-        key = match_key(query)
-        shown = [r for r in shown if key in match_key(f"{r.name} {r.email} {r.organization}")]
+    filtered = bool(status or query.strip())
+    shown = p.registrations(event.id, status=status or None, query=query) if filtered else registrations
     st.caption(f"{len(shown)} of {len(registrations)} registrations")
     st.dataframe(
         pd.DataFrame(

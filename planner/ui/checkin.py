@@ -238,7 +238,7 @@ def _door_list(p, event_id) -> None:
         st.caption("Every confirmed guest and the waiting list, sorted by name, with their codes.")
         st.download_button(
             "Download the door list (CSV)", data=lambda: p.door_list_csv(event_id), file_name=f"door-list-{event_id}.csv",
-            mime="text/csv", icon=":material/download:", width="stretch", key="door_list",
+            mime="text/csv", icon=":material/download:", width="stretch", key="door_list", on_click="ignore",
         )
 
 

@@ -109,7 +109,7 @@ def _door(p, event) -> None:
                     st.rerun()
         st.download_button(
             "Door list for printing (CSV)", data=lambda: p.door_list_csv(event.id), file_name=f"door-list-{event.id}.csv",
-            mime="text/csv", icon=":material/print:", key=f"r_door_list_{event.id}",
+            mime="text/csv", icon=":material/print:", key=f"r_door_list_{event.id}", on_click="ignore",
         )
         scans = p.scans(event.id)[:50]
         if scans:

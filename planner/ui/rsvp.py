@@ -121,6 +121,7 @@ def show_registered(event, registration) -> None:
         mime="text/calendar",
         icon=":material/event_available:",
         key=f"rsvp_ics_{event.id}",
+        on_click="ignore",  # a download changes nothing: no rerun racing the file request
     )
     st.markdown(
         "**Your private link** — keep it: it lets you see, change or cancel your registration. "

@@ -54,7 +54,7 @@ def render() -> None:
     if registration.status != "cancelled":
         st.download_button(
             "Add to calendar (.ics)", data=lambda: p.registration_ics(token), file_name="side-event.ics",
-            mime="text/calendar", icon=":material/event_available:",
+            mime="text/calendar", icon=":material/event_available:", on_click="ignore",
         )
     _details(p, token, registration)
     if registration.status != "cancelled":
@@ -69,7 +69,7 @@ def _ticket(p, token, registration) -> None:
         st.image(png, width=300)
         st.markdown(f"### `{registration.ticket_code}`")
         st.download_button(
-            "Save the ticket (PNG)", data=png, file_name="ticket.png", mime="image/png", icon=":material/download:",
+            "Save the ticket (PNG)", data=png, file_name="ticket.png", mime="image/png", icon=":material/download:", on_click="ignore",
         )
 
 

@@ -114,6 +114,7 @@ def launch(playwright, chromium: str):
 
 
 def screenshot(page, name: str) -> Path:
+    wait_for_app(page)  # a page caught mid-run shows grey placeholders, not what people see
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -15,7 +15,12 @@ st.set_page_config(page_title="Side Event Planner", page_icon=":material/event:"
 st.html(
     "<style>@media (max-width: 640px) {"
     " [data-testid='stHeadingWithActionElements'] h1 { font-size: 1.8rem; line-height: 1.25; }"
-    " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; } }</style>"
+    " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; } }"
+    # Event titles are links (st.page_link), which cut long labels to one line: let them wrap.
+    " [data-testid='stPageLink'] a { height: auto; }"
+    " [data-testid='stPageLink'] p { white-space: normal; overflow: visible; text-overflow: clip; }"
+    " [class*='st-key-event_card'] [data-testid='stPageLink'] p { font-size: 1.1rem; font-weight: 600; line-height: 1.35; }"
+    "</style>"
 )
 
 user = current_user()

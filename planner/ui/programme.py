@@ -86,7 +86,7 @@ def render() -> None:
 
 
 def _event_card(event, zone, event_page) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"event_card_{event.id}"):
         top = st.columns([1, 3])
         with top[0]:
             st.markdown(f"**{time_range(event)}**")

@@ -115,6 +115,7 @@ def launch(playwright, chromium: str):
 
 def screenshot(page, name: str) -> Path:
     wait_for_app(page)  # a page caught mid-run shows grey placeholders, not what people see
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -122,8 +123,13 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no spinner, no 'running')."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    """Wait until Streamlit has finished running the script and drawn what it sent.
+
+    The status widget alone is not enough: it shows only after a run has lasted a moment, so a
+    fresh page looks idle while still blank. Streamlit marks its root with the script's state.
+    """
+    page.wait_for_timeout(100)  # let a click's rerun reach the server first
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )

@@ -190,7 +190,7 @@ class Planner:
     def _venue_fields(*, name, address, timezone) -> dict:
         return {
             "name": check.text(name, "name", "The venue's name"),
-            "address": check.text(address, "address", "The address", required=False, max_length=500),
+            "address": check.text(address, "address", "The address", required=False, max_length=500, one_line=False),
             "timezone": check.timezone(timezone),
         }
 
@@ -402,7 +402,7 @@ class Planner:
 
     def cancel_event(self, event_id: int, *, reason: str, version: int | None = None) -> Event:
         """Cancel an event; it stays visible (published ones) with the reason."""
-        reason = check.text(reason, "reason", "The reason for cancelling", max_length=500)
+        reason = check.text(reason, "reason", "The reason for cancelling", max_length=500, one_line=False)
         event = self.get_event(event_id)
         if event.status == "cancelled":
             return event
@@ -1318,12 +1318,19 @@ def _check_password(password) -> None:
 
 
 def _id(value) -> int:
-    """Ids are whole numbers; digit strings (from URLs) are accepted too."""
+    """Ids are whole numbers; digit strings (from URLs) are accepted too.
+
+    Anything SQLite cannot hold as an integer (2**63 and up) names nothing, so it is
+    NotFound here rather than an OverflowError from the driver.
+    """
+    number = None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    raise NotFound(f"“{value}” is not a valid id.")
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    if number is None or not 0 <= number < 2**63:
+        raise NotFound(f"“{str(value)[:40]}” is not a valid id.")
+    return number
 
 
 def _reject_unknown(changes: dict, known: dict) -> None:

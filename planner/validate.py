@@ -7,7 +7,7 @@ written, so refused input changes nothing.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -18,14 +18,23 @@ TITLE_MAX = 200
 NAME_MAX = 200
 DESCRIPTION_MAX = 20_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
-def text(value, field: str, label: str, *, required: bool = True, max_length: int = NAME_MAX) -> str:
+def text(
+    value, field: str, label: str, *, required: bool = True, max_length: int = NAME_MAX, one_line: bool = True
+) -> str:
+    """Short text: trimmed, spaces folded. Names and titles must be `one_line`; an address or a
+    reason may arrive pasted over several lines and is folded onto one."""
     if value is not None and not isinstance(value, str):
         raise ValidationError(f"{label} must be text.", field)
     # Check before cleaning: clean() would turn some control characters into spaces.
     if value is not None and has_control_characters(value):
         raise ValidationError(f"{label} contains characters that cannot be shown.", field)
+    # A one-line field holds no tabs or line breaks: "Ana\nBob" is a paste gone wrong, not a name.
+    # Around the text they are only trimmed, as spaces are.
+    if one_line and value is not None and _BREAKS.search(value.strip()):
+        raise ValidationError(f"{label} must fit on one line (no tabs or line breaks).", field)
     value = clean(value)
     if required and not has_visible_characters(value):
         raise ValidationError(f"{label} is required.", field)
@@ -81,12 +90,20 @@ def aware(value, field: str, label: str) -> datetime:
             "datetime(2026, 10, 23, 17, 0, tzinfo=ZoneInfo('America/New_York')).",
             field,
         )
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field) from None
+    if not 1900 <= value.year <= 9998:
+        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field)
     return value
 
 
 def day(value, field: str, label: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValidationError(f"{label} must be a date.", field)
+    if not 1900 <= value.year <= 9998:
+        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field)
     return value
 
 

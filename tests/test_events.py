@@ -78,7 +78,20 @@ def test_format_follows_from_room_and_link(make_event):
 
 
 def test_title_is_trimmed_and_spaces_folded(make_event):
-    assert make_event(title="  Climate   finance\tafter COP  ").title == "Climate finance after COP"
+    assert make_event(title="  Climate   finance after COP\n").title == "Climate finance after COP"
+
+
+@pytest.mark.parametrize("breaking", ["\t", "\n", "\r", "\u2028"])
+def test_a_title_with_a_tab_or_line_break_inside_is_refused(planner, make_event, breaking):
+    with pytest.raises(ValidationError, match="one line") as refused:
+        make_event(title=f"Climate finance{breaking}after COP")
+    assert refused.value.field == "title"
+    assert planner.list_events() == []
+
+
+def test_an_address_pasted_over_several_lines_is_folded_onto_one(planner):
+    venue = planner.add_venue(name="Church Center", address="777 UN Plaza\nNew York, NY 10017", timezone="America/New_York")
+    assert venue.address == "777 UN Plaza New York, NY 10017"
 
 
 def test_a_title_of_exactly_200_characters_is_fine(make_event):
@@ -92,6 +105,11 @@ BAD_EVENT_INPUT = [
     ("naive-start", {"starts_at": datetime(2026, 10, 20, 10, 0)}, "starts_at"),
     ("naive-end", {"ends_at": datetime(2026, 10, 20, 11, 0)}, "ends_at"),
     ("start-as-text", {"starts_at": "2026-10-20T10:00"}, "starts_at"),
+    # the far ends of the calendar overflow in UTC: refused, not an OverflowError
+    ("start-in-year-9999", {"summit_id": None, "starts_at": datetime(9999, 12, 31, 22, tzinfo=NY),
+                            "ends_at": datetime(9999, 12, 31, 23, tzinfo=NY)}, "starts_at"),
+    ("start-in-year-1", {"summit_id": None, "starts_at": datetime(1, 1, 1, 1, tzinfo=ZoneInfo("Asia/Karachi")),
+                         "ends_at": datetime(1, 1, 1, 2, tzinfo=ZoneInfo("Asia/Karachi"))}, "starts_at"),
     ("longer-than-31-days", {"ends_at": at(20, 11) + timedelta(days=40)}, "ends_at"),
     ("unknown-time-zone", {"room_id": None, "summit_id": None, "timezone": "Mars/Olympus_Mons"}, "timezone"),
     ("capacity-0", {"capacity": 0}, "capacity"),
@@ -135,7 +153,7 @@ def test_create_event_refuses_bad_input_and_writes_nothing(planner, make_event, 
     assert planner.list_events() == []
 
 
-@pytest.mark.parametrize("fields", [{"summit_id": 999}, {"room_id": 999}, {"room_id": "abc"}])
+@pytest.mark.parametrize("fields", [{"summit_id": 999}, {"room_id": 999}, {"room_id": "abc"}, {"room_id": 10**20}, {"summit_id": 2**63}])
 def test_create_event_with_an_unknown_summit_or_room_is_not_found(planner, make_event, assert_refused, fields):
     assert_refused(lambda: make_event(**fields), exc=NotFound)
     assert planner.list_events() == []
@@ -188,6 +206,8 @@ def test_any_title_is_saved_cleaned_or_refused_without_writing(planner, make_eve
             or len(cleaned) > 200
             # control characters other than tab and line breaks, checked as typed
             or any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in title)
+            # a tab or line break inside the text (around it, they are trimmed)
+            or any(ch in "\t\n\r\x0b\x0c\x85\u2028\u2029" for ch in title.strip())
         ), f"refused a good title {title!r}: {error}"
     else:
         assert e.title == cleaned
@@ -644,3 +664,12 @@ def test_event_changes_lists_each_field_that_differs(planner, make_event, other_
 def test_no_event_changes_between_equal_versions(planner, make_event):
     e = make_event()
     assert planner.event_changes(e, planner.get_event(e.id)) == []
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**20, "99999999999999999999", "١٢"])
+def test_ids_sqlite_cannot_hold_are_not_found_not_a_crash(planner, make_event, assert_refused, huge):
+    """A URL such as /event?id=99999999999999999999 must read as "not found" everywhere."""
+    make_event()
+    for call in (planner.get_event, planner.event_counts, planner.event_ics, planner.registrations, planner.conflicts):
+        assert_refused(lambda: call(huge), exc=NotFound)
+    assert_refused(lambda: planner.register(huge, name="Ana", email="ana@example.org"), exc=NotFound)

@@ -144,7 +144,7 @@ def _event_page(planner, event_id, at=None) -> AppTest:
 
 def test_drafts_and_unknown_events_are_not_found_for_the_public(planner):
     draft = next(e for e in planner.list_events() if e.status == "draft")
-    for wanted in (draft.id, 99999, "not-a-number"):
+    for wanted in (draft.id, 99999, "not-a-number", "99999999999999999999"):
         at = _event_page(planner, wanted)
         no_exception(at)
         assert at.title[0].value == "Event not found"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+import streamlit as st
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 
+from planner.ui.checkin import door_list_file
+from planner.ui.common import escape_md
 from tests.test_pages import app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+
+
+def seen(at) -> str:
+    """The page's text as a reader sees it: Markdown's backslash escapes taken out."""
+    return re.sub(r"\\(.)", r"\1", texts(at))
 
 
 def verdict(at) -> str:
@@ -93,7 +103,7 @@ def test_find_a_guest_by_name_and_check_in_with_one_tap(planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     at.text_input(key="door_query").input("chacon").run()
-    assert "Yanira Chacón-López" in texts(at)
+    assert "Yanira Chacón-López" in seen(at)
     assert "g2@example.org" not in texts(at)  # the door never sees emails
     at.button(key=f"door_guest_{guests[2].id}").click().run()
     no_exception(at)
@@ -168,3 +178,159 @@ def test_organizers_choose_the_event_at_the_door(planner, door):
     at.selectbox(key="door_event").set_value(event.id).run()
     at.text_input(key="door_typed").input(guests[0].ticket_code).run()
     assert "Welcome, Ana Pérez" in verdict(at)
+
+
+# ---------------------------------------------------------------- the door list download
+
+
+def secret_of(door_pass) -> str:
+    return door_pass.url.split("pass=")[1]
+
+
+def test_the_door_list_needs_a_valid_pass_for_its_event_or_a_signed_in_organizer(planner, door):
+    event, guests, door_pass = door
+    other = next(e for e in planner.list_events() if e.status == "published" and e.id != event.id)
+    secret = secret_of(door_pass)
+    listed = door_list_file(planner, event.id, secret, None).decode("utf-8-sig")
+    assert "Ana Pérez" in listed and guests[0].ticket_code in listed
+    refused = door_list_file(planner, other.id, secret, None).decode("utf-8-sig")  # another event's list
+    assert "no longer valid" in refused and "Ana" not in refused
+    token = planner.start_session(next(u for u in planner.list_users() if u.email == "admin@example.org").id)
+    assert "Luis Quispe" in door_list_file(planner, event.id, None, token).decode("utf-8-sig")
+    planner.end_session(token)
+    planner.revoke_door_pass(door_pass.id)
+    for body in (door_list_file(planner, event.id, secret, None), door_list_file(planner, event.id, secret, token)):
+        text = body.decode("utf-8-sig")
+        assert "This door link is no longer valid" in text
+        assert not any(g.name in text or g.ticket_code in text or g.checkin_code in text for g in guests)
+
+
+def spy_on_downloads(monkeypatch) -> dict:
+    """What the page hands st.download_button as data, by key (the callable runs when pressed)."""
+    handed = {}
+    real = st.download_button
+
+    def spy(label, data=None, **kwargs):
+        handed[kwargs.get("key")] = data
+        return real(label, data=data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return handed
+
+
+def test_a_pass_revoked_while_the_page_is_open_downloads_no_door_list(planner, door, monkeypatch):
+    event, guests, door_pass = door
+    handed = spy_on_downloads(monkeypatch)
+    at = open_door(door_pass)
+    no_exception(at)
+    data = handed["door_list"]
+    assert callable(data) and "Ana Pérez" in data().decode("utf-8-sig")
+    planner.revoke_door_pass(door_pass.id)  # the page is not rerun: the button is pressed as it is
+    text = data().decode("utf-8-sig")  # as Streamlit calls it: another thread, no script context
+    assert "This door link is no longer valid" in text
+    assert not any(g.name in text or g.ticket_code in text or g.checkin_code in text for g in guests)
+
+
+def test_a_signed_out_organizer_downloads_no_door_list(planner, door, monkeypatch):
+    event, guests, door_pass = door
+    handed = spy_on_downloads(monkeypatch)
+    at = signed_in(planner).run()
+    at.switch_page("checkin.py").run()
+    at.selectbox(key="door_event").set_value(event.id).run()
+    data = handed["door_list"]
+    assert "Ana Pérez" in data().decode("utf-8-sig")
+    planner.end_session(at.session_state["session_token"])
+    text = data().decode("utf-8-sig")
+    assert "no longer valid" in text and "Ana" not in text
+
+
+# ---------------------------------------------------------------- the headcount
+
+
+def test_the_headcount_goes_away_for_a_revoked_pass(planner, door):
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    assert "3 expected" in texts(at)
+    planner.revoke_door_pass(door_pass.id)
+    at.run()
+    no_exception(at)
+    assert "expected" not in texts(at) and "inside" not in texts(at)
+    assert "no longer valid" in texts(at)
+
+
+def counter_alone(event_id):
+    """The headcount fragment on its own, as its every-3-seconds rerun runs it."""
+    from planner.ui.checkin import _counter
+
+    _counter(event_id)
+
+
+def test_the_headcount_fragment_checks_the_pass_itself(planner, door):
+    event, guests, door_pass = door
+    at = AppTest.from_function(counter_alone, args=(event.id,), default_timeout=30)
+    at.session_state["door_pass_secret"] = secret_of(door_pass)
+    at.run()
+    no_exception(at)
+    assert "3 expected" in texts(at)
+    planner.revoke_door_pass(door_pass.id)
+    at.run()
+    no_exception(at)
+    page = texts(at)
+    assert "expected" not in page and "inside" not in page and not at.get("progress")
+    assert "This door link is no longer valid." in page
+
+
+def test_the_headcount_fragment_stops_for_a_signed_out_organizer(planner, door):
+    event, guests, door_pass = door
+    at = AppTest.from_function(counter_alone, args=(event.id,), default_timeout=30)
+    token = planner.start_session(next(u for u in planner.list_users() if u.email == "admin@example.org").id)
+    at.session_state["session_token"] = token
+    at.session_state["door_event"] = event.id
+    at.run()
+    assert "3 expected" in texts(at)
+    planner.end_session(token)
+    at.run()
+    no_exception(at)
+    assert "expected" not in texts(at) and "signed out" in texts(at)
+
+
+# ---------------------------------------------------------------- errors in plain words
+
+
+def test_one_tap_check_in_at_an_event_cancelled_meanwhile_says_so(planner, door):
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    at.text_input(key="door_query").input("quispe").run()
+    planner.cancel_event(event.id, reason="The room was flooded.")
+    at.button(key=f"door_guest_{guests[1].id}").click().run()
+    no_exception(at)
+    assert "data-verdict='red'" in verdict(at)
+    assert "Could not check in" in verdict(at) and "cancelled" in verdict(at)
+    assert planner.attendance(event.id).checked_in == 0
+
+
+def test_the_organizers_door_label_is_at_most_100_characters(planner, door):
+    event, guests, door_pass = door
+    at = signed_in(planner).run()
+    at.switch_page("checkin.py").run()
+    assert at.text_input(key="door_label").proto.max_chars == 100
+
+
+# ---------------------------------------------------------------- typed text shown as typed
+
+
+def test_guest_names_and_door_labels_are_not_markdown(planner):
+    event = dialogue(planner)
+    name, org = "Zed [LET IN](https://evil.example)", "**Bold** _Org_"
+    zed = planner.register(event.id, name=name, email="zed@example.org", organization=org)
+    door_pass = planner.create_door_pass(event.id, "[Side door](https://evil.example)")
+    at = open_door(door_pass)
+    at.text_input(key="door_query").input("zed").run()
+    no_exception(at)
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "](" not in markdown and "**Bold**" not in markdown
+    assert escape_md(name) in markdown and escape_md(org) in markdown
+    assert escape_md("[Side door](https://evil.example)") in markdown
+    assert name in seen(at) and "[Side door](https://evil.example)" in seen(at)  # shown as typed
+    at.button(key=f"door_guest_{zed.id}").click().run()
+    assert "Welcome, Zed [LET IN](https://evil.example)" in verdict(at)  # raw HTML: no Markdown there

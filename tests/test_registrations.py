@@ -257,12 +257,13 @@ def test_needs_may_span_lines_up_to_500_characters(planner, open_event):
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.text(min_size=1, max_size=20),
-    bad=st.sampled_from([chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0)]]),
+    bad=st.sampled_from([chr(c) for c in [*range(0, 32), *range(0x7F, 0xA0)]]),
 )
 def test_any_control_character_in_a_name_is_refused(planner, open_event, name, bad):
+    """Tabs and line breaks too: a name fits on one line (only trailing ones are trimmed)."""
     event = open_event()
     with pytest.raises(ValidationError) as info:
-        planner.register(event.id, name=name + bad, email="ana@example.org")
+        planner.register(event.id, name=name + bad + "P.", email="ana@example.org")
     assert info.value.field == "name"
     assert planner.registrations(event.id) == []
 

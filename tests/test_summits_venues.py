@@ -86,6 +86,8 @@ def test_update_summit_refuses_bad_input_and_writes_nothing(planner, summit, ass
         ({"timezone": None}, "timezone"),
         ({"ends_on": date(2026, 10, 1)}, "ends_on"),
         ({"starts_on": None}, "starts_on"),
+        ({"starts_on": date(1, 1, 1)}, "starts_on"),
+        ({"ends_on": date(9999, 12, 31)}, "ends_on"),
     ],
 )
 def test_add_summit_refuses_bad_input_and_writes_nothing(planner, assert_refused, fields, field):
@@ -105,7 +107,7 @@ def test_summit_names_with_control_characters_are_refused(planner, assert_refuse
     )
 
 
-@pytest.mark.parametrize("bad_id", [999, 0, -1, "abc", None])
+@pytest.mark.parametrize("bad_id", [999, 0, -1, "abc", None, 2**63, "1" * 30])
 def test_unknown_summit_is_not_found(planner, summit, assert_refused, bad_id):
     assert_refused(lambda: planner.get_summit(bad_id), exc=NotFound)
     assert_refused(lambda: planner.update_summit(bad_id, name="New name"), exc=NotFound)

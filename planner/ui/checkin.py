@@ -14,10 +14,11 @@ import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
 from planner.qrscan import decode_first
-from planner.ui.common import planner
+from planner.ui.common import escape_md, planner
 from planner.web import DOOR_COOKIE
 
 COLOURS = {"green": ("#e6f4ea", "#137333"), "amber": ("#fef7e0", "#b06000"), "red": ("#fce8e6", "#c5221f")}
+NO_LONGER_VALID = "This door link is no longer valid."
 REASONS = {
     "cancelled": "This registration was cancelled.",
     "waitlisted": "This guest is on the waiting list, not confirmed.",
@@ -58,9 +59,23 @@ def _session_token():
 def _allowed(event_id: int) -> str | None:
     access = _access()
     if access is None or access[0] != event_id:
-        st.session_state["door_result"] = ("red", "This door link is no longer valid.", "Ask an organizer for a new one.")
+        st.session_state["door_result"] = ("red", NO_LONGER_VALID, "Ask an organizer for a new one.")
         return None
     return access[1]
+
+
+def door_list_file(p, event_id: int, secret: str | None, token: str | None) -> bytes:
+    """The printable door list, if the session that rendered the button may still use this
+    door: its pass is still valid and for this event, or its organizer is still signed in.
+    Streamlit runs the download in a thread of its own without rerunning the page (no st.*
+    there), so the page's checks do not run: this one does, with what render time captured."""
+    door_pass = p.door_pass(secret)
+    if (door_pass is not None and door_pass.event_id == event_id) or p.session_user(token) is not None:
+        try:
+            return p.door_list_csv(event_id)
+        except PlannerError as err:
+            return f"Door list\n{err}\n".encode()
+    return f"Door list\n{NO_LONGER_VALID} Ask an organizer for a new one.\n".encode()
 
 
 # ---------------------------------------------------------------------- actions (callbacks)
@@ -120,7 +135,10 @@ def _on_guest(registration_id: int, event_id: int) -> None:
     door = _allowed(event_id)
     if door is None:
         return
-    _show(planner().check_in_registration(registration_id, event_id, door=door))
+    try:
+        _show(planner().check_in_registration(registration_id, event_id, door=door))
+    except PlannerError as err:
+        st.session_state["door_result"] = ("red", "Could not check in", html.escape(str(err)))
 
 
 def _on_undo(event_id: int) -> None:
@@ -149,6 +167,9 @@ def _on_walk_in(event_id: int) -> None:
         )
     except ValidationError as err:
         s["walk_error"] = (err.field, str(err))
+        return
+    except PlannerError as err:  # the event was cancelled or removed while the page was open
+        s["walk_error"] = (None, str(err))
         return
     s.pop("walk_error", None)
     for key in ("walk_name", "walk_org", "walk_email"):
@@ -212,7 +233,7 @@ def render() -> None:
         del params["code"]
 
     _verdict()
-    st.markdown(f"**{html.escape(event.title)}**  \n{event.local_start:%a %d %b, %H:%M} · {html.escape(door)}")
+    st.markdown(f"**{escape_md(event.title)}**  \n{event.local_start:%a %d %b, %H:%M} · {escape_md(door)}")
     _counter(event_id)
 
     scan, typed, find, walk = st.tabs(["Scan", "Code", "Find guest", "Walk-in"])
@@ -234,10 +255,12 @@ def render() -> None:
 
 
 def _door_list(p, event_id) -> None:
+    secret, token = _pass_secret(), _session_token()  # the download cannot read the session: capture it now
     with st.expander("If the network fails: printable door list", icon=":material/print:"):
         st.caption("Every confirmed guest and the waiting list, sorted by name, with their codes.")
         st.download_button(
-            "Download the door list (CSV)", data=lambda: p.door_list_csv(event_id), file_name=f"door-list-{event_id}.csv",
+            "Download the door list (CSV)", data=lambda: door_list_file(p, event_id, secret, token),
+            file_name=f"door-list-{event_id}.csv",
             mime="text/csv", icon=":material/download:", width="stretch", key="door_list", on_click="ignore",
         )
 
@@ -257,7 +280,7 @@ def _organizer_event_picker(p) -> None:
             "Event", list(by_id), key="door_event", index=None, placeholder="Choose the event at this door",
             format_func=lambda i: f"{by_id[i].local_start:%d %b %H:%M} · {by_id[i].title}",
         )
-        st.text_input("This door", key="door_label", placeholder="Main door")
+        st.text_input("This door", key="door_label", placeholder="Main door", max_chars=100)
 
 
 def _verdict() -> None:
@@ -282,7 +305,15 @@ def _verdict() -> None:
 
 @st.fragment(run_every="3s")
 def _counter(event_id: int) -> None:
-    """The headcount, refreshed by itself every few seconds (other doors count too)."""
+    """The headcount, refreshed by itself every few seconds (other doors count too). It reruns
+    alone, so it checks access itself: a revoked pass stops seeing the numbers."""
+    access = _access()
+    if access is None or access[0] != event_id:
+        if _pass_secret():
+            st.error(f"{NO_LONGER_VALID} Ask an organizer for a new one.", icon=":material/block:")
+        else:
+            st.error("You are signed out. Sign in again to use the door.", icon=":material/block:")
+        return
     a = planner().attendance(event_id)
     if a.capacity:
         st.progress(min(a.checked_in / a.capacity, 1.0), text=f"**{a.checked_in} / {a.capacity}** inside")
@@ -302,7 +333,7 @@ def _find(p, event_id: int) -> None:
         return
     for g in guests:
         left, right = st.columns([3, 2], vertical_alignment="center")
-        left.markdown(f"**{html.escape(g.name)}**" + (f"  \n{html.escape(g.organization)}" if g.organization else ""))
+        left.markdown(f"**{escape_md(g.name)}**" + (f"  \n{escape_md(g.organization)}" if g.organization else ""))
         if g.status != "confirmed":
             right.caption("Waiting list" if g.status == "waitlisted" else "Cancelled")
         elif g.checked_in_at:

@@ -23,8 +23,11 @@ KEY_FILE_NAME = "checkin.key"
 CODE_LENGTH = 16  # 80 bits
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
-# What people type instead: lower case, O for zero, I or L for one; spaces and dashes ignored.
-_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None, "\t": None, "_": None, ".": None})
+# What people type instead: lower case, O for zero, I or L for one. Separators are ignored:
+# any white space (a phone's no-break space too), any dash (a keyboard's "smart" en dash),
+# underscores and dots.
+_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff0d_.-]")
 _VALID = re.compile(f"[{_CROCKFORD}]{{{CODE_LENGTH}}}")
 
 
@@ -80,5 +83,5 @@ def normalize(scanned) -> str | None:
     if "code=" in text:
         values = parse_qs(urlsplit(text).query).get("code") or parse_qs(text.split("?", 1)[-1]).get("code")
         text = values[0] if values else ""
-    text = text.upper().translate(_TYPED)
+    text = _SEPARATORS.sub("", text).upper().translate(_TYPED)
     return text if _VALID.fullmatch(text) else None

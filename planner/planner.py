@@ -880,11 +880,13 @@ class Planner:
             event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
             if event is None:
                 raise NotFound(f"There is no event with id {event_id}.")
-            if event["status"] == "cancelled":
-                raise ValidationError("This event is cancelled: nobody is checked in.", "event")
             found = seats.load(db, "WHERE r.checkin_code = ?", [code]) if code else []
             registration = found[0] if found else None
-            result = self._verdict(db, registration, event_id)
+            if event["status"] == "cancelled":
+                # Refused below, but recorded like every scan: the organizer sees who still came.
+                result = CheckInResult("event_cancelled", registration)
+            else:
+                result = self._verdict(db, registration, event_id)
             if result.verdict == "checked_in":
                 db.execute(
                     "UPDATE registrations SET checked_in_at = ?, checked_in_door = ?, updated_at = ?"
@@ -901,6 +903,8 @@ class Planner:
                     "scanned_at": to_db_time(now),
                 }
             )
+        if result.verdict == "event_cancelled":
+            raise ValidationError("This event is cancelled: nobody is checked in.", "event")
         return result
 
     @staticmethod
@@ -970,16 +974,16 @@ class Planner:
             event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
             if event is None:
                 raise NotFound(f"There is no event with id {event_id}.")
-            if event["status"] == "cancelled":
-                raise ValidationError("This event is cancelled.", "event")
+            if event["status"] != "published":
+                raise ValidationError(f"This event is {event['status']}: nobody can be let in.", "event")
             if email:
                 existing = seats.load(
                     db, "WHERE r.event_id = ? AND r.email = ? AND r.status != 'cancelled'", [event_id, email]
                 )
                 if existing:
+                    # Say no more than that: a door link must not tell whose address this is.
                     raise ValidationError(
-                        f"{email} is already registered ({existing[0].name}, {existing[0].status}): "
-                        "find them by name and check them in.",
+                        "This email is already registered for this event: find the guest by name instead.",
                         "email",
                     )
             capacity = seats.event_capacity(db, event_id)
@@ -1074,8 +1078,11 @@ class Planner:
 
     def create_door_pass(self, event_id: int, label: str = "Main door") -> DoorPass:
         """A link that opens the check-in page of this one event, for volunteers without an
-        account. Its secret is kept so organizers can show the link again."""
-        self.get_event(event_id)
+        account. Its secret is kept so organizers can show the link again. Only published
+        events have doors to open."""
+        event = self.get_event(event_id)
+        if event.status != "published":
+            raise ValidationError(f"This event is {event.status}: publish it before making door links.", "event_id")
         label = check.text(label, "label", "The door's name", max_length=100)
         with self._db.write() as db:
             pass_id = db["door_passes"].insert(

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import NotFound, Planner, checkin
+from planner import NotFound, Planner, ValidationError, checkin
 from tests.conftest import FUTURE
 from planner.models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from planner.qrscan import decode_qr
@@ -261,6 +261,17 @@ def _typed_forms(code: str) -> list[str]:
 def test_typed_forms_of_a_code_normalize_to_it(code):
     for typed in _typed_forms(code):
         assert checkin.normalize(typed) == code, repr(typed)
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\u2013", "\u2014", "\u2010", "\u2212", "\u00a0", "\u202f", "\u2009", "\u3000", "_", ".", "\u00ad"],
+    ids=["en-dash", "em-dash", "hyphen", "minus", "no-break-space", "narrow-no-break", "thin-space",
+         "ideographic-space", "underscore", "dot", "soft-hyphen"],
+)
+def test_what_phones_and_copy_paste_put_between_groups_is_ignored(separator):
+    """Phone keyboards turn "--" into a dash and copy-paste brings no-break spaces."""
+    assert checkin.normalize(separator.join(["8ZEW", "EVVP", "VDAE", "8N60"])) == "8ZEWEVVPVDAE8N60"
 
 
 @settings(max_examples=300)
@@ -550,6 +561,8 @@ def test_a_walk_in_with_an_email_already_registered_is_refused(planner, open_eve
     for email in ("ana@example.org", "ANA@example.org ", "bo@example.org"):
         error = assert_refused(lambda: planner.walk_in(event.id, name="Someone", email=email, force=True), field="email")
         assert "already registered" in str(error)
+        # A door link must not turn into a way to learn whose address this is.
+        assert "Ana" not in str(error) and "Bo" not in str(error) and "waitlisted" not in str(error)
     planner.walk_in(event.id, name="Cy", email="cy@example.org", force=True)
     assert_refused(lambda: planner.walk_in(event.id, name="Cy again", email="cy@example.org", force=True), field="email")
     # The same address on another event, or after a cancellation, is fine.
@@ -568,6 +581,31 @@ def test_walk_ins_with_bad_emails_are_refused(planner, open_event, assert_refuse
     event = open_event(capacity=10)
     for email in ("not-an-email", "a@", "@example.org", "a b@example.org"):
         assert_refused(lambda: planner.walk_in(event.id, name="Ana", email=email), field="email")
+
+
+def test_a_draft_takes_no_walk_ins_and_gets_no_door_pass(planner, make_event, assert_refused):
+    draft = make_event()
+    assert_refused(lambda: planner.walk_in(draft.id, name="Ana", force=True), field="event", match="draft")
+    assert_refused(lambda: planner.create_door_pass(draft.id), field="event_id", match="publish it")
+
+
+def test_a_cancelled_event_gets_no_door_pass(planner, open_event, assert_refused):
+    event = open_event()
+    planner.cancel_event(event.id, reason="The room is closed.")
+    assert_refused(lambda: planner.create_door_pass(event.id), field="event_id", match="cancelled")
+
+
+def test_a_scan_at_a_cancelled_event_is_refused_but_recorded(planner, open_event):
+    """Every scan is recorded, refused ones too: the organizer sees who still came."""
+    event = open_event(capacity=10)
+    ana = planner.register(event.id, name="Ana", email="ana@example.org")
+    planner.cancel_event(event.id, reason="The room is closed.")
+    with pytest.raises(ValidationError, match="cancelled") as refused:
+        planner.check_in(ana.ticket_code, event.id, door="North door")
+    assert refused.value.field == "event"
+    [scan] = planner.scans(event.id)
+    assert (scan.registration_id, scan.door, scan.verdict) == (ana.id, "North door", "event_cancelled")
+    assert planner.registration(ana.manage_token).checked_in_at is None
 
 
 def test_a_cancelled_event_takes_no_walk_ins(planner, open_event, assert_refused):

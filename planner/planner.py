@@ -7,6 +7,7 @@ refused call changes nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import uuid
@@ -131,10 +132,8 @@ class Planner:
         with self._db.write() as db:
             db["summits"].update(summit_id, fields)
             # Events without a room take their zone from the summit.
-            db.execute(
-                "UPDATE events SET timezone = ? WHERE summit_id = ? AND room_id IS NULL",
-                [fields["timezone"], summit_id],
-            )
+            if fields["timezone"] != current.timezone:
+                _calendar_changed(db, "summit_id = ? AND room_id IS NULL", [summit_id], timezone=fields["timezone"])
         return self.get_summit(summit_id)
 
     @staticmethod
@@ -179,11 +178,12 @@ class Planner:
         fields = self._venue_fields(**merged)
         with self._db.write() as db:
             db["venues"].update(venue_id, fields)
-            # An event's zone is its venue's: a corrected zone carries to its events.
-            db.execute(
-                "UPDATE events SET timezone = ? WHERE room_id IN (SELECT id FROM rooms WHERE venue_id = ?)",
-                [fields["timezone"], venue_id],
-            )
+            # An event's zone is its venue's: a corrected zone carries to its events. Name and
+            # address are in its calendar LOCATION.
+            if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
+                _calendar_changed(
+                    db, "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", [venue_id], timezone=fields["timezone"]
+                )
         return self.get_venue(venue_id)
 
     @staticmethod
@@ -221,6 +221,8 @@ class Planner:
         fields = self._room_fields(**merged)
         with self._db.write() as db:
             db["rooms"].update(room_id, fields)
+            if fields["name"] != current.name:  # the room's name is in its events' calendar LOCATION
+                _calendar_changed(db, "room_id = ?", [room_id])
             for (event_id,) in db.execute(
                 "SELECT id FROM events WHERE room_id = ? AND capacity IS NULL", [room_id]
             ).fetchall():
@@ -852,21 +854,11 @@ class Planner:
 
     def ticket_qr_png(self, manage_token: str) -> bytes:
         """The ticket's QR code as a PNG (confirmed registrations only)."""
-        import io
-
-        import qrcode
-        from qrcode.constants import ERROR_CORRECT_M
-
         registration = self.registration(manage_token)
         url = self.ticket_url(registration)
         if url is None:
             raise ValidationError("Only confirmed registrations have a ticket.", "status")
-        qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4)
-        qr.add_data(url)
-        qr.make(fit=True)
-        out = io.BytesIO()
-        qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
-        return out.getvalue()
+        return _qr_png(url)
 
     def check_in(self, scanned: str, event_id: int, door: str = "Main door") -> CheckInResult:
         """Let a guest in at most once. ``scanned`` is the QR code's URL, the bare code or a
@@ -1338,6 +1330,34 @@ def _id(value) -> int:
     if number is None or not 0 <= number < 2**63:
         raise NotFound(f"“{str(value)[:40]}” is not a valid id.")
     return number
+
+
+@functools.lru_cache(maxsize=1024)
+def _qr_png(url: str) -> bytes:
+    """A QR code PNG (about 10 ms to draw). A ticket's URL never changes, so the private page
+    reruns (saving details, the cancel step) and the rush draw each code once."""
+    import io
+
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4)
+    qr.add_data(url)
+    qr.make(fit=True)
+    out = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _calendar_changed(db, where: str, params: list, **set_also) -> None:
+    """Events whose calendar entry changed through their room, venue or summit: their
+    SEQUENCE grows and LAST-MODIFIED moves, so subscribed calendars take the new place or
+    time. Their ``version`` stays: an organizer editing one meanwhile has lost nothing."""
+    assignments = "".join(f", {column} = ?" for column in set_also)
+    db.execute(
+        f"UPDATE events SET sequence = sequence + 1, updated_at = ?{assignments} WHERE {where}",
+        [to_db_time(now_utc()), *set_also.values(), *params],
+    )
 
 
 def _reject_unknown(changes: dict, known: dict) -> None:

@@ -395,6 +395,49 @@ def test_uid_is_stable_across_files_and_updates_and_sequence_grows(p, world):
     assert cancelled["UID"] == ny.uid and cancelled["SEQUENCE"] > e["SEQUENCE"] == moved.sequence
 
 
+def test_renaming_the_room_or_moving_the_venue_grows_the_sequence_of_its_events(p, world):
+    """What a calendar shows of an event also comes from its room and venue: changing those
+    must reach subscribers like any other change, without making an open edit stale."""
+    ny, lima = world["ny"], world["lima"]
+
+    def seen(event):
+        e = the_vevent(p.event_ics(event.id))
+        return e["SEQUENCE"], str(e["LOCATION"]), e.last_modified
+
+    before, lima_before = seen(ny), seen(lima)
+    p.update_room(ny.room.id, accessibility="Step-free access from 44th Street")  # not in the calendar
+    assert seen(ny) == before
+
+    p.update_room(ny.room.id, name="Boss Room, 9th floor")
+    after_room = seen(ny)
+    assert after_room[0] > before[0] and after_room[1].startswith("Boss Room, 9th floor,")
+    assert after_room[2] >= before[2]
+
+    p.update_venue(ny.venue.id, address="777 United Nations Plaza, New York")
+    after_venue = seen(ny)
+    assert after_venue[0] > after_room[0] and "777 United Nations Plaza" in after_venue[1]
+
+    p.update_venue(ny.venue.id, timezone="America/Chicago")  # a correction that moves the wall clock
+    assert seen(ny)[0] > after_venue[0]
+    assert seen(lima) == lima_before  # other venues' events are untouched
+    assert p.get_event(ny.id).version == ny.version  # an organizer's open edit is not stale
+
+
+def test_changing_a_summits_zone_grows_the_sequence_of_its_events_without_a_room(p, world):
+    summit = world["summit"]
+    online = p.create_event(title="Online briefing", summit_id=summit.id, online_url="https://meet.example.org/b",
+                            starts_at=datetime(2027, 9, 21, 9, tzinfo=NY), ends_at=datetime(2027, 9, 21, 10, tzinfo=NY))
+    p.publish_event(online.id)
+    in_a_room = the_vevent(p.event_ics(world["ny"].id))["SEQUENCE"]
+    start = the_vevent(p.event_ics(online.id))
+    p.update_summit(summit.id, name="UNGA 82 week")  # the name is not in the calendar
+    assert the_vevent(p.event_ics(online.id))["SEQUENCE"] == start["SEQUENCE"]
+    p.update_summit(summit.id, timezone="America/Chicago")
+    assert the_vevent(p.event_ics(online.id))["SEQUENCE"] > start["SEQUENCE"]
+    assert p.get_event(online.id).timezone == "America/Chicago"
+    assert the_vevent(p.event_ics(world["ny"].id))["SEQUENCE"] == in_a_room  # its room decides its zone
+
+
 def test_cancelled_events_stay_in_every_file_as_cancelled(p, world):
     lima = world["lima"]
     p.cancel_event(lima.id, reason="Heavy rain; the tent is closed.")

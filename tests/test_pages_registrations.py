@@ -150,3 +150,58 @@ def test_anonymous_sessions_cannot_open_the_registrations_page(planner):
     at = app().run()
     with pytest.raises(ValueError):
         at.switch_page("registrations.py")
+
+
+def test_the_events_table_shows_registered_places_left_and_waiting(planner):
+    event = dialogue(planner)
+    event = planner.update_event(event.id, version=event.version, capacity=2)
+    for n in range(3):
+        planner.register(event.id, name=f"Guest {n}", email=f"guest{n}@example.org")
+    at = signed_in(planner).run()
+    at.switch_page("organize.py").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    row = table[table["Title"] == event.title].iloc[0]
+    assert (row["Registered"], row["Places left"], row["Waiting"]) == ("2 / 2", "Full", "1")
+    planner.cancel_registration_for(planner.registrations(event.id, status="confirmed")[0].id)
+    planner.update_event(event.id, version=planner.get_event(event.id).version, capacity=5)
+    at.run()
+    row = at.dataframe[0].value.set_index("Title").loc[event.title]
+    assert (row["Registered"], row["Places left"], row["Waiting"]) == ("2 / 5", "3", "")
+
+
+def test_registering_again_does_not_reveal_the_place_held(planner):
+    """Whoever types an address may not own it: no status, no waiting-list position."""
+    event = dialogue(planner)
+    planner.update_event(event.id, version=event.version, capacity=1)
+    planner.register(event.id, name="First", email="first@example.org")
+    planner.register(event.id, name="Ana", email="ana@example.org")  # waiting list, place 1
+    at = rsvp(_event_page(planner, event.id), event.id, name="Someone", email="ana@example.org", full=True)
+    no_exception(at)
+    page = texts(at)
+    assert "already registered" in page
+    assert "waiting list, place" not in page and "place 1" not in page and "confirmed" not in page.lower()
+
+
+def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it_at(planner):
+    event = dialogue(planner)
+    ana = planner.register(event.id, name="Ana", email="ana@example.org")
+    code = planner.registration(ana.manage_token).ticket_code
+    at = ticket(ana.manage_token)
+    no_exception(at)
+    assert "Your ticket" in texts(at) and code in texts(at)
+    assert len(at.get("image")) == 1  # the QR code
+
+    planner.cancel_event(event.id, reason="The room is closed.")
+    at = ticket(ana.manage_token)
+    no_exception(at)
+    assert "The event is cancelled" in texts(at) and "The room is closed" in texts(at)
+    assert "Your place is confirmed" not in texts(at)
+    assert "Your ticket" not in texts(at) and code not in texts(at)
+    assert not at.get("image")
+
+    webinar = next(e for e in planner.list_events() if e.status == "published" and e.format == "online")
+    bo = planner.register(webinar.id, name="Bo", email="bo@example.org")
+    at = ticket(bo.manage_token)
+    no_exception(at)
+    assert "Your place is confirmed" in texts(at) and "Your ticket" not in texts(at)

@@ -59,7 +59,8 @@ def render() -> None:
                 "Title": e.title,
                 "Status": STATUS_LABELS[e.status],
                 "Registered": _registered(counts[e.id]),
-                "Waiting": counts[e.id].waitlisted or "",
+                "Places left": _places_left(counts[e.id]),
+                "Waiting": str(counts[e.id].waitlisted or ""),
                 "Clashes": f"⚠ {clash_count[e.id]}" if clash_count[e.id] else "",
                 "Place": e.place,
             }
@@ -72,6 +73,7 @@ def render() -> None:
         width="stretch",
         column_config={
             "Title": st.column_config.TextColumn(width="medium"),
+            "Places left": st.column_config.TextColumn(width="small"),
             "Waiting": st.column_config.TextColumn(width="small"),
             "Clashes": st.column_config.TextColumn(width="small"),
         },
@@ -118,6 +120,13 @@ def _registered(counts) -> str:
     if counts.capacity is None:
         return str(counts.confirmed)
     return f"{counts.confirmed} / {counts.capacity}"
+
+
+def _places_left(counts) -> str:
+    """"Full" rather than 0, so a full event stands out; blank without a limit."""
+    if counts.seats_left is None:
+        return ""
+    return "Full" if counts.seats_left == 0 else str(counts.seats_left)
 
 
 def _publish_panel(p, event, clashes) -> None:

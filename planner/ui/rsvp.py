@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from planner import PlannerError, ValidationError
-from planner.ui.common import base_url, planner
+from planner.ui.common import base_url, escape_md, planner
 
 FIELDS = ("name", "email", "organization", "needs")
 
@@ -97,11 +97,11 @@ def render_rsvp(event, counts) -> None:
 def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
     if registration.already_registered:
+        # Whoever typed the address may not own it: say nothing of the place it holds.
         st.info(
-            f"**{registration.email} is already registered** for this event"
-            + (" (confirmed)." if registration.status == "confirmed" else f" (waiting list, place {registration.position}).")
-            + " We updated the details you gave. Use the private link you received when you first "
-            "registered to see, change or cancel the registration.",
+            f"**{escape_md(registration.email)} is already registered** for this event; we updated "
+            "the details given. Use the private link you received when you first registered to see your place, "
+            "change your details or cancel.",
             icon=":material/how_to_reg:",
         )
         return

@@ -44,10 +44,12 @@ def render() -> None:
     body = f"**{heading}**, {escape_md(registration.name)}."
     if registration.status == "waitlisted":
         body += f" You are number **{registration.position}** on the list and move up by yourself when a place frees up."
-    box = {"confirmed": st.success, "waitlisted": st.warning, "cancelled": st.info}[registration.status]
-    box(body, icon=icon)
+    if event.status != "cancelled":  # a place at a cancelled event is no news worth a green box
+        box = {"confirmed": st.success, "waitlisted": st.warning, "cancelled": st.info}[registration.status]
+        box(body, icon=icon)
 
-    if registration.status == "confirmed" and event.format != "online":
+    # Online events have no door to show a ticket at; a cancelled one lets nobody in.
+    if registration.status == "confirmed" and event.format != "online" and event.status != "cancelled":
         _ticket(p, token, registration)
     if registration.status == "confirmed" and event.online_url and event.format in ("online", "hybrid"):
         st.link_button("Join online", event.online_url, icon=":material/videocam:")

@@ -5,15 +5,20 @@ feeds later) are Starlette routes on the same server, from planner/web.py.
 """
 
 import gc
+import sys
 
 import streamlit as st
 
+from planner import PlannerError
 from planner.config import open_planner
 from planner.web import routes
 
 # Set up the database at start-up: schema, first admin (printing where its password is)
-# and, on an empty database, the demo events.
-open_planner()
+# and, on an empty database, the demo events. A configuration mistake stops here, in words.
+try:
+    open_planner()
+except PlannerError as err:
+    sys.exit(f"Side Event Planner cannot start: {err}")
 
 # Streamlit runs a full garbage collection after every script run (runner.postScriptGC), and
 # its cost grows with the heap: it was 60-90% of the server's CPU in bench/rush.py. Load what

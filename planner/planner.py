@@ -97,12 +97,12 @@ class Planner:
         base_url: str = "http://localhost:8501",
         contact_email: str = "events@example.org",
     ):
+        # Links in calendar files, tickets and door passes start with base_url; calendar files
+        # name contact_email as the ORGANIZER's address. Both are checked before anything opens.
+        self.base_url = check.base_url(base_url)
+        self.contact_email = check.email(contact_email, "contact_email")
         self._db = Database(path)
         self.path = self._db.path
-        # Links in calendar files (event pages, private pages) start with base_url; calendar
-        # files name contact_email as the ORGANIZER's address.
-        self.base_url = base_url.rstrip("/")
-        self.contact_email = contact_email
         self._checkin_key = checkin.load_key(self.path.parent)
         self._public_cache: tuple[int, list[Event], dict[int, Event]] | None = None
         with self._db.write() as db:  # registrations made before tickets existed get codes
@@ -335,7 +335,7 @@ class Planner:
             merged["format"] = None  # derive it again for the new place
         merged.update(changes)
         fields = self._event_fields(**merged)
-        if fields["room_id"] is None and fields["capacity"] is None and current.capacity is not None:
+        if current.room_id is not None and fields["room_id"] is None and fields["capacity"] is None:
             # Leaving a room keeps its number of places: "no limit" would confirm the whole
             # waiting list at once, which cannot be undone. Organizers can change it after.
             fields["capacity"] = current.capacity

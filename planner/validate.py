@@ -139,6 +139,20 @@ def web_link(value, field: str = "online_url") -> str | None:
     return value
 
 
+def base_url(value, field: str = "base_url") -> str:
+    """Where the app is reached (PLANNER_BASE_URL): every link in calendars, tickets and door
+    passes starts with it, so a typo must stop the start, not print broken links."""
+    text = value.strip().rstrip("/") if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in text:
+        raise ValidationError(
+            f"The base URL “{value}” must be a web address such as https://events.example.org "
+            "(http:// or https://, no ?query or #fragment).",
+            field,
+        )
+    return text
+
+
 def email(value, field: str = "email", *, required: bool = True) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

@@ -23,6 +23,48 @@ def test_settings_have_documented_defaults():
     assert s.demo is False and s.base_url == "https://events.example.org" and s.secure_cookies
 
 
+@pytest.mark.parametrize(
+    "base_url", ["events.example.org", "ftp://events.example.org", "https://", "https://x.org/?a=1", "https://x.org/#top", ""]
+)
+def test_a_base_url_that_cannot_start_links_is_refused_before_anything_opens(tmp_path, base_url):
+    from planner import ValidationError
+
+    with pytest.raises(ValidationError, match="base URL") as refused:
+        Planner(tmp_path / "planner.db", base_url=base_url)
+    assert refused.value.field == "base_url"
+    assert not (tmp_path / "planner.db").exists()
+
+
+def test_the_base_url_may_have_a_path_and_loses_its_trailing_slash(tmp_path):
+    assert Planner(tmp_path / "p.db", base_url=" https://example.org/side-events/ ").base_url == (
+        "https://example.org/side-events"
+    )
+
+
+def test_a_contact_email_that_is_not_an_address_is_refused(tmp_path):
+    from planner import ValidationError
+
+    with pytest.raises(ValidationError, match="email") as refused:
+        Planner(tmp_path / "planner.db", contact_email="events at example dot org")
+    assert refused.value.field == "contact_email"
+
+
+def test_the_server_stops_at_start_with_a_plain_message_for_a_bad_base_url(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.browser import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**__import__("os").environ, "PLANNER_DB": str(tmp_path / "p.db"), "PLANNER_BASE_URL": "events.example.org"},
+    )
+    assert result.returncode != 0
+    assert "cannot start: The base URL “events.example.org” must be a web address" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_first_start_without_credentials_writes_a_private_password_file(tmp_path):
     p = Planner(tmp_path / "planner.db")
     settings = Settings(p.path, "http://localhost:8501", False, None, None)

@@ -551,6 +551,18 @@ def test_capacity_preview_of_none_means_the_rooms_capacity(planner, open_event, 
     assert [r.id for r in planner.capacity_preview(online.id, None)] == [r.id for r in online_regs[1:]]
 
 
+def test_capacity_preview_and_the_change_agree_on_no_limit_for_an_online_event(planner, open_event):
+    """What the organizer is shown first is what happens: "no limit" moves everyone up."""
+    online = open_event(room_id=None, online_url="https://meet.example.org/x", capacity=1)
+    regs = people(planner, online.id, 3)
+    preview = [r.id for r in planner.capacity_preview(online.id, None)]
+    planner.update_event(online.id, version=current_version(planner, online.id), capacity=None)
+    assert planner.get_event(online.id).capacity is None
+    moved = [r.id for r in regs[1:] if planner.registration(r.manage_token).status == "confirmed"]
+    assert preview == moved == [r.id for r in regs[1:]]
+    assert planner.event_counts(online.id).waitlisted == 0
+
+
 def test_capacity_preview_after_lowering_counts_everyone_still_confirmed(planner, open_event):
     event = open_event(capacity=4)
     people(planner, event.id, 4)

@@ -79,6 +79,7 @@ def ensure_admin(planner: Planner, settings: Settings) -> str | None:
 
 
 _planners: dict[Path, Planner] = {}
+_by_setting: dict[tuple[str, str], Planner] = {}
 _lock = threading.Lock()
 
 
@@ -86,6 +87,12 @@ def open_planner(settings: Settings | None = None) -> Planner:
     """The process's Planner for the configured database, set up on first use: schema,
     first admin, and demo events when the database is empty and PLANNER_DEMO is on."""
     settings = settings or settings_from_env()
+    # Every page run asks for the planner: skip resolving the path (file-system calls) when
+    # this exact setting was seen before from this working directory.
+    seen = (str(settings.db_path), os.getcwd())
+    planner = _by_setting.get(seen)
+    if planner is not None:
+        return planner
     key = settings.db_path.resolve()
     with _lock:
         planner = _planners.get(key)
@@ -99,4 +106,5 @@ def open_planner(settings: Settings | None = None) -> Planner:
 
                 seed_demo(planner)
             _planners[key] = planner
+        _by_setting[seen] = planner
     return planner

@@ -2,8 +2,11 @@
 
 Why it looks like this (measured, see the project notes):
 
-* A sqlite3 connection must not be shared between Streamlit sessions (threads), and opening one
-  costs about 0.04 ms, so every unit of work opens its own connection and closes it.
+* A sqlite3 connection must not be used by two Streamlit sessions (threads) at once. Opening one
+  (with its pragmas and the sqlite-utils wrapper) was about 9% of the server's work in the
+  registration rush, so units of work borrow one: reads from a small pool of idle connections,
+  each lent to one thread at a time; writes use the one write connection, which the write lock
+  already gives to one thread at a time. A connection that saw an error is closed, not reused.
 * Every write that checks then changes (capacity, check-in, a version number) runs in one
   ``BEGIN IMMEDIATE`` transaction, so it holds the write lock from its first read.
 * SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
@@ -23,6 +26,7 @@ from typing import Iterator
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+IDLE_READERS = 8  # idle read connections kept for reuse; more are opened when busy, then closed
 
 # Each migration is a list of SQL statements, applied once, in order, inside one transaction.
 # Never edit a migration that has shipped: add a new one.
@@ -229,10 +233,16 @@ class Database:
         # by itself every 1,000 pages.
         self._keeper = self._connect()
         self._keeper.execute("SELECT count(*) FROM schema_migrations").fetchone()  # opens the log
+        self._idle_readers: list[sqlite_utils.Database] = []
+        self._idle_lock = threading.Lock()
+        self._writer: sqlite_utils.Database | None = None  # only touched under _write_lock
 
     def _connect(self) -> sqlite3.Connection:
-        # isolation_level=None: we say BEGIN and COMMIT ourselves.
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # isolation_level=None: we say BEGIN and COMMIT ourselves. check_same_thread=False: a
+        # pooled connection serves one thread at a time, but not always the one that opened it.
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -269,12 +279,28 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
-        """A connection for reads; WAL lets readers run beside a writer."""
-        conn = self._connect()
+        """A connection for reads, lent to this block alone; WAL lets readers run beside a writer.
+
+        Rows must be fetched inside the block (they are: fetchone/fetchall, or loops run to the
+        end), so the connection goes back with no statement open.
+        """
+        with self._idle_lock:
+            db = self._idle_readers.pop() if self._idle_readers else None
+        if db is None:
+            db = sqlite_utils.Database(self._connect())
         try:
-            yield sqlite_utils.Database(conn)
-        finally:
-            conn.close()
+            yield db
+        except BaseException:
+            db.conn.close()
+            raise
+        if db.conn.in_transaction:  # a block that began one and left it open: never lend that on
+            db.conn.close()
+            return
+        with self._idle_lock:
+            if len(self._idle_readers) < IDLE_READERS:
+                self._idle_readers.append(db)
+                return
+        db.conn.close()
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -283,15 +309,18 @@ class Database:
         sqlite-utils' own writes nest inside it as savepoints, so table helpers may be used.
         """
         with self._write_lock:
-            conn = self._connect()
+            db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
+            conn = db.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield sqlite_utils.Database(conn)
+                    yield db
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
-            finally:
-                conn.close()
+            except BaseException:
+                conn.close()  # whatever state it is in, the next write starts on a fresh one
+                raise
+            self._writer = db

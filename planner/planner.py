@@ -791,19 +791,21 @@ class Planner:
         return [r for r in found if all(w in match_key(f"{r.name} {r.email} {r.organization}") for w in words)]
 
     def event_counts(self, event_id: int) -> EventCounts:
+        """Confirmed, waitlisted and cancelled registrations and the capacity, in one query
+        (every view of the event page reads them)."""
+        event_id = _id(event_id)
         with self._db.read() as db:
-            capacity = seats.event_capacity(db, _id(event_id))
-            rows = dict(
-                db.execute(
-                    "SELECT status, count(*) FROM registrations WHERE event_id = ? GROUP BY status", [event_id]
-                ).fetchall()
-            )
-        return EventCounts(
-            confirmed=rows.get("confirmed", 0),
-            waitlisted=rows.get("waitlisted", 0),
-            cancelled=rows.get("cancelled", 0),
-            capacity=capacity,
-        )
+            row = db.execute(
+                "SELECT coalesce(e.capacity, r.capacity),"
+                " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed'),"
+                " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'waitlisted'),"
+                " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'cancelled')"
+                " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
+                [event_id],
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"There is no event with id {event_id}.")
+        return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0])
 
     def all_event_counts(self) -> dict[int, EventCounts]:
         """Counts for every event in one query (for the organizer's events table)."""

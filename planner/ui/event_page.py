@@ -88,26 +88,30 @@ def render() -> None:
         st.subheader("About")
         st.markdown(event.description)  # Markdown; raw HTML is shown as text, never rendered
 
+    # Each section is one Markdown element: every element is a message to the browser, and this
+    # page is the one a registration rush opens.
     if event.speakers:
         st.subheader("Speakers")
+        blocks = []
         for role in ("chair", "moderator", "speaker", "video message"):
             people = [s for s in event.speakers if s.role == role]
-            if not people:
-                continue
-            st.markdown(f"**{ROLE_HEADINGS[role]}**")
-            st.markdown(
-                "\n".join(
-                    f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in people
+            if people:
+                blocks.append(
+                    f"**{ROLE_HEADINGS[role]}**\n\n"
+                    + "\n".join(
+                        f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in people
+                    )
                 )
-            )
+        st.markdown("\n\n".join(blocks))
 
     if event.organizations:
         st.subheader("Organizations")
+        blocks = []
         for role in ("host", "endorser", "co-sponsor"):
             orgs = event.organizations_with_role(role)
             if orgs:
-                st.markdown(f"**{ORG_HEADINGS[role]}**")
-                st.markdown("\n".join(f"- {escape_md(o.name)}" for o in orgs))
+                blocks.append(f"**{ORG_HEADINGS[role]}**\n\n" + "\n".join(f"- {escape_md(o.name)}" for o in orgs))
+        st.markdown("\n\n".join(blocks))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,17 @@
 """The app's pages: file names to link to (st.page_link, st.switch_page) and the st.Page
 objects for st.navigation.
 
-Page objects are built anew on every run, per session: st.Page keeps per-run state, and
-objects shared between sessions running at the same time broke under a registration rush
-("This page cannot be called directly"). Links use the file names, which st.navigation
-resolves to this session's page.
+Every run gets Page objects of its own: st.Page keeps per-run state (which page this run may
+call), and objects shared between sessions running at the same time broke under a
+registration rush ("This page cannot be called directly"). But _page() resolves its file's
+path on the disk each time, which was a tenth of the server's work in that rush; so each page
+is made once per process and every run gets a shallow copy of it (its state is flat: a path,
+strings and that flag). Links use the file names, which st.navigation resolves to this
+session's page.
 """
+
+import copy
+import threading
 
 import streamlit as st
 
@@ -22,31 +28,45 @@ SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
 
 
+_made: dict[tuple, st.Page] = {}
+_made_lock = threading.Lock()
+
+
+def _page(file: str, **options) -> st.Page:
+    """This run's own copy of the page made once per process from ``file`` and ``options``."""
+    key = (file, *sorted(options.items()))
+    made = _made.get(key)
+    if made is None:
+        with _made_lock:
+            made = _made.setdefault(key, st.Page(file, **options))
+    return copy.copy(made)
+
+
 def navigation(user):
     """The pages this session gets: anonymous visitors, organizers, admins."""
     public = [
-        st.Page(PROGRAMME, title="Programme", icon=":material/calendar_month:", default=True),
-        st.Page(EVENT, title="Event", icon=":material/event:", url_path="event", visibility="hidden"),
-        st.Page(TICKET, title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
+        _page(PROGRAMME, title="Programme", icon=":material/calendar_month:", default=True),
+        _page(EVENT, title="Event", icon=":material/event:", url_path="event", visibility="hidden"),
+        _page(TICKET, title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
     ]
     if user is None:
         return st.navigation(
             [
                 *public,
-                st.Page(SIGN_IN, title="Organizer sign-in", icon=":material/login:", url_path="organize"),
+                _page(SIGN_IN, title="Organizer sign-in", icon=":material/login:", url_path="organize"),
                 # Door volunteers have no account: reachable through door links and ticket codes, not listed.
-                st.Page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden"),
+                _page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden"),
             ],
             position="top",
         )
     organize = [
-        st.Page(ORGANIZE, title="Events", icon=":material/edit_calendar:", url_path="organize"),
-        st.Page(EDIT_EVENT, title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden"),
-        st.Page(REGISTRATIONS, title="Registrations", icon=":material/how_to_reg:", url_path="registrations"),
-        st.Page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin"),
-        st.Page(VENUES, title="Venues and rooms", icon=":material/meeting_room:", url_path="venues"),
-        st.Page(SUMMITS, title="Summits", icon=":material/public:", url_path="summits"),
+        _page(ORGANIZE, title="Events", icon=":material/edit_calendar:", url_path="organize"),
+        _page(EDIT_EVENT, title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden"),
+        _page(REGISTRATIONS, title="Registrations", icon=":material/how_to_reg:", url_path="registrations"),
+        _page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin"),
+        _page(VENUES, title="Venues and rooms", icon=":material/meeting_room:", url_path="venues"),
+        _page(SUMMITS, title="Summits", icon=":material/public:", url_path="summits"),
     ]
     if user.is_admin:
-        organize.append(st.Page(ACCOUNTS, title="Accounts", icon=":material/group:", url_path="accounts"))
+        organize.append(_page(ACCOUNTS, title="Accounts", icon=":material/group:", url_path="accounts"))
     return st.navigation({"Side events": public, "Organize": organize}, position="top")

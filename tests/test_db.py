@@ -1,0 +1,107 @@
+"""The database module lends connections instead of opening one per unit of work: these tests
+pin down the rules that keep that safe (one borrower at a time, nothing stale, nothing broken
+handed on)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from planner.db import IDLE_READERS, Database
+
+
+@pytest.fixture
+def db(tmp_path) -> Database:
+    database = Database(tmp_path / "pool.db")
+    with database.write() as w:
+        w.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+    return database
+
+
+def test_a_read_connection_is_lent_again_after_use(db):
+    with db.read() as first:
+        pass
+    with db.read() as second:
+        assert second is first
+
+
+def test_two_reads_at_once_never_share_a_connection(db):
+    with db.read() as outer, db.read() as inner:
+        assert outer.conn is not inner.conn
+
+
+def test_a_read_that_raised_closes_its_connection(db):
+    with pytest.raises(ZeroDivisionError):
+        with db.read() as broken:
+            1 / 0
+    with pytest.raises(sqlite3.ProgrammingError):
+        broken.conn.execute("SELECT 1")
+    with db.read() as fresh:
+        assert fresh is not broken
+
+
+def test_a_read_left_inside_a_transaction_is_not_lent_on(db):
+    with db.read() as careless:
+        careless.conn.execute("BEGIN")
+    with db.read() as next_one:
+        assert next_one is not careless
+        assert not next_one.conn.in_transaction
+
+
+def test_no_more_than_the_idle_limit_is_kept(db):
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        borrowed = [stack.enter_context(db.read()) for _ in range(IDLE_READERS + 3)]
+    assert len({id(b) for b in borrowed}) == IDLE_READERS + 3
+    assert len(db._idle_readers) == IDLE_READERS
+
+
+def test_a_pooled_reader_sees_every_committed_write(db):
+    """A lent connection holds no snapshot between borrowers: each read sees the latest commit."""
+    for n in range(20):
+        with db.write() as w:
+            w["notes"].insert({"text": f"note {n}"})
+        with db.read() as r:
+            assert r.execute("SELECT count(*) FROM notes").fetchone()[0] == n + 1
+
+
+def test_the_write_connection_is_reused_and_replaced_after_an_error(db):
+    with db.write() as first:
+        pass
+    with db.write() as second:
+        assert second is first
+    with pytest.raises(ValueError):
+        with db.write() as failing:
+            failing["notes"].insert({"text": "rolled back"})
+            raise ValueError("refused halfway")
+    with db.write() as fresh:
+        assert fresh is not failing
+        assert fresh.execute("SELECT count(*) FROM notes").fetchone()[0] == 0  # nothing half-written
+
+
+def test_many_threads_reading_and_writing_lose_nothing(db):
+    """16 threads, each writing then reading back its own rows through borrowed connections."""
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(30):
+                with db.write() as w:
+                    w["notes"].insert({"text": f"{n}-{i}"})
+                with db.read() as r:
+                    mine = r.execute("SELECT count(*) FROM notes WHERE text LIKE ?", [f"{n}-%"]).fetchone()[0]
+                    assert mine == i + 1
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors[:3]
+    with db.read() as r:
+        assert r.execute("SELECT count(*) FROM notes").fetchone()[0] == 16 * 30

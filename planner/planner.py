@@ -400,7 +400,25 @@ class Planner:
             raise ValidationError(
                 room_clashes[0].message + " Confirm that you want to publish anyway.", "room_id"
             )
-        return self._set_status(event, "published", version=version)
+
+        def room_still_free(db) -> None:
+            """The same question inside the publishing transaction: another organizer may have
+            put an event in this room since it was asked above."""
+            if allow_room_clash or event.room_id is None:
+                return
+            other = db.execute(
+                "SELECT title FROM events WHERE room_id = ? AND id != ? AND status != 'cancelled'"
+                " AND starts_at < ? AND ends_at > ? LIMIT 1",
+                [event.room_id, event.id, to_db_time(event.ends_at), to_db_time(event.starts_at)],
+            ).fetchone()
+            if other is not None:
+                raise ValidationError(
+                    f"The room was just booked for “{other[0]}” at the same time. "
+                    "Confirm that you want to publish anyway.",
+                    "room_id",
+                )
+
+        return self._set_status(event, "published", version=version, guard=room_still_free)
 
     def cancel_event(self, event_id: int, *, reason: str, version: int | None = None) -> Event:
         """Cancel an event; it stays visible (published ones) with the reason."""
@@ -410,9 +428,11 @@ class Planner:
             return event
         return self._set_status(event, "cancelled", version=version, reason=reason)
 
-    def _set_status(self, event: Event, status: str, *, version: int | None, reason: str = "") -> Event:
+    def _set_status(self, event: Event, status: str, *, version: int | None, reason: str = "", guard=None) -> Event:
         now = to_db_time(now_utc())
         with self._db.write() as db:
+            if guard is not None:
+                guard(db)
             cursor = db.execute(
                 "UPDATE events SET status = ?, cancel_reason = ?, version = version + 1,"
                 " sequence = sequence + ?, updated_at = ?,"

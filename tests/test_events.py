@@ -423,6 +423,20 @@ def test_publishing_into_a_booked_room_is_refused_unless_confirmed(planner, make
     assert planner.get_event(first.id).status == "published"
 
 
+def test_a_room_booked_between_the_check_and_the_publishing_is_still_refused(planner, make_event, assert_refused, monkeypatch):
+    """Another organizer may book the room after the clash check ran: the publishing
+    transaction asks again, so the clash still needs the organizer's confirmation."""
+    import planner.planner as module
+
+    planner.publish_event(make_event(title="First").id)
+    second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))
+    monkeypatch.setattr(module, "find_conflicts", lambda events, focus_id=None: [])  # the room looked free
+    error = assert_refused(lambda: planner.publish_event(second.id), field="room_id")
+    assert "just booked for “First”" in str(error)
+    assert planner.get_event(second.id).status == "draft"
+    assert planner.publish_event(second.id, allow_room_clash=True).status == "published"
+
+
 def test_a_room_booked_by_a_cancelled_event_is_free(planner, make_event):
     first = make_event()
     planner.cancel_event(first.id, reason="Moved online")

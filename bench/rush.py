@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/rush.py            # the full run (9 to 19 minutes here, depending on the app's speed)
+    python bench/rush.py            # the full run (about 9 minutes here; longer when the app is slow)
     python bench/rush.py --quick    # smaller numbers, same checks (about 6 minutes)
     python bench/rush.py --flag=--runner.postScriptGC=false   # extra `streamlit run` flags, both servers
 

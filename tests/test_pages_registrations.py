@@ -168,6 +168,9 @@ def test_the_events_table_shows_registered_places_left_and_waiting(planner):
     at.run()
     row = at.dataframe[0].value.set_index("Title").loc[event.title]
     assert (row["Registered"], row["Places left"], row["Waiting"]) == ("2 / 5", "3", "")
+    planner.cancel_event(event.id, reason="The room is closed.")
+    at.run()
+    assert at.dataframe[0].value.set_index("Title").loc[event.title]["Places left"] == ""  # nobody can take them
 
 
 def test_registering_again_does_not_reveal_the_place_held(planner):

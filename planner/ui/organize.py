@@ -59,7 +59,7 @@ def render() -> None:
                 "Title": e.title,
                 "Status": STATUS_LABELS[e.status],
                 "Registered": _registered(counts[e.id]),
-                "Places left": _places_left(counts[e.id]),
+                "Places left": "" if e.status == "cancelled" else _places_left(counts[e.id]),
                 "Waiting": str(counts[e.id].waitlisted or ""),
                 "Clashes": f"⚠ {clash_count[e.id]}" if clash_count[e.id] else "",
                 "Place": e.place,
@@ -72,7 +72,7 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Title": st.column_config.TextColumn(width="medium"),
+            "Title": st.column_config.TextColumn(width="large"),
             "Places left": st.column_config.TextColumn(width="small"),
             "Waiting": st.column_config.TextColumn(width="small"),
             "Clashes": st.column_config.TextColumn(width="small"),

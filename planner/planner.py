@@ -989,7 +989,11 @@ class Planner:
             if event is None:
                 raise NotFound(f"There is no event with id {event_id}.")
             if event["status"] != "published":
-                raise ValidationError(f"This event is {event['status']}: nobody can be let in.", "event")
+                raise ValidationError(
+                    "This event is cancelled: nobody can be let in." if event["status"] == "cancelled"
+                    else "This event is still a draft: publish it before letting anyone in.",
+                    "event",
+                )
             if email:
                 existing = seats.load(
                     db, "WHERE r.event_id = ? AND r.email = ? AND r.status != 'cancelled'", [event_id, email]
@@ -1096,7 +1100,11 @@ class Planner:
         events have doors to open."""
         event = self.get_event(event_id)
         if event.status != "published":
-            raise ValidationError(f"This event is {event.status}: publish it before making door links.", "event_id")
+            raise ValidationError(
+                "This event is cancelled: it needs no door links." if event.status == "cancelled"
+                else "This event is still a draft: publish it before making door links.",
+                "event_id",
+            )
         label = check.text(label, "label", "The door's name", max_length=100)
         with self._db.write() as db:
             pass_id = db["door_passes"].insert(

@@ -585,8 +585,8 @@ def test_walk_ins_with_bad_emails_are_refused(planner, open_event, assert_refuse
 
 def test_a_draft_takes_no_walk_ins_and_gets_no_door_pass(planner, make_event, assert_refused):
     draft = make_event()
-    assert_refused(lambda: planner.walk_in(draft.id, name="Ana", force=True), field="event", match="draft")
-    assert_refused(lambda: planner.create_door_pass(draft.id), field="event_id", match="publish it")
+    assert_refused(lambda: planner.walk_in(draft.id, name="Ana", force=True), field="event", match="still a draft")
+    assert_refused(lambda: planner.create_door_pass(draft.id), field="event_id", match="still a draft")
 
 
 def test_a_cancelled_event_gets_no_door_pass(planner, open_event, assert_refused):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import security
+from .validate import base_url as check_base_url
 from .planner import Planner
 
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
@@ -35,7 +36,7 @@ class Settings:
 
     @property
     def secure_cookies(self) -> bool:
-        return self.base_url.startswith("https://")
+        return self.base_url.lower().startswith("https://")
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -47,7 +48,8 @@ def _flag(value: str | None, default: bool) -> bool:
 def settings_from_env(env=os.environ) -> Settings:
     return Settings(
         db_path=Path(env.get("PLANNER_DB") or "data/planner.db"),
-        base_url=(env.get("PLANNER_BASE_URL") or "http://localhost:8501").rstrip("/"),
+        # Checked and normalized here, so links, cookies and the Planner all use one value.
+        base_url=check_base_url(env.get("PLANNER_BASE_URL") or "http://localhost:8501", "PLANNER_BASE_URL"),
         demo=_flag(env.get("PLANNER_DEMO"), True),
         admin_email=(env.get("PLANNER_ADMIN_EMAIL") or "").strip() or None,
         admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,

@@ -6,7 +6,8 @@ Why it looks like this (measured, see the project notes):
   (with its pragmas and the sqlite-utils wrapper) was about 9% of the server's work in the
   registration rush, so units of work borrow one: reads from a small pool of idle connections,
   each lent to one thread at a time; writes use the one write connection, which the write lock
-  already gives to one thread at a time. A connection that saw an error is closed, not reused.
+  already gives to one thread at a time. A connection that saw an error other than the
+  planner's own refusals (NotFound, ValidationError…) is closed, not reused.
 * Every write that checks then changes (capacity, check-in, a version number) runs in one
   ``BEGIN IMMEDIATE`` transaction, so it holds the write lock from its first read.
 * SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Iterator
 
 import sqlite_utils
+
+from .errors import PlannerError
 
 BUSY_TIMEOUT_MS = 10_000
 IDLE_READERS = 8  # idle read connections kept for reuse; more are opened when busy, then closed
@@ -290,9 +293,15 @@ class Database:
             db = sqlite_utils.Database(self._connect())
         try:
             yield db
+        except PlannerError:
+            self._give_back(db)  # a refusal (not found, bad input) leaves the connection as it was
+            raise
         except BaseException:
             db.conn.close()
             raise
+        self._give_back(db)
+
+    def _give_back(self, db: sqlite_utils.Database) -> None:
         if db.conn.in_transaction:  # a block that began one and left it open: never lend that on
             db.conn.close()
             return
@@ -320,6 +329,13 @@ class Database:
                         conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
+            except PlannerError:
+                # A refusal raised inside the block, rolled back above: the connection is fine.
+                if conn.in_transaction:
+                    conn.close()
+                else:
+                    self._writer = db
+                raise
             except BaseException:
                 conn.close()  # whatever state it is in, the next write starts on a fresh one
                 raise

@@ -717,8 +717,11 @@ class Planner:
                 [event_id, email],
             ).fetchone()
             if existing:
+                # Details given replace the old ones, but a blank never erases what is there:
+                # whoever types an address may not own it, and must not wipe someone's needs.
                 db.execute(
-                    "UPDATE registrations SET name = ?, organization = ?, needs = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE registrations SET name = ?, organization = coalesce(nullif(?, ''), organization),"
+                    " needs = coalesce(nullif(?, ''), needs), updated_at = ? WHERE id = ?",
                     [details["name"], details["organization"], details["needs"], now, existing[0]],
                 )
                 (found,) = seats.load(db, "WHERE r.id = ?", [existing[0]])
@@ -1355,7 +1358,7 @@ def _id(value) -> int:
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
         number = int(value)
     if number is None or not 0 <= number < 2**63:
         raise NotFound(f"“{str(value)[:40]}” is not a valid id.")

@@ -144,13 +144,19 @@ def base_url(value, field: str = "base_url") -> str:
     passes starts with it, so a typo must stop the start, not print broken links."""
     text = value.strip().rstrip("/") if isinstance(value, str) else ""
     parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in text:
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() or not ch.isprintable() for ch in text)  # urlsplit drops tabs silently
+    ):
         raise ValidationError(
             f"The base URL “{value}” must be a web address such as https://events.example.org "
             "(http:// or https://, no ?query or #fragment).",
             field,
         )
-    return text
+    return f"{parts.scheme.lower()}://{text.split('://', 1)[1]}"
 
 
 def email(value, field: str = "email", *, required: bool = True) -> str | None:

@@ -24,7 +24,9 @@ def test_settings_have_documented_defaults():
 
 
 @pytest.mark.parametrize(
-    "base_url", ["events.example.org", "ftp://events.example.org", "https://", "https://x.org/?a=1", "https://x.org/#top", ""]
+    "base_url",
+    ["events.example.org", "ftp://events.example.org", "https://", "https://x.org/?a=1", "https://x.org/#top", "",
+     "https://exa\tmple.org", "https://example.org/side events"],
 )
 def test_a_base_url_that_cannot_start_links_is_refused_before_anything_opens(tmp_path, base_url):
     from planner import ValidationError
@@ -39,6 +41,17 @@ def test_the_base_url_may_have_a_path_and_loses_its_trailing_slash(tmp_path):
     assert Planner(tmp_path / "p.db", base_url=" https://example.org/side-events/ ").base_url == (
         "https://example.org/side-events"
     )
+
+
+@pytest.mark.parametrize(
+    "raw, url, secure",
+    [(" https://events.example.org/ ", "https://events.example.org", True),
+     ("HTTPS://events.example.org", "https://events.example.org", True),
+     ("http://localhost:8501", "http://localhost:8501", False)],
+)
+def test_the_settings_carry_one_normalized_base_url_for_links_and_cookies(raw, url, secure):
+    settings = settings_from_env({"PLANNER_BASE_URL": raw})
+    assert (settings.base_url, settings.secure_cookies) == (url, secure)
 
 
 def test_a_contact_email_that_is_not_an_address_is_refused(tmp_path):

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from planner import NotFound, ValidationError
 from planner.db import IDLE_READERS, Database
 
 
@@ -105,3 +106,19 @@ def test_many_threads_reading_and_writing_lose_nothing(db):
     assert not errors, errors[:3]
     with db.read() as r:
         assert r.execute("SELECT count(*) FROM notes").fetchone()[0] == 16 * 30
+
+
+def test_a_refusal_inside_a_block_keeps_the_connection(db):
+    """NotFound and ValidationError are answers, not faults: the connection is lent on."""
+    with pytest.raises(NotFound):
+        with db.read() as reader:
+            raise NotFound("no such thing")
+    with db.read() as again:
+        assert again is reader
+    with pytest.raises(ValidationError):
+        with db.write() as writer:
+            writer["notes"].insert({"text": "refused"})
+            raise ValidationError("refused", "text")
+    with db.write() as next_writer:
+        assert next_writer is writer
+        assert next_writer.execute("SELECT count(*) FROM notes").fetchone()[0] == 0

@@ -203,6 +203,12 @@ def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it
     assert "Your ticket" not in texts(at) and code not in texts(at)
     assert not at.get("image")
 
+    hybrid = next(e for e in planner.list_events() if e.status == "published" and e.format == "hybrid" and e.online_url)
+    cy = planner.register(hybrid.id, name="Cy", email="cy@example.org")
+    assert any(b.label == "Join online" for b in ticket(cy.manage_token).get("link_button"))
+    planner.cancel_event(hybrid.id, reason="Rain.")
+    assert not any(b.label == "Join online" for b in ticket(cy.manage_token).get("link_button"))
+
     webinar = next(e for e in planner.list_events() if e.status == "published" and e.format == "online")
     bo = planner.register(webinar.id, name="Bo", email="bo@example.org")
     at = ticket(bo.manage_token)

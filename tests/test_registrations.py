@@ -886,3 +886,16 @@ def test_organizers_search_registrations_by_name_email_or_organization(planner, 
     assert [r.name for r in planner.registrations(event.id, query="cels luis")] == ["Luis Quispe"]
     assert planner.registrations(event.id, status="confirmed", query="luis") == []  # Luis waits
     assert len(planner.registrations(event.id, query="  ")) == 2
+
+
+def test_registering_again_never_erases_details_with_blanks(planner, open_event):
+    """Whoever types an address may not own it: given details replace the old ones (as the
+    issue asks), but blank ones never wipe someone's organization or access needs."""
+    event = open_event()
+    ana = planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red", needs="Wheelchair access")
+    again = planner.register(event.id, name="Someone", email="ANA@example.org ")
+    assert again.already_registered and again.manage_token is None
+    stored = planner.registration(ana.manage_token)
+    assert (stored.organization, stored.needs) == ("Red", "Wheelchair access")
+    planner.register(event.id, name="Ana Pérez", email="ana@example.org", needs="Spanish interpretation")
+    assert planner.registration(ana.manage_token).needs == "Spanish interpretation"

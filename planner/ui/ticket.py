@@ -51,7 +51,10 @@ def render() -> None:
     # Online events have no door to show a ticket at; a cancelled one lets nobody in.
     if registration.status == "confirmed" and event.format != "online" and event.status != "cancelled":
         _ticket(p, token, registration)
-    if registration.status == "confirmed" and event.online_url and event.format in ("online", "hybrid"):
+    if (
+        registration.status == "confirmed" and event.status != "cancelled"
+        and event.online_url and event.format in ("online", "hybrid")
+    ):
         st.link_button("Join online", event.online_url, icon=":material/videocam:")
     if registration.status != "cancelled":
         st.download_button(

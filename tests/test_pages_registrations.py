@@ -214,3 +214,31 @@ def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it
     at = ticket(bo.manage_token)
     no_exception(at)
     assert "Your place is confirmed" in texts(at) and "Your ticket" not in texts(at)
+
+
+def _press_register_twice(event_id: int) -> None:
+    """Two presses of Register before the first answer is drawn: the form callback runs twice."""
+    import streamlit as st
+
+    from planner.ui.rsvp import _submit
+
+    st.session_state[f"rsvp_name_{event_id}"] = "Ana Pérez"
+    st.session_state[f"rsvp_email_{event_id}"] = "ana@example.org"
+    if "pressed" not in st.session_state:
+        st.session_state["pressed"] = True
+        _submit(event_id)
+        _submit(event_id)
+    done = st.session_state[f"rsvp_done_{event_id}"]
+    st.write(f"token:{bool(done.manage_token)} already:{done.already_registered}")
+
+
+def test_a_double_press_of_register_keeps_the_private_link(planner):
+    """In a rush the first answer can take seconds; pressing again must not swap the answer
+    that carries the private link for an "already registered" one without it."""
+    event = dialogue(planner)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_press_register_twice, args=(event.id,), default_timeout=30).run()
+    assert not at.exception
+    assert at.markdown[0].value == "token:True already:False"
+    assert len(planner.registrations(event.id)) == 1

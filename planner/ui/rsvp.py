@@ -16,10 +16,14 @@ def _submit(event_id: int) -> None:
     """Form callback: runs before the page is drawn, so the result shows in the same run."""
     s = st.session_state
     s.pop(f"rsvp_error_{event_id}", None)
+    earlier = s.get(f"rsvp_done_{event_id}")
     try:
-        s[f"rsvp_done_{event_id}"] = planner().register(
-            event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS}
-        )
+        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS})
+        # A second press of Register while the first was still on its way (a slow rush) finds
+        # the place just taken: keep the first answer, which carries the private link.
+        if done.already_registered and earlier is not None and earlier.id == done.id and earlier.manage_token:
+            done = earlier
+        s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
         s[f"rsvp_error_{event_id}"] = (err.field, str(err))
     except PlannerError as err:

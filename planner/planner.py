@@ -375,12 +375,16 @@ class Planner:
         fields["title"] = _copy_title(source.title)
         return self.create_event(**fields)
 
-    def publish_event(self, event_id: int, *, allow_room_clash: bool = False, version: int | None = None) -> Event:
+    def publish_event(
+        self, event_id: int, *, allow_room_clash: bool | Iterable[int] = False, version: int | None = None
+    ) -> Event:
         """Make a draft visible on the public programme.
 
         A room booked twice is refused unless ``allow_room_clash`` says the organizer has
-        seen the clash and wants to publish anyway.
+        seen the clash and wants to publish anyway: ``True`` for any clash, or the ids of the
+        events the organizer was shown, so a booking made after that is still refused.
         """
+        accepted = None if allow_room_clash is True else {_id(i) for i in (allow_room_clash or ())}
         event = self.get_event(event_id)
         if event.status == "cancelled":
             raise ValidationError("A cancelled event cannot be published again. Duplicate it instead.", "status")
@@ -395,8 +399,11 @@ class Planner:
             if event.room_id is not None
             else []
         )
-        room_clashes = [c for c in find_conflicts([event, *neighbours], focus_id=event.id) if c.kind == "room"]
-        if room_clashes and not allow_room_clash:
+        room_clashes = [
+            c for c in find_conflicts([event, *neighbours], focus_id=event.id)
+            if c.kind == "room" and (accepted is not None and not set(c.event_ids) - {event.id} <= accepted)
+        ]
+        if room_clashes:
             raise ValidationError(
                 room_clashes[0].message + " Confirm that you want to publish anyway.", "room_id"
             )
@@ -404,16 +411,17 @@ class Planner:
         def room_still_free(db) -> None:
             """The same question inside the publishing transaction: another organizer may have
             put an event in this room since it was asked above."""
-            if allow_room_clash or event.room_id is None:
+            if accepted is None or event.room_id is None:
                 return
-            other = db.execute(
-                "SELECT title FROM events WHERE room_id = ? AND id != ? AND status != 'cancelled'"
-                " AND starts_at < ? AND ends_at > ? LIMIT 1",
+            others = db.execute(
+                "SELECT id, title FROM events WHERE room_id = ? AND id != ? AND status != 'cancelled'"
+                " AND starts_at < ? AND ends_at > ?",
                 [event.room_id, event.id, to_db_time(event.ends_at), to_db_time(event.starts_at)],
-            ).fetchone()
+            ).fetchall()
+            other = next((title for other_id, title in others if other_id not in accepted), None)
             if other is not None:
                 raise ValidationError(
-                    f"The room was just booked for “{other[0]}” at the same time. "
+                    f"The room was just booked for “{other}” at the same time. "
                     "Confirm that you want to publish anyway.",
                     "room_id",
                 )

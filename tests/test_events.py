@@ -437,6 +437,16 @@ def test_a_room_booked_between_the_check_and_the_publishing_is_still_refused(pla
     assert planner.publish_event(second.id, allow_room_clash=True).status == "published"
 
 
+def test_confirming_the_clashes_shown_does_not_accept_a_booking_made_since(planner, make_event, assert_refused):
+    first = planner.publish_event(make_event(title="First").id)
+    second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))
+    # The organizer saw the clash with "First" and confirmed it; meanwhile "Third" took the room too.
+    third = make_event(title="Third", starts_at=at(20, 11), ends_at=at(20, 11, 30))
+    error = assert_refused(lambda: planner.publish_event(second.id, allow_room_clash=[first.id]), field="room_id")
+    assert "Third" in str(error)
+    assert planner.publish_event(second.id, allow_room_clash=[first.id, third.id]).status == "published"
+
+
 def test_a_room_booked_by_a_cancelled_event_is_free(planner, make_event):
     first = make_event()
     planner.cancel_event(first.id, reason="Moved online")

@@ -140,7 +140,9 @@ def _publish_panel(p, event, clashes) -> None:
         )
     if st.button("Publish", type="primary", icon=":material/public:", disabled=not confirmed, key=f"publish_{event.id}"):
         try:
-            p.publish_event(event.id, allow_room_clash=bool(room_clashes), version=event.version)
+            # Only the clashes shown were accepted: a booking made since is still refused.
+            shown = {i for c in room_clashes for i in c.event_ids if i != event.id}
+            p.publish_event(event.id, allow_room_clash=shown, version=event.version)
         except PlannerError as err:
             show_error(err)
         else:

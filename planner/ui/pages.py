@@ -3,7 +3,7 @@ objects for st.navigation.
 
 Every run gets Page objects of its own: st.Page keeps per-run state (which page this run may
 call), and objects shared between sessions running at the same time broke under a
-registration rush ("This page cannot be called directly"). But _page() resolves its file's
+registration rush ("This page cannot be called directly"). But st.Page() resolves its file's
 path on the disk each time, which was a tenth of the server's work in that rush; so each page
 is made once per process and every run gets a shallow copy of it (its state is flat: a path,
 strings and that flag). Links use the file names, which st.navigation resolves to this

@@ -15,7 +15,11 @@ st.set_page_config(page_title="Side Event Planner", page_icon=":material/event:"
 st.html(
     "<style>@media (max-width: 640px) {"
     " [data-testid='stHeadingWithActionElements'] h1 { font-size: 1.8rem; line-height: 1.25; }"
-    " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; } }"
+    " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; }"
+    # Rows of figures stay two by two instead of one tall column each.
+    " [class*='st-key-metrics'] [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }"
+    " [class*='st-key-metrics'] [data-testid='stColumn'] { min-width: calc(50% - 1rem) !important; flex: 1 1 calc(50% - 1rem) !important; }"
+    " [class*='st-key-metrics'] [data-testid='stMetricValue'] { font-size: 1.75rem; } }"
     # Event titles are links (st.page_link), which cut long labels to one line: let them wrap.
     " [data-testid='stPageLink'] a { height: auto; }"
     " [data-testid='stPageLink'] p { white-space: normal; overflow: visible; text-overflow: clip; }"

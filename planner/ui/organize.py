@@ -45,7 +45,7 @@ def render() -> None:
         return
 
     statuses = Counter(e.status for e in every)
-    metrics = st.columns(4)
+    metrics = st.container(key="metrics_events").columns(4)
     metrics[0].metric("Drafts", statuses["draft"])
     metrics[1].metric("Published", statuses["published"])
     metrics[2].metric("Cancelled", statuses["cancelled"])

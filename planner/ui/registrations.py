@@ -30,7 +30,7 @@ def render() -> None:
         )
     ]
     counts = p.event_counts(event.id)
-    m = st.columns(4)
+    m = st.container(key="metrics_registrations").columns(4)
     m[0].metric("Confirmed", f"{counts.confirmed} / {counts.capacity}" if counts.capacity else counts.confirmed)
     m[1].metric("Waiting list", counts.waitlisted)
     m[2].metric("Places left", "No limit" if counts.seats_left is None else counts.seats_left)

@@ -1,0 +1,237 @@
+"""Every code the domain speaks in, with the one label or sentence a person reads for it.
+
+Statuses, roles, formats and check-in verdicts are stored and passed around as codes
+(``"waitlisted"``, ``"video message"``); refusals carry a code and parameters
+(``ValidationError("too_long", field="title", label=…, max=200, length=230)``). Pages, calendar
+files, door lists and messages turn them into words here and nowhere else, through the active
+language's catalogue (like pretix's ``REASONS`` beside its check-in service). Adding a code
+means adding its label here; ``tests`` check that every code raised has a sentence.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .i18n import Lazy, N_, _, format_date, format_number, format_skeleton, format_time
+
+# ---------------------------------------------------------------------- what things are
+
+FORMATS = ("in_person", "online", "hybrid")
+FORMAT_LABELS = {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
+
+EVENT_STATUSES = ("draft", "published", "cancelled")
+EVENT_STATUS_LABELS = {"draft": N_("Draft"), "published": N_("Published"), "cancelled": N_("Cancelled")}
+
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+REGISTRATION_STATUS_LABELS = {
+    "confirmed": N_("Confirmed"),
+    "waitlisted": N_("Waiting list"),
+    "cancelled": N_("Cancelled"),
+    "walk_in": N_("Walk-in"),
+}
+
+USER_ROLES = ("admin", "organizer")
+USER_ROLE_LABELS = {"admin": N_("Admin"), "organizer": N_("Organizer")}
+
+SPEAKER_ROLES = ("chair", "moderator", "speaker", "video message")
+SPEAKER_ROLE_LABELS = {
+    "chair": N_("chair"),
+    "moderator": N_("moderator"),
+    "speaker": N_("speaker"),
+    "video message": N_("by video message"),
+}
+SPEAKER_ROLE_HEADINGS = {
+    "chair": N_("Chair"),
+    "moderator": N_("Moderator"),
+    "speaker": N_("Speakers"),
+    "video message": N_("By video message"),
+}
+
+ORGANIZATION_ROLES = ("host", "co-sponsor", "endorser")
+ORGANIZATION_ROLE_LABELS = {"host": N_("host"), "co-sponsor": N_("co-sponsor"), "endorser": N_("endorser")}
+ORGANIZATION_ROLE_HEADINGS = {
+    "host": N_("Hosted by"),
+    "co-sponsor": N_("Co-sponsored by"),
+    "endorser": N_("Endorsed by"),
+}
+
+# What a scan (or a door action) came to. Every scan is recorded with one of these.
+CHECKIN_VERDICTS = {
+    "checked_in": N_("Checked in"),
+    "already_checked_in": N_("Already checked in"),
+    "wrong_event": N_("Ticket for another event"),
+    "cancelled": N_("Registration cancelled"),
+    "waitlisted": N_("On the waiting list"),
+    "invalid": N_("Not a valid ticket"),
+    "event_cancelled": N_("Event cancelled"),
+    "walk_in": N_("Walk-in"),
+    "undone": N_("Check-in undone"),
+}
+
+# Why an event takes no registrations now (None: it does). One sentence for every page.
+REGISTRATION_CLOSED = {
+    "cancelled": N_("This event is cancelled, so it no longer takes registrations."),
+    "not_published": N_("Registration opens when the event is published."),
+    "ended": N_("This event has already taken place, so registration is closed."),
+}
+
+# ---------------------------------------------------------------------- refusals
+
+MESSAGES: dict[str, Lazy] = {
+    # generic
+    "error": N_("Something went wrong. Please try again."),
+    "invalid": N_("That input was not accepted. Check it and try again."),
+    "not_found": N_("We could not find that."),
+    "permission_denied": N_("You are not allowed to do this."),
+    "admin_only": N_("Only admins can do this."),
+    "organizer_only": N_("Only signed-in organizers can do this."),
+    "other_event": N_("This door link is for another event."),
+    "unknown_field": N_("Unknown field: {names}."),
+    # text a person typed; {label} is the field's name as the form shows it
+    "not_text": N_("“{label}” must be text."),
+    "unprintable": N_("“{label}” contains characters that cannot be shown."),
+    "not_one_line": N_("“{label}” must fit on one line (no tabs or line breaks)."),
+    "required": N_("“{label}” is required."),
+    "too_long": N_("“{label}” can be at most {max} characters long (this one has {length})."),
+    "not_a_choice": N_("“{value}” is not one of the choices for “{label}”. Choose {choices}."),
+    # dates and times
+    "not_datetime": N_("“{label}” must be a date and time."),
+    "naive_datetime": N_(
+        "“{label}” has no time zone. Give it with the venue's time zone, for example "
+        "datetime(2026, 10, 23, 17, 0, tzinfo=ZoneInfo('America/New_York'))."
+    ),
+    "not_date": N_("“{label}” must be a date."),
+    "date_out_of_range": N_("“{label}” is out of range: give a date between the years 1900 and 9998."),
+    "timezone_required": N_("Choose a time zone, such as America/New_York."),
+    "timezone_unknown": N_("“{name}” is not a time zone we know. Use a name such as America/New_York or America/Lima."),
+    # numbers and links
+    "capacity_required": N_("Give a capacity of at least 1."),
+    "capacity_not_whole": N_("Capacity must be a whole number."),
+    "capacity_too_small": N_("Capacity must be at least 1."),
+    "capacity_too_large": N_("Capacity can be at most {max}."),
+    "link_not_text": N_("The online link must be text."),
+    "link_not_web": N_("The online link must be a web address starting with https:// (or http://)."),
+    "link_too_long": N_("The online link is too long (at most {max} characters)."),
+    "base_url_invalid": N_(
+        "The base URL “{value}” must be a web address such as https://events.example.org "
+        "(http:// or https://, no ?query or #fragment)."
+    ),
+    "email_required": N_("An email address is required."),
+    "email_not_text": N_("The email address must be text."),
+    "email_invalid": N_("“{value}” does not look like an email address."),
+    "your_email_required": N_("Please give your email address."),
+    "your_email_invalid": N_("That email address does not look right: check it for typos."),
+    # things that are not there
+    "no_summit": N_("There is no summit with id {id}."),
+    "no_venue": N_("There is no venue with id {id}."),
+    "no_room": N_("There is no room with id {id}."),
+    "no_event": N_("There is no event with id {id}."),
+    "no_public_event": N_("There is no public event with id {id}."),
+    "no_registration": N_("There is no registration with id {id}."),
+    "no_door_pass": N_("There is no door pass with id {id}."),
+    "no_account": N_("There is no account with id {id}."),
+    "bad_id": N_("“{value}” is not a valid id."),
+    "registration_not_found": N_("We could not find that registration."),
+    # summits and events
+    "summit_days_reversed": N_("The last day cannot be before the first day."),
+    "event_no_field": N_("Events have no field {names}."),
+    "event_cancelled_no_edit": N_("This event is cancelled and can no longer be edited."),
+    "stale_edit": N_(
+        "Someone else saved this event while you were editing it. Your changes are not saved yet: "
+        "look at what they changed, then save again."
+    ),
+    "publish_cancelled": N_("A cancelled event cannot be published again. Duplicate it instead."),
+    "room_clash_confirm": N_(
+        "{room} is booked at the same time for “{other}” ({when}). Confirm that you want to publish anyway."
+    ),
+    "room_just_booked": N_(
+        "The room was just booked for “{other}” at the same time. Confirm that you want to publish anyway."
+    ),
+    "event_ends_before_start": N_("The event must end after it starts."),
+    "event_too_long": N_("An event can last at most 31 days. Check the dates."),
+    "online_with_room": N_("An online event has no room. Clear the room or choose hybrid."),
+    "in_person_with_link": N_("An in-person event has no online link. Clear the link or choose hybrid."),
+    "speaker_not_mapping": N_("Speaker {n} must be given as name, affiliation, email and role."),
+    "organization_not_mapping": N_("Organization {n} must be given as a name and a role."),
+    # registrations
+    "registration_closed_cancelled": REGISTRATION_CLOSED["cancelled"],
+    "registration_closed_not_published": N_("This event is not open for registration yet."),
+    "registration_closed_ended": REGISTRATION_CLOSED["ended"],
+    "registration_cancelled_no_edit": N_("This registration is cancelled. Register again to come."),
+    "no_ticket": N_("Only confirmed registrations have a ticket."),
+    # the door
+    "checkin_event_cancelled": N_("This event is cancelled: nobody is checked in."),
+    "not_checked_in": N_("{name} is not checked in."),
+    "walk_in_event_cancelled": N_("This event is cancelled: nobody can be let in."),
+    "walk_in_event_draft": N_("This event is still a draft: publish it before letting anyone in."),
+    "walk_in_email_taken": N_("This email is already registered for this event: find the guest by name instead."),
+    "walk_in_full": N_(
+        "The room is full: {taken} of {capacity} places are taken by confirmed guests and walk-ins "
+        "(some may still arrive). Let them in anyway only if there is space."
+    ),
+    "door_pass_event_cancelled": N_("This event is cancelled: it needs no door links."),
+    "door_pass_event_draft": N_("This event is still a draft: publish it before making door links."),
+    # accounts
+    "account_exists": N_("There is already an account for {email}."),
+    "last_admin": N_("This is the only admin account; add another admin first."),
+    "password_too_short": N_("Use a password of at least 10 characters."),
+    "password_too_long": N_("That password is too long (at most 1,000 characters)."),
+    # clashes (Conflict.message)
+    "conflict_room": N_("{room} is booked twice: “{first}” ({first_when}) and “{second}” ({second_when})."),
+    "conflict_speaker": N_(
+        "{name} is due to speak at “{first}” ({first_when}) and at “{second}” ({second_when}) at the same time."
+    ),
+    "conflict_outside_summit": N_("“{title}” ({when}) falls outside {summit} ({first_day} – {last_day})."),
+}
+
+
+class When:
+    """A time range shown in the active language: "Tue 20 Oct 10:00–11:00" (wall clock of the
+    datetimes given, which are already in the zone to show)."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: datetime, end: datetime):
+        self.start, self.end = start, end
+
+    def __str__(self) -> str:
+        return _("{day} {start}–{end}").format(
+            day=format_skeleton("MMMEd", self.start), start=format_time(self.start), end=format_time(self.end)
+        )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, When) and (self.start, self.end) == (other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+
+def show(value) -> str:
+    """A parameter as it reads in a sentence of the active language."""
+    if isinstance(value, (Lazy, When)):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, datetime):
+        return format_skeleton("MMMEdHm", value)
+    if isinstance(value, date):
+        return format_date(value, "medium")
+    if isinstance(value, (list, tuple)):
+        from .i18n import format_list
+
+        return format_list([show(v) for v in value])
+    return str(value)
+
+
+def message(code: str, params: dict | None = None) -> str:
+    """The sentence for a refusal code in the active language, its ``{names}`` filled in."""
+    template = MESSAGES.get(code) or MESSAGES["error"]
+    return template.format(**(params or {})).__str__()
+
+
+def label(table: dict, code: str | None) -> str:
+    """The label of ``code`` in one of the tables above, or the code itself if it has none."""
+    found = table.get(code) if code is not None else None
+    return str(found) if found is not None else str(code or "")

@@ -1,0 +1,223 @@
+"""Translation: gettext catalogues compiled by Babel, one active language per context.
+
+Streamlit serves every session from threads of one process, so no translator is installed
+globally (``gettext.install`` would make one session's language everyone's). The active
+language lives in a ``ContextVar``: a page run (``activate`` at the top of each run and each
+fragment), an HTTP request, or a message being rendered for someone (``with using(code):``)
+sets it, and everything that produces text a person reads calls ``_()`` / ``ngettext()``.
+
+Strings that must be known before a language is (labels in module-level tables, refusal
+sentences in ``planner/codes.py``) are marked with ``N_()``, which returns a ``Lazy``: it
+turns into the active language's text when it is formatted or passed to ``str()``.
+
+Catalogues: ``planner/i18n/messages.pot`` is extracted from the source with Babel;
+``locale/<code>/LC_MESSAGES/messages.po`` holds a language's translations and ``.mo`` its
+compiled form (what runs). ``python -m planner.i18n.catalog`` extracts, updates and compiles;
+the README's developer notes say when. ``PSEUDO`` is a made-up language that wraps every
+translated string in ⟦ ⟧, so a test can see any text on a page that was not marked.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as _dates
+from babel import numbers as _numbers
+from babel.support import Translations
+
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT = "en"
+PSEUDO = "en-XA"  # the pseudo language: English wrapped in ⟦ ⟧, dates and numbers as English
+PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
+
+_active: ContextVar[str] = ContextVar("planner_language", default=DEFAULT)
+
+
+class _Pseudo(_gettext.NullTranslations):
+    """Every marked string comes back wrapped in ⟦ ⟧: what is left outside on a page was
+    never marked for translation (or is data a person typed)."""
+
+    def __init__(self, english: _gettext.NullTranslations):
+        super().__init__()
+        self._english = english
+
+    def gettext(self, message: str) -> str:
+        return f"{PSEUDO_OPEN}{self._english.gettext(message)}{PSEUDO_CLOSE}"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"{PSEUDO_OPEN}{self._english.ngettext(singular, plural, n)}{PSEUDO_CLOSE}"
+
+
+def available() -> list[str]:
+    """The languages with a compiled catalogue, default first."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return [DEFAULT] + [code for code in found if code != DEFAULT]
+
+
+@lru_cache(maxsize=None)
+def translations(code: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of a language (loaded once per process)."""
+    if code == PSEUDO:
+        return _Pseudo(translations(DEFAULT))
+    loaded = Translations.load(str(LOCALE_DIR), [code], DOMAIN)
+    return loaded
+
+
+def normalize(code: str | None) -> str:
+    """The supported language closest to ``code`` ("fr-CA" → "fr" once French exists,
+    anything unknown → English). The pseudo language is only ever chosen by name."""
+    if not code or not isinstance(code, str):
+        return DEFAULT
+    code = code.strip().replace("_", "-")
+    if code == PSEUDO:
+        return PSEUDO
+    supported = available()
+    if code in supported:
+        return code
+    found = Locale.negotiate([code.replace("-", "_")], [c.replace("-", "_") for c in supported], sep="_")
+    return str(found).replace("_", "-") if found else DEFAULT
+
+
+def activate(code: str | None) -> str:
+    """Make ``code`` (normalized) the language of this context: this page run, this
+    request. Returns the language chosen."""
+    chosen = normalize(code)
+    _active.set(chosen)
+    return chosen
+
+
+@contextmanager
+def using(code: str | None) -> Iterator[str]:
+    """``with using("fr"):`` — text made inside is in that language (a message rendered for
+    its recipient), and the language before is back afterwards."""
+    token = _active.set(normalize(code))
+    try:
+        yield _active.get()
+    finally:
+        _active.reset(token)
+
+
+def current() -> str:
+    return _active.get()
+
+
+def locale() -> Locale:
+    """The Babel locale for dates and numbers in the active language."""
+    return _babel_locale(current())
+
+
+# Dates and numbers in English follow international (British) usage, as UN documents do:
+# "Tue 20 Oct", a 24-hour clock. Other languages use their own CLDR data.
+_FORMATS_OF = {DEFAULT: "en_GB", PSEUDO: "en_GB"}
+
+
+@lru_cache(maxsize=None)
+def _babel_locale(code: str) -> Locale:
+    try:
+        return Locale.parse(_FORMATS_OF.get(code, code).replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT)
+
+
+def _(message: str | "Lazy") -> str:
+    """``message`` in the active language."""
+    return translations(current()).gettext(str(message.msgid if isinstance(message, Lazy) else message))
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural sentence for ``n``, as the active language counts."""
+    return translations(current()).ngettext(singular, plural, n)
+
+
+class Lazy:
+    """A marked string translated when it is used (formatted, or passed to ``str()``), in
+    the language active then, with its ``params`` filled in. Equal when text and params are."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, params: dict | None = None):
+        self.msgid = msgid
+        self.params = params or {}
+
+    def format(self, **params) -> "Lazy":
+        """The same sentence with values for its ``{names}``, still translated late."""
+        return Lazy(self.msgid, {**self.params, **params})
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        if self.params:
+            from ..codes import show
+
+            text = text.format(**{k: show(v) for k, v in self.params.items()})
+        return text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"N_({self.msgid!r})" + (f".format(**{self.params!r})" if self.params else "")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Lazy) and (other.msgid, other.params) == (self.msgid, self.params)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def N_(message: str) -> Lazy:
+    """Mark ``message`` for translation now, translate it when it is used."""
+    return Lazy(message)
+
+
+# ---------------------------------------------------------------------- dates and numbers
+# Babel formats from CLDR, in the active language: "Thursday 23 September 2027" in English,
+# "jeudi 23 septembre 2027" in French. Pass aware datetimes already in the zone to show.
+
+
+def format_date(value: date | datetime, format: str = "full") -> str:
+    """A day: ``format`` is "short", "medium", "long", "full" or a CLDR pattern."""
+    return _dates.format_date(value, format=format, locale=locale())
+
+
+def format_time(value: datetime | time) -> str:
+    """A time of day on a 24-hour clock, as the language writes one ("17:00"), in the value's
+    own zone (summit programmes are read across zones: no am/pm to mistake)."""
+    return format_skeleton("Hm", value)
+
+
+def format_datetime(value: datetime, format: str = "medium") -> str:
+    return _dates.format_datetime(value, format=format, tzinfo=value.tzinfo, locale=locale())
+
+
+def format_pattern(value: date | datetime, pattern: str) -> str:
+    """A date in an explicit CLDR pattern; pass a pattern marked for translation
+    (``_("EEE d MMM y HH:mm")``) so each language can order the fields its own way."""
+    if isinstance(value, datetime):
+        return _dates.format_datetime(value, pattern, tzinfo=value.tzinfo, locale=locale())
+    return _dates.format_date(value, pattern, locale=locale())
+
+
+def format_skeleton(skeleton: str, value: date | datetime) -> str:
+    """A date in the language's own order for the fields of ``skeleton`` ("MMMEd": "Thu, Sep 23")."""
+    tzinfo = value.tzinfo if isinstance(value, datetime) else None
+    return _dates.format_skeleton(skeleton, value, tzinfo=tzinfo, locale=locale())
+
+
+def format_number(value: int | float) -> str:
+    """A number with the language's grouping ("1,000" in English, "1 000" in French)."""
+    return _numbers.format_decimal(value, locale=locale())
+
+
+def format_list(items: list[str], style: str = "standard") -> str:
+    """"A, B and C" in the active language."""
+    from babel.lists import format_list as _format_list
+
+    return _format_list(list(items), style=style, locale=locale()) if items else ""

@@ -27,8 +27,8 @@ except PlannerError as err:
 import icalendar  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 
-import planner.calendar  # noqa: E402,F401
-import planner.qrscan  # noqa: E402,F401
+import planner.outputs.calendar  # noqa: E402,F401
+import planner.outputs.qrscan  # noqa: E402,F401
 
 gc.collect()
 gc.freeze()

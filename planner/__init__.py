@@ -6,7 +6,8 @@
 Everything the app does goes through ``Planner``; see the README for the whole API.
 """
 
-from .errors import NotFound, PlannerError, StaleEdit, ValidationError
+from .access import PUBLIC, SYSTEM, Actor
+from .errors import NotFound, PermissionDenied, PlannerError, StaleEdit, ValidationError
 from .models import (
     Conflict,
     Event,
@@ -25,6 +26,10 @@ __all__ = [
     "ValidationError",
     "NotFound",
     "StaleEdit",
+    "PermissionDenied",
+    "Actor",
+    "SYSTEM",
+    "PUBLIC",
     "Conflict",
     "Event",
     "EventOrganization",

@@ -38,7 +38,7 @@ SPEAKER_ROLE_LABELS = {
     "chair": N_("chair"),
     "moderator": N_("moderator"),
     "speaker": N_("speaker"),
-    "video message": N_("by video message"),
+    "video message": N_("video message"),
 }
 SPEAKER_ROLE_HEADINGS = {
     "chair": N_("Chair"),
@@ -53,6 +53,12 @@ ORGANIZATION_ROLE_HEADINGS = {
     "host": N_("Hosted by"),
     "co-sponsor": N_("Co-sponsored by"),
     "endorser": N_("Endorsed by"),
+}
+# The same as one line with the names: "Hosted by GCM".
+ORGANIZATION_ROLE_LINES = {
+    "host": N_("Hosted by {names}"),
+    "co-sponsor": N_("Co-sponsored by {names}"),
+    "endorser": N_("Endorsed by {names}"),
 }
 
 # What a scan (or a door action) came to. Every scan is recorded with one of these.
@@ -141,9 +147,8 @@ MESSAGES: dict[str, Lazy] = {
         "look at what they changed, then save again."
     ),
     "publish_cancelled": N_("A cancelled event cannot be published again. Duplicate it instead."),
-    "room_clash_confirm": N_(
-        "{room} is booked at the same time for “{other}” ({when}). Confirm that you want to publish anyway."
-    ),
+    # Translators: {clash} is a whole sentence saying which events share the room.
+    "room_clash_confirm": N_("{clash} Confirm that you want to publish anyway."),
     "room_just_booked": N_(
         "The room was just booked for “{other}” at the same time. Confirm that you want to publish anyway."
     ),
@@ -176,6 +181,9 @@ MESSAGES: dict[str, Lazy] = {
     "last_admin": N_("This is the only admin account; add another admin first."),
     "password_too_short": N_("Use a password of at least 10 characters."),
     "password_too_long": N_("That password is too long (at most 1,000 characters)."),
+    # the operator, at start
+    "configuration": N_("The server is not configured correctly."),
+    "checkin_key_damaged": N_("{path} is damaged: delete it only if no tickets were sent yet."),
     # clashes (Conflict.message)
     "conflict_room": N_("{room} is booked twice: “{first}” ({first_when}) and “{second}” ({second_when})."),
     "conflict_speaker": N_(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import security
 from .validate import base_url as check_base_url
+from .i18n import _
 from .planner import Planner
 
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
@@ -68,7 +69,9 @@ def ensure_admin(planner: Planner, settings: Settings) -> str | None:
         return None
     if settings.admin_email and settings.admin_password:
         planner.add_user(email=settings.admin_email, name="Administrator", password=settings.admin_password, role="admin")
-        return f"Created the admin account {settings.admin_email} (password from PLANNER_ADMIN_PASSWORD)."
+        return _("Created the admin account {email} (password from PLANNER_ADMIN_PASSWORD).").format(
+            email=settings.admin_email
+        )
     email = settings.admin_email or DEFAULT_ADMIN_EMAIL
     password = security.new_password()
     planner.add_user(email=email, name="Administrator", password=password, role="admin")
@@ -77,7 +80,9 @@ def ensure_admin(planner: Planner, settings: Settings) -> str | None:
     with os.fdopen(fd, "w") as f:
         f.write(f"email: {email}\npassword: {password}\n")
     os.chmod(path, 0o600)
-    return f"Created the admin account {email}; its password is in {path} (readable only by you)."
+    return _("Created the admin account {email}; its password is in {path} (readable only by you).").format(
+        email=email, path=path
+    )
 
 
 _planners: dict[Path, Planner] = {}

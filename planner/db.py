@@ -26,6 +26,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from . import clock
 from .errors import PlannerError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -201,10 +202,6 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
 def to_db_time(value: datetime) -> str:
     """UTC, second precision, one fixed format, so text order is time order."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -268,7 +265,7 @@ class Database:
                     conn.execute(sql)
                 conn.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-                    (version, to_db_time(now_utc())),
+                    (version, to_db_time(clock.now())),
                 )
             conn.execute("COMMIT")
         except BaseException:

@@ -74,3 +74,10 @@ class StaleEdit(PlannerError):
     def __init__(self, code: str | None = None, /, current=None, **params):
         super().__init__(code, **params)
         self.current = current
+
+
+class ConfigurationError(PlannerError, RuntimeError):
+    """The server cannot start as configured (a damaged key file, a bad setting): said to the
+    operator at start, before anyone is served."""
+
+    default_code = "configuration"

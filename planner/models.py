@@ -7,16 +7,12 @@ them in the event's own zone (the venue's, else the summit's).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-SPEAKER_ROLES = ("chair", "moderator", "speaker", "video message")
-ORGANIZATION_ROLES = ("host", "co-sponsor", "endorser")
-FORMATS = ("in_person", "online", "hybrid")
-FORMAT_LABELS = {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}
-STATUSES = ("draft", "published", "cancelled")
-USER_ROLES = ("admin", "organizer")
+from .codes import FORMAT_LABELS, MESSAGES, REGISTRATION_STATUSES  # noqa: F401  (re-exported)
+from .i18n import N_
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,9 @@ class Room:
     @property
     def label(self) -> str:
         """"Boss Room, 8th floor — Church Center for the United Nations"."""
-        return f"{self.name} — {self.venue.name}" if self.venue else self.name
+        if not self.venue:
+            return self.name
+        return str(N_("{room} — {venue}").format(room=self.name, venue=self.venue.name))
 
 
 @dataclass(frozen=True)
@@ -110,23 +108,55 @@ class Event:
 
     @property
     def format_label(self) -> str:
-        return FORMAT_LABELS[self.format]
+        return str(FORMAT_LABELS[self.format])
 
     @property
     def place(self) -> str:
         """Where to go, in words: room and venue, "Online", or both for hybrid events."""
         if self.room and self.venue:
-            where = f"{self.room.name}, {self.venue.name}"
-            return f"{where} and online" if self.format == "hybrid" else where
+            if self.format == "hybrid":
+                return str(N_("{room}, {venue} and online").format(room=self.room.name, venue=self.venue.name))
+            return str(N_("{room}, {venue}").format(room=self.room.name, venue=self.venue.name))
         if self.format == "online" or self.online_url:
-            return "Online"
-        return "Place to be announced"
+            return str(N_("Online"))
+        return str(N_("Place to be announced"))
 
     def organizations_with_role(self, role: str) -> list[EventOrganization]:
         return [o for o in self.organizations if o.role == role]
 
+    @property
+    def is_public(self) -> bool:
+        """On the public programme: published, or published and later cancelled (kept so
+        people who planned to come find out). Drafts, and drafts cancelled, are not."""
+        return self.published_at is not None and self.status in ("published", "cancelled")
 
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+    @property
+    def has_door(self) -> bool:
+        """People come in through a door, so tickets and check-in make sense: an in-person or
+        hybrid event that is not cancelled."""
+        return self.format != "online" and self.status != "cancelled"
+
+    @property
+    def has_join_link(self) -> bool:
+        """An online or hybrid event, not cancelled, with a link to join (shown to registrants)."""
+        return bool(self.online_url) and self.format in ("online", "hybrid") and self.status != "cancelled"
+
+    def registration_closed(self, now: datetime) -> str | None:
+        """Why this event takes no registrations at ``now`` (a key of
+        ``codes.REGISTRATION_CLOSED``: "cancelled", "not_published", "ended"), or None when it
+        takes them. The one rule behind the event page's box and ``register``."""
+        return registration_closed(self.status, self.ends_at, now)
+
+
+def registration_closed(status: str, ends_at: datetime, now: datetime) -> str | None:
+    """See ``Event.registration_closed`` (this form needs no loaded event)."""
+    if status == "cancelled":
+        return "cancelled"
+    if status != "published":
+        return "not_published"
+    if ends_at <= now:
+        return "ended"
+    return None
 
 
 @dataclass(frozen=True)
@@ -157,6 +187,13 @@ class Registration:
     checked_in_at: datetime | None = None
     checked_in_door: str | None = None
     walk_in: bool = False
+    event_has_door: bool = True  # Event.has_door of its event, read with the registration
+
+    @property
+    def has_ticket(self) -> bool:
+        """A QR ticket to show at the door: a confirmed place at an event with a door (not
+        online-only, not cancelled). Waiting-list and cancelled registrations have none."""
+        return self.status == "confirmed" and self.event_has_door and bool(self.checkin_code)
 
     @property
     def ticket_code(self) -> str | None:
@@ -181,9 +218,6 @@ class EventCounts:
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed >= self.capacity
-
-
-CHECKIN_VERDICTS = ("checked_in", "already_checked_in", "wrong_event", "cancelled", "waitlisted", "invalid")
 
 
 @dataclass(frozen=True)
@@ -241,11 +275,22 @@ class Scan:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A clash between events: ``kind`` is "room", "speaker" or "outside_summit"."""
+    """A clash between events: ``kind`` is "room", "speaker" or "outside_summit";
+    ``message`` says it in the active language (from ``codes.MESSAGES["conflict_<kind>"]``
+    and ``params``)."""
 
     kind: str
     event_ids: tuple[int, ...]
-    message: str
+    params: dict
+
+    @property
+    def lazy_message(self):
+        """The sentence, translated when it is shown (to put inside another sentence)."""
+        return MESSAGES[f"conflict_{self.kind}"].format(**self.params)
+
+    @property
+    def message(self) -> str:
+        return str(self.lazy_message)
 
 
 @dataclass(frozen=True)
@@ -267,9 +312,3 @@ class EventChange:
     field: str
     before: str
     after: str
-
-
-@dataclass(frozen=True)
-class ProgrammeDay:
-    day: date
-    events: list[Event] = field(default_factory=list)

@@ -1,7 +1,8 @@
 """Checks on what people type, each failing with a message they can act on.
 
-Every check raises ``ValidationError`` naming the field, and runs before anything is
-written, so refused input changes nothing.
+Every check raises ``ValidationError`` with a code from ``codes.MESSAGES`` naming the field,
+and runs before anything is written, so refused input changes nothing. ``label`` is the
+field's name as a form shows it, marked for translation (``N_("Title")``).
 """
 
 from __future__ import annotations
@@ -11,67 +12,62 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from .errors import ValidationError
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import NotFound, ValidationError
+from .i18n import Lazy
 from .text import clean, has_control_characters, has_visible_characters
 
 TITLE_MAX = 200
 NAME_MAX = 200
 DESCRIPTION_MAX = 20_000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def text(
-    value, field: str, label: str, *, required: bool = True, max_length: int = NAME_MAX, one_line: bool = True
+    value, field: str, label: Lazy, *, required: bool = True, max_length: int = NAME_MAX, one_line: bool = True
 ) -> str:
     """Short text: trimmed, spaces folded. Names and titles must be `one_line`; an address or a
     reason may arrive pasted over several lines and is folded onto one."""
     if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label} must be text.", field)
+        raise ValidationError("not_text", field=field, label=label)
     # Check before cleaning: clean() would turn some control characters into spaces.
     if value is not None and has_control_characters(value):
-        raise ValidationError(f"{label} contains characters that cannot be shown.", field)
+        raise ValidationError("unprintable", field=field, label=label)
     # A one-line field holds no tabs or line breaks: "Ana\nBob" is a paste gone wrong, not a name.
     # Around the text they are only trimmed, as spaces are.
     if one_line and value is not None and _BREAKS.search(value.strip()):
-        raise ValidationError(f"{label} must fit on one line (no tabs or line breaks).", field)
+        raise ValidationError("not_one_line", field=field, label=label)
     value = clean(value)
     if required and not has_visible_characters(value):
-        raise ValidationError(f"{label} is required.", field)
+        raise ValidationError("required", field=field, label=label)
     if len(value) > max_length:
-        raise ValidationError(
-            f"{label} can be at most {max_length} characters long (this one has {len(value)}).", field
-        )
+        raise ValidationError("too_long", field=field, label=label, max=max_length, length=len(value))
     return value
 
 
-def long_text(value, field: str, label: str, max_length: int = DESCRIPTION_MAX) -> str:
+def long_text(value, field: str, label: Lazy, max_length: int = DESCRIPTION_MAX) -> str:
     """Multi-line text such as a description: line breaks kept, ends trimmed."""
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(f"{label} must be text.", field)
+        raise ValidationError("not_text", field=field, label=label)
     value = value.replace("\r\n", "\n").strip()
     if len(value) > max_length:
-        raise ValidationError(
-            f"{label} can be at most {max_length:,} characters long (this one has {len(value):,}).", field
-        )
+        raise ValidationError("too_long", field=field, label=label, max=max_length, length=len(value))
     if has_control_characters(value):
-        raise ValidationError(f"{label} contains characters that cannot be shown.", field)
+        raise ValidationError("unprintable", field=field, label=label)
     return value
 
 
 def timezone(value, field: str = "timezone") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError("Choose a time zone, such as America/New_York.", field)
+        raise ValidationError("timezone_required", field=field)
     name = value.strip()
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValidationError(
-            f"“{name}” is not a time zone we know. Use a name such as America/New_York or America/Lima.",
-            field,
-        ) from None
+        raise ValidationError("timezone_unknown", field=field, name=name) from None
     return name
 
 
@@ -81,43 +77,39 @@ def timezone_names() -> list[str]:
     return sorted(regional) + ["UTC"]
 
 
-def aware(value, field: str, label: str) -> datetime:
+def aware(value, field: str, label: Lazy) -> datetime:
     if not isinstance(value, datetime):
-        raise ValidationError(f"{label} must be a date and time.", field)
+        raise ValidationError("not_datetime", field=field, label=label)
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValidationError(
-            f"{label} has no time zone. Give it with the venue's time zone, for example "
-            "datetime(2026, 10, 23, 17, 0, tzinfo=ZoneInfo('America/New_York')).",
-            field,
-        )
+        raise ValidationError("naive_datetime", field=field, label=label)
     try:
         value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field) from None
+        raise ValidationError("date_out_of_range", field=field, label=label) from None
     if not 1900 <= value.year <= 9998:
-        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field)
+        raise ValidationError("date_out_of_range", field=field, label=label)
     return value
 
 
-def day(value, field: str, label: str) -> date:
+def day(value, field: str, label: Lazy) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise ValidationError(f"{label} must be a date.", field)
+        raise ValidationError("not_date", field=field, label=label)
     if not 1900 <= value.year <= 9998:
-        raise ValidationError(f"{label} is out of range: give a date between the years 1900 and 9998.", field)
+        raise ValidationError("date_out_of_range", field=field, label=label)
     return value
 
 
 def capacity(value, field: str = "capacity", *, required: bool = False) -> int | None:
     if value is None or value == "":
         if required:
-            raise ValidationError("Give a capacity of at least 1.", field)
+            raise ValidationError("capacity_required", field=field)
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError("Capacity must be a whole number.", field)
+        raise ValidationError("capacity_not_whole", field=field)
     if value < 1:
-        raise ValidationError("Capacity must be at least 1.", field)
+        raise ValidationError("capacity_too_small", field=field)
     if value > 1_000_000:
-        raise ValidationError("Capacity can be at most 1,000,000.", field)
+        raise ValidationError("capacity_too_large", field=field, max=1_000_000)
     return value
 
 
@@ -125,17 +117,15 @@ def web_link(value, field: str = "online_url") -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationError("The online link must be text.", field)
+        raise ValidationError("link_not_text", field=field)
     value = value.strip()
     if not value:
         return None
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValidationError(
-            "The online link must be a web address starting with https:// (or http://).", field
-        )
+        raise ValidationError("link_not_web", field=field)
     if len(value) > 2000:
-        raise ValidationError("The online link is too long (at most 2,000 characters).", field)
+        raise ValidationError("link_too_long", field=field, max=2000)
     return value
 
 
@@ -151,29 +141,49 @@ def base_url(value, field: str = "base_url") -> str:
         or parts.fragment
         or any(ch.isspace() or not ch.isprintable() for ch in text)  # urlsplit drops tabs silently
     ):
-        raise ValidationError(
-            f"The base URL “{value}” must be a web address such as https://events.example.org "
-            "(http:// or https://, no ?query or #fragment).",
-            field,
-        )
+        raise ValidationError("base_url_invalid", field=field, value=value)
     return f"{parts.scheme.lower()}://{text.split('://', 1)[1]}"
 
 
-def email(value, field: str = "email", *, required: bool = True) -> str | None:
+def email(value, field: str = "email", *, required: bool = True, own: bool = False) -> str | None:
+    """An email address, checked for syntax by email-validator (no network look-ups), trimmed
+    and lower-cased so one person is one address. ``own``: the person's own address (an RSVP),
+    refused in the second person ("Please give your email address.")."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValidationError("An email address is required.", field)
+            raise ValidationError("your_email_required" if own else "email_required", field=field)
         return None
     if not isinstance(value, str):
-        raise ValidationError("The email address must be text.", field)
+        raise ValidationError("email_not_text", field=field)
     value = value.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise ValidationError(f"“{value}” does not look like an email address.", field)
-    return value.lower()
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        if own:
+            raise ValidationError("your_email_invalid", field=field) from None
+        raise ValidationError("email_invalid", field=field, value=value[:254]) from None
+    return checked.normalized.lower()
 
 
-def choice(value, options: tuple[str, ...], field: str, what: str) -> str:
+def choice(value, options: tuple[str, ...], field: str, label: Lazy, labels: dict | None = None) -> str:
+    """One of ``options`` (codes), case and outer spaces ignored."""
     if not isinstance(value, str) or value.strip().lower() not in options:
-        listed = ", ".join(options[:-1]) + f" or {options[-1]}"
-        raise ValidationError(f"“{value}” is not a {what}. Choose {listed}.", field)
+        shown = [str(labels[o]) if labels and o in labels else o for o in options]
+        raise ValidationError("not_a_choice", field=field, label=label, value=str(value)[:100], choices=shown)
     return value.strip().lower()
+
+
+def id(value) -> int:
+    """Ids are whole numbers; digit strings (from URLs) are accepted too.
+
+    Anything SQLite cannot hold as an integer (2**63 and up) names nothing, so it is
+    NotFound here rather than an OverflowError from the driver.
+    """
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
+        number = int(value)
+    if number is None or not 0 <= number < 2**63:
+        raise NotFound("bad_id", value=str(value)[:40])
+    return number

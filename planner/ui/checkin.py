@@ -13,7 +13,7 @@ import json
 import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
-from planner.qrscan import decode_first
+from planner.outputs.qrscan import decode_first
 from planner.ui.common import escape_md, planner
 from planner.web import DOOR_COOKIE
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import NotFound, PlannerError, StaleEdit, ValidationError
-from planner.models import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
+from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
 from planner.ui.common import show_flash, planner, show_error
 from planner.text import parse_rows
 from planner.validate import timezone_names

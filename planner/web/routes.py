@@ -1,4 +1,5 @@
-"""Plain HTTP routes served beside the Streamlit pages (see app.py).
+"""Plain HTTP routes served beside the Streamlit pages (see app.py): a front end like the
+pages, so it lives outside the domain and goes through ``Planner`` only.
 
 Streamlit pages cannot set cookies, so signing in ends here: the sign-in page swaps a
 correct password for a single-use code and sends the browser to ``/auth/sign-in``, which
@@ -12,11 +13,31 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .config import open_planner, settings_from_env
-from .errors import NotFound
+from .. import i18n
+from ..config import open_planner, settings_from_env
+from ..errors import NotFound
+from ..i18n import _
 
 SESSION_COOKIE = "planner_session"
 SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 12 hours
+
+
+def _language(request: Request) -> str:
+    """This request's language: ``?lang=``, else the browser's Accept-Language (first supported)."""
+    asked = [request.query_params.get("lang", "")]
+    for part in request.headers.get("accept-language", "").split(","):
+        code, _sep, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        if code and weight > 0:
+            asked.append(code)
+    for code in asked:
+        supported = i18n.normalize(code)
+        if code and (supported != i18n.DEFAULT or code.lower().startswith(i18n.DEFAULT)):
+            return i18n.activate(supported)
+    return i18n.activate(i18n.DEFAULT)
 
 
 def safe_next(value: str | None, default: str = "/organize") -> str:
@@ -77,7 +98,7 @@ def door(request: Request) -> Response:
 
 # ---------------------------------------------------------------------- calendar files
 #
-# Public .ics files built by planner/calendar.py: the whole programme and one summit's (to
+# Public .ics files built by planner/outputs/calendar.py, in the request's language: the whole programme and one summit's (to
 # subscribe to; "inline" so calendar apps take the URL as a feed) and one event (to add once;
 # "attachment" so browsers hand the file to the calendar app). "no-cache" makes browsers and
 # proxies ask again each time, so a cancelled or moved event is never served stale.
@@ -103,24 +124,27 @@ def _path_id(request: Request, name: str) -> int:
 
 
 def programme_calendar(request: Request) -> Response:
+    _language(request)
     return _calendar(open_planner().programme_ics(), "side-events.ics")
 
 
 def summit_calendar(request: Request) -> Response:
+    _language(request)
     try:
         summit_id = _path_id(request, "summit_id")
         body = open_planner().programme_ics(summit_id)
     except (NotFound, ValueError):
-        return PlainTextResponse("There is no such summit.", status_code=404)
+        return PlainTextResponse(_("There is no such summit."), status_code=404)
     return _calendar(body, f"summit-{summit_id}.ics")
 
 
 def event_calendar(request: Request) -> Response:
+    _language(request)
     try:
         event_id = _path_id(request, "event_id")
         body = open_planner().event_ics(event_id)
     except (NotFound, ValueError):
-        return PlainTextResponse("There is no such event.", status_code=404)
+        return PlainTextResponse(_("There is no such event."), status_code=404)
     return _calendar(body, f"event-{event_id}.ics", "attachment")
 
 

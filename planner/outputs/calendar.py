@@ -22,7 +22,7 @@ Every file — one event, a whole programme, or a person's own registration — 
 Known limits: icalendar writes VTIMEZONE rules as dated onsets (DTSTART, then RDATE lists
 when a file spans several years), not yearly RRULEs. vobject keeps only the first date of
 an RDATE list, so it misreads events in the third year of a file spanning three (see
-tests/test_calendar.py). Desktop Outlook is reported to approximate any VTIMEZONE by one
+tests/domain/test_calendar.py). Desktop Outlook is reported to approximate any VTIMEZONE by one
 yearly rule and to mishandle RDATE; that cannot be checked here.
 """
 
@@ -36,10 +36,12 @@ from typing import Iterable
 from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as VEvent
 
-from .models import Event
+from ..codes import ORGANIZATION_ROLE_LINES, SPEAKER_ROLE_LABELS
+from ..i18n import N_
+from ..models import Event
 
 PRODID = "-//Side Event Planner//Side Event Planner 0.1//EN"
-DEFAULT_ORGANIZER = "Side Event Planner"
+DEFAULT_ORGANIZER = N_("Side Event Planner")
 # Subscribed calendars re-fetch the feed this often, if they honour the hint.
 REFRESH_INTERVAL = timedelta(hours=1)
 # Zone names that mean UTC itself: such events are written with Z times and no VTIMEZONE.
@@ -133,45 +135,47 @@ def organizer_name(event: Event) -> str:
         return hosts[0].name
     if event.organizations:
         return event.organizations[0].name
-    return DEFAULT_ORGANIZER
+    return str(DEFAULT_ORGANIZER)
 
 
 def location(event: Event) -> str:
     """"Room, Venue, Address" (+ " and online" for hybrid), "Online", or "Place to be announced"."""
     if event.room and event.venue:
         where = ", ".join(p for p in (event.room.name, event.venue.name, event.venue.address) if p)
-        return f"{where} and online" if event.format == "hybrid" else where
-    if event.format == "online" or event.online_url:
-        return "Online"
-    return "Place to be announced"
+        return str(N_("{place} and online").format(place=where)) if event.format == "hybrid" else where
+    return event.place  # "Online" or "Place to be announced", in the active language
 
 
 def description(event: Event, base_url: str, personal: Personal | None = None) -> str:
     """Plain text: why it is cancelled, what it is, who speaks, who hosts, and the links."""
     blocks = []
     if event.status == "cancelled":
-        blocks.append(f"Cancelled: {event.cancel_reason}" if event.cancel_reason else "Cancelled.")
+        blocks.append(
+            str(N_("Cancelled: {reason}").format(reason=event.cancel_reason)) if event.cancel_reason
+            else str(N_("Cancelled."))
+        )
     if event.description.strip():
         blocks.append(plain_text(event.description.strip()))
     if event.speakers:
-        blocks.append(
-            "\n".join(
-                f"{s.name} ({s.affiliation}) — {s.role}" if s.affiliation else f"{s.name} — {s.role}"
-                for s in event.speakers
-            )
-        )
+        blocks.append("\n".join(
+            str(N_("{name} ({affiliation}) — {role}").format(name=s.name, affiliation=s.affiliation,
+                                                            role=SPEAKER_ROLE_LABELS[s.role]))
+            if s.affiliation
+            else str(N_("{name} — {role}").format(name=s.name, role=SPEAKER_ROLE_LABELS[s.role]))
+            for s in event.speakers
+        ))
     organizations = [
-        f"{label} {', '.join(o.name for o in event.organizations_with_role(role))}"
-        for role, label in (("host", "Hosted by"), ("co-sponsor", "Co-sponsored by"), ("endorser", "Endorsed by"))
+        str(ORGANIZATION_ROLE_LINES[role].format(names=", ".join(o.name for o in event.organizations_with_role(role))))
+        for role in ("host", "co-sponsor", "endorser")
         if event.organizations_with_role(role)
     ]
     if organizations:
         blocks.append("\n".join(organizations))
-    links = [f"Event page: {event_url(base_url, event)}"]
+    links = [str(N_("Event page: {url}").format(url=event_url(base_url, event)))]
     if personal and personal.join_url:
-        links.append(f"Join online: {personal.join_url}")
+        links.append(str(N_("Join online: {url}").format(url=personal.join_url)))
     if personal:
-        links.append(f"Your registration: {personal.manage_url}")
+        links.append(str(N_("Your registration: {url}").format(url=personal.manage_url)))
     blocks.append("\n".join(links))
     return "\n\n".join(blocks)
 

@@ -12,8 +12,9 @@ from typing import Iterable, Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from .models import Conflict, Event
-from .text import match_key
+from ..codes import When
+from ..models import Conflict, Event
+from ..text import match_key
 
 
 def _overlapping_pairs(events: Sequence[Event]) -> Iterable[tuple[Event, Event]]:
@@ -27,9 +28,8 @@ def _overlapping_pairs(events: Sequence[Event]) -> Iterable[tuple[Event, Event]]
         active.append(event)
 
 
-def _when(event: Event) -> str:
-    start, end = event.local_start, event.local_end
-    return f"{start:%a %d %b %H:%M}–{end:%H:%M}"
+def _when(event: Event) -> When:
+    return When(event.local_start, event.local_end)
 
 
 def _speaker_keys(event: Event) -> dict[tuple[str, str], str]:
@@ -51,13 +51,13 @@ def find_conflicts(events: Iterable[Event], focus_id: int | None = None) -> list
     found: list[Conflict] = []
     seen: set[tuple] = set()
 
-    def add(kind: str, key: object, ids: tuple[int, ...], message: str) -> None:
+    def add(kind: str, key: object, ids: tuple[int, ...], **params) -> None:
         if focus_id is not None and focus_id not in ids:
             return
         marker = (kind, key, ids)
         if marker not in seen:
             seen.add(marker)
-            found.append(Conflict(kind=kind, event_ids=ids, message=message))
+            found.append(Conflict(kind=kind, event_ids=ids, params=params))
 
     by_room: dict[int, list[Event]] = defaultdict(list)
     for e in live:
@@ -65,13 +65,8 @@ def find_conflicts(events: Iterable[Event], focus_id: int | None = None) -> list
             by_room[e.room_id].append(e)
     for room_id, group in by_room.items():
         for a, b in _overlapping_pairs(group):
-            room = a.room.label if a.room else "The room"
-            add(
-                "room",
-                room_id,
-                (a.id, b.id),
-                f"{room} is booked twice: “{a.title}” ({_when(a)}) and “{b.title}” ({_when(b)}).",
-            )
+            add("room", room_id, (a.id, b.id), room=a.room.label if a.room else "",
+                first=a.title, first_when=_when(a), second=b.title, second_when=_when(b))
 
     by_speaker: dict[tuple[str, str], list[Event]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
@@ -84,13 +79,8 @@ def find_conflicts(events: Iterable[Event], focus_id: int | None = None) -> list
             continue
         for a, b in _overlapping_pairs(group):
             # One person found by email and by name is one clash, not two.
-            add(
-                "speaker",
-                match_key(names[key]),
-                (a.id, b.id),
-                f"{names[key]} is due to speak at “{a.title}” ({_when(a)}) and at "
-                f"“{b.title}” ({_when(b)}) at the same time.",
-            )
+            add("speaker", match_key(names[key]), (a.id, b.id), name=names[key],
+                first=a.title, first_when=_when(a), second=b.title, second_when=_when(b))
 
     for e in live:
         summit = e.summit
@@ -101,11 +91,6 @@ def find_conflicts(events: Iterable[Event], focus_id: int | None = None) -> list
         # An event ending at midnight ends on the day before.
         last_day = (e.ends_at - timedelta(seconds=1)).astimezone(zone).date()
         if first_day < summit.starts_on or last_day > summit.ends_on:
-            add(
-                "outside_summit",
-                summit.id,
-                (e.id,),
-                f"“{e.title}” ({_when(e)}) falls outside {summit.name} "
-                f"({summit.starts_on:%d %b} – {summit.ends_on:%d %b %Y}).",
-            )
+            add("outside_summit", summit.id, (e.id,), title=e.title, when=_when(e), summit=summit.name,
+                first_day=summit.starts_on, last_day=summit.ends_on)
     return found

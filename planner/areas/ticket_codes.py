@@ -19,6 +19,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from ..errors import ConfigurationError
+
 KEY_FILE_NAME = "checkin.key"
 CODE_LENGTH = 16  # 80 bits
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -65,7 +67,7 @@ def _read_key(path: Path) -> bytes:
     except ValueError:
         key = b""
     if len(key) < 32:
-        raise RuntimeError(f"{path} is damaged: delete it only if no tickets were sent yet.")
+        raise ConfigurationError("checkin_key_damaged", path=str(path))
     return key
 
 

@@ -1,0 +1,249 @@
+"""Registration rules: seats, the waiting list, and moving people up it.
+
+Every function here runs inside the caller's transaction (``Database.write``: ``BEGIN
+IMMEDIATE``; reads may use ``Database.read``), so counting seats and taking one is a single
+step: two browsers can never both take the last seat, and a promotion happens in the same
+transaction as the cancellation or capacity change that frees the seat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .. import clock, security
+from .. import validate as check
+from ..codes import REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES
+from ..db import from_db_time, to_db_time
+from ..errors import NotFound, ValidationError
+from ..i18n import N_
+from ..models import EventCounts, Registration, registration_closed
+from ..text import match_key
+from . import ticket_codes
+
+NEEDS_MAX = 500
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what security.new_token() makes
+
+
+def clean_email(value) -> str:
+    """The attendee's own address: syntax only (no network look-ups), lower-cased."""
+    return check.email(value, "email", own=True)
+
+
+def clean_details(name, organization, needs) -> dict:
+    return {
+        "name": check.text(name, "name", N_("Your name")),
+        "organization": check.text(organization, "organization", N_("Organization"), required=False),
+        "needs": check.long_text(needs, "needs", N_("Access or interpretation needs"), NEEDS_MAX),
+    }
+
+
+def event_capacity(db, event_id: int) -> int | None:
+    """The event's capacity (its own, else its room's); None means no limit."""
+    row = db.execute(
+        "SELECT coalesce(e.capacity, r.capacity) FROM events e LEFT JOIN rooms r ON r.id = e.room_id"
+        " WHERE e.id = ?",
+        [event_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("no_event", id=event_id)
+    return row[0]
+
+
+def count(db, event_id: int, status: str) -> int:
+    return db.execute(
+        "SELECT count(*) FROM registrations WHERE event_id = ? AND status = ?", [event_id, status]
+    ).fetchone()[0]
+
+
+def check_open(db, event_id: int) -> None:
+    """Only published events that have not ended take registrations (``Event.registration_closed``)."""
+    row = db.execute("SELECT status, ends_at FROM events WHERE id = ?", [event_id]).fetchone()
+    if row is None:
+        raise NotFound("no_event", id=event_id)
+    closed = registration_closed(row["status"], from_db_time(row["ends_at"]), clock.now())
+    if closed is not None:
+        raise ValidationError(f"registration_closed_{closed}", field="event")
+
+
+def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes) -> Registration:
+    """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
+    case) on the same event gets its existing registration back, updated (a blank never erases
+    what is there), with ``already_registered`` set and no token."""
+    event_id = check.id(event_id)
+    details = clean_details(name, organization, needs)
+    email = clean_email(email)
+    check_open(db, event_id)
+    now = to_db_time(clock.now())
+    existing = db.execute(
+        "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]
+    ).fetchone()
+    if existing:
+        # Whoever types an address may not own it, and must not wipe someone's needs.
+        db.execute(
+            "UPDATE registrations SET name = ?, organization = coalesce(nullif(?, ''), organization),"
+            " needs = coalesce(nullif(?, ''), needs), updated_at = ? WHERE id = ?",
+            [details["name"], details["organization"], details["needs"], now, existing[0]],
+        )
+        (found,) = load(db, "WHERE r.id = ?", [existing[0]])
+        return replace(found, already_registered=True)
+    capacity = event_capacity(db, event_id)
+    full = capacity is not None and count(db, event_id, "confirmed") >= capacity
+    token = security.new_token()
+    registration_id = db["registrations"].insert(
+        {
+            "event_id": event_id, **details, "email": email,
+            "status": "waitlisted" if full else "confirmed",
+            "token_hash": security.token_hash(token),
+            "created_at": now, "updated_at": now, "confirmed_at": None if full else now,
+        }
+    ).last_pk
+    set_code(db, registration_id, checkin_key)
+    (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
+    return created
+
+
+def set_code(db, registration_id: int, checkin_key: bytes) -> None:
+    """Writes the registration's check-in code (the HMAC of its id)."""
+    db.execute(
+        "UPDATE registrations SET checkin_code = ? WHERE id = ?",
+        [ticket_codes.code_for(checkin_key, registration_id), registration_id],
+    )
+
+
+def by_token(db, manage_token) -> Registration:
+    """The registration a private link names; NotFound for unknown or malformed tokens."""
+    if not isinstance(manage_token, str) or not TOKEN_SHAPE.fullmatch(manage_token):
+        raise NotFound("registration_not_found")
+    found = load(db, "WHERE r.token_hash = ?", [security.token_hash(manage_token)], manage_token)
+    if not found:
+        raise NotFound("registration_not_found")
+    return found[0]
+
+
+def by_id(db, registration_id) -> Registration:
+    found = load(db, "WHERE r.id = ?", [check.id(registration_id)])
+    if not found:
+        raise NotFound("no_registration", id=registration_id)
+    return found[0]
+
+
+def update_details(db, manage_token: str, changes: dict) -> Registration:
+    """Writes name, organization or needs (the email is the registration's identity)."""
+    from .catalog import reject_unknown
+
+    reject_unknown(changes, ("name", "organization", "needs"))
+    current = by_token(db, manage_token)
+    if current.status == "cancelled":
+        raise ValidationError("registration_cancelled_no_edit", field="status")
+    merged = {"name": current.name, "organization": current.organization, "needs": current.needs, **changes}
+    details = clean_details(**merged)
+    db.execute(
+        "UPDATE registrations SET name = ?, organization = ?, needs = ?, updated_at = ? WHERE id = ?",
+        [details["name"], details["organization"], details["needs"], to_db_time(clock.now()), current.id],
+    )
+    return by_token(db, manage_token)
+
+
+def cancel(db, registration: Registration) -> list[int]:
+    """Writes. Gives up the seat (or waiting-list place); returns the ids of the people moved
+    up into it, in the same transaction."""
+    if registration.status == "cancelled":
+        return []
+    now = to_db_time(clock.now())
+    db.execute(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?",
+        [now, now, registration.id],
+    )
+    return promote(db, registration.event_id)
+
+
+def promote(db, event_id: int) -> list[int]:
+    """Writes. Fill free seats from the waiting list, first come first served. Returns the ids
+    moved up (so whoever caused it can tell them). A cancelled event moves nobody up: its
+    places are not going to happen."""
+    status = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
+    if status is not None and status[0] == "cancelled":
+        return []
+    moved = would_promote(db, event_id, event_capacity(db, event_id))
+    now = to_db_time(clock.now())
+    for registration_id in moved:
+        db.execute(
+            "UPDATE registrations SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ?",
+            [now, now, registration_id],
+        )
+    return moved
+
+
+def would_promote(db, event_id: int, capacity: int | None) -> list[int]:
+    """The waiting-list ids a capacity would move up (nothing is written)."""
+    waiting = db.execute(
+        "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted' ORDER BY id", [event_id]
+    ).fetchall()
+    free = len(waiting) if capacity is None else capacity - count(db, event_id, "confirmed")
+    return [row[0] for row in waiting[: max(free, 0)]]
+
+
+def listing(db, event_id: int, status: str | None = None, query: str | None = None) -> list[Registration]:
+    """An event's registrations in arrival order; ``query`` keeps those whose name, email or
+    organization hold every word, ignoring case and accents."""
+    where, params = "WHERE r.event_id = ?", [event_id]
+    if status is not None:
+        where += " AND r.status = ?"
+        params.append(check.choice(status, REGISTRATION_STATUSES, "status", N_("Status"), REGISTRATION_STATUS_LABELS))
+    found = load(db, where, params)
+    words = match_key(query).split() if isinstance(query, str) else []
+    return [r for r in found if all(w in match_key(f"{r.name} {r.email} {r.organization}") for w in words)]
+
+
+def counts(db, event_id: int) -> EventCounts:
+    """Confirmed, waitlisted and cancelled registrations and the capacity, in one query."""
+    row = db.execute(
+        "SELECT coalesce(e.capacity, r.capacity),"
+        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed'),"
+        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'waitlisted'),"
+        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'cancelled')"
+        " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
+        [event_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("no_event", id=event_id)
+    return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0])
+
+
+def all_counts(db) -> dict[int, EventCounts]:
+    """Counts for every event in one query (the organizer's events table)."""
+    rows = db.execute(
+        "SELECT e.id, coalesce(e.capacity, r.capacity) AS capacity,"
+        " sum(g.status = 'confirmed') AS confirmed, sum(g.status = 'waitlisted') AS waitlisted,"
+        " sum(g.status = 'cancelled') AS cancelled"
+        " FROM events e LEFT JOIN rooms r ON r.id = e.room_id"
+        " LEFT JOIN registrations g ON g.event_id = e.id GROUP BY e.id"
+    ).fetchall()
+    return {
+        row["id"]: EventCounts(confirmed=row["confirmed"] or 0, waitlisted=row["waitlisted"] or 0,
+                               cancelled=row["cancelled"] or 0, capacity=row["capacity"])
+        for row in rows
+    }
+
+
+def load(db, where: str, params: list, token: str | None = None) -> list[Registration]:
+    rows = db.execute(
+        "SELECT r.*, CASE WHEN r.status = 'waitlisted' THEN"
+        " (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id"
+        "  AND w.status = 'waitlisted' AND w.id <= r.id) END AS position,"
+        " (e.format != 'online' AND e.status != 'cancelled') AS event_has_door"
+        f" FROM registrations r JOIN events e ON e.id = r.event_id {where} ORDER BY r.id",
+        params,
+    ).fetchall()
+    return [
+        Registration(
+            id=r["id"], event_id=r["event_id"], name=r["name"], email=r["email"],
+            organization=r["organization"], needs=r["needs"], status=r["status"], position=r["position"],
+            created_at=from_db_time(r["created_at"]), updated_at=from_db_time(r["updated_at"]),
+            manage_token=token, checkin_code=r["checkin_code"], checked_in_at=from_db_time(r["checked_in_at"]),
+            checked_in_door=r["checked_in_door"], walk_in=bool(r["walk_in"]),
+            event_has_door=bool(r["event_has_door"]),
+        )
+        for r in rows
+    ]

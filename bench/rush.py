@@ -55,24 +55,26 @@ stops both servers and exits by itself (status 1 if a requirement failed).
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-
-import argparse
-import asyncio
-import html
-import os
-import re
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.stclient import StClient
+if not __package__:  # run as `python bench/rush.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import html  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from bench.stclient import StClient  # noqa: E402
 
 from planner import Planner  # noqa: E402
 

@@ -18,18 +18,11 @@ No timing is asserted. ``python bench/rush.py`` is the bigger run with timings a
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.append(str(BENCH))  # appended: bench/calendar.py must not hide the standard library's
-
-import rush  # noqa: E402
-
-from planner import Planner  # noqa: E402
+from bench import rush
+from planner import Planner
 
 PEOPLE, CAPACITY = 50, 30
 DOOR_EACH, DOOR_SHARED = 25, 20

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from planner import Planner
-from tests.browser import CHROMIUM_ARGS, Server, require_chromium, screenshot, wait_for_app
-from tests.fakecamera import png_to_y4m
+from tests.browser.chromium import CHROMIUM_ARGS, Server, require_chromium, screenshot, wait_for_app
+from tests.support.fakecamera import png_to_y4m
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York"}

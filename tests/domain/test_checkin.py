@@ -32,7 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import NotFound, Planner, ValidationError, checkin
-from tests.conftest import FUTURE
+from tests.domain.conftest import FUTURE
 from planner.models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from planner.qrscan import decode_qr
 from planner.text import match_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_pages import _event_page, app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+from tests.pages.apptest import app, dialogue, event_page, no_exception, signed_in, texts
 
 
 def rsvp(at, event_id, **values):
@@ -26,7 +26,7 @@ def ticket(token) -> object:
 
 def test_rsvp_confirms_and_gives_the_private_link(planner):
     event = dialogue(planner)
-    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="Ana@Example.org", organization="Red")
+    at = rsvp(event_page(planner, event.id), event.id, name="Ana Pérez", email="Ana@Example.org", organization="Red")
     no_exception(at)
     page = texts(at)
     assert "You're registered, Ana Pérez!" in page
@@ -39,12 +39,12 @@ def test_rsvp_confirms_and_gives_the_private_link(planner):
 
 def test_rsvp_bad_input_shows_a_message_and_keeps_what_was_typed(planner):
     event = dialogue(planner)
-    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="not-an-email")
+    at = rsvp(event_page(planner, event.id), event.id, name="Ana Pérez", email="not-an-email")
     no_exception(at)
     assert "email address does not look right" in texts(at)
     assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"
     assert planner.registrations(event.id) == []
-    at = rsvp(_event_page(planner, event.id), event.id, name="  ", email="ana@example.org")
+    at = rsvp(event_page(planner, event.id), event.id, name="  ", email="ana@example.org")
     assert "Your name is required" in texts(at)
     assert planner.registrations(event.id) == []
 
@@ -53,7 +53,7 @@ def test_a_full_event_says_so_and_offers_the_waiting_list(planner):
     event = dialogue(planner)
     planner.update_event(event.id, version=event.version, capacity=1)
     planner.register(event.id, name="First", email="first@example.org")
-    at = _event_page(planner, event.id)
+    at = event_page(planner, event.id)
     assert "This event is full" in texts(at)
     at = rsvp(at, event.id, name="Second", email="second@example.org", full=True)
     no_exception(at)
@@ -63,7 +63,7 @@ def test_a_full_event_says_so_and_offers_the_waiting_list(planner):
 def test_registering_twice_does_not_reveal_the_private_link(planner):
     event = dialogue(planner)
     planner.register(event.id, name="Ana", email="ana@example.org")
-    at = rsvp(_event_page(planner, event.id), event.id, name="Someone else", email="ANA@example.org ")
+    at = rsvp(event_page(planner, event.id), event.id, name="Someone else", email="ANA@example.org ")
     no_exception(at)
     assert "already registered" in texts(at)
     assert not at.code  # no private link shown
@@ -72,7 +72,7 @@ def test_registering_twice_does_not_reveal_the_private_link(planner):
 
 def test_drafts_and_past_events_have_no_form(planner):
     draft = next(e for e in planner.list_events() if e.status == "draft")
-    at = _event_page(planner, draft.id, signed_in(planner))
+    at = event_page(planner, draft.id, signed_in(planner))
     assert "Registration opens when the event is published" in texts(at)
 
 
@@ -179,7 +179,7 @@ def test_registering_again_does_not_reveal_the_place_held(planner):
     planner.update_event(event.id, version=event.version, capacity=1)
     planner.register(event.id, name="First", email="first@example.org")
     planner.register(event.id, name="Ana", email="ana@example.org")  # waiting list, place 1
-    at = rsvp(_event_page(planner, event.id), event.id, name="Someone", email="ana@example.org", full=True)
+    at = rsvp(event_page(planner, event.id), event.id, name="Someone", email="ana@example.org", full=True)
     no_exception(at)
     page = texts(at)
     assert "already registered" in page

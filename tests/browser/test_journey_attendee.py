@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from planner import Planner
-from tests.browser import Server, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import Server, launch, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York", "accept_downloads": True}

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.ui.checkin import door_list_file
 from planner.ui.common import escape_md
-from tests.test_pages import app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
 
 
 def seen(at) -> str:

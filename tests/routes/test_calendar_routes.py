@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from planner import Planner
-from tests.browser import Server
-from tests.test_calendar import READERS, instants, vevents
+from tests.browser.chromium import Server
+from tests.domain.test_calendar import READERS, instants, vevents
 
 
 @pytest.fixture(scope="module")

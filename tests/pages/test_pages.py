@@ -7,58 +7,11 @@ where the sign-in page's own flow would otherwise be replaced by the cookie.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from planner.config import open_planner, settings_from_env
-
-MAIN = str(Path(__file__).resolve().parent.parent / "planner" / "ui" / "main.py")
-DIALOGUE = "GCM celebration and civil society dialogue"
-
-
-@pytest.fixture
-def planner(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "planner.db"))
-    monkeypatch.setenv("PLANNER_DEMO", "on")
-    monkeypatch.setenv("PLANNER_ADMIN_EMAIL", "admin@example.org")
-    monkeypatch.setenv("PLANNER_ADMIN_PASSWORD", "correct-horse-battery")
-    return open_planner(settings_from_env())
-
-
-def app(**query) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
-
-
-def signed_in(planner, role="admin") -> AppTest:
-    email = "admin@example.org" if role == "admin" else "org@example.org"
-    user = next((u for u in planner.list_users() if u.email == email), None)
-    if user is None:
-        user = planner.add_user(email=email, name="Olga Organizer", password="another-long-pass", role=role)
-    at = app()
-    at.session_state["session_token"] = planner.start_session(user.id)
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [s.value for s in at.subheader]
-    parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
-    parts += [w.value for w in at.warning] + [s.value for s in at.success]
-    return "\n".join(str(p) for p in parts)
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def dialogue(planner):
-    return next(e for e in planner.list_events() if e.title.startswith(DIALOGUE))
-
+from tests.pages.apptest import app, dialogue, event_page, no_exception, signed_in, texts
 
 # ---------------------------------------------------------------- the public programme
 
@@ -123,7 +76,7 @@ def test_empty_programme_says_so(tmp_path, monkeypatch):
 
 def test_event_page_shows_everything_about_the_event(planner):
     event = dialogue(planner)
-    at = _event_page(planner, event.id)
+    at = event_page(planner, event.id)
     no_exception(at)
     page = texts(at)
     assert event.title in page
@@ -134,18 +87,10 @@ def test_event_page_shows_everything_about_the_event(planner):
     assert "17:00–19:00 EDT (America/New_York)" in page
 
 
-def _event_page(planner, event_id, at=None) -> AppTest:
-    at = at if at is not None else app()
-    at.query_params["id"] = str(event_id)
-    at.run()
-    at.switch_page("event_page.py").run()
-    return at
-
-
 def test_drafts_and_unknown_events_are_not_found_for_the_public(planner):
     draft = next(e for e in planner.list_events() if e.status == "draft")
     for wanted in (draft.id, 99999, "not-a-number", "99999999999999999999"):
-        at = _event_page(planner, wanted)
+        at = event_page(planner, wanted)
         no_exception(at)
         assert at.title[0].value == "Event not found"
         assert draft.title not in texts(at)
@@ -153,7 +98,7 @@ def test_drafts_and_unknown_events_are_not_found_for_the_public(planner):
 
 def test_organizers_preview_drafts(planner):
     draft = next(e for e in planner.list_events() if e.status == "draft")
-    at = _event_page(planner, draft.id, signed_in(planner))
+    at = event_page(planner, draft.id, signed_in(planner))
     no_exception(at)
     assert "draft preview" in texts(at)
 
@@ -161,7 +106,7 @@ def test_organizers_preview_drafts(planner):
 def test_cancelled_event_says_so_with_the_reason(planner):
     event = dialogue(planner)
     planner.cancel_event(event.id, reason="The room is closed for repairs.")
-    at = _event_page(planner, event.id)
+    at = event_page(planner, event.id)
     no_exception(at)
     assert "This event is cancelled" in texts(at)
     assert "closed for repairs" in texts(at)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner import Planner
-from tests.browser import Server, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import Server, launch, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser.chromium import Server, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York", "accept_downloads": True}
@@ -31,7 +32,7 @@ def test_attendee_registers_downloads_the_invite_and_cancels_and_the_next_moves_
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    with Server(tmp_path) as server, sync_playwright() as pw:
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
         planner = Planner(server.db)
         event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
         planner.update_event(event.id, version=event.version, capacity=1)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser.chromium import CHROMIUM_ARGS, Server, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import CHROMIUM_ARGS, require_chromium, screenshot, wait_for_app
 from tests.support.fakecamera import png_to_y4m
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    with Server(tmp_path) as server, sync_playwright() as pw:
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
         planner = Planner(server.db, base_url=server.url)
         event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
         guest = planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")

@@ -22,6 +22,7 @@ import asyncio
 import pytest
 
 from bench import rush
+from bench.server import ADMIN_EMAIL
 from planner import Planner
 
 PEOPLE, CAPACITY = 50, 30
@@ -30,15 +31,7 @@ DOOR_EACH, DOOR_SHARED = 25, 20
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rush")
-    env = {
-        "PLANNER_DB": str(tmp / "planner.db"),
-        "PLANNER_DEMO": "on",
-        "PLANNER_ADMIN_EMAIL": rush.ADMIN_EMAIL,
-        "PLANNER_ADMIN_PASSWORD": rush.ADMIN_PASSWORD,
-    }
-    with rush.StreamlitServer("app.py", tmp, "app", env) as app:
-        app.db = tmp / "planner.db"
+    with rush.app_server(tmp_path_factory.mktemp("rush")) as app:
         yield app
 
 
@@ -50,7 +43,7 @@ def _explain(server, problems: list[str]) -> str:
 def test_rush_then_busy_door(server):
     planner = Planner(server.db, base_url=server.url)
     event_id = rush.prepare_event(planner, CAPACITY, copy=False)
-    admin = next(u for u in planner.list_users() if u.email == rush.ADMIN_EMAIL)
+    admin = next(u for u in planner.list_users() if u.email == ADMIN_EMAIL)
     token = planner.start_session(admin.id)
 
     async def scenario():

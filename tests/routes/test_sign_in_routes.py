@@ -9,15 +9,15 @@ from __future__ import annotations
 import http.client
 from urllib.parse import urlsplit
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser.chromium import Server
 
 
 def test_the_server_stops_at_start_with_a_plain_message_for_a_bad_base_url(tmp_path):
     import subprocess
     import sys
 
-    from tests.browser.chromium import ROOT
+    from bench.server import ROOT
 
     result = subprocess.run(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "0"],
@@ -38,7 +38,7 @@ def _get(server, path, cookie=None):
 
 
 def test_sign_in_route_swaps_a_code_for_a_session_cookie_once(tmp_path):
-    with Server(tmp_path, PLANNER_DEMO="off") as server:
+    with AppServer(tmp_path, env={"PLANNER_DEMO": "off"}) as server:
         p = Planner(server.db)
         admin = p.list_users()[0]
         code = p.issue_sign_in_code(admin.id)

@@ -6,8 +6,8 @@
 * ``is_readable(message)`` — a message is a sentence a person can act on.
 
 A folder with fixtures of its own has one conftest: ``domain/`` (``planner``, a fresh Planner
-on a temporary database, and a small world to plan in) and ``pages/`` (the planner of the app
-under AppTest).
+on a temporary database, and a small world to plan in) and ``pages/`` (``app_planner``, the
+planner of the app under AppTest). ``planner`` always means the fresh, empty one.
 """
 
 from __future__ import annotations

@@ -98,8 +98,8 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
         page.get_by_role("button", name="Create draft").click()
         expect(page.get_by_text("Created the draft")).to_be_visible(timeout=30_000)
 
-        planner = Planner(server.db)
-        event = next(e for e in planner.list_events() if e.title == TITLE)
+        app_planner = Planner(server.db)
+        event = next(e for e in app_planner.list_events() if e.title == TITLE)
         assert event.status == "draft"
         assert event.timezone == "America/Lima"
         assert event.local_start == datetime.combine(day, datetime.min.time(), ZoneInfo("America/Lima")).replace(hour=18)

@@ -1,7 +1,7 @@
 """Helpers for the page tests: an ``AppTest`` of the app, signed in or not, and what it shows.
 
 ``planner/ui/main.py`` is the entry file ``app.py`` hands to Streamlit; AppTest runs it
-against the database the ``planner`` fixture (``conftest.py``) configured.
+against the database the ``app_planner`` fixture (``conftest.py``) configured.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ def app(**query) -> AppTest:
     return at
 
 
-def signed_in(planner, role="admin") -> AppTest:
+def signed_in(app_planner, role="admin") -> AppTest:
     email = "admin@example.org" if role == "admin" else "org@example.org"
-    user = next((u for u in planner.list_users() if u.email == email), None)
+    user = next((u for u in app_planner.list_users() if u.email == email), None)
     if user is None:
-        user = planner.add_user(email=email, name="Olga Organizer", password="another-long-pass", role=role)
+        user = app_planner.add_user(email=email, name="Olga Organizer", password="another-long-pass", role=role)
     at = app()
-    at.session_state["session_token"] = planner.start_session(user.id)
+    at.session_state["session_token"] = app_planner.start_session(user.id)
     return at
 
 
@@ -42,11 +42,11 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def dialogue(planner):
-    return next(e for e in planner.list_events() if e.title.startswith(DIALOGUE))
+def dialogue(app_planner):
+    return next(e for e in app_planner.list_events() if e.title.startswith(DIALOGUE))
 
 
-def event_page(planner, event_id, at=None) -> AppTest:
+def event_page(app_planner, event_id, at=None) -> AppTest:
     at = at if at is not None else app()
     at.query_params["id"] = str(event_id)
     at.run()

@@ -36,20 +36,23 @@ Absolute times depend on the disk and CPU; compare the ratios. Nothing here asse
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-
-import hashlib
-import io
-import random
-import sqlite3
-import statistics
-import tempfile
-import time
-from datetime import UTC, datetime, timedelta
+import sys
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
+if not __package__:  # run as `python bench/checkin.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import hashlib  # noqa: E402
+import io  # noqa: E402
+import random  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from planner import Planner  # noqa: E402
 from planner import checkin  # noqa: E402

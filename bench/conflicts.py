@@ -23,20 +23,22 @@ not 100×. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-from _bench import best_of, ms
-
-import random
 import sys
-import tempfile
-import time
-from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+if not __package__:  # run as `python bench/conflicts.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import random  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import date, datetime, timedelta  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
 
 from planner import Planner  # noqa: E402
 from planner.conflicts import find_conflicts  # noqa: E402
+
+from bench._bench import best_of, ms  # noqa: E402
 
 SIZES = (200, 2000)
 DAYS = 15

@@ -29,15 +29,16 @@ between machines and between versions. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-
-import sqlite3
 import sys
-import tempfile
-import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+if not __package__:  # run as `python bench/registration.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlite3  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from planner import Planner  # noqa: E402
 from planner import security  # noqa: E402

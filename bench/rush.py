@@ -7,7 +7,7 @@ Run from the repository root:
     python bench/rush.py --flag=--runner.postScriptGC=false   # extra `streamlit run` flags, both servers
 
 It starts two servers on 127.0.0.1, each with ``python -m streamlit run`` from this folder's
-parent (so both read the same ``.streamlit/config.toml``):
+parent (so both read the same ``.streamlit/config.toml``), through ``bench/server.py``:
 
 * the app, ``app.py``, on a fresh database in a temporary folder, demo events on;
 * the bare comparison app, ``bench/bare_app.py``: the same three-field form doing one
@@ -55,31 +55,27 @@ stops both servers and exits by itself (status 1 if a requirement failed).
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-
-import argparse
-import asyncio
-import html
-import os
-import re
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.stclient import StClient
+if not __package__:  # run as `python bench/rush.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import html  # noqa: E402
+import re  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from bench.server import ADMIN_EMAIL, AppServer, StreamlitServer  # noqa: E402
+from bench.stclient import StClient  # noqa: E402
 
 from planner import Planner  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 GCM_TITLE = "GCM celebration"
-ADMIN_EMAIL = "admin@example.org"
-ADMIN_PASSWORD = "correct-horse-battery"
 SESSION_TTL = 2  # --server.disconnectedSessionTTL for the bench's servers (default 120)
 RUN_TIMEOUT = 120.0  # seconds: a script run (page load, submit, scan, counter tick) not finished by then failed
 EXTRA_FLAGS: list[str] = []  # more `streamlit run` flags for both servers (--flag)
@@ -87,98 +83,24 @@ EXTRA_FLAGS: list[str] = []  # more `streamlit run` flags for both servers (--fl
 # ---------------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def server_flags() -> list[str]:
+    """The `streamlit run` flags of both servers, on top of bench/server.py's own."""
+    return [
+        "--server.runOnSave", "false",
+        "--server.fileWatcherType", "none",
+        "--server.disconnectedSessionTTL", str(SESSION_TTL),
+        *EXTRA_FLAGS,
+    ]
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process (VmRSS), in MiB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
+def app_server(workdir: Path) -> AppServer:
+    """The app on a fresh database with the demo events; its links keep the default base URL."""
+    return AppServer(workdir, flags=server_flags(), own_base_url=False)
 
 
-class StreamlitServer:
-    """``python -m streamlit run <script>`` on 127.0.0.1, stopped at the end."""
-
-    def __init__(self, script: str, workdir: Path, name: str, env: dict[str, str], ttl: int = SESSION_TTL):
-        self.script, self.name, self.ttl = script, name, ttl
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / f"{name}.log"
-        self.env = {**os.environ, **env}
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> "StreamlitServer":
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", self.script,
-                "--server.port", str(self.port),
-                "--server.address", "127.0.0.1",
-                "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
-                "--server.runOnSave", "false",
-                "--server.fileWatcherType", "none",
-                "--server.disconnectedSessionTTL", str(self.ttl),
-                *EXTRA_FLAGS,
-            ],
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError(f"{self.name} did not become healthy:\n{self.log.read_text()}")
-
-    def __exit__(self, *exc) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def rss(self) -> float:
-        return rss_mib(self.pid)
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the server process has used so far."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def errors(self) -> dict[str, int]:
-        """Uncaught exceptions the server logged: the last line of each traceback, counted."""
-        found: dict[str, int] = {}
-        lines = self.log.read_text(errors="replace").splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("Traceback (most recent call last)"):
-                j = i + 1
-                while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
-                    j += 1
-                if j < len(lines):
-                    found[lines[j][:200]] = found.get(lines[j][:200], 0) + 1
-        return found
+def bare_server(workdir: Path) -> StreamlitServer:
+    """bench/bare_app.py on its own database."""
+    return StreamlitServer("bench/bare_app.py", workdir, "bare", {"BARE_DB": str(workdir / "bare.db")}, server_flags())
 
 
 class RssSampler:
@@ -212,13 +134,13 @@ async def settle(server: StreamlitServer) -> float:
     """RSS once closed sessions are gone: wait out the disconnected-session TTL, then open
     and close one tab (Streamlit drops expired sessions when it next stores one), wait
     again, read VmRSS."""
-    await asyncio.sleep(server.ttl + 1)
+    await asyncio.sleep(SESSION_TTL + 1)
     probe = StClient(server.url, timeout=30)
     try:
         await probe.open("/")
     finally:
         await probe.close()
-    await asyncio.sleep(server.ttl + 2)
+    await asyncio.sleep(SESSION_TTL + 2)
     probe = StClient(server.url, timeout=30)  # reaps the first probe's session too
     await probe.open("/")
     await probe.close()
@@ -807,13 +729,8 @@ async def main(sizes: Sizes) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="rush-") as tmp_name:
         tmp = Path(tmp_name)
-        app_env = {
-            "PLANNER_DB": str(tmp / "planner.db"), "PLANNER_DEMO": "on",
-            "PLANNER_ADMIN_EMAIL": ADMIN_EMAIL, "PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        }
-        with StreamlitServer("app.py", tmp, "app", app_env) as app, \
-                StreamlitServer("bench/bare_app.py", tmp, "bare", {"BARE_DB": str(tmp / "bare.db")}) as bare:
-            planner = Planner(tmp / "planner.db", base_url=app.url)
+        with app_server(tmp) as app, bare_server(tmp) as bare:
+            planner = Planner(app.db, base_url=app.url)
             admin = next(u for u in planner.list_users() if u.email == ADMIN_EMAIL)
             token = planner.start_session(admin.id)
             rss_start = {"app": app.rss(), "bare": bare.rss()}

@@ -1,43 +1,23 @@
-"""Shared fixtures for the domain tests.
+"""What the tests of every layer share.
 
-* ``planner`` — a fresh ``Planner`` on a temporary database file, one per test.
-* ``summit``, ``venue``, ``room``, ``other_room`` — a small world to plan events in:
-  "UN General Assembly Week" (New York, 19–23 October 2026) and two rooms of the Church
-  Center for the United Nations (America/New_York).
-* ``make_event(**fields)`` — creates a draft in ``room`` for ``summit`` on Tue 20 Oct,
-  10:00–11:00 New York time, with any field overridden.
-* ``at(day, hour, minute=0, tz=NY)`` — an aware datetime in October 2026.
-* ``snapshot()`` — every row of every table, to prove a refused call wrote nothing.
-* ``assert_refused(call, field=..., exc=ValidationError)`` — runs ``call``, checks it raises
-  with a readable message and that every table holds the same rows as before.
-* ``clock`` — replaces ``planner.planner.now_utc`` with a clock the test moves by hand.
+* The hypothesis profile: no example database left in the working tree, no flaky per-example
+  deadline (each example touches SQLite).
+* ``table_rows(path)`` — every row of every table of a database file.
+* ``is_readable(message)`` — a message is a sentence a person can act on.
+
+A folder with fixtures of its own has one conftest: ``domain/`` (``planner``, a fresh Planner
+on a temporary database, and a small world to plan in) and ``pages/`` (``app_planner``, the
+planner of the app under AppTest). ``planner`` always means the fresh, empty one.
 """
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import settings
 
-from planner import Planner, ValidationError
-
-# Property tests: no example database left in the working tree, no flaky per-example deadline
-# (each example touches SQLite).
 settings.register_profile("planner", database=None, deadline=None)
 settings.load_profile("planner")
-
-NY = ZoneInfo("America/New_York")
-LIMA = ZoneInfo("America/Lima")
-
-_UNSET = object()
-
-
-def _at(day: int, hour: int, minute: int = 0, tz: ZoneInfo = NY, *, month: int = 10) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=tz)
 
 
 def table_rows(path) -> dict[str, list[tuple]]:
@@ -66,136 +46,3 @@ def is_readable(message: str) -> bool:
         and "NoneType" not in message
         and "sqlite3" not in message
     )
-
-
-@pytest.fixture
-def at():
-    return _at
-
-
-@pytest.fixture
-def planner(tmp_path) -> Planner:
-    return Planner(tmp_path / "planner.db")
-
-
-@pytest.fixture
-def summit(planner):
-    return planner.add_summit(
-        name="UN General Assembly Week",
-        city="New York",
-        timezone="America/New_York",
-        starts_on=date(2026, 10, 19),
-        ends_on=date(2026, 10, 23),
-    )
-
-
-@pytest.fixture
-def venue(planner):
-    return planner.add_venue(
-        name="Church Center for the United Nations",
-        address="777 United Nations Plaza, New York",
-        timezone="America/New_York",
-    )
-
-
-@pytest.fixture
-def room(planner, venue):
-    return planner.add_room(venue_id=venue.id, name="Boss Room, 8th floor", capacity=80)
-
-
-@pytest.fixture
-def other_room(planner, venue):
-    return planner.add_room(venue_id=venue.id, name="Chapel", capacity=40)
-
-
-@pytest.fixture
-def make_event(planner, summit, room):
-    """``make_event(**fields)``: a draft in ``room`` on Tue 20 Oct 10:00–11:00 New York time.
-
-    Pass ``room_id=None`` for an event without a room, ``summit_id=None`` for one without a summit.
-    """
-    numbers = itertools.count(1)
-
-    def make(**fields):
-        values = {
-            "title": f"Side event {next(numbers)}",
-            "summit_id": summit.id,
-            "room_id": room.id,
-            "starts_at": _at(20, 10),
-            "ends_at": _at(20, 11),
-        }
-        values.update(fields)
-        return planner.create_event(**values)
-
-    return make
-
-
-@pytest.fixture
-def snapshot(planner):
-    return lambda: table_rows(planner.path)
-
-
-@pytest.fixture
-def assert_refused(planner):
-    """``assert_refused(call, field=..., exc=ValidationError, match=None)`` → the exception.
-
-    Checks the call raises ``exc`` with a readable message (naming ``field`` when given, and
-    containing ``match`` when given) and that no table changed.
-    """
-
-    def check(call, *, field=_UNSET, exc=ValidationError, match: str | None = None):
-        before = table_rows(planner.path)
-        with pytest.raises(exc) as info:
-            call()
-        error = info.value
-        assert is_readable(str(error)), f"unreadable message: {str(error)!r}"
-        if field is not _UNSET:
-            assert getattr(error, "field", None) == field, f"field {getattr(error, 'field', None)!r}: {error}"
-        if match is not None:
-            assert match.lower() in str(error).lower(), str(error)
-        assert table_rows(planner.path) == before, "a refused call wrote to the database"
-        return error
-
-    return check
-
-
-class Clock:
-    """A hand-moved clock standing in for ``now_utc``."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import planner.planner as planner_module
-
-    c = Clock(datetime(2026, 10, 20, 12, 0, 0, tzinfo=UTC))
-    monkeypatch.setattr(planner_module, "now_utc", c)
-    return c
-
-
-# A moment safely in the future for events that must still take registrations.
-FUTURE = (datetime.now(UTC) + timedelta(days=60)).replace(hour=14, minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture
-def open_event(planner, make_event):
-    """``open_event(**fields)``: a published event in the future (each one in its own hour,
-    so they never clash in a room)."""
-    slots = itertools.count()
-
-    def make(**fields):
-        start = FUTURE + timedelta(hours=2 * next(slots))
-        values = {"starts_at": start, "ends_at": start + timedelta(hours=1)}
-        values.update(fields)
-        event = make_event(**values)
-        return planner.publish_event(event.id, allow_room_clash=True)
-
-    return make

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/calendar.py
+    python bench/programme_ics.py
 
 It builds a throw-away database through the public API with 1,000 published events in three
 zones (New York, Lima, Adelaide), each with speakers, organizations and a description, then
@@ -21,12 +21,11 @@ baseline. Nothing here asserts a timing.
 
 from __future__ import annotations
 
-import _bench  # noqa: F401  (first: fixes sys.path)
-from _bench import best_of, ms
-
 import sys
 from pathlib import Path
 
+if not __package__:  # run as `python bench/programme_ics.py`: the repository root first (see bench/__init__.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -38,6 +37,8 @@ from icalendar import Event as VEvent  # noqa: E402
 
 from planner import Planner  # noqa: E402
 from planner import calendar  # noqa: E402
+
+from bench._bench import best_of, ms  # noqa: E402
 
 EVENTS = 1000
 RUNS = 5

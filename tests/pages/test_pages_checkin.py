@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.ui.checkin import door_list_file
 from planner.ui.common import escape_md
-from tests.test_pages import app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
 
 
 def seen(at) -> str:
@@ -37,14 +37,14 @@ def photo_of(png: bytes) -> bytes:
 
 
 @pytest.fixture
-def door(planner):
+def door(app_planner):
     """A door pass for the demo dialogue, with three registered guests."""
-    event = dialogue(planner)
+    event = dialogue(app_planner)
     guests = [
-        planner.register(event.id, name=name, email=f"g{i}@example.org", organization=org)
+        app_planner.register(event.id, name=name, email=f"g{i}@example.org", organization=org)
         for i, (name, org) in enumerate([("Ana Pérez", "Red Migrante"), ("Luis Quispe", "CELS"), ("Yanira Chacón-López", "NALACC")])
     ]
-    door_pass = planner.create_door_pass(event.id, "North door")
+    door_pass = app_planner.create_door_pass(event.id, "North door")
     return event, guests, door_pass
 
 
@@ -58,7 +58,7 @@ def open_door(door_pass, **params):
     return at
 
 
-def test_a_door_pass_opens_its_events_check_in_page(planner, door):
+def test_a_door_pass_opens_its_events_check_in_page(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     no_exception(at)
@@ -67,20 +67,20 @@ def test_a_door_pass_opens_its_events_check_in_page(planner, door):
     assert "3 expected (0 walk-ins)" in page
 
 
-def test_camera_scan_lets_a_guest_in_once(planner, door):
+def test_camera_scan_lets_a_guest_in_once(app_planner, door):
     event, guests, door_pass = door
-    png = planner.ticket_qr_png(guests[0].manage_token)
+    png = app_planner.ticket_qr_png(guests[0].manage_token)
     at = open_door(door_pass)
     at.camera_input[0].upload("ticket.jpg", photo_of(png), "image/jpeg").run()
     no_exception(at)
     assert "Welcome, Ana Pérez" in verdict(at) and "Red Migrante" in verdict(at)
-    assert planner.attendance(event.id).checked_in == 1
+    assert app_planner.attendance(event.id).checked_in == 1
     at.camera_input[0].upload("ticket.jpg", photo_of(png), "image/jpeg").run()
     assert "Already checked in" in verdict(at) and "North door" in verdict(at)
-    assert planner.attendance(event.id).checked_in == 1
+    assert app_planner.attendance(event.id).checked_in == 1
 
 
-def test_a_photo_without_a_code_asks_to_try_again(planner, door):
+def test_a_photo_without_a_code_asks_to_try_again(app_planner, door):
     event, guests, door_pass = door
     blank = io.BytesIO()
     Image.new("RGB", (1280, 960), (90, 90, 90)).save(blank, format="JPEG")
@@ -89,7 +89,7 @@ def test_a_photo_without_a_code_asks_to_try_again(planner, door):
     assert "No code found" in verdict(at)
 
 
-def test_typed_code_with_spaces_and_lower_case(planner, door):
+def test_typed_code_with_spaces_and_lower_case(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     at.text_input(key="door_typed").input(guests[1].ticket_code.lower().replace("-", " ")).run()
@@ -99,7 +99,7 @@ def test_typed_code_with_spaces_and_lower_case(planner, door):
     assert "Invalid code" in verdict(at)
 
 
-def test_find_a_guest_by_name_and_check_in_with_one_tap(planner, door):
+def test_find_a_guest_by_name_and_check_in_with_one_tap(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     at.text_input(key="door_query").input("chacon").run()
@@ -110,12 +110,12 @@ def test_find_a_guest_by_name_and_check_in_with_one_tap(planner, door):
     assert "Welcome, Yanira Chacón-López" in verdict(at)
     at.button(key="door_undo").click().run()
     assert "Check-in undone" in verdict(at)
-    assert planner.attendance(event.id).checked_in == 0
+    assert app_planner.attendance(event.id).checked_in == 0
 
 
-def test_walk_ins_fill_the_room_and_need_a_yes_when_it_is_full(planner, door):
+def test_walk_ins_fill_the_room_and_need_a_yes_when_it_is_full(app_planner, door):
     event, guests, door_pass = door
-    planner.update_event(event.id, version=planner.get_event(event.id).version, capacity=4)
+    app_planner.update_event(event.id, version=app_planner.get_event(event.id).version, capacity=4)
     at = open_door(door_pass)
     at.text_input(key="walk_name").input("Walk In One")
     at.button(key="walk_go").click().run()
@@ -127,28 +127,28 @@ def test_walk_ins_fill_the_room_and_need_a_yes_when_it_is_full(planner, door):
     at.checkbox(key="walk_force").check()
     at.button(key="walk_go").click().run()
     assert "Welcome, Walk In Two" in verdict(at)
-    a = planner.attendance(event.id)
+    a = app_planner.attendance(event.id)
     assert (a.walk_ins, a.checked_in) == (2, 2)
 
 
-def test_a_revoked_pass_stops_at_the_next_action(planner, door):
+def test_a_revoked_pass_stops_at_the_next_action(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
-    planner.revoke_door_pass(door_pass.id)
+    app_planner.revoke_door_pass(door_pass.id)
     at.text_input(key="door_typed").input(guests[0].ticket_code).run()
     assert "no longer valid" in texts(at)
     assert not at.text_input  # the door tools are gone
-    assert planner.attendance(event.id).checked_in == 0
+    assert app_planner.attendance(event.id).checked_in == 0
 
 
-def test_arriving_from_the_camera_url_with_a_pass_checks_in_at_once(planner, door):
+def test_arriving_from_the_camera_url_with_a_pass_checks_in_at_once(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass, code=guests[0].checkin_code)
     no_exception(at)
     assert "Welcome, Ana Pérez" in verdict(at)
 
 
-def test_without_a_pass_a_ticket_url_reveals_nothing(planner, door):
+def test_without_a_pass_a_ticket_url_reveals_nothing(app_planner, door):
     event, guests, door_pass = door
     at = app()
     at.query_params["code"] = guests[0].checkin_code
@@ -158,21 +158,21 @@ def test_without_a_pass_a_ticket_url_reveals_nothing(planner, door):
     page = texts(at)
     assert "Show this code to the volunteer" in page
     assert "Ana" not in page and event.title not in page and not verdict(at)
-    assert planner.attendance(event.id).checked_in == 0
+    assert app_planner.attendance(event.id).checked_in == 0
 
 
-def test_a_pass_for_one_event_rejects_another_events_tickets(planner, door):
+def test_a_pass_for_one_event_rejects_another_events_tickets(app_planner, door):
     event, guests, door_pass = door
-    other = next(e for e in planner.list_events() if e.status == "published" and e.id != event.id and e.capacity)
-    stranger = planner.register(other.id, name="Other Guest", email="other@example.org")
+    other = next(e for e in app_planner.list_events() if e.status == "published" and e.id != event.id and e.capacity)
+    stranger = app_planner.register(other.id, name="Other Guest", email="other@example.org")
     at = open_door(door_pass, code=stranger.checkin_code)
     assert "Wrong event" in verdict(at) and other.title[:20] in verdict(at)
-    assert planner.attendance(other.id).checked_in == 0
+    assert app_planner.attendance(other.id).checked_in == 0
 
 
-def test_organizers_choose_the_event_at_the_door(planner, door):
+def test_organizers_choose_the_event_at_the_door(app_planner, door):
     event, guests, door_pass = door
-    at = signed_in(planner).run()
+    at = signed_in(app_planner).run()
     at.switch_page("checkin.py").run()
     no_exception(at)
     at.selectbox(key="door_event").set_value(event.id).run()
@@ -187,19 +187,19 @@ def secret_of(door_pass) -> str:
     return door_pass.url.split("pass=")[1]
 
 
-def test_the_door_list_needs_a_valid_pass_for_its_event_or_a_signed_in_organizer(planner, door):
+def test_the_door_list_needs_a_valid_pass_for_its_event_or_a_signed_in_organizer(app_planner, door):
     event, guests, door_pass = door
-    other = next(e for e in planner.list_events() if e.status == "published" and e.id != event.id)
+    other = next(e for e in app_planner.list_events() if e.status == "published" and e.id != event.id)
     secret = secret_of(door_pass)
-    listed = door_list_file(planner, event.id, secret, None).decode("utf-8-sig")
+    listed = door_list_file(app_planner, event.id, secret, None).decode("utf-8-sig")
     assert "Ana Pérez" in listed and guests[0].ticket_code in listed
-    refused = door_list_file(planner, other.id, secret, None).decode("utf-8-sig")  # another event's list
+    refused = door_list_file(app_planner, other.id, secret, None).decode("utf-8-sig")  # another event's list
     assert "no longer valid" in refused and "Ana" not in refused
-    token = planner.start_session(next(u for u in planner.list_users() if u.email == "admin@example.org").id)
-    assert "Luis Quispe" in door_list_file(planner, event.id, None, token).decode("utf-8-sig")
-    planner.end_session(token)
-    planner.revoke_door_pass(door_pass.id)
-    for body in (door_list_file(planner, event.id, secret, None), door_list_file(planner, event.id, secret, token)):
+    token = app_planner.start_session(next(u for u in app_planner.list_users() if u.email == "admin@example.org").id)
+    assert "Luis Quispe" in door_list_file(app_planner, event.id, None, token).decode("utf-8-sig")
+    app_planner.end_session(token)
+    app_planner.revoke_door_pass(door_pass.id)
+    for body in (door_list_file(app_planner, event.id, secret, None), door_list_file(app_planner, event.id, secret, token)):
         text = body.decode("utf-8-sig")
         assert "This door link is no longer valid" in text
         assert not any(g.name in text or g.ticket_code in text or g.checkin_code in text for g in guests)
@@ -218,28 +218,28 @@ def spy_on_downloads(monkeypatch) -> dict:
     return handed
 
 
-def test_a_pass_revoked_while_the_page_is_open_downloads_no_door_list(planner, door, monkeypatch):
+def test_a_pass_revoked_while_the_page_is_open_downloads_no_door_list(app_planner, door, monkeypatch):
     event, guests, door_pass = door
     handed = spy_on_downloads(monkeypatch)
     at = open_door(door_pass)
     no_exception(at)
     data = handed["door_list"]
     assert callable(data) and "Ana Pérez" in data().decode("utf-8-sig")
-    planner.revoke_door_pass(door_pass.id)  # the page is not rerun: the button is pressed as it is
+    app_planner.revoke_door_pass(door_pass.id)  # the page is not rerun: the button is pressed as it is
     text = data().decode("utf-8-sig")  # as Streamlit calls it: another thread, no script context
     assert "This door link is no longer valid" in text
     assert not any(g.name in text or g.ticket_code in text or g.checkin_code in text for g in guests)
 
 
-def test_a_signed_out_organizer_downloads_no_door_list(planner, door, monkeypatch):
+def test_a_signed_out_organizer_downloads_no_door_list(app_planner, door, monkeypatch):
     event, guests, door_pass = door
     handed = spy_on_downloads(monkeypatch)
-    at = signed_in(planner).run()
+    at = signed_in(app_planner).run()
     at.switch_page("checkin.py").run()
     at.selectbox(key="door_event").set_value(event.id).run()
     data = handed["door_list"]
     assert "Ana Pérez" in data().decode("utf-8-sig")
-    planner.end_session(at.session_state["session_token"])
+    app_planner.end_session(at.session_state["session_token"])
     text = data().decode("utf-8-sig")
     assert "no longer valid" in text and "Ana" not in text
 
@@ -247,11 +247,11 @@ def test_a_signed_out_organizer_downloads_no_door_list(planner, door, monkeypatc
 # ---------------------------------------------------------------- the headcount
 
 
-def test_the_headcount_goes_away_for_a_revoked_pass(planner, door):
+def test_the_headcount_goes_away_for_a_revoked_pass(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     assert "3 expected" in texts(at)
-    planner.revoke_door_pass(door_pass.id)
+    app_planner.revoke_door_pass(door_pass.id)
     at.run()
     no_exception(at)
     assert "expected" not in texts(at) and "inside" not in texts(at)
@@ -265,14 +265,14 @@ def counter_alone(event_id):
     _counter(event_id)
 
 
-def test_the_headcount_fragment_checks_the_pass_itself(planner, door):
+def test_the_headcount_fragment_checks_the_pass_itself(app_planner, door):
     event, guests, door_pass = door
     at = AppTest.from_function(counter_alone, args=(event.id,), default_timeout=30)
     at.session_state["door_pass_secret"] = secret_of(door_pass)
     at.run()
     no_exception(at)
     assert "3 expected" in texts(at)
-    planner.revoke_door_pass(door_pass.id)
+    app_planner.revoke_door_pass(door_pass.id)
     at.run()
     no_exception(at)
     page = texts(at)
@@ -280,15 +280,15 @@ def test_the_headcount_fragment_checks_the_pass_itself(planner, door):
     assert "This door link is no longer valid." in page
 
 
-def test_the_headcount_fragment_stops_for_a_signed_out_organizer(planner, door):
+def test_the_headcount_fragment_stops_for_a_signed_out_organizer(app_planner, door):
     event, guests, door_pass = door
     at = AppTest.from_function(counter_alone, args=(event.id,), default_timeout=30)
-    token = planner.start_session(next(u for u in planner.list_users() if u.email == "admin@example.org").id)
+    token = app_planner.start_session(next(u for u in app_planner.list_users() if u.email == "admin@example.org").id)
     at.session_state["session_token"] = token
     at.session_state["door_event"] = event.id
     at.run()
     assert "3 expected" in texts(at)
-    planner.end_session(token)
+    app_planner.end_session(token)
     at.run()
     no_exception(at)
     assert "expected" not in texts(at) and "signed out" in texts(at)
@@ -297,21 +297,21 @@ def test_the_headcount_fragment_stops_for_a_signed_out_organizer(planner, door):
 # ---------------------------------------------------------------- errors in plain words
 
 
-def test_one_tap_check_in_at_an_event_cancelled_meanwhile_says_so(planner, door):
+def test_one_tap_check_in_at_an_event_cancelled_meanwhile_says_so(app_planner, door):
     event, guests, door_pass = door
     at = open_door(door_pass)
     at.text_input(key="door_query").input("quispe").run()
-    planner.cancel_event(event.id, reason="The room was flooded.")
+    app_planner.cancel_event(event.id, reason="The room was flooded.")
     at.button(key=f"door_guest_{guests[1].id}").click().run()
     no_exception(at)
     assert "data-verdict='red'" in verdict(at)
     assert "Could not check in" in verdict(at) and "cancelled" in verdict(at)
-    assert planner.attendance(event.id).checked_in == 0
+    assert app_planner.attendance(event.id).checked_in == 0
 
 
-def test_the_organizers_door_label_is_at_most_100_characters(planner, door):
+def test_the_organizers_door_label_is_at_most_100_characters(app_planner, door):
     event, guests, door_pass = door
-    at = signed_in(planner).run()
+    at = signed_in(app_planner).run()
     at.switch_page("checkin.py").run()
     assert at.text_input(key="door_label").proto.max_chars == 100
 
@@ -319,11 +319,11 @@ def test_the_organizers_door_label_is_at_most_100_characters(planner, door):
 # ---------------------------------------------------------------- typed text shown as typed
 
 
-def test_guest_names_and_door_labels_are_not_markdown(planner):
-    event = dialogue(planner)
+def test_guest_names_and_door_labels_are_not_markdown(app_planner):
+    event = dialogue(app_planner)
     name, org = "Zed [LET IN](https://evil.example)", "**Bold** _Org_"
-    zed = planner.register(event.id, name=name, email="zed@example.org", organization=org)
-    door_pass = planner.create_door_pass(event.id, "[Side door](https://evil.example)")
+    zed = app_planner.register(event.id, name=name, email="zed@example.org", organization=org)
+    door_pass = app_planner.create_door_pass(event.id, "[Side door](https://evil.example)")
     at = open_door(door_pass)
     at.text_input(key="door_query").input("zed").run()
     no_exception(at)

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser import Server, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,7 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    with Server(tmp_path) as server, sync_playwright() as pw:
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
         lima = next(s for s in Planner(server.db).list_summits() if "COP20" in s.name)
         day = lima.starts_on.replace(day=lima.starts_on.day + 1)
         browser = launch(pw, chromium)
@@ -97,8 +98,8 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
         page.get_by_role("button", name="Create draft").click()
         expect(page.get_by_text("Created the draft")).to_be_visible(timeout=30_000)
 
-        planner = Planner(server.db)
-        event = next(e for e in planner.list_events() if e.title == TITLE)
+        app_planner = Planner(server.db)
+        event = next(e for e in app_planner.list_events() if e.title == TITLE)
         assert event.status == "draft"
         assert event.timezone == "America/Lima"
         assert event.local_start == datetime.combine(day, datetime.min.time(), ZoneInfo("America/Lima")).replace(hour=18)

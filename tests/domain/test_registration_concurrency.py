@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.threads import run_together
+from tests.domain.threads import run_together
 
 from planner import Planner
-from tests.conftest import FUTURE
+from tests.domain.conftest import FUTURE
 
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import planner.registrations as registrations_module
 from planner import NotFound, ValidationError
-from tests.conftest import FUTURE
+from tests.domain.conftest import FUTURE
 from planner.models import EventCounts, Registration
 
 URLSAFE = set(string.ascii_letters + string.digits + "-_")

@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser import Server
-from tests.test_calendar import READERS, instants, vevents
+from tests.domain.test_calendar import READERS, instants, vevents
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with Server(tmp_path_factory.mktemp("calendar-routes")) as running:
+    with AppServer(tmp_path_factory.mktemp("calendar-routes")) as running:
         yield running
 
 

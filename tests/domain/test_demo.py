@@ -47,11 +47,6 @@ TODAYS = {
 }
 
 
-@pytest.fixture
-def planner(tmp_path):
-    return Planner(tmp_path / "planner.db")
-
-
 def by_title(planner: Planner, fragment: str):
     matches = [e for e in planner.list_events() if fragment in e.title]
     assert len(matches) == 1, f"{fragment!r}: {[e.title for e in planner.list_events()]}"

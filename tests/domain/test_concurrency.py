@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 
 from planner import StaleEdit
-from tests.threads import run_together
+from tests.domain.threads import run_together
 
 THREADS = 8
 UPDATES_PER_THREAD = 25

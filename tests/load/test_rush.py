@@ -18,18 +18,12 @@ No timing is asserted. ``python bench/rush.py`` is the bigger run with timings a
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.append(str(BENCH))  # appended: bench/calendar.py must not hide the standard library's
-
-import rush  # noqa: E402
-
-from planner import Planner  # noqa: E402
+from bench import rush
+from bench.server import ADMIN_EMAIL
+from planner import Planner
 
 PEOPLE, CAPACITY = 50, 30
 DOOR_EACH, DOOR_SHARED = 25, 20
@@ -37,15 +31,7 @@ DOOR_EACH, DOOR_SHARED = 25, 20
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rush")
-    env = {
-        "PLANNER_DB": str(tmp / "planner.db"),
-        "PLANNER_DEMO": "on",
-        "PLANNER_ADMIN_EMAIL": rush.ADMIN_EMAIL,
-        "PLANNER_ADMIN_PASSWORD": rush.ADMIN_PASSWORD,
-    }
-    with rush.StreamlitServer("app.py", tmp, "app", env) as app:
-        app.db = tmp / "planner.db"
+    with rush.app_server(tmp_path_factory.mktemp("rush")) as app:
         yield app
 
 
@@ -55,33 +41,33 @@ def _explain(server, problems: list[str]) -> str:
 
 
 def test_rush_then_busy_door(server):
-    planner = Planner(server.db, base_url=server.url)
-    event_id = rush.prepare_event(planner, CAPACITY, copy=False)
-    admin = next(u for u in planner.list_users() if u.email == rush.ADMIN_EMAIL)
-    token = planner.start_session(admin.id)
+    app_planner = Planner(server.db, base_url=server.url)
+    event_id = rush.prepare_event(app_planner, CAPACITY, copy=False)
+    admin = next(u for u in app_planner.list_users() if u.email == ADMIN_EMAIL)
+    token = app_planner.start_session(admin.id)
 
     async def scenario():
         journeys = await asyncio.wait_for(rush.rush_at_once(rush.Target.event(server.url, event_id), PEOPLE, "T"), 120)
         door = await asyncio.wait_for(
-            rush.busy_door(server.url, planner, event_id, token, DOOR_EACH, DOOR_SHARED, pace=0.0, limit_s=30), 120
+            rush.busy_door(server.url, app_planner, event_id, token, DOOR_EACH, DOOR_SHARED, pace=0.0, limit_s=30), 120
         )
         return journeys, door
 
     journeys, door = asyncio.run(scenario())
 
     # The rush: nothing failed or lost, everyone told what the database holds.
-    problems = rush.check_rsvps(planner, event_id, journeys, CAPACITY)
+    problems = rush.check_rsvps(app_planner, event_id, journeys, CAPACITY)
     assert not problems, _explain(server, problems)
     shown = sorted((j.shown for j in journeys), key=lambda s: (s[0], s[1] or 0))
     assert shown == [("confirmed", None)] * CAPACITY + [("waitlisted", k) for k in range(1, PEOPLE - CAPACITY + 1)]
-    counts = planner.event_counts(event_id)
+    counts = app_planner.event_counts(event_id)
     assert (counts.confirmed, counts.waitlisted) == (CAPACITY, PEOPLE - CAPACITY)
 
     # The door: one green per code, the double-scanned ones green once and amber once.
-    problems = rush.check_door(planner, event_id, door, DOOR_EACH, DOOR_SHARED)
+    problems = rush.check_door(app_planner, event_id, door, DOOR_EACH, DOOR_SHARED)
     assert not problems, _explain(server, problems)
     unique = 2 * DOOR_EACH - DOOR_SHARED
     assert sorted(s.verdict for s in door.scans) == ["amber"] * DOOR_SHARED + ["green"] * unique
-    assert planner.attendance(event_id).checked_in == unique
+    assert app_planner.attendance(event_id).checked_in == unique
     assert door.counter[-1] == unique
     assert not server.errors(), server.errors()

@@ -1,17 +1,15 @@
-"""First start (admin account, demo) and the plain HTTP sign-in routes of a real server."""
+"""Settings from the environment, the first start (admin account) and where sign-in may send
+people back to. What a real server does with them is in ``tests/routes/test_sign_in_routes.py``."""
 
 from __future__ import annotations
 
-import http.client
 import stat
-from urllib.parse import urlsplit
 
 import pytest
 
 from planner import Planner
 from planner.config import Settings, ensure_admin, settings_from_env
 from planner.web import safe_next
-from tests.browser import Server
 
 
 def test_settings_have_documented_defaults():
@@ -62,22 +60,6 @@ def test_a_contact_email_that_is_not_an_address_is_refused(tmp_path):
     assert refused.value.field == "contact_email"
 
 
-def test_the_server_stops_at_start_with_a_plain_message_for_a_bad_base_url(tmp_path):
-    import subprocess
-    import sys
-
-    from tests.browser import ROOT
-
-    result = subprocess.run(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**__import__("os").environ, "PLANNER_DB": str(tmp_path / "p.db"), "PLANNER_BASE_URL": "events.example.org"},
-    )
-    assert result.returncode != 0
-    assert "cannot start: The base URL “events.example.org” must be a web address" in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-
-
 def test_first_start_without_credentials_writes_a_private_password_file(tmp_path):
     p = Planner(tmp_path / "planner.db")
     settings = Settings(p.path, "http://localhost:8501", False, None, None)
@@ -105,35 +87,3 @@ def test_first_start_with_credentials_uses_them(tmp_path):
 )
 def test_sign_in_redirects_stay_on_this_site(value, expected):
     assert safe_next(value) == expected
-
-
-def _get(server, path, cookie=None):
-    conn = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=10)
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    response = conn.getresponse()
-    response.read()
-    return response
-
-
-def test_sign_in_route_swaps_a_code_for_a_session_cookie_once(tmp_path):
-    with Server(tmp_path, PLANNER_DEMO="off") as server:
-        p = Planner(server.db)
-        admin = p.list_users()[0]
-        code = p.issue_sign_in_code(admin.id)
-
-        response = _get(server, f"/auth/sign-in?code={code}&next=/organize")
-        assert response.status == 303 and response.getheader("Location") == "/organize"
-        cookie = response.getheader("Set-Cookie")
-        assert cookie.startswith("planner_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
-        token = cookie.split(";")[0].split("=", 1)[1]
-        assert p.session_user(token) == admin
-
-        again = _get(server, f"/auth/sign-in?code={code}")
-        assert again.status == 303 and again.getheader("Location") == "/organize?signin=expired"
-        assert again.getheader("Set-Cookie") is None
-
-        out = _get(server, "/auth/sign-out", cookie=f"planner_session={token}")
-        assert out.status == 303 and out.getheader("Location") == "/"
-        assert p.session_user(token) is None
-
-        assert _get(server, "/auth/sign-in", cookie=None).getheader("Location") == "/organize?signin=expired"

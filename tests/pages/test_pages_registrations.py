@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_pages import _event_page, app, dialogue, no_exception, planner, signed_in, texts  # noqa: F401
+from tests.pages.apptest import app, dialogue, event_page, no_exception, signed_in, texts
 
 
 def rsvp(at, event_id, **values):
@@ -24,63 +24,63 @@ def ticket(token) -> object:
     return at
 
 
-def test_rsvp_confirms_and_gives_the_private_link(planner):
-    event = dialogue(planner)
-    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="Ana@Example.org", organization="Red")
+def test_rsvp_confirms_and_gives_the_private_link(app_planner):
+    event = dialogue(app_planner)
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Ana Pérez", email="Ana@Example.org", organization="Red")
     no_exception(at)
     page = texts(at)
     assert "You're registered, Ana Pérez!" in page
-    (registration,) = planner.registrations(event.id)
+    (registration,) = app_planner.registrations(event.id)
     assert registration.email == "ana@example.org" and registration.status == "confirmed"
     code = at.code[0].value
     assert code.startswith("http://localhost:8501/ticket?t=")
-    assert planner.registration(code.split("t=")[1]).id == registration.id
+    assert app_planner.registration(code.split("t=")[1]).id == registration.id
 
 
-def test_rsvp_bad_input_shows_a_message_and_keeps_what_was_typed(planner):
-    event = dialogue(planner)
-    at = rsvp(_event_page(planner, event.id), event.id, name="Ana Pérez", email="not-an-email")
+def test_rsvp_bad_input_shows_a_message_and_keeps_what_was_typed(app_planner):
+    event = dialogue(app_planner)
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Ana Pérez", email="not-an-email")
     no_exception(at)
     assert "email address does not look right" in texts(at)
     assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"
-    assert planner.registrations(event.id) == []
-    at = rsvp(_event_page(planner, event.id), event.id, name="  ", email="ana@example.org")
+    assert app_planner.registrations(event.id) == []
+    at = rsvp(event_page(app_planner, event.id), event.id, name="  ", email="ana@example.org")
     assert "Your name is required" in texts(at)
-    assert planner.registrations(event.id) == []
+    assert app_planner.registrations(event.id) == []
 
 
-def test_a_full_event_says_so_and_offers_the_waiting_list(planner):
-    event = dialogue(planner)
-    planner.update_event(event.id, version=event.version, capacity=1)
-    planner.register(event.id, name="First", email="first@example.org")
-    at = _event_page(planner, event.id)
+def test_a_full_event_says_so_and_offers_the_waiting_list(app_planner):
+    event = dialogue(app_planner)
+    app_planner.update_event(event.id, version=event.version, capacity=1)
+    app_planner.register(event.id, name="First", email="first@example.org")
+    at = event_page(app_planner, event.id)
     assert "This event is full" in texts(at)
     at = rsvp(at, event.id, name="Second", email="second@example.org", full=True)
     no_exception(at)
     assert "waiting list" in texts(at) and "place 1" in texts(at)
 
 
-def test_registering_twice_does_not_reveal_the_private_link(planner):
-    event = dialogue(planner)
-    planner.register(event.id, name="Ana", email="ana@example.org")
-    at = rsvp(_event_page(planner, event.id), event.id, name="Someone else", email="ANA@example.org ")
+def test_registering_twice_does_not_reveal_the_private_link(app_planner):
+    event = dialogue(app_planner)
+    app_planner.register(event.id, name="Ana", email="ana@example.org")
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Someone else", email="ANA@example.org ")
     no_exception(at)
     assert "already registered" in texts(at)
     assert not at.code  # no private link shown
-    assert len(planner.registrations(event.id)) == 1
+    assert len(app_planner.registrations(event.id)) == 1
 
 
-def test_drafts_and_past_events_have_no_form(planner):
-    draft = next(e for e in planner.list_events() if e.status == "draft")
-    at = _event_page(planner, draft.id, signed_in(planner))
+def test_drafts_and_past_events_have_no_form(app_planner):
+    draft = next(e for e in app_planner.list_events() if e.status == "draft")
+    at = event_page(app_planner, draft.id, signed_in(app_planner))
     assert "Registration opens when the event is published" in texts(at)
 
 
-def test_private_page_shows_status_edits_and_cancels_with_confirmation(planner):
-    event = dialogue(planner)
-    planner.update_event(event.id, version=event.version, capacity=1)
-    first = planner.register(event.id, name="First", email="first@example.org")
-    waiting = planner.register(event.id, name="Second", email="second@example.org")
+def test_private_page_shows_status_edits_and_cancels_with_confirmation(app_planner):
+    event = dialogue(app_planner)
+    app_planner.update_event(event.id, version=event.version, capacity=1)
+    first = app_planner.register(event.id, name="First", email="first@example.org")
+    waiting = app_planner.register(event.id, name="Second", email="second@example.org")
 
     at = ticket(waiting.manage_token)
     no_exception(at)
@@ -90,13 +90,13 @@ def test_private_page_shows_status_edits_and_cancels_with_confirmation(planner):
     assert "Your place is confirmed" in texts(at)
     at.text_input[0].input("First Person")
     at.button(key="FormSubmitter:ticket_details-Save changes").click().run()
-    assert planner.registration(first.manage_token).name == "First Person"
+    assert app_planner.registration(first.manage_token).name == "First Person"
     at.button[-1].click().run()  # "Cancel my registration"
     assert "cannot be undone" in texts(at)
-    assert planner.registration(first.manage_token).status == "confirmed"
+    assert app_planner.registration(first.manage_token).status == "confirmed"
     next(b for b in at.button if b.label == "Yes, cancel it").click().run()
     no_exception(at)
-    assert planner.registration(first.manage_token).status == "cancelled"
+    assert app_planner.registration(first.manage_token).status == "cancelled"
     assert "registration is cancelled" in texts(at)
 
     at = ticket(waiting.manage_token)
@@ -104,19 +104,19 @@ def test_private_page_shows_status_edits_and_cancels_with_confirmation(planner):
 
 
 @pytest.mark.parametrize("token", ["", "nope", "x" * 43, "A" * 5000])
-def test_unknown_or_malformed_tokens_show_only_a_polite_not_found(planner, token):
+def test_unknown_or_malformed_tokens_show_only_a_polite_not_found(app_planner, token):
     at = ticket(token)
     no_exception(at)
     assert at.title[0].value == "Registration not found"
     assert len(at.title) == 1 and not at.button and not at.text_input
 
 
-def test_organizers_follow_and_manage_registrations(planner):
-    event = dialogue(planner)
-    planner.update_event(event.id, version=event.version, capacity=2)
+def test_organizers_follow_and_manage_registrations(app_planner):
+    event = dialogue(app_planner)
+    app_planner.update_event(event.id, version=event.version, capacity=2)
     for n in range(4):
-        planner.register(event.id, name=f"Person {n}", email=f"p{n}@example.org", needs="Spanish" if n == 0 else "")
-    at = signed_in(planner)
+        app_planner.register(event.id, name=f"Person {n}", email=f"p{n}@example.org", needs="Spanish" if n == 0 else "")
+    at = signed_in(app_planner)
     at.query_params["id"] = str(event.id)
     at.run()
     at.switch_page("registrations.py").run()
@@ -132,70 +132,70 @@ def test_organizers_follow_and_manage_registrations(planner):
 
     at.number_input(key=f"r_cap_{event.id}").set_value(3).run()
     assert "moves **1** person up" in texts(at) and "Person 2" in texts(at)
-    assert planner.event_counts(event.id).confirmed == 2  # only a preview so far
+    assert app_planner.event_counts(event.id).confirmed == 2  # only a preview so far
     at.button(key=f"r_cap_apply_{event.id}").click().run()
     no_exception(at)
-    assert planner.event_counts(event.id).confirmed == 3
+    assert app_planner.event_counts(event.id).confirmed == 3
 
-    target = planner.registrations(event.id)[0]
+    target = app_planner.registrations(event.id)[0]
     at.selectbox(key=f"r_cancel_pick_{event.id}").set_value(target.id)
     at.checkbox(key=f"r_cancel_sure_{event.id}").check().run()
     at.button(key=f"r_cancel_{event.id}").click().run()
     no_exception(at)
-    counts = planner.event_counts(event.id)
+    counts = app_planner.event_counts(event.id)
     assert (counts.confirmed, counts.waitlisted, counts.cancelled) == (3, 0, 1)
 
 
-def test_anonymous_sessions_cannot_open_the_registrations_page(planner):
+def test_anonymous_sessions_cannot_open_the_registrations_page(app_planner):
     at = app().run()
     with pytest.raises(ValueError):
         at.switch_page("registrations.py")
 
 
-def test_the_events_table_shows_registered_places_left_and_waiting(planner):
-    event = dialogue(planner)
-    event = planner.update_event(event.id, version=event.version, capacity=2)
+def test_the_events_table_shows_registered_places_left_and_waiting(app_planner):
+    event = dialogue(app_planner)
+    event = app_planner.update_event(event.id, version=event.version, capacity=2)
     for n in range(3):
-        planner.register(event.id, name=f"Guest {n}", email=f"guest{n}@example.org")
-    at = signed_in(planner).run()
+        app_planner.register(event.id, name=f"Guest {n}", email=f"guest{n}@example.org")
+    at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
     no_exception(at)
     table = at.dataframe[0].value
     row = table[table["Title"] == event.title].iloc[0]
     assert (row["Registered"], row["Places left"], row["Waiting"]) == ("2 / 2", "Full", "1")
-    planner.cancel_registration_for(planner.registrations(event.id, status="confirmed")[0].id)
-    planner.update_event(event.id, version=planner.get_event(event.id).version, capacity=5)
+    app_planner.cancel_registration_for(app_planner.registrations(event.id, status="confirmed")[0].id)
+    app_planner.update_event(event.id, version=app_planner.get_event(event.id).version, capacity=5)
     at.run()
     row = at.dataframe[0].value.set_index("Title").loc[event.title]
     assert (row["Registered"], row["Places left"], row["Waiting"]) == ("2 / 5", "3", "")
-    planner.cancel_event(event.id, reason="The room is closed.")
+    app_planner.cancel_event(event.id, reason="The room is closed.")
     at.run()
     assert at.dataframe[0].value.set_index("Title").loc[event.title]["Places left"] == ""  # nobody can take them
 
 
-def test_registering_again_does_not_reveal_the_place_held(planner):
+def test_registering_again_does_not_reveal_the_place_held(app_planner):
     """Whoever types an address may not own it: no status, no waiting-list position."""
-    event = dialogue(planner)
-    planner.update_event(event.id, version=event.version, capacity=1)
-    planner.register(event.id, name="First", email="first@example.org")
-    planner.register(event.id, name="Ana", email="ana@example.org")  # waiting list, place 1
-    at = rsvp(_event_page(planner, event.id), event.id, name="Someone", email="ana@example.org", full=True)
+    event = dialogue(app_planner)
+    app_planner.update_event(event.id, version=event.version, capacity=1)
+    app_planner.register(event.id, name="First", email="first@example.org")
+    app_planner.register(event.id, name="Ana", email="ana@example.org")  # waiting list, place 1
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Someone", email="ana@example.org", full=True)
     no_exception(at)
     page = texts(at)
     assert "already registered" in page
     assert "waiting list, place" not in page and "place 1" not in page and "confirmed" not in page.lower()
 
 
-def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it_at(planner):
-    event = dialogue(planner)
-    ana = planner.register(event.id, name="Ana", email="ana@example.org")
-    code = planner.registration(ana.manage_token).ticket_code
+def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it_at(app_planner):
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana", email="ana@example.org")
+    code = app_planner.registration(ana.manage_token).ticket_code
     at = ticket(ana.manage_token)
     no_exception(at)
     assert "Your ticket" in texts(at) and code in texts(at)
     assert len(at.get("image")) == 1  # the QR code
 
-    planner.cancel_event(event.id, reason="The room is closed.")
+    app_planner.cancel_event(event.id, reason="The room is closed.")
     at = ticket(ana.manage_token)
     no_exception(at)
     assert "The event is cancelled" in texts(at) and "The room is closed" in texts(at)
@@ -203,14 +203,14 @@ def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it
     assert "Your ticket" not in texts(at) and code not in texts(at)
     assert not at.get("image")
 
-    hybrid = next(e for e in planner.list_events() if e.status == "published" and e.format == "hybrid" and e.online_url)
-    cy = planner.register(hybrid.id, name="Cy", email="cy@example.org")
+    hybrid = next(e for e in app_planner.list_events() if e.status == "published" and e.format == "hybrid" and e.online_url)
+    cy = app_planner.register(hybrid.id, name="Cy", email="cy@example.org")
     assert any(b.label == "Join online" for b in ticket(cy.manage_token).get("link_button"))
-    planner.cancel_event(hybrid.id, reason="Rain.")
+    app_planner.cancel_event(hybrid.id, reason="Rain.")
     assert not any(b.label == "Join online" for b in ticket(cy.manage_token).get("link_button"))
 
-    webinar = next(e for e in planner.list_events() if e.status == "published" and e.format == "online")
-    bo = planner.register(webinar.id, name="Bo", email="bo@example.org")
+    webinar = next(e for e in app_planner.list_events() if e.status == "published" and e.format == "online")
+    bo = app_planner.register(webinar.id, name="Bo", email="bo@example.org")
     at = ticket(bo.manage_token)
     no_exception(at)
     assert "Your place is confirmed" in texts(at) and "Your ticket" not in texts(at)
@@ -232,13 +232,13 @@ def _press_register_twice(event_id: int) -> None:
     st.write(f"token:{bool(done.manage_token)} already:{done.already_registered}")
 
 
-def test_a_double_press_of_register_keeps_the_private_link(planner):
+def test_a_double_press_of_register_keeps_the_private_link(app_planner):
     """In a rush the first answer can take seconds; pressing again must not swap the answer
     that carries the private link for an "already registered" one without it."""
-    event = dialogue(planner)
+    event = dialogue(app_planner)
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_press_register_twice, args=(event.id,), default_timeout=30).run()
     assert not at.exception
     assert at.markdown[0].value == "token:True already:False"
-    assert len(planner.registrations(event.id)) == 1
+    assert len(app_planner.registrations(event.id)) == 1

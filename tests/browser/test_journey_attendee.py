@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser import Server, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York", "accept_downloads": True}
@@ -31,10 +32,10 @@ def test_attendee_registers_downloads_the_invite_and_cancels_and_the_next_moves_
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    with Server(tmp_path) as server, sync_playwright() as pw:
-        planner = Planner(server.db)
-        event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
-        planner.update_event(event.id, version=event.version, capacity=1)
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
+        app_planner = Planner(server.db)
+        event = next(e for e in app_planner.list_events() if e.title.startswith("GCM celebration"))
+        app_planner.update_event(event.id, version=event.version, capacity=1)
         browser = launch(pw, chromium)
 
         ana = browser.new_context(**PHONE).new_page()
@@ -66,7 +67,7 @@ def test_attendee_registers_downloads_the_invite_and_cancels_and_the_next_moves_
         luis.goto(luis_link)
         expect(luis.get_by_text("Your place is confirmed")).to_be_visible(timeout=30_000)
         screenshot(luis, "attendee-promoted")
-        counts = planner.event_counts(event.id)
+        counts = app_planner.event_counts(event.id)
         assert (counts.confirmed, counts.waitlisted, counts.cancelled) == (1, 0, 1)
 
         stranger = browser.new_context(**PHONE).new_page()

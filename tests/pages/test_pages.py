@@ -7,67 +7,20 @@ where the sign-in page's own flow would otherwise be replaced by the cookie.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from planner.config import open_planner, settings_from_env
-
-MAIN = str(Path(__file__).resolve().parent.parent / "planner" / "ui" / "main.py")
-DIALOGUE = "GCM celebration and civil society dialogue"
-
-
-@pytest.fixture
-def planner(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "planner.db"))
-    monkeypatch.setenv("PLANNER_DEMO", "on")
-    monkeypatch.setenv("PLANNER_ADMIN_EMAIL", "admin@example.org")
-    monkeypatch.setenv("PLANNER_ADMIN_PASSWORD", "correct-horse-battery")
-    return open_planner(settings_from_env())
-
-
-def app(**query) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
-
-
-def signed_in(planner, role="admin") -> AppTest:
-    email = "admin@example.org" if role == "admin" else "org@example.org"
-    user = next((u for u in planner.list_users() if u.email == email), None)
-    if user is None:
-        user = planner.add_user(email=email, name="Olga Organizer", password="another-long-pass", role=role)
-    at = app()
-    at.session_state["session_token"] = planner.start_session(user.id)
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [s.value for s in at.subheader]
-    parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
-    parts += [w.value for w in at.warning] + [s.value for s in at.success]
-    return "\n".join(str(p) for p in parts)
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def dialogue(planner):
-    return next(e for e in planner.list_events() if e.title.startswith(DIALOGUE))
-
+from tests.pages.apptest import app, dialogue, event_page, no_exception, signed_in, texts
 
 # ---------------------------------------------------------------- the public programme
 
 
-def test_programme_lists_published_events_by_day_in_the_venue_zone(planner):
+def test_programme_lists_published_events_by_day_in_the_venue_zone(app_planner):
     at = app().run()
     no_exception(at)
     assert at.title[0].value == "Side events programme"
-    event = dialogue(planner)
+    event = dialogue(app_planner)
     page = texts(at)
     assert f"{event.local_start:%A} {event.local_start.day} {event.local_start:%B %Y}" in page
     assert "17:00–19:00 EDT" in page
@@ -75,7 +28,7 @@ def test_programme_lists_published_events_by_day_in_the_venue_zone(planner):
     assert "Draft example" not in page  # drafts stay private
 
 
-def test_programme_shows_the_viewers_own_time_when_it_differs(planner):
+def test_programme_shows_the_viewers_own_time_when_it_differs(app_planner):
     at = app()
     at.context["timezone"] = "Europe/Berlin"
     at.run()
@@ -84,12 +37,12 @@ def test_programme_shows_the_viewers_own_time_when_it_differs(planner):
     at.context["timezone"] = "America/New_York"
     at.run()
     page = texts(at)
-    event = dialogue(planner)
+    event = dialogue(app_planner)
     own = event.starts_at.astimezone(ZoneInfo("America/New_York"))
     assert f"{own:%H:%M}" in page
 
 
-def test_programme_search_and_filters_narrow_the_list(planner):
+def test_programme_search_and_filters_narrow_the_list(app_planner):
     at = app().run()
     at.text_input(key="f_query").input("tribunal").run()
     no_exception(at)
@@ -102,7 +55,7 @@ def test_programme_search_and_filters_narrow_the_list(planner):
     assert "1 of" in texts(at)
 
 
-def test_programme_filter_by_organization_is_accent_blind(planner):
+def test_programme_filter_by_organization_is_accent_blind(app_planner):
     at = app().run()
     orgs = at.selectbox(key="f_org").options
     assert "Centro de Estudios Legales y Sociales (CELS)" in orgs
@@ -121,9 +74,9 @@ def test_empty_programme_says_so(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the event page
 
 
-def test_event_page_shows_everything_about_the_event(planner):
-    event = dialogue(planner)
-    at = _event_page(planner, event.id)
+def test_event_page_shows_everything_about_the_event(app_planner):
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
     no_exception(at)
     page = texts(at)
     assert event.title in page
@@ -134,34 +87,26 @@ def test_event_page_shows_everything_about_the_event(planner):
     assert "17:00–19:00 EDT (America/New_York)" in page
 
 
-def _event_page(planner, event_id, at=None) -> AppTest:
-    at = at if at is not None else app()
-    at.query_params["id"] = str(event_id)
-    at.run()
-    at.switch_page("event_page.py").run()
-    return at
-
-
-def test_drafts_and_unknown_events_are_not_found_for_the_public(planner):
-    draft = next(e for e in planner.list_events() if e.status == "draft")
+def test_drafts_and_unknown_events_are_not_found_for_the_public(app_planner):
+    draft = next(e for e in app_planner.list_events() if e.status == "draft")
     for wanted in (draft.id, 99999, "not-a-number", "99999999999999999999"):
-        at = _event_page(planner, wanted)
+        at = event_page(app_planner, wanted)
         no_exception(at)
         assert at.title[0].value == "Event not found"
         assert draft.title not in texts(at)
 
 
-def test_organizers_preview_drafts(planner):
-    draft = next(e for e in planner.list_events() if e.status == "draft")
-    at = _event_page(planner, draft.id, signed_in(planner))
+def test_organizers_preview_drafts(app_planner):
+    draft = next(e for e in app_planner.list_events() if e.status == "draft")
+    at = event_page(app_planner, draft.id, signed_in(app_planner))
     no_exception(at)
     assert "draft preview" in texts(at)
 
 
-def test_cancelled_event_says_so_with_the_reason(planner):
-    event = dialogue(planner)
-    planner.cancel_event(event.id, reason="The room is closed for repairs.")
-    at = _event_page(planner, event.id)
+def test_cancelled_event_says_so_with_the_reason(app_planner):
+    event = dialogue(app_planner)
+    app_planner.cancel_event(event.id, reason="The room is closed for repairs.")
+    at = event_page(app_planner, event.id)
     no_exception(at)
     assert "This event is cancelled" in texts(at)
     assert "closed for repairs" in texts(at)
@@ -170,7 +115,7 @@ def test_cancelled_event_says_so_with_the_reason(planner):
 # ---------------------------------------------------------------- the organizer area
 
 
-def test_anonymous_sessions_get_only_the_sign_in_page(planner):
+def test_anonymous_sessions_get_only_the_sign_in_page(app_planner):
     at = app().run()
     with pytest.raises(ValueError):
         at.switch_page("organize.py")
@@ -180,7 +125,7 @@ def test_anonymous_sessions_get_only_the_sign_in_page(planner):
     assert at.title[0].value == "Organizer sign-in"
 
 
-def test_a_wrong_password_is_refused_in_plain_words(planner):
+def test_a_wrong_password_is_refused_in_plain_words(app_planner):
     at = app().run()
     at.switch_page("sign_in.py").run()
     at.text_input[0].input("admin@example.org")
@@ -191,7 +136,7 @@ def test_a_wrong_password_is_refused_in_plain_words(planner):
     assert "sign_in_code" not in at.session_state
 
 
-def test_the_right_password_hands_over_to_the_cookie_route(planner):
+def test_the_right_password_hands_over_to_the_cookie_route(app_planner):
     at = app().run()
     at.switch_page("sign_in.py").run()
     at.text_input[0].input("admin@example.org")
@@ -201,15 +146,15 @@ def test_the_right_password_hands_over_to_the_cookie_route(planner):
     assert "Signing you in" in texts(at)
 
 
-def test_events_table_shows_status_and_clash_badges(planner):
-    event = dialogue(planner)
-    clash = planner.create_event(
+def test_events_table_shows_status_and_clash_badges(app_planner):
+    event = dialogue(app_planner)
+    clash = app_planner.create_event(
         title="Overlapping meeting",
         starts_at=event.starts_at + timedelta(minutes=30),
         ends_at=event.ends_at,
         room_id=event.room_id,
     )
-    at = signed_in(planner).run()
+    at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
     no_exception(at)
     table = at.dataframe[0].value
@@ -219,12 +164,12 @@ def test_events_table_shows_status_and_clash_badges(planner):
     del clash
 
 
-def test_publishing_over_a_room_clash_needs_confirmation(planner):
-    event = dialogue(planner)
-    clash = planner.create_event(
+def test_publishing_over_a_room_clash_needs_confirmation(app_planner):
+    event = dialogue(app_planner)
+    clash = app_planner.create_event(
         title="Overlapping meeting", starts_at=event.starts_at, ends_at=event.ends_at, room_id=event.room_id
     )
-    at = signed_in(planner).run()
+    at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
     at.selectbox(key="o_event").set_value(clash.id).run()
     publish = at.button(key=f"publish_{clash.id}")
@@ -232,25 +177,25 @@ def test_publishing_over_a_room_clash_needs_confirmation(planner):
     at.checkbox(key=f"confirm_clash_{clash.id}").check().run()
     at.button(key=f"publish_{clash.id}").click().run()
     no_exception(at)
-    assert planner.get_event(clash.id).status == "published"
+    assert app_planner.get_event(clash.id).status == "published"
 
 
-def test_cancelling_needs_a_reason(planner):
-    event = dialogue(planner)
-    at = signed_in(planner).run()
+def test_cancelling_needs_a_reason(app_planner):
+    event = dialogue(app_planner)
+    at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
     at.selectbox(key="o_event").set_value(event.id).run()
     at.button(key=f"cancel_{event.id}").click().run()
     assert "reason for cancelling is required" in texts(at)
-    assert planner.get_event(event.id).status == "published"
+    assert app_planner.get_event(event.id).status == "published"
     at.text_input(key=f"cancel_reason_{event.id}").input("Speakers cannot travel.")
     at.button(key=f"cancel_{event.id}").click().run()
-    assert planner.get_event(event.id).status == "cancelled"
+    assert app_planner.get_event(event.id).status == "cancelled"
 
 
-def test_creating_an_event_in_the_editor(planner):
-    room = next(r for r in planner.list_rooms() if r.name.startswith("Boss Room"))
-    at = signed_in(planner).run()
+def test_creating_an_event_in_the_editor(app_planner):
+    room = next(r for r in app_planner.list_rooms() if r.name.startswith("Boss Room"))
+    at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()
     no_exception(at)
     assert at.title[0].value == "New event"
@@ -259,32 +204,32 @@ def test_creating_an_event_in_the_editor(planner):
     assert "America/New_York" in texts(at)
     at.button(key="ev_save").click().run()
     no_exception(at)
-    created = next(e for e in planner.list_events() if e.title == "Borders and climate: a dialogue")
+    created = next(e for e in app_planner.list_events() if e.title == "Borders and climate: a dialogue")
     assert created.status == "draft" and created.room_id == room.id
     assert created.local_start.hour == 17 and created.timezone == "America/New_York"
 
 
-def test_editor_refuses_bad_input_and_keeps_it(planner):
-    at = signed_in(planner).run()
+def test_editor_refuses_bad_input_and_keeps_it(app_planner):
+    at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("Ends before it starts").run()
     at.time_input(key="ev_end").set_value(datetime(2000, 1, 1, 9, 0).time()).run()
     assert "must end after it starts" in texts(at)
-    before = len(planner.list_events())
+    before = len(app_planner.list_events())
     at.button(key="ev_save").click().run()
     no_exception(at)
-    assert len(planner.list_events()) == before
+    assert len(app_planner.list_events()) == before
     assert at.text_input(key="ev_title").value == "Ends before it starts"
 
 
-def test_a_stale_save_shows_what_changed_and_keeps_the_input(planner):
-    event = dialogue(planner)
-    at = signed_in(planner)
+def test_a_stale_save_shows_what_changed_and_keeps_the_input(app_planner):
+    event = dialogue(app_planner)
+    at = signed_in(app_planner)
     at.query_params["id"] = str(event.id)
     at.run()
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("My new title").run()
-    planner.update_event(event.id, version=event.version, title="Their new title")
+    app_planner.update_event(event.id, version=event.version, title="Their new title")
     at.button(key="ev_save").click().run()
     no_exception(at)
     page = texts(at)
@@ -292,35 +237,35 @@ def test_a_stale_save_shows_what_changed_and_keeps_the_input(planner):
     assert at.table[0].value.iloc[0]["Now"] == "Their new title"
     assert at.text_input(key="ev_title").value == "My new title"
     at.button(key="ev_stale_mine").click().run()
-    assert planner.get_event(event.id).title == "My new title"
+    assert app_planner.get_event(event.id).title == "My new title"
 
 
-def test_admin_sees_accounts_and_organizers_do_not(planner):
-    at = signed_in(planner, role="organizer").run()
+def test_admin_sees_accounts_and_organizers_do_not(app_planner):
+    at = signed_in(app_planner, role="organizer").run()
     with pytest.raises(ValueError):
         at.switch_page("accounts.py")
-    at = signed_in(planner, role="admin").run()
+    at = signed_in(app_planner, role="admin").run()
     at.switch_page("accounts.py").run()
     no_exception(at)
     assert "admin@example.org" in at.dataframe[0].value["Email"].tolist()
 
 
-def test_venues_and_summits_pages_add_records(planner):
-    at = signed_in(planner).run()
+def test_venues_and_summits_pages_add_records(app_planner):
+    at = signed_in(app_planner).run()
     at.switch_page("venues.py").run()
     no_exception(at)
     form_inputs = [t for t in at.text_input if t.label == "Building name"]
     form_inputs[0].input("Palais des Nations")
     at.button(key="FormSubmitter:add_venue-Add venue").click().run()
     no_exception(at)
-    assert any(v.name == "Palais des Nations" for v in planner.list_venues())
+    assert any(v.name == "Palais des Nations" for v in app_planner.list_venues())
     at.switch_page("summits.py").run()
     no_exception(at)
     assert "69th Session of the UN General Assembly" in at.dataframe[0].value["Summit"].tolist()
 
 
-def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(planner):
-    at = signed_in(planner).run()
+def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_planner):
+    at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("Pasted lists")
     at.text_area(key="ev_paste_speakers").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
@@ -331,7 +276,7 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(planner):
     no_exception(at)
     at.button(key="ev_save").click().run()
     no_exception(at)
-    created = next(e for e in planner.list_events() if e.title == "Pasted lists")
+    created = next(e for e in app_planner.list_events() if e.title == "Pasted lists")
     assert [(s.name, s.affiliation, s.email, s.role) for s in created.speakers] == [
         ("Ana Pérez", "Red Migrante", None, "chair"),
         ("Luis Quispe", "CELS", "luis@example.org", "speaker"),

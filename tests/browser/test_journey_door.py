@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench.server import AppServer
 from planner import Planner
-from tests.browser import CHROMIUM_ARGS, Server, require_chromium, screenshot, wait_for_app
-from tests.fakecamera import png_to_y4m
+from tests.browser.chromium import CHROMIUM_ARGS, require_chromium, screenshot, wait_for_app
+from tests.support.fakecamera import png_to_y4m
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York"}
@@ -33,13 +34,13 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    with Server(tmp_path) as server, sync_playwright() as pw:
-        planner = Planner(server.db, base_url=server.url)
-        event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
-        guest = planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")
-        door_pass = planner.create_door_pass(event.id, "Main door")
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
+        app_planner = Planner(server.db, base_url=server.url)
+        event = next(e for e in app_planner.list_events() if e.title.startswith("GCM celebration"))
+        guest = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")
+        door_pass = app_planner.create_door_pass(event.id, "Main door")
         video = tmp_path / "ticket.y4m"
-        png_to_y4m(planner.ticket_qr_png(guest.manage_token), video)
+        png_to_y4m(app_planner.ticket_qr_png(guest.manage_token), video)
 
         browser = pw.chromium.launch(
             executable_path=chromium,
@@ -61,20 +62,20 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
         expect(verdict).to_contain_text("Welcome, Ana Pérez", timeout=30_000)
         assert verdict.get_attribute("data-verdict") == "green"
         screenshot(volunteer, "door-green")
-        assert planner.attendance(event.id).checked_in == 1
+        assert app_planner.attendance(event.id).checked_in == 1
 
         take_photo(volunteer)
         expect(verdict).to_contain_text("Already checked in", timeout=30_000)
         assert verdict.get_attribute("data-verdict") == "amber"
         screenshot(volunteer, "door-amber")
-        assert planner.attendance(event.id).checked_in == 1
+        assert app_planner.attendance(event.id).checked_in == 1
 
         stranger = browser.new_context(**PHONE).new_page()
-        stranger.goto(planner.ticket_url(guest))
+        stranger.goto(app_planner.ticket_url(guest))
         expect(stranger.get_by_text("Show this code to the volunteer")).to_be_visible(timeout=30_000)
         wait_for_app(stranger)
         body = stranger.locator("body").inner_text()
         assert "Ana" not in body and "Red Migrante" not in body and event.title not in body
         screenshot(stranger, "door-stranger")
-        assert planner.attendance(event.id).checked_in == 1
+        assert app_planner.attendance(event.id).checked_in == 1
         browser.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from planner import Planner, ValidationError, checkin
-from tests.conftest import FUTURE
+from tests.domain.conftest import FUTURE
 
 
 

@@ -1,4 +1,5 @@
-"""Helpers for the browser journeys: a real `streamlit run app.py` and Debian's Chromium.
+"""Helpers for the browser journeys: Debian's Chromium, driven by Playwright (the real
+`streamlit run app.py` they visit is ``bench.server.AppServer``).
 
 Outside CI a missing Chromium skips the journeys with a message; with CI=true it fails them,
 so a green CI run always means the journeys ran.
@@ -8,16 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.server import ROOT
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,65 +45,6 @@ def require_chromium() -> str:
             pytest.fail(f"Browser tests must run in CI, but {problem}.")
         pytest.skip(f"Browser journeys skipped: {problem}.")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`streamlit run app.py` on 127.0.0.1 with its own database, stopped at the end."""
-
-    def __init__(self, tmp_path: Path, **env):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.db = tmp_path / "planner.db"
-        self.log = tmp_path / "server.log"
-        self.env = {
-            **os.environ,
-            "PLANNER_DB": str(self.db),
-            "PLANNER_BASE_URL": self.url,
-            "PLANNER_DEMO": "on",
-            "PLANNER_ADMIN_EMAIL": "admin@example.org",
-            "PLANNER_ADMIN_PASSWORD": "correct-horse-battery",
-            **env,
-        }
-        self.process = None
-
-    def __enter__(self) -> "Server":
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.port", str(self.port),
-                "--server.address", "127.0.0.1",
-                "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not become healthy:\n{self.log.read_text()}")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 def launch(playwright, chromium: str):

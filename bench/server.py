@@ -1,0 +1,152 @@
+"""A real ``streamlit run`` on 127.0.0.1: the one way the browser journeys, the HTTP route tests,
+the load test and ``bench/rush.py`` start a server.
+
+``StreamlitServer(script, workdir)`` runs ``python -m streamlit run <script>`` from the
+repository root (so it reads ``.streamlit/config.toml``) on a free port of 127.0.0.1, headless,
+with this process's environment plus ``env`` and any extra ``flags``; its output goes to
+``workdir/<name>.log``. Entering the ``with`` block waits until ``/_stcore/health`` answers
+(a server that exits or stays unhealthy for a minute is stopped and raises with its log);
+leaving it stops the server (terminate, then kill after ten seconds).
+
+``AppServer(workdir)`` is the app itself, ``app.py``, on a fresh database ``workdir/planner.db``
+(``.db``) with the demo events and the first admin ``ADMIN_EMAIL`` / ``ADMIN_PASSWORD``; its
+links (``PLANNER_BASE_URL``) point at the server itself unless ``own_base_url=False``.
+
+It lives in bench/ because bench scripts run as ``python bench/rush.py`` cannot import from
+tests/; the tests import it as ``bench.server``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "correct-horse-battery"
+HEALTHY_WITHIN = 60  # seconds
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """``python -m streamlit run <script>`` on 127.0.0.1, healthy inside the ``with`` block, stopped after it."""
+
+    def __init__(
+        self,
+        script: str,
+        workdir: Path,
+        name: str = "server",
+        env: Mapping[str, str] | None = None,
+        flags: Sequence[str] = (),
+    ):
+        self.script, self.name, self.flags = script, name, list(flags)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(workdir) / f"{name}.log"
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        with self.log.open("w") as log:  # the child keeps its own copy of the file descriptor
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "streamlit", "run", self.script,
+                    "--server.port", str(self.port),
+                    "--server.address", "127.0.0.1",
+                    "--server.headless", "true",
+                    "--browser.gatherUsageStats", "false",
+                    *self.flags,
+                ],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + HEALTHY_WITHIN
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"{self.name} did not become healthy:\n{self.log.read_text()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def rss(self) -> float:
+        """Resident memory of the server process (VmRSS), in MiB."""
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS for {self.pid}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def errors(self) -> dict[str, int]:
+        """Uncaught exceptions the server logged: the last line of each traceback, counted."""
+        found: dict[str, int] = {}
+        lines = self.log.read_text(errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback (most recent call last)"):
+                j = i + 1
+                while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
+                    j += 1
+                if j < len(lines):
+                    found[lines[j][:200]] = found.get(lines[j][:200], 0) + 1
+        return found
+
+
+class AppServer(StreamlitServer):
+    """``streamlit run app.py`` on a fresh database in ``workdir``, demo events on, first admin known."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        name: str = "app",
+        env: Mapping[str, str] | None = None,
+        flags: Sequence[str] = (),
+        own_base_url: bool = True,
+    ):
+        super().__init__("app.py", workdir, name, flags=flags)
+        self.db = Path(workdir) / "planner.db"
+        self.env.update(
+            PLANNER_DB=str(self.db),
+            PLANNER_DEMO="on",
+            PLANNER_ADMIN_EMAIL=ADMIN_EMAIL,
+            PLANNER_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        )
+        if own_base_url:
+            self.env["PLANNER_BASE_URL"] = self.url
+        self.env.update(env or {})

@@ -1,0 +1,1 @@
+"""Browser journeys (marked ``browser``): Playwright drives Debian's Chromium against a real server."""

@@ -1,0 +1,1 @@
+"""Domain tests: the Planner and the planner package, plain Python, no server."""

@@ -1,0 +1,1 @@
+"""Load tests: many sessions at once against a real server, through bench/ (no timings asserted)."""

@@ -1,0 +1,1 @@
+"""Page tests: the Streamlit pages run in-process with AppTest."""

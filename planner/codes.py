@@ -199,10 +199,12 @@ class When:
 
     __slots__ = ("start", "end")
 
-    def __init__(self, start: datetime, end: datetime):
+    def __init__(self, start: datetime, end: datetime | None):
         self.start, self.end = start, end
 
     def __str__(self) -> str:
+        if self.end is None:  # one moment: "Tue 20 Oct 10:00"
+            return _("{day} {time}").format(day=format_skeleton("MMMEd", self.start), time=format_time(self.start))
         return _("{day} {start}–{end}").format(
             day=format_skeleton("MMMEd", self.start), start=format_time(self.start), end=format_time(self.end)
         )
@@ -223,7 +225,7 @@ def show(value) -> str:
     if isinstance(value, int):
         return format_number(value)
     if isinstance(value, datetime):
-        return format_skeleton("MMMEdHm", value)
+        return str(When(value, None))
     if isinstance(value, date):
         return format_date(value, "medium")
     if isinstance(value, (list, tuple)):

@@ -10,7 +10,7 @@
 * ``snapshot()`` — every row of every table, to prove a refused call wrote nothing.
 * ``assert_refused(call, field=..., exc=ValidationError)`` — runs ``call``, checks it raises
   with a readable message and that every table holds the same rows as before.
-* ``clock`` — replaces ``planner.planner.now_utc`` with a clock the test moves by hand.
+* ``clock`` — replaces ``planner.clock.now`` (the one clock) with a clock the test moves by hand.
 * ``open_event(**fields)`` — a published event in the future (``FUTURE``), open for registrations.
 """
 
@@ -127,7 +127,7 @@ def assert_refused(planner):
 
 
 class Clock:
-    """A hand-moved clock standing in for ``now_utc``."""
+    """A hand-moved clock standing in for ``planner.clock.now``."""
 
     def __init__(self, start: datetime):
         self.now = start
@@ -141,10 +141,10 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    import planner.planner as planner_module
+    import planner.clock as clock_module
 
     c = Clock(datetime(2026, 10, 20, 12, 0, 0, tzinfo=UTC))
-    monkeypatch.setattr(planner_module, "now_utc", c)
+    monkeypatch.setattr(clock_module, "now", c)
     return c
 
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from planner import NotFound, Planner
-from planner import calendar
+from planner.outputs import calendar
 from planner.models import Event, EventOrganization, Speaker
 
 BASE = "https://events.example.org"

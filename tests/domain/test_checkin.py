@@ -31,10 +31,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import NotFound, Planner, ValidationError, checkin
+from planner import NotFound, Planner, ValidationError
+from planner.areas import ticket_codes as checkin
 from tests.domain.conftest import FUTURE
 from planner.models import Attendance, CheckInResult, DoorPass, Registration, Scan
-from planner.qrscan import decode_qr
+from planner.outputs.qrscan import decode_qr
 from planner.text import match_key
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

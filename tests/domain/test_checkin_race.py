@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from planner import Planner, ValidationError, checkin
+from planner import Planner, ValidationError
+from planner.areas import ticket_codes as checkin
 from tests.domain.conftest import FUTURE
 
 

@@ -426,7 +426,7 @@ def test_publishing_into_a_booked_room_is_refused_unless_confirmed(planner, make
 def test_a_room_booked_between_the_check_and_the_publishing_is_still_refused(planner, make_event, assert_refused, monkeypatch):
     """Another organizer may book the room after the clash check ran: the publishing
     transaction asks again, so the clash still needs the organizer's confirmation."""
-    import planner.planner as module
+    import planner.areas.events as module
 
     planner.publish_event(make_event(title="First").id)
     second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
-from planner.qrscan import decode_first, decode_qr
+from planner.outputs.qrscan import decode_first, decode_qr
 from tests.support.fakecamera import png_to_y4m, y4m_header, y4m_size
 
 TICKET = "http://localhost:8501/checkin?code=ABCD-EFGH-JKMN-PQRS"

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import planner.registrations as registrations_module
+import planner.areas.registrations as registrations_module
 from planner import NotFound, ValidationError
 from tests.domain.conftest import FUTURE
 from planner.models import EventCounts, Registration
@@ -40,8 +40,7 @@ def small_room(planner, venue):
 
 @pytest.fixture
 def registration_clock(clock, monkeypatch):
-    """The conftest ``clock``, also standing in for the clock registration checks read."""
-    monkeypatch.setattr(registrations_module, "now_utc", clock)
+    """The conftest ``clock``: registration checks read the one clock it patches."""
     return clock
 
 

@@ -54,6 +54,13 @@ ORGANIZATION_ROLE_HEADINGS = {
     "co-sponsor": N_("Co-sponsored by"),
     "endorser": N_("Endorsed by"),
 }
+# One line of a programme card: "Hosted by GCM, ACLU and 2 more".
+ORGANIZATION_ROLE_LINES = {
+    # Translators: {names} is a list of organizations ("GCM, ACLU and 2 more").
+    "host": N_("Hosted by {names}"),
+    "co-sponsor": N_("Co-sponsored by {names}"),
+    "endorser": N_("Endorsed by {names}"),
+}
 
 # What a scan (or a door action) came to. Every scan is recorded with one of these.
 CHECKIN_VERDICTS = {

@@ -112,16 +112,21 @@ def _refused(headline: str, err: PlannerError) -> None:
     st.session_state["door_result"] = ("red", headline, html.escape(str(err)))
 
 
-@language.activate
-def check(scanned: str, event_id: int) -> None:
-    """Check in the ticket ``scanned`` (a QR code's URL, or a code typed or scanned)."""
+def _let_in(event_id: int, check_in) -> None:
+    """``check_in(door)`` if this session may still use the door, and show what it came to."""
     door = _allowed(event_id)
     if door is None:
         return
     try:
-        _show(planner().check_in(scanned, event_id, door=door))
+        _show(check_in(door))
     except PlannerError as err:
         _refused(_("Could not check in"), err)
+
+
+@language.activate
+def check(scanned: str, event_id: int) -> None:
+    """Check in the ticket ``scanned`` (a QR code's URL, or a code typed or scanned)."""
+    _let_in(event_id, lambda door: planner().check_in(scanned, event_id, door=door))
 
 
 @language.activate
@@ -150,13 +155,8 @@ def on_typed(event_id: int) -> None:
 
 @language.activate
 def on_guest(registration_id: int, event_id: int) -> None:
-    door = _allowed(event_id)
-    if door is None:
-        return
-    try:
-        _show(planner().check_in_registration(registration_id, event_id, door=door))
-    except PlannerError as err:
-        _refused(_("Could not check in"), err)
+    """One tap on a guest found by name."""
+    _let_in(event_id, lambda door: planner().check_in_registration(registration_id, event_id, door=door))
 
 
 @language.activate

@@ -102,3 +102,19 @@ def test_a_download_made_later_in_another_thread_keeps_the_language():
     thread.start()
     thread.join()
     assert made == ["⟦Door list⟧".encode()]
+
+
+def _sign_in(at: AppTest) -> str:
+    """The address the sign-in page sends the browser to after the right password."""
+    at.switch_page("sign_in.py").run()
+    at.text_input[0].input("admin@example.org")
+    at.text_input[1].input("correct-horse-battery")
+    at.button[0].click().run()
+    assert not at.exception
+    return at.get("link_button")[0].proto.url
+
+
+def test_signing_in_keeps_a_language_chosen_in_the_address(planner):
+    """/auth/sign-in sets the cookie in a new page load, which starts a new session."""
+    assert _sign_in(app(lang="en-XA").run()).endswith("&next=/organize%3Flang%3Den-XA")
+    assert _sign_in(app().run()).endswith("&next=/organize")  # the browser's language needs no help

@@ -7,10 +7,12 @@ swaps it for an HttpOnly session cookie (pages cannot set cookies) and comes bac
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 from planner.i18n import _
+from planner.ui.components import language
 from planner.ui.components.session import planner
 
 
@@ -21,7 +23,10 @@ def render() -> None:
 
     code = st.session_state.get("sign_in_code")
     if code:
-        target = f"/auth/sign-in?code={code}&next=/organize"
+        back, chosen = "/organize", language.for_address()
+        if chosen:  # the sign-in route starts a new session: it keeps the language in the address
+            back += "?" + urlencode({"lang": chosen})
+        target = f"/auth/sign-in?code={code}&next={quote(back, safe='/')}"
         st.success(_("Password accepted. Signing you in…"), icon=":material/check_circle:")
         # Send the browser on by itself; the button is there if scripts are blocked.
         st.html(f"<script>window.parent.location.replace({json.dumps(target)});</script>", unsafe_allow_javascript=True)

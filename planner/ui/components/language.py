@@ -45,6 +45,13 @@ def activate(function: F | None = None) -> str | F:
     return i18n.activate(state[KEY])
 
 
+def for_address() -> str | None:
+    """The session's language when the browser would not choose it by itself (it came from
+    ``?lang=``), to carry on a link that leaves this session (the sign-in redirect); else None."""
+    code = st.session_state.get(KEY)
+    return code if code and code != i18n.normalize(st.context.locale) else None
+
+
 def later(function: Callable[[], bytes]) -> Callable[[], bytes]:
     """``function`` to be called later outside this run (a download's data), in the
     language active now."""

@@ -411,21 +411,10 @@ def _door_found_guest(world):
     return at
 
 
-def _door_checked_in(world):
+def _door_typed(world, *codes):
     at = door_page(world)
-    at.text_input(key="door_typed").input(world.guests["julia"].ticket_code).run()
-    return at
-
-
-def _door_twice(world):
-    at = _door_checked_in(world)
-    at.text_input(key="door_typed").input(world.guests["julia"].ticket_code).run()
-    return at
-
-
-def _door_invalid_code(world):
-    at = door_page(world)
-    at.text_input(key="door_typed").input("NOT-A-CODE").run()
+    for code in codes:
+        at.text_input(key="door_typed").input(code).run()
     return at
 
 
@@ -435,6 +424,13 @@ def _door_walk_in(world):
     at.text_input(key="walk_org").input("Radio Comunitaria")
     at.button(key="walk_go").click().run()
     return at
+
+
+def _waiting_guest(world):
+    """A guest on the waiting list of the event whose door pass the cases hold."""
+    for n in range(39):  # fill the room's 40 places (Julia has one)
+        world.planner.register(world.events["open"].id, name=f"Invitada {n}", email=f"g{n}@example.org")
+    return world.planner.register(world.events["open"].id, name="Carla Espera", email="carla@example.org")
 
 
 def _door_revoked(world):
@@ -476,17 +472,20 @@ CASES = {
     "ticket of a confirmed registration": lambda w: ticket_page(w.guests["julia"].manage_token),
     "ticket on the waiting list": lambda w: ticket_page(w.guests["pedro"].manage_token),
     "ticket, cancelling": _ticket_cancel_step,
+    "ticket, cancelled": lambda w: click(_ticket_cancel_step(w), "Yes, cancel it"),
     "ticket not found": lambda w: ticket_page("not-a-real-token"),
     "organizer sign-in": lambda w: open_page(pseudo(w), "sign_in.py"),
     "organizer sign-in, wrong password": _wrong_password,
     "door without a door pass": lambda w: open_page(pseudo(w, code="ABCDEFGHJKMNPQRS"), "checkin.py"),
     "door with a door pass": lambda w: door_page(w),
     "door, a guest found by name": _door_found_guest,
-    "door, checked in": _door_checked_in,
-    "door, already checked in": _door_twice,
-    "door, invalid code": _door_invalid_code,
+    "door, checked in": lambda w: _door_typed(w, w.guests["julia"].ticket_code),
+    "door, already checked in": lambda w: _door_typed(w, w.guests["julia"].ticket_code, w.guests["julia"].ticket_code),
+    "door, invalid code": lambda w: _door_typed(w, "NOT-A-CODE"),
     "door, another event's ticket": lambda w: door_page(w, code=w.guests["rosa"].checkin_code),
     "door, a walk-in": _door_walk_in,
+    "door, a check-in undone": lambda w: click(_door_typed(w, w.guests["julia"].ticket_code), "Undo this check-in"),
+    "door, a guest on the waiting list": lambda w: door_page(w, code=_waiting_guest(w).checkin_code),
     "door, a revoked pass": _door_revoked,
     "door, a link that is not valid": lambda w: open_page(pseudo(w, door="invalid"), "checkin.py"),
     "draft preview for an organizer": lambda w: open_page(pseudo(w, signed_in=True, id=str(w.events["draft"].id)), "event_page.py"),
@@ -540,7 +539,16 @@ def _organize_with_a_clash(world):
     return organizer_page(world, "organize.py")
 
 
+def _walk_in_when_full(world):
+    world.planner.update_event(world.events["open"].id, version=world.planner.get_event(world.events["open"].id).version, capacity=1)
+    return _door_walk_in(world)
+
+
 DOMAIN_CASES = {
+    "door, a walk-in when the room is full": (
+        _walk_in_when_full,
+        "the walk-in refusal (planner/planner.py, Planner.walk_in: “The room is full: …”), fixed in the domain rewrite",
+    ),
     "programme with an online event": (
         _programme_with_online_event,
         "Event.place says “Online” (planner/models.py, Event.place), fixed in the domain rewrite",

@@ -11,12 +11,12 @@ from planner.i18n import _
 from planner.security import new_password
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import show_error
-from planner.ui.components.session import planner, user
+from planner.ui.components.session import planner, signed_in_user
 
 
 def render() -> None:
     p = planner()
-    me = user()
+    me = signed_in_user()
     st.title(_("Accounts"))
     if not me.is_admin:
         st.error(_("Only admins can manage accounts."))

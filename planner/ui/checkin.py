@@ -30,7 +30,7 @@ from planner.ui.components.door import (
 )
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.session import door_pass_secret, planner, session_token, user
+from planner.ui.components.session import door_pass_secret, planner, session_token, signed_in_user
 from planner.ui.components.times import clock, weekday_and_time
 from planner.web import DOOR_COOKIE
 
@@ -53,7 +53,7 @@ def render() -> None:
     if params.get("door") == "invalid":
         return _link_not_valid()
 
-    if user() is not None and p.door_pass(door_pass_secret()) is None:
+    if signed_in_user() is not None and p.door_pass(door_pass_secret()) is None:
         _organizer_event_picker(p)
     found = access()
     if found is None and door_pass_secret():

@@ -12,7 +12,7 @@ from planner.i18n import _, format_number, ngettext
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
-from planner.ui.components.session import planner, user
+from planner.ui.components.session import planner, signed_in_user
 from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone
 
 
@@ -32,7 +32,7 @@ def render() -> None:
     except (NotFound, ValueError):
         return _not_found()
     if event.status == "draft" or (event.status == "cancelled" and event.published_at is None):
-        if user() is None:
+        if signed_in_user() is None:
             return _not_found()
         st.warning(
             _("This is a draft preview: the public cannot see this event until it is published."),

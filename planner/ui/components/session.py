@@ -37,6 +37,6 @@ def current_user() -> User | None:
     return planner().session_user(session_token())
 
 
-def user() -> User | None:
+def signed_in_user() -> User | None:
     """Who this run found signed in (``main.py`` keeps it in the session state)."""
     return st.session_state.get("user")

@@ -51,6 +51,23 @@ LINK = re.compile(r"\b(?:https?|webcal)://[^\s)\]]+")  # links the app makes (fe
 WORD = re.compile(r"[^\W\d_]+")
 
 
+def _date_words() -> re.Pattern:
+    """Day and month names as Babel writes dates in the pseudo language: dates are data."""
+    with i18n.using(i18n.PSEUDO):
+        cldr = i18n.locale()
+    names = {
+        name
+        for table in (cldr.days, cldr.months)
+        for context in table.values()
+        for width in context.values()
+        for name in width.values()
+    }
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b\.?")
+
+
+DATE_WORDS = _date_words()
+
+
 # ---------------------------------------------------------------------- the world
 
 
@@ -63,7 +80,8 @@ class World:
     door_pass: object = None
 
     def data(self) -> list[str]:
-        """Every string a person typed or the app derived from it, longest first."""
+        """Every string a person typed or the app derived from it, longest first (dates are
+    taken out by ``DATE_WORDS``, links by ``LINK``)."""
         p = self.planner
         found = set(FORMATS) | set(timezone_names())
         for s in p.list_summits():
@@ -264,7 +282,7 @@ class Reader:
         for d in self.data:
             for form in {d, escape_md(d), html.escape(d)}:
                 text = text.replace(form, " ")
-        text = MARKDOWN_DIRECTIVE.sub(" ", text)
+        text = DATE_WORDS.sub(" ", MARKDOWN_DIRECTIVE.sub(" ", text))
         return " ".join(text.split()) if WORD.search(text) else ""
 
 

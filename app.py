@@ -11,6 +11,7 @@ import streamlit as st
 
 from planner import PlannerError
 from planner.config import open_planner
+from planner.i18n import _
 from planner.web import routes
 
 # Set up the database at start-up: schema, first admin (printing where its password is)
@@ -18,7 +19,8 @@ from planner.web import routes
 try:
     open_planner()
 except PlannerError as err:
-    sys.exit(f"Side Event Planner cannot start: {err}")
+    # Translators: printed when the server stops at start; {error} says which setting is wrong.
+    sys.exit(_("Side Event Planner cannot start: {error}").format(error=err))
 
 # Streamlit runs a full garbage collection after every script run (runner.postScriptGC), and
 # its cost grows with the heap: it was 60-90% of the server's CPU in bench/rush.py. Load what

@@ -54,8 +54,9 @@ ORGANIZATION_ROLE_HEADINGS = {
     "co-sponsor": N_("Co-sponsored by"),
     "endorser": N_("Endorsed by"),
 }
-# The same as one line with the names: "Hosted by GCM".
+# One line of a programme card: "Hosted by GCM, ACLU and 2 more".
 ORGANIZATION_ROLE_LINES = {
+    # Translators: {names} is a list of organizations ("GCM, ACLU and 2 more").
     "host": N_("Hosted by {names}"),
     "co-sponsor": N_("Co-sponsored by {names}"),
     "endorser": N_("Endorsed by {names}"),
@@ -193,6 +194,21 @@ MESSAGES: dict[str, Lazy] = {
 }
 
 
+# "Required" reads best as a whole sentence naming the field; other labels get the general one.
+REQUIRED = {
+    "Title": N_("The title is required."),
+    "Your name": N_("Your name is required."),
+    "Name": N_("The name is required."),
+    "Reason for cancelling": N_("The reason for cancelling is required."),
+    "Summit name": N_("The summit's name is required."),
+    "Venue name": N_("The venue's name is required."),
+    "Room name": N_("The room's name is required."),
+    "Door name": N_("The door's name is required."),
+    "Start": N_("The start is required."),
+    "End": N_("The end is required."),
+}
+
+
 class When:
     """A time range shown in the active language: "Tue 20 Oct 10:00–11:00" (wall clock of the
     datetimes given, which are already in the zone to show)."""
@@ -238,6 +254,9 @@ def show(value) -> str:
 def message(code: str, params: dict | None = None) -> str:
     """The sentence for a refusal code in the active language, its ``{names}`` filled in."""
     template = MESSAGES.get(code) or MESSAGES["error"]
+    label = (params or {}).get("label")
+    if code == "required" and isinstance(label, Lazy) and label.msgid in REQUIRED:
+        template = REQUIRED[label.msgid]
     return template.format(**(params or {})).__str__()
 
 

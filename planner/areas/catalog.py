@@ -127,9 +127,9 @@ def add_room(db, *, venue_id, **fields) -> int:
     return db["rooms"].insert({"venue_id": venue.id, **room_fields(**fields)}).last_pk
 
 
-def update_room(db, room_id: int, changes: dict) -> None:
+def update_room(db, room_id: int, changes: dict) -> list[int]:
     """Writes. A bigger room moves the waiting lists of its events (those without a
-    capacity of their own) up at once."""
+    capacity of their own) up at once: returns who moved up."""
     current = get_room(db, room_id)
     merged = {"name": current.name, "capacity": current.capacity, "accessibility": current.accessibility}
     reject_unknown(changes, merged)
@@ -137,8 +137,10 @@ def update_room(db, room_id: int, changes: dict) -> None:
     db["rooms"].update(current.id, fields)
     if fields["name"] != current.name:  # the room's name is in its events' calendar LOCATION
         calendar_changed(db, "room_id = ?", [current.id])
+    moved = []
     for (event_id,) in db.execute("SELECT id FROM events WHERE room_id = ? AND capacity IS NULL", [current.id]).fetchall():
-        registrations.promote(db, event_id)
+        moved += registrations.promote(db, event_id)
+    return moved
 
 
 def get_room(db, room_id) -> Room:

@@ -36,6 +36,7 @@ from typing import Iterable
 from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as VEvent
 
+from .. import clock
 from ..codes import ORGANIZATION_ROLE_LINES, SPEAKER_ROLE_LABELS
 from ..i18n import N_
 from ..models import Event
@@ -83,7 +84,7 @@ def calendar_bytes(
     cal.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME (Google, Apple, Outlook)
     cal.refresh_interval = REFRESH_INTERVAL
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))  # Outlook's name for the same hint
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = clock.now().astimezone(UTC).replace(microsecond=0)
     for event in events:
         cal.add_component(_vevent(event, base_url, contact_email, stamp, personal))
     if events:

@@ -14,9 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from planner import NotFound, PlannerError, StaleEdit, ValidationError
-from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLES, SPEAKER_ROLES
-from planner.ui.common import show_flash, planner, show_error
+from planner.codes import (
+    EVENT_STATUS_LABELS,
+    FORMAT_LABELS,
+    ORGANIZATION_ROLE_LABELS,
+    ORGANIZATION_ROLES,
+    SPEAKER_ROLE_LABELS,
+    SPEAKER_ROLES,
+    label,
+)
+from planner.i18n import _, format_number, ngettext
 from planner.text import parse_rows
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.messages import flash, show_error, show_flash
+from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
+from planner.ui.components.session import actor, planner
 from planner.validate import timezone_names
 
 SPEAKER_COLUMNS = ["name", "affiliation", "email", "role"]
@@ -95,14 +107,12 @@ def _paste_box(name: str, columns: list[str], frame: pd.DataFrame, hint: str) ->
         s[f"ev_{name}_base"] = pd.concat([kept, pd.DataFrame(pending, columns=columns)], ignore_index=True)
         s[f"ev_{name}_round"] += 1  # a fresh editor widget for the longer table
         st.rerun()
-    with st.expander("Paste a list", icon=":material/content_paste:"):
-        st.text_area("Rows to add", key=f"ev_paste_{name}", placeholder=hint, help="Cells split by ; or by tabs.")
-        st.button("Add to the table", key=f"ev_paste_add_{name}", on_click=_queue_paste, args=(name, columns))
+    with st.expander(_("Paste a list"), icon=":material/content_paste:"):
+        st.text_area(_("Rows to add"), key=f"ev_paste_{name}", placeholder=hint, help=_("Cells split by ; or by tabs."))
+        st.button(_("Add to the table"), key=f"ev_paste_add_{name}", on_click=_queue_paste, args=(name, columns))
 
 
 def render() -> None:
-    from planner.ui import pages
-
     p = planner()
     s = st.session_state
     wanted = st.query_params.get("id") or s.get("edit_event_id")
@@ -111,77 +121,92 @@ def render() -> None:
         try:
             event = p.get_event(int(wanted))
         except (NotFound, ValueError):
-            st.title("Event not found")
-            st.info("That event does not exist. Pick one from the events table.")
-            st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
+            st.title(_("Event not found"))
+            st.info(_("That event does not exist. Pick one from the events table."))
+            st.page_link(ORGANIZE, label=_("Back to events"), icon=":material/arrow_back:")
             return
     if s.get("ev_loaded") != (event.id if event else "new"):
         _load(event)
 
-    st.page_link(pages.ORGANIZE, label="Back to events", icon=":material/arrow_back:")
-    st.title("Edit event" if event else "New event")
+    st.page_link(ORGANIZE, label=_("Back to events"), icon=":material/arrow_back:")
+    st.title(_("Edit event") if event else _("New event"))
     show_flash()
     if event and event.status == "cancelled":
-        st.error(f"This event is cancelled ({event.cancel_reason}) and can no longer be edited.")
+        st.error(
+            _("This event is cancelled ({reason}) and can no longer be edited.").format(reason=escape_md(event.cancel_reason))
+        )
         return
     if event:
-        st.caption(f"Status: **{event.status}** · version {event.version} · calendar UID `{event.uid}`")
+        # Translators: **…** is bold and `…` code (Markdown); {uid} is the event's calendar identifier.
+        st.caption(
+            _("Status: **{status}** · version {version} · calendar UID `{uid}`").format(
+                status=label(EVENT_STATUS_LABELS, event.status), version=event.version, uid=event.uid
+            )
+        )
 
     summits = {x.id: x for x in p.list_summits()}
     rooms = {r.id: r for r in p.list_rooms()}
 
-    st.text_input("Title", key="ev_title", max_chars=200, placeholder="Civil society dialogue on …")
+    st.text_input(_("Title"), key="ev_title", max_chars=200, placeholder=_("Civil society dialogue on …"))
     where = st.columns(2)
     where[0].selectbox(
-        "Summit", [NONE, *summits], key="ev_summit", format_func=lambda i: summits[i].name if i else "No summit"
+        _("Summit"), [NONE, *summits], key="ev_summit", format_func=lambda i: summits[i].name if i else _("No summit")
     )
     where[1].selectbox(
-        "Room",
+        _("Room"),
         [NONE, *rooms],
         key="ev_room",
-        format_func=lambda i: f"{rooms[i].label} ({rooms[i].capacity} places)" if i else "No room (online only)",
-        help="Add buildings and rooms under Venues and rooms.",
+        format_func=lambda i: _room_choice(rooms[i]) if i else _("No room (online only)"),
+        # Translators: "Venues and rooms" is the title of the page where buildings and rooms are added.
+        help=_("Add buildings and rooms under Venues and rooms."),
     )
     link = st.columns(2)
-    link[0].text_input("Online link (for online or hybrid events)", key="ev_online_url", placeholder="https://…")
+    link[0].text_input(_("Online link (for online or hybrid events)"), key="ev_online_url", placeholder="https://…")
     link[1].selectbox(
-        "Format",
+        _("Format"),
         [AUTO, *FORMAT_LABELS],
         key="ev_format",
-        format_func=lambda f: "Worked out from room and link" if f == AUTO else FORMAT_LABELS[f],
+        format_func=lambda f: _("Worked out from room and link") if f == AUTO else label(FORMAT_LABELS, f),
     )
 
     room = rooms.get(s["ev_room"])
     summit = summits.get(s["ev_summit"])
+    # Translators: {place} is a venue's or a summit's name; **{zone}** a time zone's name in bold.
+    zone_in = _("Times are in {place}'s time zone: **{zone}**.")
     if room:
-        zone_name, zone_why = room.venue.timezone, f"{room.venue.name}'s time zone"
+        zone_name = room.venue.timezone
+        zone_why = zone_in.format(place=escape_md(room.venue.name), zone=zone_name)
     elif summit:
-        zone_name, zone_why = summit.timezone, f"{summit.name}'s time zone"
+        zone_name = summit.timezone
+        zone_why = zone_in.format(place=escape_md(summit.name), zone=zone_name)
     else:
         zone_names = timezone_names()
         if s["ev_tz"] not in zone_names:
             zone_names = [s["ev_tz"], *zone_names]
-        zone_name = st.selectbox("Time zone", zone_names, key="ev_tz")
-        zone_why = "the chosen time zone"
+        zone_name = st.selectbox(_("Time zone"), zone_names, key="ev_tz")
+        zone_why = _("Times are in the chosen time zone: **{zone}**.").format(zone=zone_name)
     times = st.columns(3)
-    times[0].date_input("Date", key="ev_date", format="YYYY-MM-DD")
-    times[1].time_input("Starts", key="ev_start", step=timedelta(minutes=15))
-    times[2].time_input("Ends", key="ev_end", step=timedelta(minutes=15))
-    st.caption(f":material/schedule: Times are in {zone_why}: **{zone_name}**.")
+    times[0].date_input(_("Date"), key="ev_date", format="YYYY-MM-DD")
+    times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15))
+    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15))
+    st.caption(f":material/schedule: {zone_why}")
 
     cap = st.columns([1, 1])
     cap[0].checkbox(
-        f"Use the room's capacity ({room.capacity})" if room else "No capacity limit (online)", key="ev_capacity_default"
+        _("Use the room's capacity ({count})").format(count=format_number(room.capacity)) if room
+        else _("No capacity limit (online)"),
+        key="ev_capacity_default",
     )
     if not s["ev_capacity_default"]:
-        cap[1].number_input("Capacity", min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
+        cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
 
     st.text_area(
-        "Description (Markdown)", key="ev_description", height=160,
-        help="Markdown such as **bold**, lists and links. HTML is shown as plain text.",
+        _("Description (Markdown)"), key="ev_description", height=160,
+        # Translators: **bold** shows as bold text in this help: translate the word, keep the stars.
+        help=_("Markdown such as **bold**, lists and links. HTML is shown as plain text."),
     )
 
-    st.markdown("**Speakers**")
+    st.markdown("**{}**".format(_("Speakers")))
     speakers_frame = st.data_editor(
         s["ev_speakers_base"],
         key=f"ev_speakers_{s['ev_speakers_round']}",
@@ -189,14 +214,18 @@ def render() -> None:
         width="stretch",
         hide_index=True,
         column_config={
-            "name": st.column_config.TextColumn("Name", required=True),
-            "affiliation": st.column_config.TextColumn("Affiliation"),
-            "email": st.column_config.TextColumn("Email (optional)"),
-            "role": st.column_config.SelectboxColumn("Role", options=list(SPEAKER_ROLES), default="speaker", required=True),
+            "name": st.column_config.TextColumn(_("Name"), required=True),
+            "affiliation": st.column_config.TextColumn(_("Affiliation")),
+            "email": st.column_config.TextColumn(_("Email (optional)")),
+            "role": st.column_config.SelectboxColumn(
+                _("Role"), options=list(SPEAKER_ROLES), default="speaker", required=True,
+                format_func=lambda role: label(SPEAKER_ROLE_LABELS, role),
+            ),
         },
     )
-    _paste_box("speakers", SPEAKER_COLUMNS, speakers_frame, "Name; affiliation; email; role — one speaker per line")
-    st.markdown("**Organizations**")
+    # Translators: how to paste speakers; the role is typed as it is stored: chair, moderator, speaker or video message.
+    _paste_box("speakers", SPEAKER_COLUMNS, speakers_frame, _("Name; affiliation; email; role — one speaker per line"))
+    st.markdown("**{}**".format(_("Organizations")))
     orgs_frame = st.data_editor(
         s["ev_orgs_base"],
         key=f"ev_orgs_{s['ev_orgs_round']}",
@@ -204,16 +233,19 @@ def render() -> None:
         width="stretch",
         hide_index=True,
         column_config={
-            "name": st.column_config.TextColumn("Organization", required=True),
+            "name": st.column_config.TextColumn(_("Organization"), required=True),
             "role": st.column_config.SelectboxColumn(
-                "Role", options=list(ORGANIZATION_ROLES), default="co-sponsor", required=True
+                _("Role"), options=list(ORGANIZATION_ROLES), default="co-sponsor", required=True,
+                format_func=lambda role: label(ORGANIZATION_ROLE_LABELS, role),
             ),
         },
     )
-    _paste_box("orgs", ORG_COLUMNS, orgs_frame, "Name; role (host, co-sponsor or endorser) — one per line")
+    # Translators: keep host, co-sponsor and endorser in English: they are the words a pasted list must use.
+    _paste_box("orgs", ORG_COLUMNS, orgs_frame, _("Name; role (host, co-sponsor or endorser) — one per line"))
     known = p.organization_names()
     if known:
-        st.caption("Known organizations (type the same name to re-use one): " + ", ".join(known[:30]) + ("…" if len(known) > 30 else ""))
+        names = _(", ").join(escape_md(name) for name in known[:30]) + ("…" if len(known) > 30 else "")
+        st.caption(_("Known organizations (type the same name to re-use one): {names}").format(names=names))
 
     zone = ZoneInfo(zone_name)
     fields = dict(
@@ -237,7 +269,7 @@ def render() -> None:
     except ValidationError as err:
         clashes, problem = [], err
     if problem and (s["ev_title"] or event):
-        st.error(f"Before saving: {problem}", icon=":material/error:")
+        st.error(_("Before saving: {problem}").format(problem=problem), icon=":material/error:")
     for c in clashes:
         st.warning(c.message, icon=":material/warning:")
 
@@ -245,21 +277,30 @@ def render() -> None:
     if stale is not None:
         _stale_panel(p, stale, fields)
         return
-    if st.button("Save event" if event else "Create draft", type="primary", icon=":material/save:", key="ev_save"):
+    if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save"):
         _save(p, event, fields)
 
 
-def _save(p, event, fields, version=None) -> None:
-    from planner.ui import pages
+def _room_choice(room) -> str:
+    """"Boss Room, 8th floor — Church Center (80 places)"."""
+    return ngettext("{room} ({count} place)", "{room} ({count} places)", room.capacity).format(
+        room=room.label, count=format_number(room.capacity)
+    )
 
+
+def _save(p, event, fields, version=None) -> None:
     s = st.session_state
     try:
         if event is None:
-            saved = p.create_event(**fields)
-            s["flash"] = f"Created the draft “{saved.title}”. Publish it from the events table when it is ready."
+            saved = p.create_event(**fields, actor=actor())
+            flash(
+                _("Created the draft “{title}”. Publish it from the events table when it is ready.").format(
+                    title=escape_md(saved.title)
+                )
+            )
         else:
-            saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields)
-            s["flash"] = f"Saved “{saved.title}”."
+            saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields, actor=actor())
+            flash(_("Saved “{title}”.").format(title=escape_md(saved.title)))
     except StaleEdit as err:
         s["ev_stale"] = err.current
         st.rerun()
@@ -268,25 +309,28 @@ def _save(p, event, fields, version=None) -> None:
         return
     s["edit_event_id"] = saved.id
     s["ev_loaded"] = None  # reload the saved version into the form
-    st.switch_page(pages.EDIT_EVENT, query_params={"id": str(saved.id)})
+    st.switch_page(EDIT_EVENT, query_params={"id": str(saved.id)})
 
 
 def _stale_panel(p, current, fields) -> None:
     s = st.session_state
     st.error(
-        "Someone else saved this event while you were editing it. Your changes are kept below "
-        "but not saved yet. Here is what they changed:",
+        _(
+            "Someone else saved this event while you were editing it. Your changes are kept below "
+            "but not saved yet. Here is what they changed:"
+        ),
         icon=":material/sync_problem:",
     )
     changes = p.event_changes(s["ev_snapshot"], current)
     if changes:
-        st.table(pd.DataFrame([{"What": c.field, "Before": c.before, "Now": c.after} for c in changes]))
+        what, before, now = _("What"), _("Before"), _("Now")
+        st.table(pd.DataFrame([{what: c.field, before: c.before, now: c.after} for c in changes]))
     else:
-        st.caption("They changed nothing you can see here (perhaps only the status).")
+        st.caption(_("They changed nothing you can see here (perhaps only the status)."))
     left, right = st.columns(2)
-    if left.button("Save my version over theirs", type="primary", key="ev_stale_mine"):
+    if left.button(_("Save my version over theirs"), type="primary", key="ev_stale_mine"):
         _save(p, current, fields, version=current.version)
-    if right.button("Discard my changes and load theirs", key="ev_stale_theirs"):
+    if right.button(_("Discard my changes and load theirs"), key="ev_stale_theirs"):
         _load(current)
         st.rerun()
 

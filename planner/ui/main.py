@@ -1,15 +1,20 @@
 """The Streamlit entry script: decides which pages this session gets, then runs one.
 
 Anonymous visitors get the programme, event pages and the sign-in page at /organize;
-signed-in organizers also get the planning pages; admins also get accounts.
+signed-in organizers also get the planning pages; admins also get accounts. Every run first
+makes the session's language active (see ``components/language.py``).
 """
 
 import streamlit as st
 
-from planner.ui import pages
-from planner.ui.common import current_user
+from planner.i18n import _
+from planner.ui.components import language
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.navigation import navigation
+from planner.ui.components.session import current_user
 
-st.set_page_config(page_title="Side Event Planner", page_icon=":material/event:", layout="wide")
+language.activate()
+st.set_page_config(page_title=_("Side Event Planner"), page_icon=":material/event:", layout="wide")
 
 # Long event titles must fit a phone: smaller headings on narrow screens.
 st.html(
@@ -30,10 +35,11 @@ st.html(
 user = current_user()
 st.session_state["user"] = user
 
-navigation = pages.navigation(user)
+page = navigation(user)
 if user is not None:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** ({user.email})")
-        st.link_button("Sign out", "/auth/sign-out", icon=":material/logout:")
+        # Translators: in the sidebar; **…** is bold (Markdown), {email} the account's address.
+        st.caption(_("Signed in as **{name}** ({email})").format(name=escape_md(user.name), email=escape_md(user.email)))
+        st.link_button(_("Sign out"), "/auth/sign-out", icon=":material/logout:")
 
-navigation.run()
+page.run()

@@ -6,35 +6,41 @@ import pandas as pd
 import streamlit as st
 
 from planner import PlannerError, StaleEdit
-from planner.ui.common import STATUS_LABELS, planner, show_error, show_flash
-
-REG_STATUS = {"confirmed": "Confirmed", "waitlisted": "Waiting list", "cancelled": "Cancelled"}
+from planner.codes import CHECKIN_VERDICTS, REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES, label
+from planner.i18n import _, format_number, ngettext
+from planner.ui.components import language
+from planner.ui.components.events import event_choice
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.messages import flash, show_error, show_flash
+from planner.ui.components.navigation import CHECKIN
+from planner.ui.components.session import actor, planner
+from planner.ui.components.times import clock_seconds, day_and_time
 
 
 def render() -> None:
     p = planner()
-    st.title("Registrations")
+    st.title(_("Registrations"))
     show_flash()
-    events = [e for e in p.list_events() if e.published_at is not None or e.status == "published"]
+    events = [e for e in p.list_events(actor=actor()) if e.published_at is not None or e.status == "published"]
     if not events:
-        st.info("No published events yet: registrations open when an event is published.", icon=":material/event_note:")
+        st.info(
+            _("No published events yet: registrations open when an event is published."), icon=":material/event_note:"
+        )
         return
     by_id = {e.id: e for e in events}
     wanted = st.query_params.get("id")
     if wanted and wanted.isdigit() and int(wanted) in by_id and "r_event" not in st.session_state:
         st.session_state["r_event"] = int(wanted)
-    event = by_id[
-        st.selectbox(
-            "Event", list(by_id), key="r_event",
-            format_func=lambda i: f"{by_id[i].local_start:%d %b %H:%M} · {by_id[i].title} ({STATUS_LABELS[by_id[i].status]})",
-        )
-    ]
+    event = by_id[st.selectbox(_("Event"), list(by_id), key="r_event", format_func=lambda i: event_choice(by_id[i]))]
     counts = p.event_counts(event.id)
     m = st.container(key="metrics_registrations").columns(4)
-    m[0].metric("Confirmed", f"{counts.confirmed} / {counts.capacity}" if counts.capacity else counts.confirmed)
-    m[1].metric("Waiting list", counts.waitlisted)
-    m[2].metric("Places left", "No limit" if counts.seats_left is None else counts.seats_left)
-    m[3].metric("Cancelled", counts.cancelled)
+    m[0].metric(
+        _("Confirmed"),
+        f"{format_number(counts.confirmed)} / {format_number(counts.capacity)}" if counts.capacity else counts.confirmed,
+    )
+    m[1].metric(label(REGISTRATION_STATUS_LABELS, "waitlisted"), counts.waitlisted)
+    m[2].metric(_("Places left"), _("No limit") if counts.seats_left is None else counts.seats_left)
+    m[3].metric(_("Cancelled"), counts.cancelled)
 
     _capacity(p, event, counts)
     _door(p, event)
@@ -42,114 +48,159 @@ def render() -> None:
 
 
 def _capacity(p, event, counts) -> None:
-    with st.expander("Change the capacity", icon=":material/groups:"):
+    with st.expander(_("Change the capacity"), icon=":material/groups:"):
         new = st.number_input(
-            "New capacity", min_value=1, max_value=1_000_000, step=1, value=counts.capacity or 50, key=f"r_cap_{event.id}"
+            _("New capacity"), min_value=1, max_value=1_000_000, step=1, value=counts.capacity or 50, key=f"r_cap_{event.id}"
         )
-        promoted = p.capacity_preview(event.id, int(new))
+        promoted = p.capacity_preview(event.id, int(new), actor=actor())
         if promoted:
+            names = _(", ").join(escape_md(r.name) for r in promoted[:10]) + (" …" if len(promoted) > 10 else "")
             st.info(
-                f"Raising the capacity to {new} moves **{len(promoted)}** "
-                f"{'person' if len(promoted) == 1 else 'people'} up from the waiting list at once: "
-                + ", ".join(r.name for r in promoted[:10]) + (" …" if len(promoted) > 10 else ""),
+                # Translators: **{count}** (bold) people move up; {names} lists them ("Ana, Luis, Diego").
+                ngettext(
+                    "Raising the capacity to {capacity} moves **{count}** person up from the waiting list at once: {names}",
+                    "Raising the capacity to {capacity} moves **{count}** people up from the waiting list at once: {names}",
+                    len(promoted),
+                ).format(capacity=format_number(new), count=format_number(len(promoted)), names=names),
                 icon=":material/trending_up:",
             )
         elif counts.capacity and new < counts.confirmed:
             st.warning(
-                f"{counts.confirmed} people are already confirmed: nobody loses their place, but new "
-                f"registrations go to the waiting list until fewer than {new} are confirmed.",
+                ngettext(
+                    "{count} person is already confirmed: nobody loses their place, but new registrations go to "
+                    "the waiting list until fewer than {capacity} are confirmed.",
+                    "{count} people are already confirmed: nobody loses their place, but new registrations go to "
+                    "the waiting list until fewer than {capacity} are confirmed.",
+                    counts.confirmed,
+                ).format(count=format_number(counts.confirmed), capacity=format_number(new)),
                 icon=":material/info:",
             )
-        if st.button("Apply the new capacity", key=f"r_cap_apply_{event.id}", disabled=new == counts.capacity):
+        if st.button(_("Apply the new capacity"), key=f"r_cap_apply_{event.id}", disabled=new == counts.capacity):
             try:
-                p.update_event(event.id, version=event.version, capacity=int(new))
+                p.update_event(event.id, version=event.version, capacity=int(new), actor=actor())
             except StaleEdit:
-                show_error(PlannerError("Someone changed this event a moment ago. Look again, then apply."))
+                st.error(_("Someone changed this event a moment ago. Look again, then apply."), icon=":material/error:")
             except PlannerError as err:
                 show_error(err)
             else:
-                st.session_state["flash"] = f"Capacity is now {new}" + (
-                    f"; {len(promoted)} moved up from the waiting list." if promoted else "."
-                )
+                if promoted:
+                    done = ngettext(
+                        "Capacity is now {capacity}; {count} moved up from the waiting list.",
+                        "Capacity is now {capacity}; {count} moved up from the waiting list.",
+                        len(promoted),
+                    )
+                else:
+                    done = _("Capacity is now {capacity}.")
+                flash(done.format(capacity=format_number(new), count=format_number(len(promoted))))
                 st.rerun()
 
 
 def _door(p, event) -> None:
     """Door passes for volunteers, the door list, and the scans so far."""
-    from planner.ui import pages
-
-    with st.expander("Door check-in", icon=":material/qr_code_scanner:"):
-        a = p.attendance(event.id)
-        st.markdown(
-            f"**{a.checked_in}** checked in of {a.expected} expected ({a.walk_ins} walk-ins)"
-            + (f" · capacity {a.capacity}" if a.capacity else "")
+    with st.expander(_("Door check-in"), icon=":material/qr_code_scanner:"):
+        a = p.attendance(event.id, actor=actor())
+        walk_ins = ngettext("{count} walk-in", "{count} walk-ins", a.walk_ins).format(count=format_number(a.walk_ins))
+        # Translators: **{checked_in}** (bold) people are inside, of {expected}; {walk_ins} is "2 walk-ins".
+        inside = _("**{checked_in}** checked in of {expected} expected ({walk_ins})").format(
+            checked_in=format_number(a.checked_in), expected=format_number(a.expected), walk_ins=walk_ins
         )
-        st.page_link(pages.CHECKIN, label="Open the check-in page", icon=":material/open_in_new:", query_params={"event": str(event.id)})
-        st.markdown("**Door passes** — a link per door for volunteers without an account; it opens this event's check-in page and nothing else.")
-        passes = p.door_passes(event.id)
+        if a.capacity:
+            inside = _("{headcount} · capacity {capacity}").format(headcount=inside, capacity=format_number(a.capacity))
+        st.markdown(inside)
+        st.page_link(
+            CHECKIN, label=_("Open the check-in page"), icon=":material/open_in_new:", query_params={"event": str(event.id)}
+        )
+        st.markdown(
+            _(
+                "**Door passes** — a link per door for volunteers without an account; it opens this event's "
+                "check-in page and nothing else."
+            )
+        )
+        passes = p.door_passes(event.id, actor=actor())
         for dp in passes:
             left, right = st.columns([4, 1], vertical_alignment="center")
             if dp.active:
-                left.markdown(f"{dp.label}")
+                left.markdown(escape_md(dp.label))
                 left.code(dp.url, language=None)
-                if right.button("Revoke", key=f"r_revoke_{dp.id}"):
-                    p.revoke_door_pass(dp.id)
-                    st.session_state["flash"] = f"Revoked the pass “{dp.label}”: it stops working at its next action."
+                if right.button(_("Revoke"), key=f"r_revoke_{dp.id}"):
+                    p.revoke_door_pass(dp.id, actor=actor())
+                    flash(
+                        _("Revoked the pass “{door}”: it stops working at its next action.").format(door=escape_md(dp.label))
+                    )
                     st.rerun()
             else:
-                left.caption(f"~~{dp.label}~~ (revoked {dp.revoked_at:%d %b %H:%M})")
+                # Translators: ~~…~~ strikes the door's name through (Markdown); {when} is when it was revoked.
+                left.caption(
+                    _("~~{door}~~ (revoked {when})").format(door=escape_md(dp.label), when=day_and_time(dp.revoked_at))
+                )
         with st.form(f"r_pass_{event.id}", border=False):
-            label = st.text_input("Door", placeholder="Main door", key=f"r_pass_label_{event.id}")
-            if st.form_submit_button("Create a door pass"):
+            door = st.text_input(_("Door"), placeholder=_("Main door"), key=f"r_pass_label_{event.id}")
+            if st.form_submit_button(_("Create a door pass")):
                 try:
-                    p.create_door_pass(event.id, label or "Main door")
+                    p.create_door_pass(event.id, door or _("Main door"), actor=actor())
                 except PlannerError as err:
                     show_error(err)
                 else:
                     st.rerun()
         st.download_button(
-            "Door list for printing (CSV)", data=lambda: p.door_list_csv(event.id), file_name=f"door-list-{event.id}.csv",
+            _("Door list for printing (CSV)"), data=language.later(lambda: p.door_list_csv(event.id, actor=actor())),
+            file_name=_("door-list-{id}").format(id=event.id) + ".csv",
             mime="text/csv", icon=":material/print:", key=f"r_door_list_{event.id}", on_click="ignore",
         )
-        scans = p.scans(event.id)[:50]
+        scans = p.scans(event.id, actor=actor())[:50]
         if scans:
-            st.markdown("**Latest scans**")
+            st.markdown("**{}**".format(_("Latest scans")))
+            time, door, verdict = _("Time"), _("Door"), _("Verdict")
             st.dataframe(
                 pd.DataFrame(
-                    [{"Time": x.scanned_at.astimezone(event.zone).strftime("%H:%M:%S"), "Door": x.door, "Verdict": x.verdict.replace("_", " ")} for x in scans]
+                    [
+                        {
+                            time: clock_seconds(x.scanned_at.astimezone(event.zone)),
+                            door: x.door,
+                            verdict: label(CHECKIN_VERDICTS, x.verdict),
+                        }
+                        for x in scans
+                    ]
                 ),
                 hide_index=True, width="stretch",
             )
 
 
 def _table(p, event) -> None:
-    st.subheader("Who registered")
-    registrations = p.registrations(event.id)
+    st.subheader(_("Who registered"))
+    registrations = p.registrations(event.id, actor=actor())
     if not registrations:
-        st.info("Nobody has registered yet. Share the event page's link.", icon=":material/person_add:")
+        st.info(_("Nobody has registered yet. Share the event page's link."), icon=":material/person_add:")
         return
     left, right = st.columns([1, 2])
     status = left.selectbox(
-        "Status", ["", *REG_STATUS], format_func=lambda s: REG_STATUS.get(s, "All"), key=f"r_status_{event.id}"
+        _("Status"), ["", *REGISTRATION_STATUSES],
+        format_func=lambda s: label(REGISTRATION_STATUS_LABELS, s) if s else _("All"), key=f"r_status_{event.id}",
     )
-    query = right.text_input("Search name, email or organization", key=f"r_query_{event.id}")
+    query = right.text_input(_("Search name, email or organization"), key=f"r_query_{event.id}")
     filtered = bool(status or query.strip())
-    shown = p.registrations(event.id, status=status or None, query=query) if filtered else registrations
-    st.caption(f"{len(shown)} of {len(registrations)} registrations")
+    shown = p.registrations(event.id, status=status or None, query=query, actor=actor()) if filtered else registrations
+    st.caption(
+        ngettext("{shown} of {count} registration", "{shown} of {count} registrations", len(registrations)).format(
+            shown=format_number(len(shown)), count=format_number(len(registrations))
+        )
+    )
+    columns = [_("Name"), _("Email"), _("Organization"), _("Needs"), _("Status"), _("Registered")]
     st.dataframe(
         pd.DataFrame(
             [
-                {
-                    "Name": r.name,
-                    "Email": r.email,
-                    "Organization": r.organization,
-                    "Needs": r.needs,
-                    "Status": REG_STATUS[r.status] + (f" #{r.position}" if r.position else ""),
-                    "Registered": r.created_at.astimezone(event.zone).strftime("%d %b %H:%M"),
-                }
+                dict(
+                    zip(
+                        columns,
+                        [
+                            r.name, r.email, r.organization, r.needs, _registration_status(r),
+                            day_and_time(r.created_at.astimezone(event.zone)),
+                        ],
+                    )
+                )
                 for r in shown
             ],
-            columns=["Name", "Email", "Organization", "Needs", "Status", "Registered"],
+            columns=columns,
         ),
         hide_index=True,
         width="stretch",
@@ -157,17 +208,29 @@ def _table(p, event) -> None:
     active = {r.id: r for r in registrations if r.status != "cancelled"}
     if not active:
         return
-    with st.expander("Cancel a registration on someone's behalf", icon=":material/person_remove:"):
+    with st.expander(_("Cancel a registration on someone's behalf"), icon=":material/person_remove:"):
         chosen = st.selectbox(
-            "Registration", list(active), key=f"r_cancel_pick_{event.id}",
-            format_func=lambda i: f"{active[i].name} <{active[i].email}> ({REG_STATUS[active[i].status]})",
+            _("Registration"), list(active), key=f"r_cancel_pick_{event.id}",
+            # Translators: a registration to choose: the person's name, email and status ("Waiting list").
+            format_func=lambda i: _("{name} <{email}> ({status})").format(
+                name=active[i].name, email=active[i].email, status=label(REGISTRATION_STATUS_LABELS, active[i].status)
+            ),
         )
-        sure = st.checkbox("Yes, cancel this person's registration", key=f"r_cancel_sure_{event.id}")
-        if st.button("Cancel registration", disabled=not sure, key=f"r_cancel_{event.id}"):
-            p.cancel_registration_for(chosen)
-            st.session_state["flash"] = f"Cancelled {active[chosen].name}'s registration."
+        sure = st.checkbox(_("Yes, cancel this person's registration"), key=f"r_cancel_sure_{event.id}")
+        if st.button(_("Cancel registration"), disabled=not sure, key=f"r_cancel_{event.id}"):
+            p.cancel_registration_for(chosen, actor=actor())
+            flash(_("Cancelled {name}'s registration.").format(name=escape_md(active[chosen].name)))
             st.session_state.pop(f"r_cancel_sure_{event.id}", None)
             st.rerun()
+
+
+def _registration_status(registration) -> str:
+    """"Confirmed", or "Waiting list #2" with the place on the list."""
+    status = label(REGISTRATION_STATUS_LABELS, registration.status)
+    if registration.position:
+        # Translators: a status and a place on the waiting list: "Waiting list #2".
+        return _("{status} #{position}").format(status=status, position=format_number(registration.position))
+    return status
 
 
 if __name__ == "__main__":

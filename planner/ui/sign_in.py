@@ -7,43 +7,51 @@ swaps it for an HttpOnly session cookie (pages cannot set cookies) and comes bac
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from planner.ui.common import planner
+from planner.i18n import _
+from planner.ui.components import language
+from planner.ui.components.session import planner
 
 
 def render() -> None:
-    st.title("Organizer sign-in")
+    st.title(_("Organizer sign-in"))
     if st.query_params.get("signin") == "expired":
-        st.warning("That sign-in link has expired or was already used. Please sign in again.")
+        st.warning(_("That sign-in link has expired or was already used. Please sign in again."))
 
     code = st.session_state.get("sign_in_code")
     if code:
-        target = f"/auth/sign-in?code={code}&next=/organize"
-        st.success("Password accepted. Signing you in…", icon=":material/check_circle:")
+        back, chosen = "/organize", language.for_address()
+        if chosen:  # the sign-in route starts a new session: it keeps the language in the address
+            back += "?" + urlencode({"lang": chosen})
+        target = f"/auth/sign-in?code={code}&next={quote(back, safe='/')}"
+        st.success(_("Password accepted. Signing you in…"), icon=":material/check_circle:")
         # Send the browser on by itself; the button is there if scripts are blocked.
         st.html(f"<script>window.parent.location.replace({json.dumps(target)});</script>", unsafe_allow_javascript=True)
-        st.link_button("Continue", target, type="primary")
+        st.link_button(_("Continue"), target, type="primary")
         del st.session_state["sign_in_code"]
         return
 
-    left, _ = st.columns([1, 1])
+    left, _right = st.columns([1, 1])
     with left:
         with st.form("sign_in", border=True):
-            email = st.text_input("Email", autocomplete="email")
-            password = st.text_input("Password", type="password", autocomplete="current-password")
-            submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
+            email = st.text_input(_("Email"), autocomplete="email")
+            password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+            submitted = st.form_submit_button(_("Sign in"), type="primary", width="stretch")
         if submitted:
             user = planner().authenticate(email, password)
             if user is None:
-                st.error("That email and password do not match an organizer account.", icon=":material/error:")
+                st.error(_("That email and password do not match an organizer account."), icon=":material/error:")
             else:
                 st.session_state["sign_in_code"] = planner().issue_sign_in_code(user.id)
                 st.rerun()
         st.caption(
-            "Organizer accounts are created by an admin. Attendees do not need an account: "
-            "the programme and event pages are public."
+            _(
+                "Organizer accounts are created by an admin. Attendees do not need an account: "
+                "the programme and event pages are public."
+            )
         )
 
 

@@ -7,22 +7,28 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from planner.ui.common import show_flash, planner
-from planner.ui.venues import _try
+from planner.i18n import _
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.messages import attempt, show_flash
+from planner.ui.components.session import actor, planner
 from planner.validate import timezone_names
 
 
 def render() -> None:
     p = planner()
-    st.title("Summits")
+    st.title(_("Summits"))
     show_flash()
     summits = p.list_summits()
     zones = timezone_names()
     if summits:
+        columns = dict(name=_("Summit"), city=_("City"), zone=_("Time zone"), first=_("First day"), last=_("Last day"))
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"Summit": s.name, "City": s.city, "Time zone": s.timezone, "First day": s.starts_on, "Last day": s.ends_on}
+                    {
+                        columns["name"]: s.name, columns["city"]: s.city, columns["zone"]: s.timezone,
+                        columns["first"]: s.starts_on, columns["last"]: s.ends_on,
+                    }
                     for s in summits
                 ]
             ),
@@ -30,38 +36,52 @@ def render() -> None:
             width="stretch",
         )
     else:
-        st.info("No summits yet. A summit groups side events and lets the planner warn about events outside its days.")
+        st.info(_("No summits yet. A summit groups side events and lets the planner warn about events outside its days."))
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Add a summit")
+        st.subheader(_("Add a summit"))
         with st.form("add_summit"):
-            name = st.text_input("Name", placeholder="UN General Assembly high-level week")
-            city = st.text_input("City", placeholder="New York")
-            zone = st.selectbox("Time zone", zones, index=zones.index("America/New_York"))
-            days = st.date_input("Days", value=(date.today(), date.today() + timedelta(days=6)))
-            if st.form_submit_button("Add summit", type="primary"):
+            name = st.text_input(
+                _("Name"),
+                # Translators: an example summit's name, shown greyed in the empty field.
+                placeholder=_("UN General Assembly high-level week"),
+            )
+            city = st.text_input(
+                _("City"),
+                # Translators: an example city, shown greyed in the empty field.
+                placeholder=_("New York"),
+            )
+            zone = st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"))
+            days = st.date_input(_("Days"), value=(date.today(), date.today() + timedelta(days=6)))
+            if st.form_submit_button(_("Add summit"), type="primary"):
                 first, last = (days + (days[0],))[:2] if len(days) == 1 else days
-                _try(
-                    lambda: p.add_summit(name=name, city=city, timezone=zone, starts_on=first, ends_on=last),
-                    f"Added {name}.",
+                attempt(
+                    lambda: p.add_summit(
+                        name=name, city=city, timezone=zone, starts_on=first, ends_on=last, actor=actor()
+                    ),
+                    _("Added {name}.").format(name=escape_md(name)),
                 )
     with right:
         if not summits:
             return
-        st.subheader("Change a summit")
+        st.subheader(_("Change a summit"))
         by_id = {s.id: s for s in summits}
-        chosen = by_id[st.selectbox("Summit", list(by_id), format_func=lambda i: by_id[i].name)]
+        chosen = by_id[st.selectbox(_("Summit"), list(by_id), format_func=lambda i: by_id[i].name)]
         with st.form(f"summit_{chosen.id}"):
-            name = st.text_input("Name", chosen.name)
-            city = st.text_input("City", chosen.city)
-            zone = st.selectbox("Time zone", zones, index=zones.index(chosen.timezone) if chosen.timezone in zones else 0)
-            days = st.date_input("Days", value=(chosen.starts_on, chosen.ends_on))
-            if st.form_submit_button("Save summit"):
+            name = st.text_input(_("Name"), chosen.name)
+            city = st.text_input(_("City"), chosen.city)
+            zone = st.selectbox(
+                _("Time zone"), zones, index=zones.index(chosen.timezone) if chosen.timezone in zones else 0
+            )
+            days = st.date_input(_("Days"), value=(chosen.starts_on, chosen.ends_on))
+            if st.form_submit_button(_("Save summit")):
                 first, last = (days + (days[0],))[:2] if len(days) == 1 else days
-                _try(
-                    lambda: p.update_summit(chosen.id, name=name, city=city, timezone=zone, starts_on=first, ends_on=last),
-                    f"Saved {name}.",
+                attempt(
+                    lambda: p.update_summit(
+                        chosen.id, name=name, city=city, timezone=zone, starts_on=first, ends_on=last, actor=actor()
+                    ),
+                    _("Saved {name}.").format(name=escape_md(name)),
                 )
 
 

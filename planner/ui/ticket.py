@@ -5,12 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
-from planner.ui.common import escape_md, long_date, planner, show_flash, time_range
+from planner.i18n import N_, _, format_number
+from planner.ui.components import language
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.messages import flash, show_flash
+from planner.ui.components.session import planner
+from planner.ui.components.times import long_date, time_range
 
 STATUS_TEXT = {
-    "confirmed": ("Your place is confirmed", ":material/check_circle:"),
-    "waitlisted": ("You're on the waiting list", ":material/hourglass_top:"),
-    "cancelled": ("This registration is cancelled", ":material/cancel:"),
+    # Translators: {name} is the attendee's name; **…** is bold (Markdown).
+    "confirmed": (N_("**Your place is confirmed**, {name}."), ":material/check_circle:"),
+    "waitlisted": (N_("**You're on the waiting list**, {name}."), ":material/hourglass_top:"),
+    "cancelled": (N_("**This registration is cancelled**, {name}."), ":material/cancel:"),
 }
 
 
@@ -20,46 +26,51 @@ def render() -> None:
     try:
         registration = p.registration(token)
     except NotFound:
-        st.title("Registration not found")
+        st.title(_("Registration not found"))
         st.info(
-            "We could not find a registration for this link. Check that you copied the whole link "
-            "from your registration confirmation.",
+            _(
+                "We could not find a registration for this link. Check that you copied the whole link "
+                "from your registration confirmation."
+            ),
             icon=":material/search_off:",
         )
         return
     event = p.get_event(registration.event_id)
 
-    st.caption("Your registration")
+    st.caption(_("Your registration"))
     st.title(event.title)
     show_flash()
     if event.status == "cancelled":
-        st.error(f"**The event is cancelled.** {escape_md(event.cancel_reason)}", icon=":material/event_busy:")
+        # Translators: {reason} is the organizer's own words, shown after this sentence.
+        st.error(_("**The event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
+    place = escape_md(event.place)
+    if event.venue and event.venue.address:
+        # Translators: where an event is ("Boss Room, Church Center") and the building's address.
+        place = _("{place}, {address}").format(place=place, address=escape_md(event.venue.address))
     st.markdown(
-        f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n"
-        f":material/location_on: {escape_md(event.place)}"
-        + (f", {escape_md(event.venue.address)}" if event.venue and event.venue.address else "")
+        f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n:material/location_on: {place}"
     )
 
-    heading, icon = STATUS_TEXT[registration.status]
-    body = f"**{heading}**, {escape_md(registration.name)}."
+    sentence, icon = STATUS_TEXT[registration.status]
+    body = str(sentence.format(name=escape_md(registration.name)))
     if registration.status == "waitlisted":
-        body += f" You are number **{registration.position}** on the list and move up by yourself when a place frees up."
+        # Translators: **{position}** is the place on the waiting list (1 = next in), in bold.
+        more = _("You are number **{position}** on the list and move up by yourself when a place frees up.")
+        body = f"{body} {more.format(position=format_number(registration.position))}"
     if event.status != "cancelled":  # a place at a cancelled event is no news worth a green box
         box = {"confirmed": st.success, "waitlisted": st.warning, "cancelled": st.info}[registration.status]
         box(body, icon=icon)
 
-    # Online events have no door to show a ticket at; a cancelled one lets nobody in.
-    if registration.status == "confirmed" and event.format != "online" and event.status != "cancelled":
+    # Registration.has_ticket: confirmed, at an event with a door (not online-only, not cancelled).
+    if registration.has_ticket:
         _ticket(p, token, registration)
-    if (
-        registration.status == "confirmed" and event.status != "cancelled"
-        and event.online_url and event.format in ("online", "hybrid")
-    ):
-        st.link_button("Join online", event.online_url, icon=":material/videocam:")
+    join_url = p.join_url(token)
+    if join_url:
+        st.link_button(_("Join online"), join_url, icon=":material/videocam:")
     if registration.status != "cancelled":
         st.download_button(
-            "Add to calendar (.ics)", data=lambda: p.registration_ics(token), file_name="side-event.ics",
-            mime="text/calendar", icon=":material/event_available:", on_click="ignore",
+            _("Add to calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
+            file_name=_("side-event") + ".ics", mime="text/calendar", icon=":material/event_available:", on_click="ignore",
         )
     _details(p, token, registration)
     if registration.status != "cancelled":
@@ -70,53 +81,58 @@ def _ticket(p, token, registration) -> None:
     """The QR code the door scans, large, with the code printed under it for typing."""
     png = p.ticket_qr_png(token)
     with st.container(border=True, horizontal_alignment="center"):
-        st.markdown("**Your ticket** — show it at the door")
+        st.markdown(_("**Your ticket** — show it at the door"))
         st.image(png, width=300)
         st.markdown(f"### `{registration.ticket_code}`")
         st.download_button(
-            "Save the ticket (PNG)", data=png, file_name="ticket.png", mime="image/png", icon=":material/download:", on_click="ignore",
+            _("Save the ticket (PNG)"), data=png,
+            # Translators: the name of the ticket's image file people download, without its extension.
+            file_name=_("ticket") + ".png", mime="image/png", icon=":material/download:", on_click="ignore",
         )
 
 
 def _details(p, token, registration) -> None:
-    st.subheader("Your details")
-    st.caption(f"Registered as {registration.email}")
+    st.subheader(_("Your details"))
+    st.caption(_("Registered as {email}").format(email=escape_md(registration.email)))
     if registration.status == "cancelled":
-        st.markdown(
-            f"{escape_md(registration.name)}"
-            + (f" — {escape_md(registration.organization)}" if registration.organization else "")
-        )
+        who = escape_md(registration.name)
+        if registration.organization:
+            # Translators: a person and their organization.
+            who = _("{name} — {organization}").format(name=who, organization=escape_md(registration.organization))
+        st.markdown(who)
         return
     with st.form("ticket_details"):
-        name = st.text_input("Your name", registration.name, max_chars=200)
-        organization = st.text_input("Organization (optional)", registration.organization, max_chars=200)
-        needs = st.text_area("Access or interpretation needs (optional)", registration.needs, max_chars=500, height=80)
-        if st.form_submit_button("Save changes"):
+        name = st.text_input(_("Your name"), registration.name, max_chars=200)
+        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200)
+        needs = st.text_area(
+            _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80
+        )
+        if st.form_submit_button(_("Save changes")):
             try:
                 p.update_registration(token, name=name, organization=organization, needs=needs)
             except (ValidationError, PlannerError) as err:
                 st.error(str(err), icon=":material/error:")
             else:
-                st.session_state["flash"] = "Saved your details."
+                flash(_("Saved your details."))
                 st.rerun()
 
 
 def _cancel(p, token, registration) -> None:
-    st.subheader("Can't come?")
+    st.subheader(_("Can't come?"))
     if not st.session_state.get("ticket_confirm_cancel"):
-        st.caption("Cancelling frees your place for the next person on the waiting list.")
-        if st.button("Cancel my registration", icon=":material/event_busy:"):
+        st.caption(_("Cancelling frees your place for the next person on the waiting list."))
+        if st.button(_("Cancel my registration"), icon=":material/event_busy:"):
             st.session_state["ticket_confirm_cancel"] = True
             st.rerun()
         return
-    st.warning("Cancel your registration? This cannot be undone; you can register again while places are open.")
+    st.warning(_("Cancel your registration? This cannot be undone; you can register again while places are open."))
     yes, no = st.columns(2)
-    if yes.button("Yes, cancel it", type="primary", width="stretch"):
+    if yes.button(_("Yes, cancel it"), type="primary", width="stretch"):
         p.cancel_registration(token)
         st.session_state["ticket_confirm_cancel"] = False
-        st.session_state["flash"] = "Your registration is cancelled. Thank you for freeing your place."
+        flash(_("Your registration is cancelled. Thank you for freeing your place."))
         st.rerun()
-    if no.button("No, keep my place", width="stretch"):
+    if no.button(_("No, keep my place"), width="stretch"):
         st.session_state["ticket_confirm_cancel"] = False
         st.rerun()
 

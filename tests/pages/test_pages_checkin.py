@@ -11,7 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from planner.ui.checkin import door_list_file
-from planner.ui.common import escape_md
+from planner.ui.components.markdown import escape_md
 from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
 
 

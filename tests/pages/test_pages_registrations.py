@@ -220,7 +220,7 @@ def _press_register_twice(event_id: int) -> None:
     """Two presses of Register before the first answer is drawn: the form callback runs twice."""
     import streamlit as st
 
-    from planner.ui.rsvp import _submit
+    from planner.ui.components.rsvp import _submit
 
     st.session_state[f"rsvp_name_{event_id}"] = "Ana Pérez"
     st.session_state[f"rsvp_email_{event_id}"] = "ana@example.org"

@@ -1,5 +1,6 @@
 """The app's pages: file names to link to (st.page_link, st.switch_page) and the st.Page
-objects for st.navigation.
+objects for st.navigation. Pages link to each other through these names, never by importing
+one another.
 
 Every run gets Page objects of its own: st.Page keeps per-run state (which page this run may
 call), and objects shared between sessions running at the same time broke under a
@@ -7,13 +8,15 @@ registration rush ("This page cannot be called directly"). But st.Page() resolve
 path on the disk each time, which was a tenth of the server's work in that rush; so each page
 is made once per process and every run gets a shallow copy of it (its state is flat: a path,
 strings and that flag). Links use the file names, which st.navigation resolves to this
-session's page.
+session's page. Titles are in the session's language, so each language has its own pages.
 """
 
 import copy
 import threading
 
 import streamlit as st
+
+from planner.i18n import _
 
 PROGRAMME = "programme.py"
 EVENT = "event_page.py"
@@ -45,28 +48,29 @@ def _page(file: str, **options) -> st.Page:
 def navigation(user):
     """The pages this session gets: anonymous visitors, organizers, admins."""
     public = [
-        _page(PROGRAMME, title="Programme", icon=":material/calendar_month:", default=True),
-        _page(EVENT, title="Event", icon=":material/event:", url_path="event", visibility="hidden"),
-        _page(TICKET, title="Your registration", icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
+        _page(PROGRAMME, title=_("Programme"), icon=":material/calendar_month:", default=True),
+        _page(EVENT, title=_("Event"), icon=":material/event:", url_path="event", visibility="hidden"),
+        _page(TICKET, title=_("Your registration"), icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
     ]
+    door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")
     if user is None:
         return st.navigation(
             [
                 *public,
-                _page(SIGN_IN, title="Organizer sign-in", icon=":material/login:", url_path="organize"),
+                _page(SIGN_IN, title=_("Organizer sign-in"), icon=":material/login:", url_path="organize"),
                 # Door volunteers have no account: reachable through door links and ticket codes, not listed.
-                _page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin", visibility="hidden"),
+                _page(CHECKIN, **door, visibility="hidden"),
             ],
             position="top",
         )
     organize = [
-        _page(ORGANIZE, title="Events", icon=":material/edit_calendar:", url_path="organize"),
-        _page(EDIT_EVENT, title="Edit event", icon=":material/edit:", url_path="edit-event", visibility="hidden"),
-        _page(REGISTRATIONS, title="Registrations", icon=":material/how_to_reg:", url_path="registrations"),
-        _page(CHECKIN, title="Door check-in", icon=":material/qr_code_scanner:", url_path="checkin"),
-        _page(VENUES, title="Venues and rooms", icon=":material/meeting_room:", url_path="venues"),
-        _page(SUMMITS, title="Summits", icon=":material/public:", url_path="summits"),
+        _page(ORGANIZE, title=_("Events"), icon=":material/edit_calendar:", url_path="organize"),
+        _page(EDIT_EVENT, title=_("Edit event"), icon=":material/edit:", url_path="edit-event", visibility="hidden"),
+        _page(REGISTRATIONS, title=_("Registrations"), icon=":material/how_to_reg:", url_path="registrations"),
+        _page(CHECKIN, **door),
+        _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
+        _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),
     ]
     if user.is_admin:
-        organize.append(_page(ACCOUNTS, title="Accounts", icon=":material/group:", url_path="accounts"))
-    return st.navigation({"Side events": public, "Organize": organize}, position="top")
+        organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))
+    return st.navigation({_("Side events"): public, _("Organize"): organize}, position="top")

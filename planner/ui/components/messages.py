@@ -1,0 +1,39 @@
+"""Messages for the person at the screen: what an action did, shown once on the next run,
+and a refusal in words."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import PlannerError
+
+KEY = "flash"
+
+
+def flash(message: str) -> None:
+    """Leave ``message`` (already in the session's language) for the run an action reruns or
+    switches to."""
+    st.session_state[KEY] = message
+
+
+def show_flash() -> None:
+    """Show (once) the message an action left for the page it reran or switched to."""
+    message = st.session_state.pop(KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def show_error(err: Exception) -> None:
+    """A refusal, as the sentence of its code in the active language."""
+    st.error(str(err), icon=":material/error:")
+
+
+def attempt(action, message: str) -> None:
+    """Run ``action`` (a Planner call); on success leave ``message`` and rerun, else show why not."""
+    try:
+        action()
+    except PlannerError as err:
+        show_error(err)
+    else:
+        flash(message)
+        st.rerun()

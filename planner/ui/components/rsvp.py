@@ -1,0 +1,163 @@
+"""The RSVP box of an event page, and what the attendee sees once registered."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import PlannerError, ValidationError, clock
+from planner.codes import REGISTRATION_CLOSED
+from planner.i18n import _, format_number, ngettext
+from planner.ui.components import language
+from planner.ui.components.markdown import escape_md
+from planner.ui.components.session import base_url, planner
+
+FIELDS = ("name", "email", "organization", "needs")
+
+
+@language.activate
+def _submit(event_id: int) -> None:
+    """Form callback: runs before the page is drawn, so the result shows in the same run."""
+    s = st.session_state
+    s.pop(f"rsvp_error_{event_id}", None)
+    earlier = s.get(f"rsvp_done_{event_id}")
+    try:
+        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS})
+        # A second press of Register while the first was still on its way (a slow rush) finds
+        # the place just taken: keep the first answer, which carries the private link.
+        if done.already_registered and earlier is not None and earlier.id == done.id and earlier.manage_token:
+            done = earlier
+        s[f"rsvp_done_{event_id}"] = done
+    except ValidationError as err:
+        s[f"rsvp_error_{event_id}"] = (err.field, str(err))
+    except PlannerError as err:
+        s[f"rsvp_error_{event_id}"] = (None, str(err))
+
+
+def private_link(token: str) -> str:
+    return f"{base_url()}/ticket?t={token}"
+
+
+def render_rsvp(event, counts) -> None:
+    """The registration box: closed, done, or the form (with the waiting list when full)."""
+    st.subheader(_("Register"), anchor="register")
+    closed = event.registration_closed(clock.now())
+    if closed:
+        st.caption(str(REGISTRATION_CLOSED[closed]))
+        return
+
+    done = st.session_state.get(f"rsvp_done_{event.id}")
+    if done is not None:
+        show_registered(event, done)
+        if st.button(_("Register someone else"), key=f"rsvp_again_{event.id}"):
+            del st.session_state[f"rsvp_done_{event.id}"]
+            for f in FIELDS:
+                st.session_state.pop(f"rsvp_{f}_{event.id}", None)
+            st.rerun()
+        return
+
+    if counts.is_full:
+        full = ngettext(
+            "**This event is full** ({count} place).", "**This event is full** ({count} places).", counts.capacity
+        ).format(count=format_number(counts.capacity))
+        waiting = ngettext(
+            "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            counts.waitlisted,
+        ).format(count=format_number(counts.waitlisted))
+        st.warning(f"{full} {waiting}", icon=":material/hourglass_top:")
+    elif counts.seats_left is not None and counts.seats_left <= 10:
+        st.caption(
+            ngettext("Only {count} place left.", "Only {count} places left.", counts.seats_left).format(
+                count=format_number(counts.seats_left)
+            )
+        )
+
+    error_field, error = st.session_state.get(f"rsvp_error_{event.id}", (None, None))
+
+    def field_error(name: str) -> None:
+        if error and error_field == name:
+            st.error(error, icon=":material/error:")
+
+    with st.form(f"rsvp_{event.id}", border=True):
+        st.text_input(_("Your name"), key=f"rsvp_name_{event.id}", max_chars=200, autocomplete="name")
+        field_error("name")
+        st.text_input(
+            _("Email"), key=f"rsvp_email_{event.id}", autocomplete="email",
+            # Translators: an example email address, shown greyed in the empty email field.
+            placeholder=_("you@example.org"),
+        )
+        field_error("email")
+        st.text_input(
+            _("Organization (optional)"), key=f"rsvp_organization_{event.id}", max_chars=200, autocomplete="organization"
+        )
+        field_error("organization")
+        st.text_area(
+            _("Access or interpretation needs (optional)"), key=f"rsvp_needs_{event.id}", max_chars=500, height=80,
+            placeholder=_("Step-free access, sign language, Spanish interpretation…"),
+        )
+        field_error("needs")
+        if error and error_field not in FIELDS:
+            st.error(error, icon=":material/error:")
+        st.caption(
+            _(
+                "We use your name, email, organization and needs only to manage your place at this event: "
+                "the organizers see them, nobody else does. You can change or cancel your registration at "
+                "any time through your private link."
+            )
+        )
+        st.form_submit_button(
+            _("Join the waiting list") if counts.is_full else _("Register"),
+            type="primary", width="stretch", on_click=_submit, args=(event.id,),
+        )
+
+
+def show_registered(event, registration) -> None:
+    """Status, calendar file and private link, right after registering."""
+    if registration.already_registered:
+        # Whoever typed the address may not own it: say nothing of the place it holds.
+        st.info(
+            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
+            _(
+                "**{email} is already registered** for this event; we updated the details given. Use the "
+                "private link you received when you first registered to see your place, change your details "
+                "or cancel."
+            ).format(email=escape_md(registration.email)),
+            icon=":material/how_to_reg:",
+        )
+        return
+    name = escape_md(registration.name)
+    if registration.status == "confirmed":
+        st.success(
+            _("**You're registered, {name}!** Your place is confirmed.").format(name=name), icon=":material/check_circle:"
+        )
+    else:
+        st.warning(
+            # Translators: {position} is the place on the waiting list (1 = next in).
+            _(
+                "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
+                "place frees up; check your private page."
+            ).format(name=name, position=format_number(registration.position)),
+            icon=":material/hourglass_top:",
+        )
+    link = private_link(registration.manage_token)
+    token = registration.manage_token
+    st.download_button(
+        _("Add to calendar (.ics)"),
+        data=language.later(lambda: planner().registration_ics(token)),  # built on click only
+        # Translators: the name of the calendar file people download, without its extension.
+        file_name=_("side-event") + ".ics",
+        mime="text/calendar",
+        icon=":material/event_available:",
+        key=f"rsvp_ics_{event.id}",
+        on_click="ignore",  # a download changes nothing: no rerun racing the file request
+    )
+    st.markdown(
+        _(
+            "**Your private link** — keep it: it lets you see, change or cancel your registration. "
+            "Anyone with it can do the same, so don't share it."
+        )
+    )
+    st.code(link, language=None)
+    st.link_button(_("Open my private page"), link, icon=":material/open_in_new:")

@@ -1,0 +1,54 @@
+"""What every page works with: the Planner, the app's public address, who is signed in."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import PUBLIC, Actor, Planner, User
+from planner.access import of_door, of_user
+from planner.config import open_planner, settings_from_env
+from planner.web import DOOR_COOKIE, SESSION_COOKIE
+
+
+def planner() -> Planner:
+    return open_planner()
+
+
+def base_url() -> str:
+    return settings_from_env().base_url
+
+
+def _cookie(name: str) -> str | None:
+    cookie = st.context.cookies.get(name)
+    return cookie if isinstance(cookie, str) else None  # AppTest has no cookies (it hands back a mock)
+
+
+def session_token() -> str | None:
+    """The sign-in session: the cookie set by /auth/sign-in (or, in tests, session state)."""
+    return _cookie(SESSION_COOKIE) or st.session_state.get("session_token")
+
+
+def door_pass_secret() -> str | None:
+    """The door pass this browser opened: this session's, else the cookie set by /auth/door."""
+    return st.session_state.get("door_pass_secret") or _cookie(DOOR_COOKIE)
+
+
+def current_user() -> User | None:
+    """Who is signed in, asked of the Planner (``main.py`` does it once per run)."""
+    return planner().session_user(session_token())
+
+
+def actor() -> Actor:
+    """Who this session acts as, for the Planner's access rules: the signed-in account, else
+    the door pass this browser opened, else the public. Asked afresh (a callback may run
+    before ``main.py`` in a run, and a pass may have been revoked since)."""
+    user = current_user()
+    if user is not None:
+        return of_user(user)
+    door_pass = planner().door_pass(door_pass_secret())
+    return of_door(door_pass) if door_pass is not None else PUBLIC
+
+
+def signed_in_user() -> User | None:
+    """Who this run found signed in (``main.py`` keeps it in the session state)."""
+    return st.session_state.get("user")

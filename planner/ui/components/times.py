@@ -1,0 +1,107 @@
+"""Dates and times as people read them: in the active language (Babel, CLDR data), in the
+event's own zone, and in the viewer's when that differs.
+
+Each format that no CLDR skeleton reproduces is a pattern marked for translation, so every
+language can order the fields its own way; English uses en_GB data ("Tue 20 Oct", 24-hour
+clock). Zone abbreviations ("EDT", "UTC-05") are data from the tz database, not words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import streamlit as st
+
+from planner import Event
+from planner.i18n import _, format_pattern, format_skeleton, format_time
+
+
+def viewer_zone() -> ZoneInfo | None:
+    """The browser's own time zone, when it tells us one we know."""
+    name = st.context.timezone
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_abbreviation(moment: datetime) -> str:
+    """"EDT", or "UTC-05" for zones without a letter abbreviation (America/Lima)."""
+    name = moment.tzname() or ""
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def clock(moment: datetime) -> str:
+    """"17:00", in the moment's own zone."""
+    return format_time(moment)
+
+
+def clock_seconds(moment: datetime) -> str:
+    """"17:00:05", in the moment's own zone."""
+    return format_skeleton("Hms", moment)
+
+
+def long_date(moment: date) -> str:
+    """"Thursday 23 September 2027"."""
+    # Translators: a CLDR date pattern (EEEE weekday, d day, MMMM month, y year): a programme's day heading.
+    return format_pattern(moment, _("EEEE d MMMM y"))
+
+
+def short_date(moment: date) -> str:
+    """"Tue 6 Oct 2026" (a day to choose in a filter)."""
+    # Translators: a CLDR date pattern (EEE short weekday, d day, MMM short month, y year).
+    return format_pattern(moment, _("EEE d MMM y"))
+
+
+def table_date(moment: date) -> str:
+    """"Tue 06 Oct 2026" (a column of dates that line up)."""
+    # Translators: a CLDR date pattern for a table column (dd is a two-digit day).
+    return format_pattern(moment, _("EEE dd MMM y"))
+
+
+def short_day(moment: datetime) -> str:
+    """"Tue 06 Oct" (the day of a time that is not the day shown around it)."""
+    # Translators: a CLDR date pattern (EEE short weekday, dd two-digit day, MMM short month).
+    return format_pattern(moment, _("EEE dd MMM"))
+
+
+def day_and_time(moment: datetime) -> str:
+    """"06 Oct 17:00" (an event in a picker, when someone registered)."""
+    # Translators: a CLDR date and time pattern (dd day, MMM short month, HH:mm 24-hour time).
+    return format_pattern(moment, _("dd MMM HH:mm"))
+
+
+def weekday_and_time(moment: datetime) -> str:
+    """"Tue 06 Oct, 17:00" (when an event starts, under its title at the door)."""
+    # Translators: a CLDR date and time pattern (EEE short weekday, dd day, MMM short month, HH:mm 24-hour time).
+    return format_pattern(moment, _("EEE dd MMM, HH:mm"))
+
+
+def time_range(event: Event) -> str:
+    """"17:00–19:00 EDT" in the event's own zone (with the end's day if it ends another day)."""
+    start, end = event.local_start, event.local_end
+    if end.date() == start.date():
+        until = clock(end)
+    else:
+        # Translators: a CLDR date and time pattern: when an event ends, on another day than it starts.
+        until = format_pattern(end, _("EEE dd MMM HH:mm"))
+    # Translators: an event's times in its own zone, e.g. "17:00–19:00 EDT" ({zone} is a time zone abbreviation).
+    return _("{start}–{end} {zone}").format(start=clock(start), end=until, zone=zone_abbreviation(start))
+
+
+def viewer_time_range(event: Event, zone: ZoneInfo | None) -> str | None:
+    """The same times in the viewer's zone, or None when the clocks there read the same."""
+    if zone is None:
+        return None
+    start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+    if start.utcoffset() == event.local_start.utcoffset():
+        return None
+    times = dict(start=clock(start), end=clock(end), zone=zone_abbreviation(start))
+    if start.date() == event.local_start.date():
+        # Translators: an event's times in the viewer's own zone, e.g. "00:00–02:00 CET your time".
+        return _("{start}–{end} {zone} your time").format(**times)
+    # Translators: as "{start}–{end} {zone} your time", on another day than in the venue ("Wed 07 Oct").
+    return _("{day} {start}–{end} {zone} your time").format(day=short_day(start), **times)

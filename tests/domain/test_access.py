@@ -1,0 +1,157 @@
+"""Access is decided in the domain: a door pass works its own event and never sees an email or
+access needs, whatever method it calls; organizers cannot manage accounts; the public reaches
+neither organizer methods nor drafts."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from planner import PUBLIC, SYSTEM, NotFound, PermissionDenied, Planner
+from planner.access import of_door, of_user
+from planner.models import Registration
+
+SECRET_EMAIL = "ana.secret@example.org"
+SECRET_NEEDS = "Wheelchair space, French interpretation"
+
+
+@pytest.fixture
+def door_world(planner, open_event):
+    """A published event with a guest who gave an email and needs, a waiting guest, a door
+    pass for it, and a second event with its own pass."""
+    event = open_event(capacity=1)
+    guest = planner.register(event.id, name="Ana Pérez", email=SECRET_EMAIL, organization="CELS", needs=SECRET_NEEDS)
+    waiting = planner.register(event.id, name="Bo Waits", email="bo.secret@example.org", needs="Quiet room")
+    door_pass = planner.create_door_pass(event.id, "North door")
+    other = open_event()
+    other_pass = planner.create_door_pass(other.id, "Other door")
+    return {"event": event, "guest": guest, "waiting": waiting, "door": of_door(door_pass),
+            "other_door": of_door(other_pass), "pass": door_pass, "other": other}
+
+
+def _holds_secret(value) -> bool:
+    """True if anything returned (however nested) carries an email or access needs."""
+    if isinstance(value, Registration):
+        return bool(value.email) or bool(value.needs) or value.manage_token is not None
+    if isinstance(value, (bytes, str)):
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        return "@example.org" in text or "Wheelchair" in text or "Quiet room" in text
+    if isinstance(value, (list, tuple)):
+        return any(_holds_secret(v) for v in value)
+    if hasattr(value, "__dataclass_fields__"):
+        return any(_holds_secret(getattr(value, f)) for f in value.__dataclass_fields__)
+    return False
+
+
+def _door_calls(planner: Planner, w: dict):
+    """Every Planner method that takes an actor, called as the door would call it."""
+    event, guest, waiting = w["event"], w["guest"], w["waiting"]
+    return {
+        "check_in": lambda a: planner.check_in(guest.checkin_code, event.id, actor=a),
+        "check_in_registration": lambda a: planner.check_in_registration(waiting.id, event.id, actor=a),
+        "undo_check_in": lambda a: planner.undo_check_in(guest.id, actor=a),
+        "walk_in": lambda a: planner.walk_in(event.id, name="Walker", email="walker.secret@example.org",
+                                             force=True, actor=a),
+        "search_guests": lambda a: planner.search_guests(event.id, "", actor=a),
+        "attendance": lambda a: planner.attendance(event.id, actor=a),
+        "door_list_csv": lambda a: planner.door_list_csv(event.id, actor=a),
+        "registrations": lambda a: planner.registrations(event.id, actor=a),
+        "cancel_registration_for": lambda a: planner.cancel_registration_for(waiting.id, actor=a),
+        "capacity_preview": lambda a: planner.capacity_preview(event.id, 5, actor=a),
+        "scans": lambda a: planner.scans(event.id, actor=a),
+        "door_passes": lambda a: planner.door_passes(event.id, actor=a),
+        "create_door_pass": lambda a: planner.create_door_pass(event.id, "Side door", actor=a),
+        "revoke_door_pass": lambda a: planner.revoke_door_pass(w["pass"].id, actor=a),
+        "list_events": lambda a: planner.list_events(actor=a),
+        "all_event_counts": lambda a: planner.all_event_counts(actor=a),
+        "get_event": lambda a: planner.get_event(event.id, actor=a),
+        "create_event": lambda a: planner.create_event(title="X", starts_at=event.starts_at, ends_at=event.ends_at,
+                                                       actor=a),
+        "update_event": lambda a: planner.update_event(event.id, version=event.version, title="Y", actor=a),
+        "duplicate_event": lambda a: planner.duplicate_event(event.id, actor=a),
+        "publish_event": lambda a: planner.publish_event(event.id, actor=a),
+        "cancel_event": lambda a: planner.cancel_event(event.id, reason="No.", actor=a),
+        "add_summit": lambda a: planner.add_summit(name="S", timezone="UTC", starts_on=event.starts_at.date(),
+                                                   ends_on=event.starts_at.date(), actor=a),
+        "update_summit": lambda a: planner.update_summit(event.summit_id, name="S2", actor=a),
+        "add_venue": lambda a: planner.add_venue(name="V", timezone="UTC", actor=a),
+        "update_venue": lambda a: planner.update_venue(event.venue.id, name="V2", actor=a),
+        "add_room": lambda a: planner.add_room(venue_id=event.venue.id, name="R", capacity=3, actor=a),
+        "update_room": lambda a: planner.update_room(event.room_id, capacity=90, actor=a),
+        "add_user": lambda a: planner.add_user(email="new@example.org", name="New", password="long enough pw", actor=a),
+        "remove_user": lambda a: planner.remove_user(1, actor=a),
+        "list_users": lambda a: planner.list_users(actor=a),
+        "set_password": lambda a: planner.set_password(1, "another long password", actor=a),
+    }
+
+
+def test_every_method_that_takes_an_actor_is_tried(planner, door_world):
+    """The calls below cover every Planner method with an ``actor`` parameter, so a new one
+    cannot slip past these tests."""
+    with_actor = {name for name, member in inspect.getmembers(Planner, inspect.isfunction)
+                  if not name.startswith("_") and "actor" in inspect.signature(member).parameters}
+    assert with_actor and with_actor == set(_door_calls(planner, door_world))
+
+
+def test_a_door_pass_never_sees_an_email_or_needs_through_any_method(planner, door_world):
+    allowed = []
+    for name, call in _door_calls(planner, door_world).items():
+        try:
+            result = call(door_world["door"])
+        except PermissionDenied:
+            continue
+        allowed.append(name)
+        assert not _holds_secret(result), f"{name} showed the door an email or needs: {result!r}"
+    # The door's own work is allowed, and nothing else.
+    assert set(allowed) == {"check_in", "check_in_registration", "undo_check_in", "walk_in", "search_guests",
+                            "attendance", "door_list_csv", "get_event"}
+    # What the door did happened: the guest is in, the walk-in is registered.
+    assert planner.attendance(door_world["event"].id).checked_in >= 1
+    assert any(r.name == "Walker" for r in planner.registrations(door_world["event"].id))
+
+
+def test_a_door_pass_works_its_own_event_only(planner, door_world, assert_refused):
+    for name, call in _door_calls(planner, {**door_world, "door": door_world["other_door"]}).items():
+        if name in ("check_in", "search_guests", "attendance", "walk_in", "door_list_csv"):
+            error = assert_refused(lambda: call(door_world["other_door"]), exc=PermissionDenied)
+            assert error.code == "other_event"
+
+
+def test_a_revoked_door_pass_stops_at_the_next_call(planner, door_world, assert_refused):
+    door = door_world["door"]
+    assert planner.attendance(door_world["event"].id, actor=door).confirmed == 1
+    planner.revoke_door_pass(door_world["pass"].id)
+    assert_refused(lambda: planner.attendance(door_world["event"].id, actor=door), exc=PermissionDenied)
+    assert_refused(lambda: planner.check_in(door_world["guest"].checkin_code, door_world["event"].id, actor=door),
+                   exc=PermissionDenied)
+
+
+def test_an_organizer_cannot_call_admin_only_methods(planner, door_world, assert_refused):
+    admin = of_user(planner.add_user(email="boss@example.org", name="Boss", password="long enough pw", role="admin"))
+    organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
+    assert admin.user.id == 1  # the account the calls below try to change or remove
+    for name in ("add_user", "remove_user", "list_users", "set_password"):
+        error = assert_refused(lambda: _door_calls(planner, door_world)[name](organizer), exc=PermissionDenied)
+        assert error.code == "admin_only" and "admin" in str(error)
+    assert planner.list_users(actor=admin)
+    # Everyone may change their own password.
+    planner.set_password(organizer.user.id, "my own new password", actor=organizer)
+    assert planner.authenticate("org@example.org", "my own new password") is not None
+
+
+def test_an_organizer_may_plan_and_see_registrations(planner, door_world):
+    organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
+    found = planner.registrations(door_world["event"].id, actor=organizer)
+    assert {r.email for r in found} == {SECRET_EMAIL, "bo.secret@example.org"}  # organizers see emails
+
+
+def test_the_public_reaches_no_organizer_method_and_no_draft(planner, door_world, make_event, assert_refused):
+    for name, call in _door_calls(planner, door_world).items():
+        if name == "get_event":
+            continue
+        assert_refused(lambda: call(PUBLIC), exc=PermissionDenied)
+    draft = make_event(title="Not yet")
+    assert_refused(lambda: planner.get_event(draft.id, actor=PUBLIC), exc=NotFound)
+    assert planner.get_event(draft.id, actor=SYSTEM).title == "Not yet"
+    assert planner.get_event(door_world["event"].id, actor=PUBLIC).id == door_world["event"].id

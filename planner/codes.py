@@ -166,7 +166,6 @@ MESSAGES: dict[str, Lazy] = {
     "registration_cancelled_no_edit": N_("This registration is cancelled. Register again to come."),
     "no_ticket": N_("Only confirmed registrations have a ticket."),
     # the door
-    "checkin_event_cancelled": N_("This event is cancelled: nobody is checked in."),
     "not_checked_in": N_("{name} is not checked in."),
     "walk_in_event_cancelled": N_("This event is cancelled: nobody can be let in."),
     "walk_in_event_draft": N_("This event is still a draft: publish it before letting anyone in."),

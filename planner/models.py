@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .codes import FORMAT_LABELS, MESSAGES, REGISTRATION_STATUSES  # noqa: F401  (re-exported)
+from .codes import FORMAT_LABELS, MESSAGES
 from .i18n import N_
 
 

@@ -19,18 +19,16 @@ from typing import Iterable
 from . import access
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import accounts, catalog, checkin, events, registrations
+from .areas import catalog, events, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
 from .errors import NotFound, ValidationError
 from .i18n import N_
-from .models import (Attendance, CheckInResult, Conflict, DoorPass, Event, EventChange, EventCounts, Registration,
-                     Room, Scan, Summit, User, Venue)
+from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
 from .outputs import calendar
-from .outputs.door_list import door_list_csv
 from .outputs.qr import qr_png
-from .face import admin_only, staff_only
+from .face import staff_only
 from .face.accounts import AccountMethods
 from .face.door import DoorMethods
 

@@ -3,8 +3,8 @@
 A check-in is one ``BEGIN IMMEDIATE`` transaction: the same code at two doors at the same
 moment gives exactly one "checked_in" and one "already_checked_in". Every scan, refused ones
 too, is recorded with its door and verdict (a code of ``codes.CHECKIN_VERDICTS``). A refused
-ticket is an answer for the door, so ``check_in`` returns its verdict; it raises only when
-there is no door to speak of (an event cancelled meanwhile). Writing functions run inside the
+ticket is an answer for the door, so ``check_in`` returns its verdict, never an exception —
+an event cancelled meanwhile included ("event_cancelled"). Writing functions run inside the
 caller's transaction.
 """
 
@@ -30,7 +30,7 @@ def door_name(value, field: str = "door") -> str:
 
 def check_in(db, scanned, event_id: int, door: str) -> CheckInResult:
     """Writes. Let a guest in at most once; ``scanned`` is the QR code's URL, the bare code or
-    a typed one. Raises ``ValidationError`` after recording the scan if the event is cancelled."""
+    a typed one. At an event cancelled meanwhile the scan is recorded and refused ("event_cancelled")."""
     code = ticket_codes.normalize(scanned)
     now = to_db_time(clock.now())
     event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()

@@ -10,7 +10,7 @@ Writing functions run inside the caller's transaction.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import clock

@@ -11,7 +11,6 @@ from .. import access
 from .. import validate as check
 from ..access import SYSTEM, Actor
 from ..areas import checkin, events, registrations
-from ..errors import ValidationError
 from ..models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from ..outputs.door_list import door_list_csv
 from . import staff_only
@@ -26,12 +25,11 @@ class DoorMethods:
         return event_id
 
     def check_in(self, scanned: str, event_id: int, door: str = "Main door", *, actor: Actor = SYSTEM) -> CheckInResult:
-        """Let a guest in at most once → a verdict (``codes.CHECKIN_VERDICTS``); every scan is recorded."""
+        """Let a guest in at most once → a verdict (``codes.CHECKIN_VERDICTS``), refusals included
+        (an event cancelled meanwhile is "event_cancelled"); every scan is recorded."""
         door = checkin.door_name(door)
         with self._db.write() as db:
             result = checkin.check_in(db, scanned, self._door(db, actor, event_id), door)
-        if result.verdict == "event_cancelled":
-            raise ValidationError("checkin_event_cancelled", field="event")
         return CheckInResult(result.verdict, access.shown_to(actor, result.registration), result.first_at,
                              result.first_door, result.ticket_event_title)
 

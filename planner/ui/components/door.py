@@ -32,6 +32,7 @@ REASONS = {
     "cancelled": N_("This registration was cancelled."),
     "waitlisted": N_("This guest is on the waiting list, not confirmed."),
     "invalid": N_("This is not a valid ticket code."),
+    "event_cancelled": N_("This event is cancelled: nobody is checked in."),
 }
 
 
@@ -103,7 +104,10 @@ def _show(result) -> None:
         reason = str(REASONS.get(result.verdict) or label(CHECKIN_VERDICTS, result.verdict))
         # Translators: the guest's name, then why they are not let in ("This registration was cancelled.").
         detail = _("{name}: {reason}").format(name=who, reason=reason) if who else reason
-        s["door_result"] = ("red", _("Not let in") if r else _("Invalid code"), detail)
+        if result.verdict == "event_cancelled":
+            s["door_result"] = ("red", _("Could not check in"), reason)
+        else:
+            s["door_result"] = ("red", _("Not let in") if r else _("Invalid code"), detail)
 
 
 def _verdict_for(verdict: str, who: str) -> str:

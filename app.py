@@ -1,7 +1,7 @@
 """Entry point: ``streamlit run app.py``.
 
-The Streamlit pages live in planner/ui/; plain HTTP routes (the sign-in cookie now, calendar
-feeds later) are Starlette routes on the same server, from planner/web.py.
+The Streamlit pages live in planner/ui/; the plain HTTP routes (sign-in and door cookies,
+calendar feeds) are Starlette routes on the same server, from planner/web/.
 """
 
 import gc

@@ -10,9 +10,12 @@ means adding its label here; ``tests`` check that every code raised has a senten
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import math
+from datetime import date, datetime, timedelta
 
-from .i18n import Lazy, N_, _, format_date, format_number, format_skeleton, format_time
+from babel.dates import format_timedelta
+
+from .i18n import Lazy, N_, _, format_date, format_number, format_skeleton, format_time, locale
 
 # ---------------------------------------------------------------------- what things are
 
@@ -190,6 +193,8 @@ MESSAGES: dict[str, Lazy] = {
         "{name} is due to speak at “{first}” ({first_when}) and at “{second}” ({second_when}) at the same time."
     ),
     "conflict_outside_summit": N_("“{title}” ({when}) falls outside {summit} ({first_day} – {last_day})."),
+    # issue #9, signin: sign-in throttling. Translators: {wait} is a duration such as "15 minutes".
+    "sign_in_throttled": N_("Too many sign-in attempts. Wait {wait} and try again."),
 }
 
 
@@ -243,6 +248,8 @@ def show(value) -> str:
         return str(When(value, None))
     if isinstance(value, date):
         return format_date(value, "medium")
+    if isinstance(value, timedelta):  # "1 minute", "15 minutes": whole minutes, plural as the language counts
+        return format_timedelta(value, granularity="minute", threshold=math.inf, locale=locale())
     if isinstance(value, (list, tuple)):
         from .i18n import format_list
 

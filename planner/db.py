@@ -199,6 +199,21 @@ MIGRATIONS: list[list[str]] = [
             for op in ("INSERT", "UPDATE", "DELETE")
         ),
     ],
+    # 5 (issue #9, sign-in): failed sign-ins, for throttling and for admins to see. The email is
+    # the one typed (trimmed, lower case; an account may not exist), the address the client's
+    # (an IPv6 one as its /64), never the password. Indexed for the two counts in the last 15
+    # minutes and for the latest failures / the 30-day clean-up.
+    [
+        """CREATE TABLE sign_in_failures (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL,
+            address TEXT,
+            failed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX sign_in_failures_email ON sign_in_failures(email, failed_at)",
+        "CREATE INDEX sign_in_failures_address ON sign_in_failures(address, failed_at)",
+        "CREATE INDEX sign_in_failures_time ON sign_in_failures(failed_at)",
+    ],
 ]
 
 

@@ -306,6 +306,16 @@ class User:
 
 
 @dataclass(frozen=True)
+class SignInFailure:
+    """One wrong sign-in: when (aware, UTC), the email as typed (trimmed, lower case; it may name
+    no account) and the client's address (an IPv6 one as its /64; ``None`` when unknown)."""
+
+    failed_at: datetime
+    email: str
+    address: str | None
+
+
+@dataclass(frozen=True)
 class EventChange:
     """One field that differs between two versions of an event (for stale-save messages)."""
 

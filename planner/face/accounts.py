@@ -6,7 +6,7 @@ from .. import access
 from .. import validate as check
 from ..access import SYSTEM, Actor
 from ..areas import accounts
-from ..models import User
+from ..models import SignInFailure, User
 from . import admin_only
 
 
@@ -37,9 +37,26 @@ class AccountMethods:
     def has_admin(self) -> bool:
         return self._read(accounts.has_admin)
 
-    def authenticate(self, email: str, password: str) -> User | None:
-        """The user with this email and password, or None (also for unknown emails)."""
-        return self._read(accounts.authenticate, email, password)
+    def authenticate(self, email: str, password: str, *, client: str | None = None) -> User | None:
+        """The user with this email and password, or None (also for unknown emails): the answer.
+
+        The one refusal: ``ValidationError("sign_in_throttled", wait=timedelta)`` when too many
+        wrong sign-ins of this email, or from this ``client`` address (the page passes the
+        browser's), ask it to wait; the password is then not checked at all, and the answer is
+        the same whether or not an account has this email. A wrong answer is recorded (email as
+        typed, address, time) before the password is checked; a right one takes it back.
+        """
+        keys = accounts.failure_keys(email, client)
+        attempt = self._write(accounts.begin_sign_in, keys)
+        user = self._read(accounts.authenticate, email, password)  # scrypt, outside the write lock
+        if user is not None:
+            self._write(accounts.forget_failure, attempt)
+        return user
+
+    @admin_only
+    def sign_in_failures(self, *, actor: Actor = SYSTEM) -> list[SignInFailure]:
+        """The latest 100 failed sign-ins, newest first (admins)."""
+        return self._read(accounts.sign_in_failures)
 
     def start_session(self, user_id: int) -> str:
         """A new sign-in session; the token goes in an HttpOnly cookie, only its hash is kept."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pandas as pd
 import streamlit as st
 
 from planner import PlannerError
 from planner.codes import USER_ROLE_LABELS, label
 from planner.i18n import _
+from planner.models import SignInFailure
 from planner.security import new_password
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import show_error
 from planner.ui.components.session import actor, planner, signed_in_user
+from planner.ui.components.times import clock_seconds, short_day, viewer_zone, zone_abbreviation
 
 
 def render() -> None:
@@ -68,6 +72,32 @@ def render() -> None:
                     show_error(err)
                 else:
                     st.rerun()
+    failed_sign_ins(p.sign_in_failures(actor=actor()))
+
+
+def failed_sign_ins(failures: list[SignInFailure]) -> None:
+    """The latest wrong sign-ins, in the viewer's time zone (else UTC)."""
+    st.subheader(_("Failed sign-ins"))
+    if not failures:
+        st.caption(_("No failed sign-ins in the last 30 days."))
+        return
+    st.caption(
+        _(
+            "The latest failed sign-ins, newest first; each is kept for 30 days. Many for one account or "
+            "from one address mean someone is guessing passwords: sign-in then makes them wait."
+        )
+    )
+    zone = viewer_zone() or UTC
+    columns = _("Time"), _("IP address"), _("Email as typed")
+    rows = []
+    for failure in failures:
+        moment = failure.failed_at.astimezone(zone)
+        # Translators: when a sign-in failed, e.g. "Tue 06 Oct 17:00:05 EDT".
+        when = _("{day} {time} {zone}").format(
+            day=short_day(moment), time=clock_seconds(moment), zone=zone_abbreviation(moment)
+        )
+        rows.append(dict(zip(columns, (when, failure.address or _("unknown"), failure.email))))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from planner import PlannerError
 from planner.i18n import _
 from planner.ui.components import language
-from planner.ui.components.session import planner
+from planner.ui.components.messages import show_error
+from planner.ui.components.session import client_address, planner
 
 
 def render() -> None:
@@ -41,18 +43,27 @@ def render() -> None:
             password = st.text_input(_("Password"), type="password", autocomplete="current-password")
             submitted = st.form_submit_button(_("Sign in"), type="primary", width="stretch")
         if submitted:
-            user = planner().authenticate(email, password)
-            if user is None:
-                st.error(_("That email and password do not match an organizer account."), icon=":material/error:")
+            try:
+                user = planner().authenticate(email, password, client=client_address())
+            except PlannerError as err:  # too many attempts: how long to wait
+                show_error(err)
             else:
-                st.session_state["sign_in_code"] = planner().issue_sign_in_code(user.id)
-                st.rerun()
+                _answer(user)
         st.caption(
             _(
                 "Organizer accounts are created by an admin. Attendees do not need an account: "
                 "the programme and event pages are public."
             )
         )
+
+
+def _answer(user) -> None:
+    """A wrong email or password in plain words, or on to the cookie route."""
+    if user is None:
+        st.error(_("That email and password do not match an organizer account."), icon=":material/error:")
+    else:
+        st.session_state["sign_in_code"] = planner().issue_sign_in_code(user.id)
+        st.rerun()
 
 
 if __name__ == "__main__":

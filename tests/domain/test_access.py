@@ -83,6 +83,7 @@ def _door_calls(planner: Planner, w: dict):
         "remove_user": lambda a: planner.remove_user(1, actor=a),
         "list_users": lambda a: planner.list_users(actor=a),
         "set_password": lambda a: planner.set_password(1, "another long password", actor=a),
+        "sign_in_failures": lambda a: planner.sign_in_failures(actor=a),
     }
 
 
@@ -131,7 +132,7 @@ def test_an_organizer_cannot_call_admin_only_methods(planner, door_world, assert
     admin = of_user(planner.add_user(email="boss@example.org", name="Boss", password="long enough pw", role="admin"))
     organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
     assert admin.user.id == 1  # the account the calls below try to change or remove
-    for name in ("add_user", "remove_user", "list_users", "set_password"):
+    for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures"):
         error = assert_refused(lambda: _door_calls(planner, door_world)[name](organizer), exc=PermissionDenied)
         assert error.code == "admin_only" and "admin" in str(error)
     assert planner.list_users(actor=admin)

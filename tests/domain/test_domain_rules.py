@@ -154,7 +154,8 @@ def test_every_sentence_reads_as_a_sentence_with_its_parameters():
               "names": "a, b", "id": 7, "n": 2, "email": "a@example.org", "other": "Debt relief", "taken": 3,
               "capacity": 3, "path": "/data/checkin.key", "room": "Boss Room", "first": "A", "second": "B",
               "first_when": "Tue 10:00", "second_when": "Tue 11:00", "title": "A", "when": "Tue", "summit": "UNGA",
-              "first_day": "19 Oct", "last_day": "23 Oct", "clash": i18n.N_("The room is busy.")}
+              "first_day": "19 Oct", "last_day": "23 Oct", "clash": i18n.N_("The room is busy."),
+              "wait": timedelta(minutes=15)}
     for code in MESSAGES:
         text = message(code, sample)
         assert is_readable(text) and "{" not in text, (code, text)

@@ -28,6 +28,14 @@ def session_token() -> str | None:
     return _cookie(SESSION_COOKIE) or st.session_state.get("session_token")
 
 
+def client_address() -> str | None:
+    """The client's address, for sign-in throttling: the connection's peer, or the client a
+    trusted reverse proxy names in X-Forwarded-For (uvicorn's ``FORWARDED_ALLOW_IPS``); None
+    from localhost or when unknown."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
 def door_pass_secret() -> str | None:
     """The door pass this browser opened: this session's, else the cookie set by /auth/door."""
     return st.session_state.get("door_pass_secret") or _cookie(DOOR_COOKIE)

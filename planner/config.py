@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import security
+from .files import PASSWORD_FILE_NAME
 from .validate import base_url as check_base_url
 from .i18n import _
 from .planner import Planner
 
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
-PASSWORD_FILE_NAME = "admin-password.txt"
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,20 @@ every local user (0644, the usual umask). Now:
   ``README.md`` like the repository's ``data/README.md``, a ``.gitkeep``). A folder that holds other things
   (``PLANNER_DB=./planner.db`` in a project folder, say) is left as it is; its planner files
   are still made private.
+
+``setup_lock`` lets one process at a time set up a new database (schema, first admin, demo
+events): a second server started at the same moment waits, then finds it done.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .areas.ticket_codes import KEY_FILE_NAME
 
@@ -53,6 +59,25 @@ def prepare(database: Path) -> None:
     os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))  # an empty file is an empty database
     for path in planner_files(database):
         make_private(path)
+
+
+@contextmanager
+def setup_lock(database: Path) -> Iterator[None]:
+    """Hold the database's set-up lock (``<database>.setup-lock``, 0600) for the block.
+
+    An exclusive ``flock``: a second process blocks until the first leaves the block, and the
+    kernel releases it if the holder dies, so no stale lock outlives a crashed start. It
+    guards the steps that check, then write, in several transactions (the first admin, the
+    demo's many Planner calls), which one ``BEGIN IMMEDIATE`` cannot span. Only one holder
+    per process at a time: nesting it would wait for itself.
+    """
+    prepare(database)
+    fd = os.open(f"{database}{SETUP_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def make_private(path: Path) -> None:

@@ -33,18 +33,22 @@ ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 
 
-def bomb_png(width: int = 7000, height: int = 7000) -> bytes:
-    """A real, valid RGB PNG of ``width``×``height`` black pixels, compressed as tightly as
-    zlib can (about 150 KB for 7000×7000): built row by row, so making it costs no memory."""
+def png_file(width: int, height: int, bit_depth: int, idat: bytes) -> bytes:
+    """A PNG (colour type RGB) written by hand around ``idat``, the compressed rows."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def bomb_png(width: int = 7000, height: int = 7000) -> bytes:
+    """A real, valid RGB PNG of ``width``×``height`` black pixels, compressed as tightly as
+    zlib can (about 150 KB for 7000×7000): built row by row, so making it costs no memory."""
     squeeze = zlib.compressobj(9)
     row = b"\x00" * (1 + 3 * width)  # filter byte 0, then black pixels
-    idat = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return png_file(width, height, 8, b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush())
 
 
 @pytest.fixture(scope="module")
@@ -208,12 +212,7 @@ def _png_16_bit_colour() -> bytes:
     rgb = np.asarray(_ticket_photo(), np.uint16) * 257
     h, w, _ = rgb.shape
     rows = b"".join(b"\x00" + rgb[y].astype(">u2").tobytes() for y in range(h))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return png_file(w, h, 16, zlib.compress(rows))
 
 
 def _png_palette() -> bytes:

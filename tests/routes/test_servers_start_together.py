@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from bench.server import ROOT, AppServer
 from planner.demo import DEMO_EVENTS
@@ -22,7 +23,7 @@ def test_two_app_servers_started_together_on_a_new_database_both_serve_one_demo(
         servers = [AppServer(workdir, name=f"app-{i}") for i in range(2)]
         assert all(s.db == workdir / "planner.db" for s in servers)
         with ThreadPoolExecutor(2) as pool:
-            started = list(pool.map(lambda s: _start(s), servers))
+            started = list(pool.map(_start, servers))
         try:
             assert [error for error in started if error] == [], f"attempt {attempt}"
             for s in servers:
@@ -37,7 +38,7 @@ def test_two_app_servers_started_together_on_a_new_database_both_serve_one_demo(
         finally:
             conn.close()
         assert (admins, events) == (1, len(DEMO_EVENTS)), f"attempt {attempt}"
-    assert ROOT == __import__("pathlib").Path(__file__).resolve().parents[2]  # this checkout's app ran
+    assert ROOT == Path(__file__).resolve().parents[2]  # the servers ran this checkout's app.py
 
 
 def _start(server: AppServer) -> str | None:

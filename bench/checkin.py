@@ -10,7 +10,7 @@ The rows are NOT made through ``Planner.register()`` (one durable transaction ea
 here depending on the disk's load, so 50,000 would take one to six minutes): ``Planner``
 creates the file, its schema, its check-in key and the events, then plain ``sqlite3``
 inserts the 50,000 registrations in one transaction, with every column ``register()`` would
-fill, and their check-in codes computed beforehand with ``planner.checkin.code_for`` under
+fill, and their check-in codes computed beforehand with ``ticket_codes.code_for`` under
 the planner's own key. A fresh ``Planner`` then opens the
 file (finding no registration without a code) and is the one timed.
 
@@ -55,9 +55,9 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from planner import Planner  # noqa: E402
-from planner import checkin  # noqa: E402
+from planner.areas import ticket_codes as checkin  # noqa: E402
 from planner.db import to_db_time  # noqa: E402
-from planner.qrscan import decode_qr  # noqa: E402
+from planner.outputs.qrscan import decode_qr  # noqa: E402
 
 EVENTS = 25
 PER_EVENT = 2_000
@@ -218,7 +218,7 @@ def main() -> None:
         path = Path(name) / "planner.db"
         event_ids, build_time = build(path)
         print(f"built {EVENTS * PER_EVENT:,} registrations over {len(event_ids)} events in {build_time:.1f} s "
-              "(bulk sqlite3 insert in one transaction, codes from checkin.code_for under the planner's key)",
+              "(bulk sqlite3 insert in one transaction, codes from ticket_codes.code_for under the planner's key)",
               flush=True)
         t = time_check_ins(path)
         q = time_qr(path)

@@ -195,6 +195,10 @@ MESSAGES: dict[str, Lazy] = {
     "conflict_outside_summit": N_("“{title}” ({when}) falls outside {summit} ({first_day} – {last_day})."),
     # issue #9, signin: sign-in throttling. Translators: {wait} is a duration such as "15 minutes".
     "sign_in_throttled": N_("Too many sign-in attempts. Wait {wait} and try again."),
+    # files (issue #9): a photo uploaded at the door that is refused before it is read
+    "photo_too_large": N_("This photo is too large to read: take it again with the phone's camera."),
+    "photo_not_an_image": N_("This file is not a camera photo: take the ticket's picture with the phone's camera."),
+    "photo_busy": N_("The door is reading other photos right now: try this one again in a moment."),
 }
 
 

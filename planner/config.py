@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import security
+from .files import PASSWORD_FILE_NAME, setup_lock
 from .validate import base_url as check_base_url
 from .i18n import _
 from .planner import Planner
 
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
-PASSWORD_FILE_NAME = "admin-password.txt"
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ _lock = threading.Lock()
 
 def open_planner(settings: Settings | None = None) -> Planner:
     """The process's Planner for the configured database, set up on first use: schema,
-    first admin, and demo events when the database is empty and PLANNER_DEMO is on."""
+    first admin, and demo events when the database is empty and PLANNER_DEMO is on, under the
+    database's set-up lock, so two processes starting together do it once."""
     settings = settings or settings_from_env()
     # Every page run asks for the planner: skip resolving the path (file-system calls) when
     # this exact setting was seen before from this working directory.
@@ -104,14 +105,17 @@ def open_planner(settings: Settings | None = None) -> Planner:
     with _lock:
         planner = _planners.get(key)
         if planner is None:
-            planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email)
-            message = ensure_admin(planner, settings)
-            if message:
-                print(message, flush=True)
-            if settings.demo:
-                from .demo import seed_demo
+            # Another process may be starting on the same new database: one sets it up, the
+            # other waits here and finds the admin and the demo there (issue #9).
+            with setup_lock(settings.db_path):
+                planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email)
+                message = ensure_admin(planner, settings)
+                if message:
+                    print(message, flush=True)
+                if settings.demo:
+                    from .demo import seed_demo
 
-                seed_demo(planner)
+                    seed_demo(planner)
             _planners[key] = planner
         _by_setting[seen] = planner
     return planner

@@ -10,6 +10,8 @@ Why it looks like this (measured, see the project notes):
   planner's own refusals (NotFound, ValidationError…) is closed, not reused.
 * Every write that checks then changes (capacity, check-in, a version number) runs in one
   ``BEGIN IMMEDIATE`` transaction, so it holds the write lock from its first read.
+* The folder and the files are private to the server's user (0700, 0600): they hold emails,
+  needs and door-pass secrets. ``files.py`` says how.
 * SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
   timeout. Writers of one process therefore queue on a ``threading.Lock`` first; the busy
   timeout then only covers other processes.
@@ -26,7 +28,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import clock
+from . import clock, files
 from .errors import PlannerError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -233,7 +235,7 @@ class Database:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.prepare(self.path)  # a private folder (0700) and file (0600), before SQLite opens it
         self._write_lock = threading.Lock()
         with self._write_lock:
             conn = self._connect()

@@ -32,8 +32,8 @@ from .planner import Planner
 from .text import match_key
 
 # One seeding at a time in this process, so two sessions opening an empty database at once
-# do not both seed it. (The Planner has no cross-call transaction, so this cannot guard
-# against a second process; see the note at the end of seed_demo.)
+# do not both seed it. The Planner has no cross-call transaction, so a second process is kept
+# out by the database's set-up lock, which config.open_planner holds around seed_demo.
 _SEED_LOCK = threading.Lock()
 
 NEW_YORK = "America/New_York"

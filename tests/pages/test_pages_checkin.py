@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.ui.checkin import door_list_file
 from planner.ui.components.markdown import escape_md
+from tests.conftest import table_rows
 from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
 
 
@@ -334,3 +336,50 @@ def test_guest_names_and_door_labels_are_not_markdown(app_planner):
     assert name in seen(at) and "[Side door](https://evil.example)" in seen(at)  # shown as typed
     at.button(key=f"door_guest_{zed.id}").click().run()
     assert "Welcome, Zed [LET IN](https://evil.example)" in verdict(at)  # raw HTML: no Markdown there
+
+
+# --- uploads refused before they are read (issue #9, "files") ----------------------------------
+
+
+def refused_photo(at) -> str:
+    """The verdict's text for a refused photo, as a reader sees it."""
+    shown = html.unescape(verdict(at))
+    assert "Could not read the photo" in shown, shown
+    return shown
+
+
+def test_an_image_bomb_at_the_door_gets_a_sentence_and_changes_nothing(app_planner, door):
+    from tests.domain.test_photo_uploads import bomb_png
+
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    before = table_rows(app_planner.path)
+    at.camera_input[0].upload("ticket.jpg", bomb_png(), "image/jpeg").run()  # a PNG, by its bytes
+    no_exception(at)
+    assert "This photo is too large to read: take it again with the phone's camera." in refused_photo(at)
+    assert table_rows(app_planner.path) == before
+
+
+def test_a_text_file_named_ticket_jpg_is_not_read_as_a_photo(app_planner, door):
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    before = table_rows(app_planner.path)
+    at.camera_input[0].upload("ticket.jpg", guests[0].ticket_code.encode(), "image/jpeg").run()
+    no_exception(at)
+    assert "This file is not a camera photo" in refused_photo(at)
+    assert table_rows(app_planner.path) == before
+    assert app_planner.attendance(event.id).checked_in == 0
+
+
+def test_a_photo_sent_after_the_pass_was_revoked_is_not_decoded(app_planner, door, monkeypatch):
+    from planner.ui.components import door as door_component
+
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    app_planner.revoke_door_pass(door_pass.id)
+    decoded = []
+    monkeypatch.setattr(door_component, "scan_photo", lambda data: decoded.append(data) or [])
+    at.camera_input[0].upload("ticket.jpg", photo_of(app_planner.ticket_qr_png(guests[0].manage_token)), "image/jpeg").run()
+    assert decoded == []
+    assert "no longer valid" in html.unescape(texts(at))
+    assert app_planner.attendance(event.id).checked_in == 0

@@ -7,6 +7,8 @@ server; the online link of the hybrid event is not on the public page, only on t
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bench.server import AppServer
@@ -53,7 +55,10 @@ def tick_the_check(page):
 def test_chromium_solves_the_check_and_the_registration_goes_through(tmp_path):
     chromium = require_chromium()
     if not altcha.available():
-        pytest.fail("The ALTCHA widget is not installed: run npm ci --prefix planner/ui/components/altcha/frontend.")
+        problem = "the ALTCHA widget is not installed (npm ci --prefix planner/ui/components/altcha/frontend)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"Browser tests must run in CI, but {problem}.")
+        pytest.skip(f"Proof-of-work journey skipped: {problem}.")
     from playwright.sync_api import expect, sync_playwright
 
     with AppServer(tmp_path) as server, sync_playwright() as pw:

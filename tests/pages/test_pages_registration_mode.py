@@ -33,6 +33,14 @@ def pow_dialogue(app_planner):
     return app_planner.update_event(event.id, version=event.version, registration_mode="proof_of_work")
 
 
+@pytest.fixture(autouse=True)
+def widget_files(monkeypatch, tmp_path):
+    """These tests do not need the installed widget (the browser journey does): a stand-in file."""
+    script = tmp_path / "altcha.min.js"
+    script.write_text("// stand-in")
+    monkeypatch.setattr(widget, "WIDGET_SCRIPT", script)
+
+
 @pytest.fixture
 def without_widget_files(monkeypatch, tmp_path):
     monkeypatch.setattr(widget, "WIDGET_SCRIPT", tmp_path / "not-installed.js")

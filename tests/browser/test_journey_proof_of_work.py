@@ -52,6 +52,18 @@ def tick_the_check(page):
     expect(frame.get_by_text("Checked: you can register.")).to_be_visible(timeout=60_000)
 
 
+def check_and_register(page, name, device):
+    """Tick the widget's box, wait until the browser has done the work, register."""
+    from playwright.sync_api import expect
+
+    tick_the_check(page)
+    screenshot(page, f"proof-of-work-checked-{device}")
+    page.get_by_role("button", name="Register").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"You're registered, {name}!")).to_be_visible(timeout=30_000)
+    screenshot(page, f"proof-of-work-registered-{device}")
+
+
 def test_chromium_solves_the_check_and_the_registration_goes_through(tmp_path):
     chromium = require_chromium()
     if not altcha.available():
@@ -79,12 +91,7 @@ def test_chromium_solves_the_check_and_the_registration_goes_through(tmp_path):
         wait_for_app(ana)
         expect(ana.get_by_text("Please complete the check above the button")).to_be_visible()
         assert app_planner.registrations(event.id) == []
-        tick_the_check(ana)
-        screenshot(ana, "proof-of-work-checked-desktop")
-        ana.get_by_role("button", name="Register").click()
-        wait_for_app(ana)
-        expect(ana.get_by_text("You're registered, Ana Pérez!")).to_be_visible(timeout=30_000)
-        screenshot(ana, "proof-of-work-registered-desktop")
+        check_and_register(ana, "Ana Pérez", "desktop")
         link = ana.locator("code").first.inner_text()
         ana.goto(link)
         expect(ana.get_by_role("link", name="Join online")).to_have_attribute("href", LINK, timeout=30_000)
@@ -93,12 +100,7 @@ def test_chromium_solves_the_check_and_the_registration_goes_through(tmp_path):
 
         luis = browser.new_context(**PHONE).new_page()
         fill_in(luis, server, event.id, "Luis Quispe", "luis@example.org")
-        tick_the_check(luis)
-        screenshot(luis, "proof-of-work-checked-phone")
-        luis.get_by_role("button", name="Register").click()
-        wait_for_app(luis)
-        expect(luis.get_by_text("You're registered, Luis Quispe!")).to_be_visible(timeout=30_000)
-        screenshot(luis, "proof-of-work-registered-phone")
+        check_and_register(luis, "Luis Quispe", "phone")
         browser.close()
 
         assert sorted(r.email for r in app_planner.registrations(event.id)) == ["ana@example.org", "luis@example.org"]

@@ -81,6 +81,8 @@ def render_rsvp(event, counts) -> None:
         show_registered(event, done)
         if st.button(_("Register someone else"), key=f"rsvp_again_{event.id}"):
             del st.session_state[f"rsvp_done_{event.id}"]
+            # A second press of Register after the first was answered found its check used up.
+            st.session_state.pop(f"rsvp_error_{event.id}", None)
             for f in FIELDS:
                 st.session_state.pop(f"rsvp_{f}_{event.id}", None)
             st.rerun()

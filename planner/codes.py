@@ -85,6 +85,16 @@ REGISTRATION_CLOSED = {
     "ended": N_("This event has already taken place, so registration is closed."),
 }
 
+# How open an event's registration is (issue #9, part "mode"). "email" (confirmed by email)
+# is reserved for the email issue: stored codes may hold it, but nobody can choose it yet.
+REGISTRATION_MODES = ("open", "proof_of_work", "email")
+REGISTRATION_MODES_OFFERED = ("open", "proof_of_work")
+REGISTRATION_MODE_LABELS = {
+    "open": N_("Open: anyone with the form"),
+    "proof_of_work": N_("With a check that a person is registering (proof of work)"),
+    "email": N_("Confirmed by email"),
+}
+
 # ---------------------------------------------------------------------- refusals
 
 MESSAGES: dict[str, Lazy] = {
@@ -199,6 +209,12 @@ MESSAGES: dict[str, Lazy] = {
     "photo_too_large": N_("This photo is too large to read: take it again with the phone's camera."),
     "photo_not_an_image": N_("This file is not a camera photo: take the ticket's picture with the phone's camera."),
     "photo_busy": N_("The door is reading other photos right now: try this one again in a moment."),
+    # registration mode and proof of work (issue #9, part "mode")
+    "proof_required": N_("Please complete the check above the button (tick the box and wait a moment), then press it again."),
+    "proof_invalid": N_("The check could not be confirmed. Please tick the box again, then press the button."),
+    "proof_expired": N_("The check has expired. Please tick the box again, then press the button."),
+    "proof_used": N_("That check was already used. Please tick the box again, then press the button."),
+    "proof_key_damaged": N_("{path} is damaged: delete it and start the server again (only checks in progress are lost)."),
 }
 
 

@@ -216,6 +216,20 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX sign_in_failures_address ON sign_in_failures(address, failed_at)",
         "CREATE INDEX sign_in_failures_time ON sign_in_failures(failed_at)",
     ],
+    # 6 (issue #9, registration mode): how open an event's registration is, whether its join
+    # link is public, and the proof-of-work challenges already used (kept until they expire, so
+    # a solution cannot be replayed). 'email' is reserved for confirmation by email.
+    [
+        "ALTER TABLE events ADD COLUMN registration_mode TEXT NOT NULL DEFAULT 'open'"
+        " CHECK (registration_mode IN ('open', 'proof_of_work', 'email'))",
+        "ALTER TABLE events ADD COLUMN join_link_public INTEGER NOT NULL DEFAULT 0"
+        " CHECK (join_link_public IN (0, 1))",
+        """CREATE TABLE used_proofs (
+            signature TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX used_proofs_expiry ON used_proofs(expires_at)",
+    ],
 ]
 
 

@@ -93,6 +93,8 @@ class Event:
     room: Room | None = None
     venue: Venue | None = None
     summit: Summit | None = None
+    registration_mode: str = "open"  # codes.REGISTRATION_MODES
+    join_link_public: bool = False  # the organizer shows the join link to everyone
 
     @property
     def zone(self) -> ZoneInfo:
@@ -140,6 +142,18 @@ class Event:
     def has_join_link(self) -> bool:
         """An online or hybrid event, not cancelled, with a link to join (shown to registrants)."""
         return bool(self.online_url) and self.format in ("online", "hybrid") and self.status != "cancelled"
+
+    @property
+    def public_join_url(self) -> str | None:
+        """The join link for everyone (the public event page), only if the organizer made it
+        public; otherwise only registrants get it (``join_url_for``)."""
+        return self.online_url if self.has_join_link and self.join_link_public else None
+
+    def join_url_for(self, registration: Registration) -> str | None:
+        """The join link for this registration: confirmed, of this event, which has one."""
+        if registration.event_id != self.id or registration.status != "confirmed" or not self.has_join_link:
+            return None
+        return self.online_url
 
     def registration_closed(self, now: datetime) -> str | None:
         """Why this event takes no registrations at ``now`` (a key of

@@ -19,7 +19,7 @@ from typing import Iterable
 from . import access
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import catalog, events, registrations
+from .areas import catalog, events, proofs, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
@@ -47,6 +47,7 @@ class Planner(DoorMethods, AccountMethods):
         self._db = Database(path)
         self.path = self._db.path
         self._checkin_key = load_key(self.path.parent)
+        self._proof_key = load_key(self.path.parent, proofs.KEY_FILE_NAME, damaged="proof_key_damaged")
         self._public_cache: tuple[int, list[Event], dict[int, Event]] | None = None
         with self._db.write() as db:  # registrations made before tickets existed get codes
             for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL").fetchall():
@@ -123,12 +124,14 @@ class Planner(DoorMethods, AccountMethods):
     def create_event(self, *, title: str, starts_at: datetime, ends_at: datetime, summit_id: int | None = None,
                      room_id: int | None = None, online_url: str | None = None, format: str | None = None,
                      capacity: int | None = None, description: str = "", speakers: Iterable[dict] = (),
-                     organizations: Iterable[dict] = (), timezone: str | None = None, actor: Actor = SYSTEM) -> Event:
+                     organizations: Iterable[dict] = (), timezone: str | None = None, registration_mode: str = "open",
+                     join_link_public: bool = False, actor: Actor = SYSTEM) -> Event:
         """A draft event. Times are aware; stored in UTC. Its own zone is its venue's; without a
         room, its summit's; else ``timezone`` or ``starts_at``'s."""
         fields = dict(title=title, starts_at=starts_at, ends_at=ends_at, summit_id=summit_id, room_id=room_id,
                       online_url=online_url, format=format, capacity=capacity, description=description,
-                      speakers=speakers, organizations=organizations, timezone=timezone)
+                      speakers=speakers, organizations=organizations, timezone=timezone,
+                      registration_mode=registration_mode, join_link_public=join_link_public)
         return self._write(lambda db: events.get_event(db, events.create(db, events.check_fields(db, **fields))))
 
     @staff_only
@@ -225,10 +228,19 @@ class Planner(DoorMethods, AccountMethods):
 
     # ------------------------------------------------------------------ registrations
 
-    def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "") -> Registration:
-        """RSVP: a seat while there is one, else the waiting list; one email, one registration."""
-        return self._write(lambda db: registrations.register(
-            db, event_id, name=name, email=email, organization=organization, needs=needs, checkin_key=self._checkin_key))
+    def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
+                 proof: str | None = None) -> Registration:
+        """RSVP: a seat while there is one, else the waiting list; one email, one registration.
+        An event in proof-of-work mode needs ``proof``, a solution of ``registration_challenge``."""
+        def rule(db):
+            proofs.check_proof(db, event_id, proof, self._proof_key)
+            return registrations.register(db, event_id, name=name, email=email, organization=organization,
+                                          needs=needs, checkin_key=self._checkin_key)
+        return self._write(rule)
+
+    def registration_challenge(self, event_id: int) -> dict:
+        """A signed proof-of-work challenge for one event's registration form (writes nothing)."""
+        return proofs.new_challenge(self._proof_key, event_id)
 
     def registration(self, manage_token: str) -> Registration:
         """The registration a private link names; ``NotFound`` for unknown or malformed tokens."""
@@ -292,15 +304,15 @@ class Planner(DoorMethods, AccountMethods):
 
     def registration_ics(self, manage_token: str) -> bytes:
         """The attendee's own file: the event plus their join link and private page."""
-        event = self.get_event(self.registration(manage_token).event_id)
-        join_url = event.online_url if event.format in ("online", "hybrid") else None
-        return self._ics([event], event.title, calendar.Personal(f"{self.base_url}/ticket?t={manage_token}", join_url))
+        registration = self.registration(manage_token)
+        event = self.get_event(registration.event_id)
+        personal = calendar.Personal(f"{self.base_url}/ticket?t={manage_token}", event.join_url_for(registration))
+        return self._ics([event], event.title, personal)
 
     def join_url(self, manage_token: str) -> str | None:
         """The online link for a confirmed registrant of an online or hybrid event not cancelled, else None."""
         registration = self.registration(manage_token)
-        event = self.get_event(registration.event_id)
-        return event.online_url if registration.status == "confirmed" and event.has_join_link else None
+        return self.get_event(registration.event_id).join_url_for(registration)
 
     def ticket_url(self, registration: Registration) -> str | None:
         """What the ticket's QR code encodes (None unless confirmed); showing it is ``Registration.has_ticket``."""

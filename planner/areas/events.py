@@ -22,6 +22,8 @@ from ..codes import (
     FORMATS,
     ORGANIZATION_ROLE_LABELS,
     ORGANIZATION_ROLES,
+    REGISTRATION_MODE_LABELS,
+    REGISTRATION_MODES_OFFERED,
     SPEAKER_ROLE_LABELS,
     SPEAKER_ROLES,
 )
@@ -38,7 +40,7 @@ from .conflicts import find_conflicts
 SEQUENCE_FIELDS = ("title", "starts_at", "ends_at", "room_id", "online_url")
 FIELDS = (
     "title", "description", "summit_id", "room_id", "online_url", "format", "starts_at", "ends_at",
-    "capacity", "timezone", "speakers", "organizations",
+    "capacity", "timezone", "speakers", "organizations", "registration_mode", "join_link_public",
 )
 PUBLIC = "e.status = 'published' OR (e.status = 'cancelled' AND e.published_at IS NOT NULL)"
 
@@ -124,7 +126,8 @@ def people(db) -> list[dict]:
 
 
 def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None, online_url=None, format=None,
-                 capacity=None, description="", speakers=(), organizations=(), timezone=None) -> dict:
+                 capacity=None, description="", speakers=(), organizations=(), timezone=None,
+                 registration_mode="open", join_link_public=False) -> dict:
     """Validate and normalise everything an event is made of (writes nothing)."""
     given_start_zone = getattr(starts_at, "tzinfo", None)
     title = check.text(title, "title", N_("Title"), max_length=check.TITLE_MAX)
@@ -164,6 +167,20 @@ def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None,
         "online_url": online_url, "format": format, "timezone": zone,
         "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity,
         "speakers": _check_speakers(speakers), "organizations": _check_organizations(organizations),
+        **_check_registration(registration_mode, join_link_public),
+    }
+
+
+def _check_registration(registration_mode, join_link_public) -> dict:
+    """How open registration is (only the modes that work can be chosen) and whether the join
+    link is public (a real yes or no)."""
+    if not isinstance(join_link_public, bool):
+        raise ValidationError("not_a_choice", field="join_link_public", value=str(join_link_public),
+                              label=N_("Show the online link to everyone"), choices=N_("yes or no"))
+    return {
+        "registration_mode": check.choice(registration_mode, REGISTRATION_MODES_OFFERED, "registration_mode",
+                                          N_("Registration"), REGISTRATION_MODE_LABELS),
+        "join_link_public": join_link_public,
     }
 
 
@@ -183,6 +200,7 @@ def as_fields(event: Event) -> dict:
         "speakers": [{"name": s.name, "affiliation": s.affiliation, "email": s.email, "role": s.role}
                      for s in event.speakers],
         "organizations": [{"name": o.name, "role": o.role} for o in event.organizations],
+        "registration_mode": event.registration_mode, "join_link_public": event.join_link_public,
     }
 
 
@@ -330,6 +348,7 @@ def draft(db, event_id: int, fields: dict) -> Event:
         speakers=tuple(Speaker(0, s["name"], s["affiliation"], s["email"], s["role"]) for s in fields["speakers"]),
         organizations=tuple(EventOrganization(0, o["name"], o["role"]) for o in fields["organizations"]),
         room=room, venue=room.venue if room else None, summit=summit,
+        registration_mode=fields["registration_mode"], join_link_public=fields["join_link_public"],
     )
 
 
@@ -367,11 +386,18 @@ def changes_between(before: Event, after: Event) -> list[EventChange]:
     add(N_("Capacity"), before.capacity, after.capacity)
     add(N_("Status"), EVENT_STATUS_LABELS[before.status], EVENT_STATUS_LABELS[after.status])
     add(N_("Description"), before.description, after.description)
+    add(N_("Registration"), REGISTRATION_MODE_LABELS[before.registration_mode],
+        REGISTRATION_MODE_LABELS[after.registration_mode])
+    add(N_("Online link shown to everyone"), _yes_no(before.join_link_public), _yes_no(after.join_link_public))
     add(N_("Speakers"), _people_line(before.speakers, SPEAKER_ROLE_LABELS),
         _people_line(after.speakers, SPEAKER_ROLE_LABELS))
     add(N_("Organizations"), _people_line(before.organizations, ORGANIZATION_ROLE_LABELS),
         _people_line(after.organizations, ORGANIZATION_ROLE_LABELS))
     return found
+
+
+def _yes_no(value: bool) -> str:
+    return translate("Yes") if value else translate("No")
 
 
 def _people_line(entries, labels) -> str:
@@ -387,6 +413,7 @@ def _columns(fields: dict) -> dict:
         "room_id": fields["room_id"], "online_url": fields["online_url"], "format": fields["format"],
         "timezone": fields["timezone"], "starts_at": to_db_time(fields["starts_at"]),
         "ends_at": to_db_time(fields["ends_at"]), "capacity": fields["capacity"],
+        "registration_mode": fields["registration_mode"], "join_link_public": int(fields["join_link_public"]),
     }
 
 
@@ -475,6 +502,7 @@ def _from_row(r, speakers: tuple, organizations: tuple) -> Event:
         version=r["version"], sequence=r["sequence"], created_at=from_db_time(r["created_at"]),
         updated_at=from_db_time(r["updated_at"]), published_at=from_db_time(r["published_at"]),
         speakers=speakers, organizations=organizations, room=room, venue=venue, summit=summit,
+        registration_mode=r["registration_mode"], join_link_public=bool(r["join_link_public"]),
     )
 
 

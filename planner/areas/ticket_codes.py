@@ -33,19 +33,20 @@ _SEPARATORS = re.compile(r"[\s\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff0d_.-]")
 _VALID = re.compile(f"[{_CROCKFORD}]{{{CODE_LENGTH}}}")
 
 
-def load_key(folder: Path) -> bytes:
-    """The server's check-in key, created (0600) on first use.
+def load_key(folder: Path, name: str = KEY_FILE_NAME, damaged: str = "checkin_key_damaged") -> bytes:
+    """The server's check-in key (or another key file ``name``), created (0600) on first use;
+    a damaged file stops the server with the refusal code ``damaged``.
 
     Several processes may start at once on a new data folder: the key is written whole to a
     private temporary file and linked into place, so a reader never sees half a key, and the
     loser of the race reads the winner's key."""
-    path = folder / KEY_FILE_NAME
+    path = folder / name
     try:
-        return _read_key(path)
+        return _read_key(path, damaged)
     except FileNotFoundError:
         pass
     key = secrets.token_bytes(32)
-    temporary = folder / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(6)}"
+    temporary = folder / f".{name}.{os.getpid()}.{secrets.token_hex(6)}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w") as f:
@@ -55,19 +56,19 @@ def load_key(folder: Path) -> bytes:
         try:
             os.link(temporary, path)
         except FileExistsError:
-            return _read_key(path)
+            return _read_key(path, damaged)
         return key
     finally:
         os.unlink(temporary)
 
 
-def _read_key(path: Path) -> bytes:
+def _read_key(path: Path, damaged: str) -> bytes:
     try:
         key = bytes.fromhex(path.read_text().strip())
     except ValueError:
         key = b""
     if len(key) < 32:
-        raise ConfigurationError("checkin_key_damaged", path=str(path))
+        raise ConfigurationError(damaged, path=str(path))
     return key
 
 

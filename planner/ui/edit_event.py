@@ -19,12 +19,15 @@ from planner.codes import (
     FORMAT_LABELS,
     ORGANIZATION_ROLE_LABELS,
     ORGANIZATION_ROLES,
+    REGISTRATION_MODE_LABELS,
+    REGISTRATION_MODES_OFFERED,
     SPEAKER_ROLE_LABELS,
     SPEAKER_ROLES,
     label,
 )
 from planner.i18n import _, format_number, ngettext
 from planner.text import parse_rows
+from planner.ui.components import altcha
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
@@ -48,7 +51,7 @@ def _load(event) -> None:
         values = dict(
             ev_title="", ev_summit=NONE, ev_room=NONE, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
             ev_start=time(17, 0), ev_end=time(19, 0), ev_tz="UTC", ev_capacity_default=True, ev_capacity=50,
-            ev_description="",
+            ev_description="", ev_registration_mode="open", ev_join_link_public=False,
         )
         speakers, orgs = [], []
     else:
@@ -57,7 +60,8 @@ def _load(event) -> None:
             ev_online_url=event.online_url or "", ev_format=event.format, ev_date=event.local_start.date(),
             ev_start=event.local_start.time(), ev_end=event.local_end.time(), ev_tz=event.timezone,
             ev_capacity_default=event.capacity_is_default, ev_capacity=event.capacity or 50,
-            ev_description=event.description,
+            ev_description=event.description, ev_registration_mode=event.registration_mode,
+            ev_join_link_public=event.join_link_public,
         )
         speakers = [{"name": x.name, "affiliation": x.affiliation, "email": x.email or "", "role": x.role} for x in event.speakers]
         orgs = [{"name": o.name, "role": o.role} for o in event.organizations]
@@ -200,6 +204,8 @@ def render() -> None:
     if not s["ev_capacity_default"]:
         cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
 
+    _registration_settings()
+
     st.text_area(
         _("Description (Markdown)"), key="ev_description", height=160,
         # Translators: **bold** shows as bold text in this help: translate the word, keep the stars.
@@ -261,6 +267,8 @@ def render() -> None:
         speakers=[{**r, "role": r["role"] or "speaker"} for r in _rows(speakers_frame, SPEAKER_COLUMNS)],
         organizations=[{**r, "role": r["role"] or "co-sponsor"} for r in _rows(orgs_frame, ORG_COLUMNS)],
         timezone=zone_name,
+        registration_mode=s["ev_registration_mode"],
+        join_link_public=s["ev_join_link_public"],
     )
 
     problem = None
@@ -279,6 +287,31 @@ def render() -> None:
         return
     if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save"):
         _save(p, event, fields)
+
+
+def _registration_settings() -> None:
+    """How open registration is, and who sees the online link."""
+    s = st.session_state
+    modes = [m for m in REGISTRATION_MODES_OFFERED if m != "proof_of_work" or altcha.available()]
+    if s["ev_registration_mode"] not in modes:  # chosen before the widget files went missing
+        modes.append(s["ev_registration_mode"])
+    st.selectbox(
+        _("Registration"), modes, key="ev_registration_mode", format_func=lambda m: label(REGISTRATION_MODE_LABELS, m),
+        help=_(
+            "With a check, the registering browser works for a second or two before the form is accepted: "
+            "it slows down programs that fill in forms by the hundred. Nothing is sent to anyone else."
+        ),
+    )
+    if not altcha.available():
+        st.caption(
+            _("Registration with a check (proof of work) is unavailable on this server: its widget files are not installed.")
+        )
+        if s["ev_registration_mode"] == "proof_of_work":
+            st.warning(_("Nobody can register for this event until the widget files are installed or registration is open."))
+    st.checkbox(
+        _("Show the online link to everyone on the event page"), key="ev_join_link_public",
+        help=_("Otherwise only people registered see it: on their private page and in their calendar file."),
+    )
 
 
 def _room_choice(room) -> str:

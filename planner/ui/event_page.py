@@ -65,9 +65,11 @@ def render() -> None:
         if event.format in ("online", "hybrid"):
             online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
             lines.append(f":material/videocam: {online}")
-            if event.online_url and event.status != "cancelled":
+            if event.public_join_url:
                 join = _("Join online")
-                lines.append(f"[{join}]({event.online_url})")
+                lines.append(f"[{join}]({event.public_join_url})")
+            elif event.has_join_link:
+                lines.append(_("People registered get the link to join on their private page."))
         if not lines:
             lines.append(_("Place to be announced"))
         st.markdown("  \n".join(lines))

@@ -7,7 +7,7 @@ import streamlit as st
 from planner import PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import language
+from planner.ui.components import altcha, language
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.session import base_url, planner
 
@@ -21,7 +21,9 @@ def _submit(event_id: int) -> None:
     s.pop(f"rsvp_error_{event_id}", None)
     earlier = s.get(f"rsvp_done_{event_id}")
     try:
-        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS})
+        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS},
+                                  proof=s.get(_proof_key(event_id)))
+        _next_challenge(event_id)  # a solution is good once
         # A second press of Register while the first was still on its way (a slow rush) finds
         # the place just taken: keep the first answer, which carries the private link.
         if done.already_registered and earlier is not None and earlier.id == done.id and earlier.manage_token:
@@ -29,8 +31,37 @@ def _submit(event_id: int) -> None:
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
         s[f"rsvp_error_{event_id}"] = (err.field, str(err))
+        if err.field == "proof":
+            _next_challenge(event_id)
     except PlannerError as err:
         s[f"rsvp_error_{event_id}"] = (None, str(err))
+
+
+def _proof_key(event_id: int) -> str:
+    """The widget's key: a new one (a new widget, a new challenge) after each use."""
+    return f"rsvp_proof_{event_id}_{st.session_state.get(f'rsvp_round_{event_id}', 0)}"
+
+
+def _next_challenge(event_id: int) -> None:
+    s = st.session_state
+    s.pop(f"rsvp_challenge_{event_id}", None)
+    s[f"rsvp_round_{event_id}"] = s.get(f"rsvp_round_{event_id}", 0) + 1
+
+
+def _proof_check(event) -> None:
+    """Inside the form of an event in proof-of-work mode: the widget, with a challenge made
+    once per form (every rerun would otherwise start the widget over)."""
+    if not altcha.available():
+        st.warning(
+            _("Registration for this event needs a check that this server cannot show right now. Please try again later."),
+            icon=":material/error:",
+        )
+        return
+    s = st.session_state
+    challenge = s.get(f"rsvp_challenge_{event.id}")
+    if challenge is None:
+        challenge = s[f"rsvp_challenge_{event.id}"] = planner().registration_challenge(event.id)
+    altcha.proof_widget(challenge, key=_proof_key(event.id))
 
 
 def private_link(token: str) -> str:
@@ -50,6 +81,8 @@ def render_rsvp(event, counts) -> None:
         show_registered(event, done)
         if st.button(_("Register someone else"), key=f"rsvp_again_{event.id}"):
             del st.session_state[f"rsvp_done_{event.id}"]
+            # A second press of Register after the first was answered found its check used up.
+            st.session_state.pop(f"rsvp_error_{event.id}", None)
             for f in FIELDS:
                 st.session_state.pop(f"rsvp_{f}_{event.id}", None)
             st.rerun()
@@ -98,7 +131,10 @@ def render_rsvp(event, counts) -> None:
             placeholder=_("Step-free access, sign language, Spanish interpretation…"),
         )
         field_error("needs")
-        if error and error_field not in FIELDS:
+        if event.registration_mode == "proof_of_work":
+            _proof_check(event)
+            field_error("proof")
+        if error and error_field not in (*FIELDS, "proof"):
             st.error(error, icon=":material/error:")
         st.caption(
             _(

@@ -1,0 +1,41 @@
+"""The proof-of-work check of a registration form: the ALTCHA widget as a Streamlit component.
+
+``declare_component`` serves ``frontend/`` (its ``index.html`` and the widget script that
+``npm ci --prefix planner/ui/components/altcha/frontend`` installs from the committed
+``package-lock.json``) from our own server; the page passes the server's challenge in and
+gets the solved payload back, which ``Planner.register(..., proof=...)`` checks. Without
+the widget files (no ``npm ci`` yet) ``available()`` is False: open registration works as
+always, and the editor says proof of work is unavailable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit.components.v1 as components
+
+from planner.i18n import _, current
+
+FRONTEND = Path(__file__).parent / "frontend"
+WIDGET_SCRIPT = FRONTEND / "node_modules" / "altcha" / "dist" / "main" / "altcha.min.js"
+
+_component = components.declare_component("altcha", path=str(FRONTEND))
+
+
+def available() -> bool:
+    """Whether the widget's files are installed, so a proof-of-work form can work here."""
+    return WIDGET_SCRIPT.is_file()
+
+
+def proof_widget(challenge: dict, *, key: str) -> str | None:
+    """The widget for one challenge; the solved payload once the person ticked the box, else None."""
+    strings = {
+        "label": _("I am a person registering"),
+        "verifying": _("Checking…"),
+        "verified": _("Checked: you can register."),
+        "waitAlert": _("Checking… please wait a moment."),
+        "verificationRequired": _("Tick the box first."),
+        "error": _("The check failed. Tick the box to try again."),
+        "expired": _("The check has expired. Tick the box again."),
+    }
+    return _component(challenge=challenge, strings=strings, language=current(), key=key, default=None)

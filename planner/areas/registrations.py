@@ -68,8 +68,9 @@ def check_open(db, event_id: int) -> None:
 
 def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes) -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
-    case) on the same event gets its existing registration back, updated (a blank never erases
-    what is there), with ``already_registered`` set and no token."""
+    case) on the same event gets its existing registration back with ``already_registered``
+    set and no token, and nothing is written: whoever types an address may not own it, so
+    only the private link (``update_details``) changes a registration."""
     event_id = check.id(event_id)
     details = clean_details(name, organization, needs)
     email = clean_email(email)
@@ -79,12 +80,6 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
         "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]
     ).fetchone()
     if existing:
-        # Whoever types an address may not own it, and must not wipe someone's needs.
-        db.execute(
-            "UPDATE registrations SET name = ?, organization = coalesce(nullif(?, ''), organization),"
-            " needs = coalesce(nullif(?, ''), needs), updated_at = ? WHERE id = ?",
-            [details["name"], details["organization"], details["needs"], now, existing[0]],
-        )
         (found,) = load(db, "WHERE r.id = ?", [existing[0]])
         return replace(found, already_registered=True)
     capacity = event_capacity(db, event_id)

@@ -70,6 +70,24 @@ def test_registering_twice_does_not_reveal_the_private_link(app_planner):
     assert len(app_planner.registrations(event.id)) == 1
 
 
+def test_someone_elses_email_changes_nothing_and_points_to_the_private_link(app_planner):
+    """Typing an attendee's address must not rename them (the door would greet the impostor)."""
+    from tests.conftest import table_rows
+
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana", email="ana@example.org", organization="Red", needs="Captions")
+    before = table_rows(app_planner.path)
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Mallory", email="ana@example.org",
+              organization="Evil Corp", needs="None")
+    no_exception(at)
+    page = texts(at)
+    assert "already registered" in page and "updated" not in page
+    assert "To change or cancel, use the private link you got when you registered." in page
+    assert table_rows(app_planner.path) == before
+    stored = app_planner.registration(ana.manage_token)
+    assert (stored.name, stored.organization, stored.needs) == ("Ana", "Red", "Captions")
+
+
 def test_drafts_and_past_events_have_no_form(app_planner):
     draft = next(e for e in app_planner.list_events() if e.status == "draft")
     at = event_page(app_planner, draft.id, signed_in(app_planner))

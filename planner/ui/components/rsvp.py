@@ -116,13 +116,13 @@ def render_rsvp(event, counts) -> None:
 def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
     if registration.already_registered:
-        # Whoever typed the address may not own it: say nothing of the place it holds.
+        # Whoever typed the address may not own it: nothing was changed, and nothing is said of
+        # the place it holds. Changes go through the private link only.
         st.info(
             # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
             _(
-                "**{email} is already registered** for this event; we updated the details given. Use the "
-                "private link you received when you first registered to see your place, change your details "
-                "or cancel."
+                "**{email} is already registered** for this event, so nothing was changed. To change or "
+                "cancel, use the private link you got when you registered."
             ).format(email=escape_md(registration.email)),
             icon=":material/how_to_reg:",
         )

@@ -7,7 +7,7 @@ Everything the app does goes through ``Planner``; see the README for the whole A
 """
 
 from .access import PUBLIC, SYSTEM, Actor
-from .errors import NotFound, PermissionDenied, PlannerError, StaleEdit, ValidationError
+from .errors import NotFound, PermissionDenied, PlannerError, StaleEdit, StorageError, ValidationError
 from .models import (
     Conflict,
     Event,
@@ -27,6 +27,7 @@ __all__ = [
     "NotFound",
     "StaleEdit",
     "PermissionDenied",
+    "StorageError",
     "Actor",
     "SYSTEM",
     "PUBLIC",

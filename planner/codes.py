@@ -190,6 +190,13 @@ MESSAGES: dict[str, Lazy] = {
         "{name} is due to speak at “{first}” ({first_when}) and at “{second}” ({second_when}) at the same time."
     ),
     "conflict_outside_summit": N_("“{title}” ({when}) falls outside {summit} ({first_day} – {last_day})."),
+    # registrations (issue #9, part "reg"): failed writes, flood limits
+    "write_failed": N_("We could not save this, so nothing was recorded. Please try again in a moment."),
+    "registration_write_failed": N_("We could not save your registration, so nothing was recorded. Please try again."),
+    "database_not_writable": N_(
+        "The database {path} cannot be written: check that the file and its folder exist and are writable "
+        "and that the disk has space."
+    ),
 }
 
 

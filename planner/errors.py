@@ -81,3 +81,11 @@ class ConfigurationError(PlannerError, RuntimeError):
     operator at start, before anyone is served."""
 
     default_code = "configuration"
+
+
+class StorageError(PlannerError):
+    """The database file refused a write (disk full, read-only, locked beyond the timeout) or
+    cannot be opened for writing at start. Nothing was written; trying again later may work.
+    The SQLite error is kept as ``__cause__`` (and logged) for the operator."""
+
+    default_code = "write_failed"

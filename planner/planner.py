@@ -227,8 +227,9 @@ class Planner(DoorMethods, AccountMethods):
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "") -> Registration:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration."""
-        return self._write(lambda db: registrations.register(
-            db, event_id, name=name, email=email, organization=organization, needs=needs, checkin_key=self._checkin_key))
+        with self._db.write(failed="registration_write_failed") as db:
+            return registrations.register(db, event_id, name=name, email=email, organization=organization,
+                                          needs=needs, checkin_key=self._checkin_key)
 
     def registration(self, manage_token: str) -> Registration:
         """The registration a private link names; ``NotFound`` for unknown or malformed tokens."""

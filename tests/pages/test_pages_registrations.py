@@ -260,3 +260,21 @@ def test_a_double_press_of_register_keeps_the_private_link(app_planner):
     assert not at.exception
     assert at.markdown[0].value == "token:True already:False"
     assert len(app_planner.registrations(event.id)) == 1
+
+
+def test_a_registration_the_disk_refuses_shows_a_sentence_not_sqlite(app_planner, monkeypatch):
+    """Disk full, read-only or locked: the form says nothing was recorded, never a raw OperationalError."""
+    from tests.conftest import table_rows
+    from tests.domain.test_storage_errors import _break_writes
+
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
+    before = table_rows(app_planner.path)
+    _break_writes(app_planner, monkeypatch, "read_only")
+    at = rsvp(at, event.id, name="Ana Pérez", email="ana@example.org")
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert errors == ["We could not save your registration, so nothing was recorded. Please try again."], errors
+    assert "sqlite" not in texts(at).lower() and "OperationalError" not in texts(at)
+    assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"  # kept for the next try
+    assert table_rows(app_planner.path) == before

@@ -193,6 +193,16 @@ MESSAGES: dict[str, Lazy] = {
     # registrations (issue #9, part "reg"): failed writes, flood limits
     "write_failed": N_("We could not save this, so nothing was recorded. Please try again in a moment."),
     "registration_write_failed": N_("We could not save your registration, so nothing was recorded. Please try again."),
+    "registration_rate_limited": N_(
+        "Too many registrations came from here in the last minute. Please wait a minute and try again."
+    ),
+    "registration_rate_limited_event": N_(
+        "This event is taking very many registrations right now. Please wait a minute and try again."
+    ),
+    "setting_not_a_count": N_("{name} must be a whole number of at least 1, not “{value}”."),
+    "trusted_proxy_invalid": N_(
+        "PLANNER_TRUSTED_PROXY must name one HTTP header, such as x-forwarded-for, not “{value}”."
+    ),
     "database_not_writable": N_(
         "The database {path} cannot be written: check that the file and its folder exist and are writable "
         "and that the disk has space."

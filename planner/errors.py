@@ -89,3 +89,11 @@ class StorageError(PlannerError):
     The SQLite error is kept as ``__cause__`` (and logged) for the operator."""
 
     default_code = "write_failed"
+
+
+class TooManyRequests(PlannerError):
+    """A flood limit was reached (``planner/ratelimit.py``): too many registrations from this
+    browser session or address, or at this event, in the last minute. Nothing was written;
+    the same call works again after a minute."""
+
+    default_code = "registration_rate_limited"

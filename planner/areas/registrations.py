@@ -66,15 +66,20 @@ def check_open(db, event_id: int) -> None:
         raise ValidationError(f"registration_closed_{closed}", field="event")
 
 
-def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes) -> Registration:
+def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes,
+             admit=None) -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
     case) on the same event gets its existing registration back with ``already_registered``
     set and no token, and nothing is written: whoever types an address may not own it, so
-    only the private link (``update_details``) changes a registration."""
+    only the private link (``update_details``) changes a registration. ``admit(event_id)``, if
+    given, is asked once the input is valid and the event open (the flood limits of
+    ``planner/ratelimit.py``: it raises ``TooManyRequests`` to refuse)."""
     event_id = check.id(event_id)
     details = clean_details(name, organization, needs)
     email = clean_email(email)
     check_open(db, event_id)
+    if admit is not None:
+        admit(event_id)
     now = to_db_time(clock.now())
     existing = db.execute(
         "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]

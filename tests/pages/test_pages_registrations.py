@@ -278,3 +278,28 @@ def test_a_registration_the_disk_refuses_shows_a_sentence_not_sqlite(app_planner
     assert "sqlite" not in texts(at).lower() and "OperationalError" not in texts(at)
     assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"  # kept for the next try
     assert table_rows(app_planner.path) == before
+
+
+def test_a_flood_from_one_browser_session_is_told_to_wait_and_nothing_is_written(app_planner):
+    """The form passes its session to the Planner's flood limits: the sixth registration in a
+    minute from one session (the default limit is 5) is refused with a sentence."""
+    from tests.conftest import table_rows
+
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
+    for i in range(5):
+        at = rsvp(at, event.id, name=f"Guest {i}", email=f"guest{i}@example.org")
+        no_exception(at)
+        assert f"You're registered, Guest {i}!" in texts(at)
+        at.button(key=f"rsvp_again_{event.id}").click().run()  # "Register someone else"
+    before = table_rows(app_planner.path)
+    at = rsvp(at, event.id, name="Guest 5", email="guest5@example.org")
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "Too many registrations came from here in the last minute. Please wait a minute and try again."
+    ]
+    assert at.text_input(key=f"rsvp_name_{event.id}").value == "Guest 5"  # kept for the next try
+    assert table_rows(app_planner.path) == before
+    # Another browser (a new session) is not held up by this one.
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Ana", email="ana@example.org")
+    assert "You're registered, Ana!" in texts(at)

@@ -9,7 +9,7 @@ from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.session import base_url, planner
+from planner.ui.components.session import base_url, client_key, planner
 
 FIELDS = ("name", "email", "organization", "needs")
 
@@ -21,7 +21,8 @@ def _submit(event_id: int) -> None:
     s.pop(f"rsvp_error_{event_id}", None)
     earlier = s.get(f"rsvp_done_{event_id}")
     try:
-        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS})
+        fields = {f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS}
+        done = planner().register(event_id, **fields, client=client_key())  # flood limits: TooManyRequests
         # A second press of Register while the first was still on its way (a slow rush) finds
         # the place just taken: keep the first answer, which carries the private link.
         if done.already_registered and earlier is not None and earlier.id == done.id and earlier.manage_token:

@@ -360,7 +360,7 @@ def check_rsvps(planner: Planner, event_id: int, journeys: list[Journey], capaci
 
 
 _VERDICT = re.compile(r"data-verdict='(\w+)'")
-_COUNTER = re.compile(r"\*\*(\d+) / (\d+)\*\* inside")
+_COUNTER = re.compile(r"\*\*([\d,]+) / ([\d,]+)\*\* inside")  # numbers as the page writes them: "1 / 1,000"
 
 
 @dataclass
@@ -377,7 +377,7 @@ def counter_of(client: StClient) -> int | None:
     for text in client.texts("progress"):
         m = _COUNTER.search(text)
         if m:
-            return int(m.group(1))
+            return int(m.group(1).replace(",", ""))
     return None
 
 

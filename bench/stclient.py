@@ -137,11 +137,12 @@ class StClient:
     """One browser tab on a Streamlit server at ``base_url`` (http://127.0.0.1:PORT)."""
 
     def __init__(self, base_url: str, *, cookies: dict[str, str] | None = None, timezone: str = "Europe/Berlin",
-                 timeout: float = 60.0):
+                 timeout: float = 60.0, headers: dict[str, str] | None = None):
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.host, self.port = parts.hostname, parts.port
         self.cookies = dict(cookies or {})
+        self.headers = dict(headers or {})  # more headers on the websocket handshake (X-Forwarded-For…)
         self.timezone = timezone
         self.timeout = timeout
         self.ws = None
@@ -172,7 +173,7 @@ class StClient:
             f"ws://{self.host}:{self.port}/_stcore/stream",
             subprotocols=protocols,
             origin=Origin(self.base_url),
-            additional_headers={"Cookie": cookie_header} if cookie_header else None,
+            additional_headers={**self.headers, **({"Cookie": cookie_header} if cookie_header else {})} or None,
             compression=None,
             max_size=None,
             ping_interval=None,

@@ -7,7 +7,7 @@ Everything the app does goes through ``Planner``; see the README for the whole A
 """
 
 from .access import PUBLIC, SYSTEM, Actor
-from .errors import NotFound, PermissionDenied, PlannerError, StaleEdit, ValidationError
+from .errors import NotFound, PermissionDenied, PlannerError, StaleEdit, StorageError, TooManyRequests, ValidationError
 from .models import (
     Conflict,
     Event,
@@ -19,6 +19,7 @@ from .models import (
     Venue,
 )
 from .planner import Planner
+from .ratelimit import ClientKey
 
 __all__ = [
     "Planner",
@@ -27,6 +28,9 @@ __all__ = [
     "NotFound",
     "StaleEdit",
     "PermissionDenied",
+    "StorageError",
+    "TooManyRequests",
+    "ClientKey",
     "Actor",
     "SYSTEM",
     "PUBLIC",

@@ -215,6 +215,23 @@ MESSAGES: dict[str, Lazy] = {
     "proof_expired": N_("The check has expired. Please tick the box again, then press the button."),
     "proof_used": N_("That check was already used. Please tick the box again, then press the button."),
     "proof_key_damaged": N_("{path} is damaged: delete it and start the server again (only checks in progress are lost)."),
+    # registrations (issue #9, part "reg"): failed writes, flood limits
+    "write_failed": N_("We could not save this, so nothing was recorded. Please try again in a moment."),
+    "registration_write_failed": N_("We could not save your registration, so nothing was recorded. Please try again."),
+    "registration_rate_limited": N_(
+        "Too many registrations came from here in the last minute. Please wait a minute and try again."
+    ),
+    "registration_rate_limited_event": N_(
+        "This event is taking very many registrations right now. Please wait a minute and try again."
+    ),
+    "setting_not_a_count": N_("{name} must be a whole number of at least 1, not “{value}”."),
+    "trusted_proxy_invalid": N_(
+        "PLANNER_TRUSTED_PROXY must name one HTTP header, such as x-forwarded-for, not “{value}”."
+    ),
+    "database_not_writable": N_(
+        "The database {path} cannot be written: check that the file and its folder exist and are writable "
+        "and that the disk has space."
+    ),
 }
 
 

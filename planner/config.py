@@ -8,17 +8,24 @@
 | PLANNER_ADMIN_EMAIL    | (none)                   | the first admin's email                  |
 | PLANNER_ADMIN_PASSWORD | (none)                   | the first admin's password               |
 | PLANNER_CONTACT_EMAIL  | events@example.org       | ORGANIZER address in calendar files      |
+| PLANNER_TRUSTED_PROXY  | (none)                   | header a trusted proxy appends client addresses to |
+| PLANNER_REGISTRATIONS_PER_SESSION | 5             | registrations a minute per browser session |
+| PLANNER_REGISTRATIONS_PER_ADDRESS | 60            | registrations a minute per client address |
+| PLANNER_REGISTRATIONS_PER_EVENT   | 600           | registrations a minute per event         |
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import security
 from .files import PASSWORD_FILE_NAME, setup_lock
+from .errors import ConfigurationError
+from .ratelimit import RegistrationLimits
 from .validate import base_url as check_base_url
 from .i18n import _
 from .planner import Planner
@@ -34,6 +41,8 @@ class Settings:
     admin_email: str | None
     admin_password: str | None
     contact_email: str = "events@example.org"
+    trusted_proxy: str | None = None  # a header name, lower case; None: trust no forwarded header
+    registration_limits: RegistrationLimits = field(default_factory=RegistrationLimits)
 
     @property
     def secure_cookies(self) -> bool:
@@ -46,6 +55,28 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() not in ("0", "off", "no", "false")
 
 
+HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # an HTTP header name (RFC 9110 token)
+
+
+def _count(env, name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError("setting_not_a_count", name=name, value=raw)
+    return int(raw)
+
+
+def _trusted_proxy(value: str | None) -> str | None:
+    """PLANNER_TRUSTED_PROXY: the header a trusted proxy appends the client's address to."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not HEADER_NAME.fullmatch(value):
+        raise ConfigurationError("trusted_proxy_invalid", value=value)
+    return value.lower()
+
+
 def settings_from_env(env=os.environ) -> Settings:
     return Settings(
         db_path=Path(env.get("PLANNER_DB") or "data/planner.db"),
@@ -55,6 +86,12 @@ def settings_from_env(env=os.environ) -> Settings:
         admin_email=(env.get("PLANNER_ADMIN_EMAIL") or "").strip() or None,
         admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,
         contact_email=(env.get("PLANNER_CONTACT_EMAIL") or "").strip() or "events@example.org",
+        trusted_proxy=_trusted_proxy(env.get("PLANNER_TRUSTED_PROXY")),
+        registration_limits=RegistrationLimits(
+            per_session=_count(env, "PLANNER_REGISTRATIONS_PER_SESSION", RegistrationLimits.per_session),
+            per_address=_count(env, "PLANNER_REGISTRATIONS_PER_ADDRESS", RegistrationLimits.per_address),
+            per_event=_count(env, "PLANNER_REGISTRATIONS_PER_EVENT", RegistrationLimits.per_event),
+        ),
     )
 
 
@@ -108,7 +145,8 @@ def open_planner(settings: Settings | None = None) -> Planner:
             # Another process may be starting on the same new database: one sets it up, the
             # other waits here and finds the admin and the demo there (issue #9).
             with setup_lock(settings.db_path):
-                planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email)
+                planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email,
+                                  registration_limits=settings.registration_limits)
                 message = ensure_admin(planner, settings)
                 if message:
                     print(message, flush=True)

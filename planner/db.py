@@ -15,10 +15,16 @@ Why it looks like this (measured, see the project notes):
 * SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
   timeout. Writers of one process therefore queue on a ``threading.Lock`` first; the busy
   timeout then only covers other processes.
+* A write the file refuses (disk full, read-only file or mount, locked past the timeout: all
+  ``sqlite3.OperationalError``) rolls back and becomes a ``StorageError`` with a code, so every
+  page shows a sentence, never SQLite's words; the cause is logged for the operator. Opening
+  writes once (a header field set to its own value), so a database the server cannot write
+  stops it at start instead of failing the first person who registers.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -29,10 +35,11 @@ from typing import Iterator
 import sqlite_utils
 
 from . import clock, files
-from .errors import PlannerError
+from .errors import PlannerError, StorageError
 
 BUSY_TIMEOUT_MS = 10_000
 IDLE_READERS = 8  # idle read connections kept for reuse; more are opened when busy, then closed
+log = logging.getLogger(__name__)
 
 # Each migration is a list of SQL statements, applied once, in order, inside one transaction.
 # Never edit a migration that has shipped: add a new one.
@@ -251,13 +258,20 @@ class Database:
         self.path = Path(path)
         files.prepare(self.path)  # a private folder (0700) and file (0600), before SQLite opens it
         self._write_lock = threading.Lock()
-        with self._write_lock:
-            conn = self._connect()
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-                self._migrate(conn)
-            finally:
-                conn.close()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._write_lock:
+                conn = self._connect()
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    self._migrate(conn)
+                finally:
+                    conn.close()
+        except (OSError, sqlite3.OperationalError) as err:
+            # A folder that cannot be made, a file or folder the server may not write (also
+            # for root: a read-only mount), a full disk: say so before anyone is served.
+            log.error("cannot write the database %s: %s", self.path, err)
+            raise StorageError("database_not_writable", path=str(self.path)) from err
         # Closing the last connection to a WAL database checkpoints the whole log into the
         # file, which doubled the cost of every write here. One idle connection held for the
         # Database's lifetime keeps the others from being the last; SQLite still checkpoints
@@ -298,6 +312,10 @@ class Database:
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (version, to_db_time(clock.now())),
                 )
+            # A real write even when there was nothing to migrate: a read-only file would
+            # otherwise open fine and fail the first registration.
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute(f"PRAGMA user_version = {int(user_version)}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -340,10 +358,13 @@ class Database:
         db.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
+    def write(self, failed: str = "write_failed") -> Iterator[sqlite_utils.Database]:
         """One ``BEGIN IMMEDIATE`` transaction: all of the block is written, or none of it.
 
         sqlite-utils' own writes nest inside it as savepoints, so table helpers may be used.
+        Raises ``StorageError(failed)`` when the file refuses the write (disk full, read-only,
+        locked past the timeout): nothing was written, and the caller may name what was not
+        saved (``failed``, a code with its sentence in ``codes.MESSAGES``).
         """
         with self._write_lock:
             db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
@@ -364,6 +385,10 @@ class Database:
                 else:
                     self._writer = db
                 raise
+            except sqlite3.OperationalError as err:
+                conn.close()  # rolled back (or never begun); the next write starts on a fresh one
+                log.error("a write to %s failed: %s", self.path, err)
+                raise StorageError(failed) from err
             except BaseException:
                 conn.close()  # whatever state it is in, the next write starts on a fresh one
                 raise

@@ -81,3 +81,19 @@ class ConfigurationError(PlannerError, RuntimeError):
     operator at start, before anyone is served."""
 
     default_code = "configuration"
+
+
+class StorageError(PlannerError):
+    """The database file refused a write (disk full, read-only, locked beyond the timeout) or
+    cannot be opened for writing at start. Nothing was written; trying again later may work.
+    The SQLite error is kept as ``__cause__`` (and logged) for the operator."""
+
+    default_code = "write_failed"
+
+
+class TooManyRequests(PlannerError):
+    """A flood limit was reached (``planner/ratelimit.py``): too many registrations from this
+    browser session or address, or at this event, in the last minute. Nothing was written;
+    the same call works again after a minute."""
+
+    default_code = "registration_rate_limited"

@@ -181,8 +181,8 @@ class Registration:
     ``manage_token`` is the private link's secret: it is only known when the registration
     is made (or looked up by it); the database keeps only its hash. When someone registers
     again with an email that already holds a place, the existing registration comes back
-    with ``already_registered`` set and no token, so knowing an address is not enough to
-    manage someone else's registration.
+    unchanged, with ``already_registered`` set and no token, so knowing an address is not
+    enough to change or manage someone else's registration.
     """
 
     id: int

@@ -28,6 +28,7 @@ from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
 from .outputs import calendar
 from .outputs.qr import qr_png
+from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
 from .face.door import DoorMethods
@@ -39,11 +40,12 @@ class Planner(DoorMethods, AccountMethods):
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
 
     def __init__(self, path: str | Path = "data/planner.db", *, base_url: str = "http://localhost:8501",
-                 contact_email: str = "events@example.org"):
+                 contact_email: str = "events@example.org", registration_limits: RegistrationLimits | None = None):
         # Links in calendar files, tickets and door passes start with base_url; calendar files
         # name contact_email as the ORGANIZER's address. Both are checked before anything opens.
         self.base_url = check.base_url(base_url)
         self.contact_email = check.email(contact_email, "contact_email")
+        self._limiter = RegistrationLimiter(registration_limits or RegistrationLimits())
         self._db = Database(path)
         self.path = self._db.path
         self._checkin_key = load_key(self.path.parent)
@@ -229,14 +231,15 @@ class Planner(DoorMethods, AccountMethods):
     # ------------------------------------------------------------------ registrations
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
-                 proof: str | None = None) -> Registration:
+                 proof: str | None = None, client: ClientKey | None = None) -> Registration:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
-        An event in proof-of-work mode needs ``proof``, a solution of ``registration_challenge``."""
-        def rule(db):
+        An event in proof-of-work mode needs ``proof``, a solution of ``registration_challenge``;
+        with ``client`` (pages pass theirs) the flood limits apply: ``TooManyRequests``."""
+        admit = None if client is None else (lambda event: self._limiter.admit(client, event))
+        with self._db.write(failed="registration_write_failed") as db:
             proofs.check_proof(db, event_id, proof, self._proof_key)
             return registrations.register(db, event_id, name=name, email=email, organization=organization,
-                                          needs=needs, checkin_key=self._checkin_key)
-        return self._write(rule)
+                                          needs=needs, checkin_key=self._checkin_key, admit=admit)
 
     def registration_challenge(self, event_id: int) -> dict:
         """A signed proof-of-work challenge for one event's registration form (writes nothing)."""

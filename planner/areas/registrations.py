@@ -66,25 +66,25 @@ def check_open(db, event_id: int) -> None:
         raise ValidationError(f"registration_closed_{closed}", field="event")
 
 
-def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes) -> Registration:
+def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes,
+             admit=None) -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
-    case) on the same event gets its existing registration back, updated (a blank never erases
-    what is there), with ``already_registered`` set and no token."""
+    case) on the same event gets its existing registration back with ``already_registered``
+    set and no token, and nothing is written: whoever types an address may not own it, so
+    only the private link (``update_details``) changes a registration. ``admit(event_id)``, if
+    given, is asked once the input is valid and the event open (the flood limits of
+    ``planner/ratelimit.py``: it raises ``TooManyRequests`` to refuse)."""
     event_id = check.id(event_id)
     details = clean_details(name, organization, needs)
     email = clean_email(email)
     check_open(db, event_id)
+    if admit is not None:
+        admit(event_id)
     now = to_db_time(clock.now())
     existing = db.execute(
         "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]
     ).fetchone()
     if existing:
-        # Whoever types an address may not own it, and must not wipe someone's needs.
-        db.execute(
-            "UPDATE registrations SET name = ?, organization = coalesce(nullif(?, ''), organization),"
-            " needs = coalesce(nullif(?, ''), needs), updated_at = ? WHERE id = ?",
-            [details["name"], details["organization"], details["needs"], now, existing[0]],
-        )
         (found,) = load(db, "WHERE r.id = ?", [existing[0]])
         return replace(found, already_registered=True)
     capacity = event_capacity(db, event_id)

@@ -70,6 +70,24 @@ def test_registering_twice_does_not_reveal_the_private_link(app_planner):
     assert len(app_planner.registrations(event.id)) == 1
 
 
+def test_someone_elses_email_changes_nothing_and_points_to_the_private_link(app_planner):
+    """Typing an attendee's address must not rename them (the door would greet the impostor)."""
+    from tests.conftest import table_rows
+
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana", email="ana@example.org", organization="Red", needs="Captions")
+    before = table_rows(app_planner.path)
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Mallory", email="ana@example.org",
+              organization="Evil Corp", needs="None")
+    no_exception(at)
+    page = texts(at)
+    assert "already registered" in page and "updated" not in page
+    assert "To change or cancel, use the private link you got when you registered." in page
+    assert table_rows(app_planner.path) == before
+    stored = app_planner.registration(ana.manage_token)
+    assert (stored.name, stored.organization, stored.needs) == ("Ana", "Red", "Captions")
+
+
 def test_drafts_and_past_events_have_no_form(app_planner):
     draft = next(e for e in app_planner.list_events() if e.status == "draft")
     at = event_page(app_planner, draft.id, signed_in(app_planner))
@@ -242,3 +260,46 @@ def test_a_double_press_of_register_keeps_the_private_link(app_planner):
     assert not at.exception
     assert at.markdown[0].value == "token:True already:False"
     assert len(app_planner.registrations(event.id)) == 1
+
+
+def test_a_registration_the_disk_refuses_shows_a_sentence_not_sqlite(app_planner, monkeypatch):
+    """Disk full, read-only or locked: the form says nothing was recorded, never a raw OperationalError."""
+    from tests.conftest import table_rows
+    from tests.domain.test_storage_errors import _break_writes
+
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
+    before = table_rows(app_planner.path)
+    _break_writes(app_planner, monkeypatch, "read_only")
+    at = rsvp(at, event.id, name="Ana Pérez", email="ana@example.org")
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert errors == ["We could not save your registration, so nothing was recorded. Please try again."], errors
+    assert "sqlite" not in texts(at).lower() and "OperationalError" not in texts(at)
+    assert at.text_input(key=f"rsvp_name_{event.id}").value == "Ana Pérez"  # kept for the next try
+    assert table_rows(app_planner.path) == before
+
+
+def test_a_flood_from_one_browser_session_is_told_to_wait_and_nothing_is_written(app_planner):
+    """The form passes its session to the Planner's flood limits: the sixth registration in a
+    minute from one session (the default limit is 5) is refused with a sentence."""
+    from tests.conftest import table_rows
+
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
+    for i in range(5):
+        at = rsvp(at, event.id, name=f"Guest {i}", email=f"guest{i}@example.org")
+        no_exception(at)
+        assert f"You're registered, Guest {i}!" in texts(at)
+        at.button(key=f"rsvp_again_{event.id}").click().run()  # "Register someone else"
+    before = table_rows(app_planner.path)
+    at = rsvp(at, event.id, name="Guest 5", email="guest5@example.org")
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "Too many registrations came from here in the last minute. Please wait a minute and try again."
+    ]
+    assert at.text_input(key=f"rsvp_name_{event.id}").value == "Guest 5"  # kept for the next try
+    assert table_rows(app_planner.path) == before
+    # Another browser (a new session) is not held up by this one.
+    at = rsvp(event_page(app_planner, event.id), event.id, name="Ana", email="ana@example.org")
+    assert "You're registered, Ana!" in texts(at)

@@ -59,3 +59,21 @@ def test_sign_in_route_swaps_a_code_for_a_session_cookie_once(tmp_path):
         assert p.session_user(token) is None
 
         assert _get(server, "/auth/sign-in", cookie=None).getheader("Location") == "/organize?signin=expired"
+
+
+def test_the_server_stops_at_start_with_a_plain_message_on_a_database_it_cannot_write(tmp_path):
+    """/proc takes no new files, not even from root (CI runs as root, for whom file modes do not count)."""
+    import subprocess
+    import sys
+
+    from bench.server import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**__import__("os").environ, "PLANNER_DB": "/proc/planner.db"},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "cannot start: The database /proc/planner.db cannot be written" in output, output
+    assert "Traceback" not in output

@@ -9,7 +9,7 @@ from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import altcha, language
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.session import base_url, planner
+from planner.ui.components.session import base_url, client_key, planner
 
 FIELDS = ("name", "email", "organization", "needs")
 
@@ -21,8 +21,9 @@ def _submit(event_id: int) -> None:
     s.pop(f"rsvp_error_{event_id}", None)
     earlier = s.get(f"rsvp_done_{event_id}")
     try:
-        done = planner().register(event_id, **{f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS},
-                                  proof=s.get(_proof_key(event_id)))
+        fields = {f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS}
+        done = planner().register(event_id, **fields, proof=s.get(_proof_key(event_id)),
+                                  client=client_key())  # flood limits: TooManyRequests
         _next_challenge(event_id)  # a solution is good once
         # A second press of Register while the first was still on its way (a slow rush) finds
         # the place just taken: keep the first answer, which carries the private link.
@@ -152,13 +153,13 @@ def render_rsvp(event, counts) -> None:
 def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
     if registration.already_registered:
-        # Whoever typed the address may not own it: say nothing of the place it holds.
+        # Whoever typed the address may not own it: nothing was changed, and nothing is said of
+        # the place it holds. Changes go through the private link only.
         st.info(
             # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
             _(
-                "**{email} is already registered** for this event; we updated the details given. Use the "
-                "private link you received when you first registered to see your place, change your details "
-                "or cancel."
+                "**{email} is already registered** for this event, so nothing was changed. To change or "
+                "cancel, use the private link you got when you registered."
             ).format(email=escape_md(registration.email)),
             icon=":material/how_to_reg:",
         )

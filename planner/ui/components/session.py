@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import PUBLIC, Actor, Planner, User
+from planner.security import new_token
 from planner.access import of_door, of_user
 from planner.config import open_planner, settings_from_env
+from planner.ratelimit import ClientKey, client_address
 from planner.web import DOOR_COOKIE, SESSION_COOKIE
 
 
@@ -60,3 +62,15 @@ def actor() -> Actor:
 def signed_in_user() -> User | None:
     """Who this run found signed in (``main.py`` keeps it in the session state)."""
     return st.session_state.get("user")
+
+
+def client_key() -> ClientKey:
+    """This browser session and its address, for the Planner's flood limits. The session's id
+    is made here, server-side, so a client cannot choose it; the address is the connection's,
+    or, only when PLANNER_TRUSTED_PROXY names a header, the right-most address in that header."""
+    state = st.session_state
+    if "client_session" not in state:
+        state["client_session"] = new_token()
+    header = settings_from_env().trusted_proxy
+    forwarded = list(st.context.headers.get_all(header)) if header else None
+    return ClientKey(session=state["client_session"], address=client_address(st.context.ip_address, forwarded))

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .areas.proofs import KEY_FILE_NAME as PROOF_KEY_FILE_NAME
 from .areas.ticket_codes import KEY_FILE_NAME
 
 PASSWORD_FILE_NAME = "admin-password.txt"
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 def planner_files(database: Path) -> list[Path]:
     """Every file the planner may keep in the database's folder, existing or not."""
     names = [database.name + suffix for suffix in ("", *DATABASE_COMPANIONS, SETUP_LOCK_SUFFIX)]
-    return [database.parent / name for name in (*names, KEY_FILE_NAME, PASSWORD_FILE_NAME)]
+    return [database.parent / name for name in (*names, KEY_FILE_NAME, PROOF_KEY_FILE_NAME, PASSWORD_FILE_NAME)]
 
 
 def prepare(database: Path) -> None:

@@ -44,7 +44,7 @@ def test_a_new_database_is_private_with_its_folder_and_its_log_files(tmp_path):
     written(planner)
     ensure_admin(planner, settings(planner.path))
     assert mode(folder) == 0o700
-    for name in ("planner.db", "planner.db-wal", "planner.db-shm", "checkin.key", "admin-password.txt"):
+    for name in ("planner.db", "planner.db-wal", "planner.db-shm", "checkin.key", "altcha.key", "admin-password.txt"):
         assert (folder / name).exists(), name
         assert mode(folder / name) == 0o600, f"{name}: {oct(mode(folder / name))}"
 
@@ -74,7 +74,7 @@ def test_an_existing_database_readable_by_everyone_is_made_private_at_start(tmp_
     Planner(folder / "planner.db")
 
     assert mode(folder) == 0o700
-    for name in ("planner.db", "planner.db-wal", "planner.db-shm", "checkin.key", "admin-password.txt"):
+    for name in ("planner.db", "planner.db-wal", "planner.db-shm", "checkin.key", "altcha.key", "admin-password.txt"):
         assert mode(folder / name) == 0o600, f"{name}: {oct(mode(folder / name))}"
     assert mode(folder / "README.md") == 0o644  # not the planner's: left as it is
 

@@ -30,10 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .areas.proofs import KEY_FILE_NAME as PROOF_KEY_FILE_NAME
 from .areas.ticket_codes import KEY_FILE_NAME
 
 PASSWORD_FILE_NAME = "admin-password.txt"
+PROOF_KEY_FILE_NAME = "altcha.key"  # the proof-of-work key (planner/areas/proofs.py)
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite adds to the database's name
 SETUP_LOCK_SUFFIX = ".setup-lock"  # held while a process sets up a new database (config.py)
 NOTES = ("README.md", ".gitkeep")  # may sit in a data folder that is still the planner's own

@@ -28,8 +28,8 @@ from .. import clock
 from .. import validate as check
 from ..db import to_db_time
 from ..errors import NotFound, ValidationError
+from ..files import PROOF_KEY_FILE_NAME as KEY_FILE_NAME
 
-KEY_FILE_NAME = "altcha.key"
 ALGORITHM = "PBKDF2/SHA-256"
 COST = 2000  # PBKDF2 iterations per try
 COUNTERS = (500, 1500)  # the counter to find is drawn from this range: about 1,000 tries on average

@@ -289,14 +289,15 @@ def render() -> None:
         st.warning(c.message, icon=":material/warning:")
 
     stale = s.get("ev_stale")
-    if stale is not None:
-        _stale_panel(p, stale, fields)
-        return
     asked = s.get("ev_past")
     if asked is not None and asked[0] == fields["starts_at"]:  # asked about this very date
         st.warning(str(asked[1]), icon=":material/history:")
         if st.button(_("Yes, this date is right: save"), key="ev_past_confirm", icon=":material/event_available:"):
-            _save(p, event, fields, allow_past=True)
+            # Asked while saving over someone else's version: that choice stands.
+            _save(p, event, fields, version=stale.version if stale is not None else None, allow_past=True)
+    if stale is not None:
+        _stale_panel(p, stale, fields)
+        return
     if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save",
                  disabled=time_problem is not None):
         _save(p, event, fields)

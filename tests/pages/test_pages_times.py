@@ -138,3 +138,27 @@ def test_a_venue_with_an_old_zone_name_keeps_it_when_saved_unchanged(app_planner
     form_button.click().run()
     no_exception(at)
     assert app_planner.get_venue(venue.id).timezone == "US/Eastern"
+
+
+def test_moving_an_event_into_the_past_over_someone_elses_save_asks_once_more_and_saves(app_planner):
+    room = next(r for r in app_planner.list_rooms() if r.name.startswith("Boss Room"))
+    start = datetime.combine(clock.now().date() + timedelta(days=10), time(17, 0), tzinfo=NY)
+    event = app_planner.create_event(title="Moved back", room_id=room.id, starts_at=start,
+                                     ends_at=start + timedelta(hours=2))
+    at = signed_in(app_planner)
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("edit_event.py").run()
+    past_day = clock.now().date() - timedelta(days=3)
+    at.date_input(key="ev_date").set_value(past_day).run()
+    app_planner.update_event(event.id, version=event.version, description="Their change")
+    at.button(key="ev_save").click().run()
+    assert "which is in the past" in texts(at)
+    at.button(key="ev_past_confirm").click().run()  # saving then finds their version
+    assert "Someone else saved this event" in texts(at)
+    at.button(key="ev_stale_mine").click().run()  # mine over theirs: the date is asked about again
+    assert "which is in the past" in texts(at)
+    at.button(key="ev_past_confirm").click().run()
+    no_exception(at)
+    saved = app_planner.get_event(event.id)
+    assert saved.local_start.date() == past_day

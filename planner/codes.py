@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from datetime import date, datetime, time
 
 from babel.dates import format_timedelta
 
@@ -232,6 +233,22 @@ MESSAGES: dict[str, Lazy] = {
         "The database {path} cannot be written: check that the file and its folder exist and are writable "
         "and that the disk has space."
     ),
+    # times (issue #9): zone names of places only, clock changes, events dated in the past.
+    "timezone_not_a_place": N_(
+        "“{name}” is not the time zone of a place. Use a name such as America/New_York or Europe/Paris."
+    ),
+    "timezone_renamed": N_("“{name}” is an old name of a time zone: use {current} instead."),
+    # Translators: {when} is a day and time; {start} and {end} are times of day ("02:00", "03:00").
+    "time_skipped": N_(
+        "{when} does not exist in {zone}, because the clocks go forward from {start} to {end}: choose another time."
+    ),
+    # Translators: {when} is a day and time; the clocks go back from {start} to {end} ("02:00", "01:00").
+    "time_repeated": N_(
+        "{when} happens twice in {zone}, because the clocks go back from {start} to {end}: "
+        "say whether you mean the first or the second."
+    ),
+    # Translators: {when} is a date with its year and a time ("Sun, 1 Nov 2026 17:00").
+    "event_in_the_past": N_("This event starts on {when}, which is in the past: check the date, or confirm it."),
 }
 
 
@@ -273,6 +290,19 @@ class When:
         return hash((self.start, self.end))
 
 
+class Moment(When):
+    """One moment with its year, in the active language: "Sun, 1 Nov 2026 17:00" (a date
+    that may be in another year than the reader thinks)."""
+
+    __slots__ = ()
+
+    def __init__(self, at: datetime):
+        super().__init__(at, None)
+
+    def __str__(self) -> str:
+        return _("{day} {time}").format(day=format_skeleton("yMMMEd", self.start), time=format_time(self.start))
+
+
 def show(value) -> str:
     """A parameter as it reads in a sentence of the active language."""
     if isinstance(value, (Lazy, When)):
@@ -287,6 +317,8 @@ def show(value) -> str:
         return format_date(value, "medium")
     if isinstance(value, timedelta):  # "1 minute", "15 minutes": whole minutes, plural as the language counts
         return format_timedelta(value, granularity="minute", threshold=math.inf, locale=locale())
+    if isinstance(value, time):
+        return format_time(value)
     if isinstance(value, (list, tuple)):
         from .i18n import format_list
 

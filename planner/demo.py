@@ -434,13 +434,13 @@ def seed_demo(planner: Planner, today: date | None = None) -> bool:
                 description=spec.description,
                 speakers=[dict(s) for s in spec.speakers],
                 organizations=[dict(o) for o in spec.organizations],
-                timezone=None if room else spec.timezone,
+                timezone=None if room else spec.timezone, allow_past=True,
             )
             created.append((spec, event))
 
         for spec, event in created:
             if spec.publish:
-                planner.publish_event(event.id)
+                planner.publish_event(event.id, allow_past=True)
         # Each call above is its own transaction: should one fail half-way, what was written
         # stays (the Planner has no multi-call transaction and no way to delete an event).
         return True

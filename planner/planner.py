@@ -127,39 +127,46 @@ class Planner(DoorMethods, AccountMethods):
                      room_id: int | None = None, online_url: str | None = None, format: str | None = None,
                      capacity: int | None = None, description: str = "", speakers: Iterable[dict] = (),
                      organizations: Iterable[dict] = (), timezone: str | None = None, registration_mode: str = "open",
-                     join_link_public: bool = False, actor: Actor = SYSTEM) -> Event:
+                     join_link_public: bool = False, allow_past: bool = False, actor: Actor = SYSTEM) -> Event:
         """A draft event. Times are aware; stored in UTC. Its own zone is its venue's; without a
-        room, its summit's; else ``timezone`` or ``starts_at``'s."""
+        room, its summit's; else ``timezone`` or ``starts_at``'s. A start before now is refused
+        (``event_in_the_past``) unless ``allow_past``."""
         fields = dict(title=title, starts_at=starts_at, ends_at=ends_at, summit_id=summit_id, room_id=room_id,
                       online_url=online_url, format=format, capacity=capacity, description=description,
                       speakers=speakers, organizations=organizations, timezone=timezone,
                       registration_mode=registration_mode, join_link_public=join_link_public)
-        return self._write(lambda db: events.get_event(db, events.create(db, events.check_fields(db, **fields))))
+        return self._write(lambda db: events.get_event(
+            db, events.create(db, events.check_fields(db, **fields), allow_past)))
 
     @staff_only
-    def update_event(self, event_id: int, *, version: int, actor: Actor = SYSTEM, **changes) -> Event:
-        """Change an event saved at ``version``; ``StaleEdit`` (with ``.current``) if anyone saved since."""
+    def update_event(self, event_id: int, *, version: int, allow_past: bool = False, actor: Actor = SYSTEM,
+                     **changes) -> Event:
+        """Change an event saved at ``version``; ``StaleEdit`` (with ``.current``) if anyone saved since.
+        Moving its start to another moment in the past needs ``allow_past``."""
         with self._db.write() as db:
-            self._moved_up(db, events.update(db, event_id, version, changes))
+            self._moved_up(db, events.update(db, event_id, version, changes, allow_past))
             return events.get_event(db, event_id)
 
     @staff_only
     def duplicate_event(self, event_id: int, *, actor: Actor = SYSTEM) -> Event:
-        """A new draft with the same details (and a new calendar UID)."""
+        """A new draft with the same details (and a new calendar UID), dated in the past too if
+        the original is: publishing it, or saving new times, asks then."""
         with self._db.write() as db:
             source = events.get_event(db, event_id)
             fields = {**events.as_fields(source), "title": events.copy_title(source.title)}
-            return events.get_event(db, events.create(db, events.check_fields(db, **fields)))
+            checked = events.check_fields(db, **fields, stored_zone=source.timezone)
+            return events.get_event(db, events.create(db, checked, allow_past=True))
 
     @staff_only
     def publish_event(self, event_id: int, *, allow_room_clash: bool | Iterable[int] = False,
-                      version: int | None = None, actor: Actor = SYSTEM) -> Event:
-        """Make a draft public; a room clash needs ``allow_room_clash`` (True, or the clashing ids shown)."""
+                      version: int | None = None, allow_past: bool = False, actor: Actor = SYSTEM) -> Event:
+        """Make a draft public; a room clash needs ``allow_room_clash`` (True, or the clashing ids
+        shown), a start before now ``allow_past``."""
         accepted = None if allow_room_clash is True else {check.id(i) for i in (allow_room_clash or ())}
         with self._db.write() as db:
             event = events.get_event(db, event_id)
             if event.status != "published":
-                events.publish(db, event, accepted, version)
+                events.publish(db, event, accepted, version, allow_past)
             return events.get_event(db, event.id)
 
     @staff_only

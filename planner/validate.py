@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 
+from . import times
 from .errors import NotFound, ValidationError
 from .i18n import Lazy
 from .text import clean, has_control_characters, has_visible_characters
@@ -60,21 +61,27 @@ def long_text(value, field: str, label: Lazy, max_length: int = DESCRIPTION_MAX)
     return value
 
 
-def timezone(value, field: str = "timezone") -> str:
+def timezone(value, field: str = "timezone", *, stored: str | None = None) -> str:
+    """A place's IANA time zone (``times.zone_names``). ``stored``: the zone the record already
+    has, accepted as it is, so a name refused since it was saved never blocks another change."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("timezone_required", field=field)
     name = value.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValidationError("timezone_unknown", field=field, name=name) from None
+    if name == stored:
+        return name
+    if name in times.current_names():
+        raise ValidationError("timezone_renamed", field=field, name=name, current=times.current_names()[name])
+    if name not in times.zone_names():
+        known = name in available_timezones()  # localtime, Factory, EST5EDT, Etc/GMT+5 …
+        raise ValidationError("timezone_not_a_place" if known else "timezone_unknown", field=field, name=name[:100])
     return name
 
 
-def timezone_names() -> list[str]:
-    """IANA zone names to pick from: the regional ones, and UTC."""
-    regional = (z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return sorted(regional) + ["UTC"]
+def timezone_names(stored: str | None = None) -> list[str]:
+    """The zones to pick from (the ones ``timezone`` accepts), UTC last; ``stored`` first if it
+    is an older name the record still has, so editing the record does not change it unseen."""
+    names = sorted(times.zone_names() - {"UTC"}) + ["UTC"]
+    return [stored, *names] if stored and stored not in names else names
 
 
 def aware(value, field: str, label: Lazy) -> datetime:
@@ -88,6 +95,7 @@ def aware(value, field: str, label: Lazy) -> datetime:
         raise ValidationError("date_out_of_range", field=field, label=label) from None
     if not 1900 <= value.year <= 9998:
         raise ValidationError("date_out_of_range", field=field, label=label)
+    times.refuse_skipped(value, field)
     return value
 
 

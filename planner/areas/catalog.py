@@ -22,7 +22,7 @@ from . import registrations
 # ---------------------------------------------------------------------- summits
 
 
-def summit_fields(*, name, city, timezone, starts_on, ends_on) -> dict:
+def summit_fields(*, name, city, timezone, starts_on, ends_on, stored_zone=None) -> dict:
     starts_on = check.day(starts_on, "starts_on", N_("First day"))
     ends_on = check.day(ends_on, "ends_on", N_("Last day"))
     if ends_on < starts_on:
@@ -30,7 +30,7 @@ def summit_fields(*, name, city, timezone, starts_on, ends_on) -> dict:
     return {
         "name": check.text(name, "name", N_("Summit name")),
         "city": check.text(city, "city", N_("City"), required=False),
-        "timezone": check.timezone(timezone),
+        "timezone": check.timezone(timezone, stored=stored_zone),
         "starts_on": starts_on.isoformat(),
         "ends_on": ends_on.isoformat(),
     }
@@ -47,7 +47,7 @@ def update_summit(db, summit_id: int, changes: dict) -> None:
     merged = {"name": current.name, "city": current.city, "timezone": current.timezone,
               "starts_on": current.starts_on, "ends_on": current.ends_on}
     reject_unknown(changes, merged)
-    fields = summit_fields(**{**merged, **changes})
+    fields = summit_fields(**{**merged, **changes}, stored_zone=current.timezone)
     db["summits"].update(current.id, fields)
     if fields["timezone"] != current.timezone:  # events without a room take the summit's zone
         calendar_changed(db, "summit_id = ? AND room_id IS NULL", [current.id], timezone=fields["timezone"])
@@ -72,11 +72,11 @@ def summit_from_row(row) -> Summit:
 # ---------------------------------------------------------------------- venues
 
 
-def venue_fields(*, name, address, timezone) -> dict:
+def venue_fields(*, name, address, timezone, stored_zone=None) -> dict:
     return {
         "name": check.text(name, "name", N_("Venue name")),
         "address": check.text(address, "address", N_("Address"), required=False, max_length=500, one_line=False),
-        "timezone": check.timezone(timezone),
+        "timezone": check.timezone(timezone, stored=stored_zone),
     }
 
 
@@ -91,7 +91,7 @@ def update_venue(db, venue_id: int, changes: dict) -> None:
     current = get_venue(db, venue_id)
     merged = {"name": current.name, "address": current.address, "timezone": current.timezone}
     reject_unknown(changes, merged)
-    fields = venue_fields(**{**merged, **changes})
+    fields = venue_fields(**{**merged, **changes}, stored_zone=current.timezone)
     db["venues"].update(current.id, fields)
     if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
         calendar_changed(db, "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", [current.id],

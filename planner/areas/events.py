@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .. import clock
 from .. import validate as check
 from ..codes import (
+    Moment,
     EVENT_STATUS_LABELS,
     EVENT_STATUSES,
     FORMAT_LABELS,
@@ -127,8 +128,9 @@ def people(db) -> list[dict]:
 
 def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None, online_url=None, format=None,
                  capacity=None, description="", speakers=(), organizations=(), timezone=None,
-                 registration_mode="open", join_link_public=False) -> dict:
-    """Validate and normalise everything an event is made of (writes nothing)."""
+                 registration_mode="open", join_link_public=False, stored_zone=None) -> dict:
+    """Validate and normalise everything an event is made of (writes nothing). ``stored_zone``:
+    the zone the event already has, accepted even if it is a name refused since."""
     given_start_zone = getattr(starts_at, "tzinfo", None)
     title = check.text(title, "title", N_("Title"), max_length=check.TITLE_MAX)
     description = check.long_text(description, "description", N_("Description"))
@@ -154,7 +156,7 @@ def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None,
             raise ValidationError("online_with_room", field="format")
         if format == "in_person" and online_url:
             raise ValidationError("in_person_with_link", field="format")
-    given_zone = check.timezone(timezone) if timezone else None
+    given_zone = check.timezone(timezone, stored=stored_zone) if timezone else None
     if room:
         zone = room.venue.timezone
     elif summit:
@@ -238,8 +240,17 @@ def _check_organizations(organizations) -> list[dict]:
 # ---------------------------------------------------------------------- writing
 
 
-def create(db, fields: dict) -> int:
-    """Writes a draft from checked fields; returns its id."""
+def confirm_date(starts_at, zone: str, allow_past: bool) -> None:
+    """An event dated in the past is a typo more often than not: refused with the date (in
+    the event's zone) unless ``allow_past`` says the organizer confirmed it."""
+    if not allow_past and starts_at < clock.now():
+        raise ValidationError("event_in_the_past", field="starts_at", when=Moment(starts_at.astimezone(ZoneInfo(zone))))
+
+
+def create(db, fields: dict, allow_past: bool) -> int:
+    """Writes a draft from checked fields; returns its id. A start in the past needs
+    ``allow_past``."""
+    confirm_date(fields["starts_at"], fields["timezone"], allow_past)
     now = to_db_time(clock.now())
     event_id = db["events"].insert(
         {**_columns(fields), "uid": f"{uuid.uuid4()}@side-event-planner", "status": "draft", "version": 1,
@@ -250,9 +261,11 @@ def create(db, fields: dict) -> int:
     return event_id
 
 
-def update(db, event_id, version: int, changes: dict) -> list[int]:
+def update(db, event_id, version: int, changes: dict, allow_past: bool) -> list[int]:
     """Writes the changes if ``version`` is still the latest (else ``StaleEdit``, nothing
-    written). Returns who moved up from the waiting list (more seats move it at once)."""
+    written). Returns who moved up from the waiting list (more seats move it at once). Moving
+    the start to another time in the past needs ``allow_past``; other changes to an event
+    that has taken place (a typo in its title) do not."""
     reject_unknown_fields(changes)
     current = get_event(db, event_id)
     if current.status == "cancelled":
@@ -261,13 +274,15 @@ def update(db, event_id, version: int, changes: dict) -> list[int]:
     if ("room_id" in changes or "online_url" in changes) and "format" not in changes:
         merged["format"] = None  # derive it again for the new place
     merged.update(changes)
-    fields = check_fields(db, **merged)
+    fields = check_fields(db, **merged, stored_zone=current.timezone)
+    if fields["starts_at"] != current.starts_at:
+        confirm_date(fields["starts_at"], fields["timezone"], allow_past)
     if current.room_id is not None and fields["room_id"] is None and fields["capacity"] is None:
         # Leaving a room keeps its number of places: "no limit" would confirm the whole
         # waiting list at once, which cannot be undone. Organizers can change it after.
         fields["capacity"] = current.capacity
     columns = _columns(fields)
-    old_columns = _columns(check_fields(db, **as_fields(current)))
+    old_columns = _columns(check_fields(db, **as_fields(current), stored_zone=current.timezone))
     bump = any(columns[k] != old_columns[k] for k in SEQUENCE_FIELDS)
     cursor = db.execute(
         "UPDATE events SET " + ", ".join(f"{k} = ?" for k in columns)
@@ -292,11 +307,13 @@ def copy_title(title: str) -> str:
     return copy if len(copy) <= check.TITLE_MAX else title
 
 
-def publish(db, event: Event, accepted: set[int] | None, version: int | None) -> None:
+def publish(db, event: Event, accepted: set[int] | None, version: int | None, allow_past: bool) -> None:
     """Writes. ``accepted``: None for any room clash, else the ids of the clashing events the
-    organizer was shown, so a booking made after that is still refused."""
+    organizer was shown, so a booking made after that is still refused. An event dated in the
+    past needs ``allow_past``."""
     if event.status == "cancelled":
         raise ValidationError("publish_cancelled", field="status")
+    confirm_date(event.starts_at, event.timezone, allow_past)
     if event.room_id is None or accepted is None:
         return set_status(db, event, "published", version=version)
     # Only events in the same room at overlapping times can clash over the room.
@@ -356,13 +373,14 @@ def preview_conflicts(db, event_id, fields: dict):
     """The clashes an event would have with these fields, before it is saved."""
     reject_unknown_fields(fields)
     base = as_fields(get_event(db, event_id)) if event_id is not None else {}
+    stored_zone = base.get("timezone")
     if base and ("room_id" in fields or "online_url" in fields) and "format" not in fields:
         base["format"] = None  # derived again for the new place, as update does
     base.update(fields)
     for required, label in (("title", N_("Title")), ("starts_at", N_("Start")), ("ends_at", N_("End"))):
         if base.get(required) is None:
             raise ValidationError("required", field=required, label=label)
-    checked = check_fields(db, **{k: base[k] for k in FIELDS if k in base})
+    checked = check_fields(db, **{k: base[k] for k in FIELDS if k in base}, stored_zone=stored_zone)
     candidate = draft(db, event_id or 0, checked)
     others = [e for e in select(db, "WHERE e.status != 'cancelled'") if e.id != event_id]
     return find_conflicts([*others, candidate], focus_id=candidate.id)

@@ -1,19 +1,20 @@
 """Create or edit one event: /edit-event?id=<id> (no id: a new event).
 
-Times are typed in the event's own zone (the venue's, else the summit's); speakers and
-organizations are edited as tables. Clashes are shown while typing, before saving.
+Times are typed in the event's own zone (the venue's, else the summit's): a time the clocks
+skip is refused, and one they pass twice asks which; speakers and organizations are edited as
+tables. Clashes are shown while typing, before saving; a date in the past asks to be confirmed.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from planner import NotFound, PlannerError, StaleEdit, ValidationError
+from planner import NotFound, PlannerError, StaleEdit, ValidationError, clock
 from planner.codes import (
     EVENT_STATUS_LABELS,
     FORMAT_LABELS,
@@ -32,6 +33,9 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
 from planner.ui.components.session import actor, planner
+from planner.ui.components.times import clock as clock_time
+from planner.ui.components.times import zone_long_name
+from planner.times import is_repeated, wall_clock
 from planner.validate import timezone_names
 
 SPEAKER_COLUMNS = ["name", "affiliation", "email", "role"]
@@ -46,12 +50,14 @@ def _load(event) -> None:
     s["ev_loaded"] = event.id if event else "new"
     s["ev_snapshot"] = event
     s.pop("ev_stale", None)
+    s.pop("ev_past", None)
     if event is None:
-        tomorrow = date.today() + timedelta(days=1)
+        tomorrow = clock.now().date() + timedelta(days=1)
         values = dict(
             ev_title="", ev_summit=NONE, ev_room=NONE, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
             ev_start=time(17, 0), ev_end=time(19, 0), ev_tz="UTC", ev_capacity_default=True, ev_capacity=50,
             ev_description="", ev_registration_mode="open", ev_join_link_public=False,
+            ev_start_fold=None, ev_end_fold=None,
         )
         speakers, orgs = [], []
     else:
@@ -62,6 +68,9 @@ def _load(event) -> None:
             ev_capacity_default=event.capacity_is_default, ev_capacity=event.capacity or 50,
             ev_description=event.description, ev_registration_mode=event.registration_mode,
             ev_join_link_public=event.join_link_public,
+            # Which of a repeated hour it is (the first, or the second after the clocks go back).
+            ev_start_fold=event.local_start.fold if is_repeated(event.local_start) else None,
+            ev_end_fold=event.local_end.fold if is_repeated(event.local_end) else None,
         )
         speakers = [{"name": x.name, "affiliation": x.affiliation, "email": x.email or "", "role": x.role} for x in event.speakers]
         orgs = [{"name": o.name, "role": o.role} for o in event.organizations]
@@ -184,16 +193,23 @@ def render() -> None:
         zone_name = summit.timezone
         zone_why = zone_in.format(place=escape_md(summit.name), zone=zone_name)
     else:
-        zone_names = timezone_names()
-        if s["ev_tz"] not in zone_names:
-            zone_names = [s["ev_tz"], *zone_names]
-        zone_name = st.selectbox(_("Time zone"), zone_names, key="ev_tz")
+        zone_name = st.selectbox(_("Time zone"), timezone_names(s["ev_tz"]), key="ev_tz")
         zone_why = _("Times are in the chosen time zone: **{zone}**.").format(zone=zone_name)
     times = st.columns(3)
     times[0].date_input(_("Date"), key="ev_date", format="YYYY-MM-DD")
     times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15))
     times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15))
     st.caption(f":material/schedule: {zone_why}")
+    zone = ZoneInfo(zone_name)
+    try:
+        # Translators: a question; {time} is a time of day that happens twice when the clocks go back.
+        starts_at = _typed_time(zone, "start", _("The clocks go back that night: which {time} does it start at?"))
+        # Translators: as above, for the end of the event.
+        ends_at = _typed_time(zone, "end", _("The clocks go back that night: which {time} does it end at?"))
+        time_problem = None
+    except ValidationError as err:
+        starts_at = ends_at = None
+        time_problem = err
 
     cap = st.columns([1, 1])
     cap[0].checkbox(
@@ -253,15 +269,14 @@ def render() -> None:
         names = _(", ").join(escape_md(name) for name in known[:30]) + ("…" if len(known) > 30 else "")
         st.caption(_("Known organizations (type the same name to re-use one): {names}").format(names=names))
 
-    zone = ZoneInfo(zone_name)
     fields = dict(
         title=s["ev_title"],
         summit_id=s["ev_summit"] or None,
         room_id=s["ev_room"] or None,
         online_url=s["ev_online_url"] or None,
         format=None if s["ev_format"] == AUTO else s["ev_format"],
-        starts_at=datetime.combine(s["ev_date"], s["ev_start"], tzinfo=zone),
-        ends_at=datetime.combine(s["ev_date"], s["ev_end"], tzinfo=zone),
+        starts_at=starts_at,
+        ends_at=ends_at,
         capacity=None if s["ev_capacity_default"] else int(s["ev_capacity"]),
         description=s["ev_description"],
         speakers=[{**r, "role": r["role"] or "speaker"} for r in _rows(speakers_frame, SPEAKER_COLUMNS)],
@@ -271,21 +286,29 @@ def render() -> None:
         join_link_public=s["ev_join_link_public"],
     )
 
-    problem = None
-    try:
-        clashes = p.preview_conflicts(event.id if event else None, **fields)
-    except ValidationError as err:
-        clashes, problem = [], err
-    if problem and (s["ev_title"] or event):
+    problem, clashes = time_problem, []
+    if time_problem is None:
+        try:
+            clashes = p.preview_conflicts(event.id if event else None, **fields)
+        except ValidationError as err:
+            problem = err
+    if problem and (s["ev_title"] or event or time_problem):
         st.error(_("Before saving: {problem}").format(problem=problem), icon=":material/error:")
     for c in clashes:
         st.warning(c.message, icon=":material/warning:")
 
     stale = s.get("ev_stale")
+    asked = s.get("ev_past")
+    if asked is not None and asked[0] == fields["starts_at"]:  # asked about this very date
+        st.warning(str(asked[1]), icon=":material/history:")
+        if st.button(_("Yes, this date is right: save"), key="ev_past_confirm", icon=":material/event_available:"):
+            # Asked while saving over someone else's version: that choice stands.
+            _save(p, event, fields, version=stale.version if stale is not None else None, allow_past=True)
     if stale is not None:
         _stale_panel(p, stale, fields)
         return
-    if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save"):
+    if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save",
+                 disabled=time_problem is not None):
         _save(p, event, fields)
 
 
@@ -314,6 +337,28 @@ def _registration_settings() -> None:
     )
 
 
+def _typed_time(zone: ZoneInfo, which: str, question: str) -> datetime:
+    """The start or end typed in the event's zone, as an instant. A time the clocks skip is
+    refused; one they pass twice asks which (a radio, unanswered until the organizer picks)."""
+    s = st.session_state
+    day, typed, key = s["ev_date"], s[f"ev_{which}"], f"ev_{which}_fold"
+    moment = datetime.combine(day, typed.replace(fold=0), tzinfo=zone)
+    fold = None
+    if is_repeated(moment):
+        first, second = moment, moment.replace(fold=1)
+        labels = {
+            # Translators: {time} {zone}: "01:30 Eastern Daylight Time", before the clocks go back.
+            0: _("{time} {zone} (the first time)").format(time=clock_time(first), zone=zone_long_name(first)),
+            # Translators: {time} {zone}: "01:30 Eastern Standard Time", the hour repeated.
+            1: _("{time} {zone} (the second time, after the clocks go back)").format(
+                time=clock_time(second), zone=zone_long_name(second)),
+        }
+        unanswered = {} if s.get(key) in (0, 1) else {"index": None}
+        fold = st.radio(question.format(time=clock_time(first)), [0, 1], key=key, format_func=labels.get,
+                        **unanswered)
+    return wall_clock(day, typed, zone, fold=fold, field=f"{which}s_at")
+
+
 def _room_choice(room) -> str:
     """"Boss Room, 8th floor — Church Center (80 places)"."""
     return ngettext("{room} ({count} place)", "{room} ({count} places)", room.capacity).format(
@@ -321,21 +366,28 @@ def _room_choice(room) -> str:
     )
 
 
-def _save(p, event, fields, version=None) -> None:
+def _save(p, event, fields, version=None, allow_past=False) -> None:
     s = st.session_state
     try:
         if event is None:
-            saved = p.create_event(**fields, actor=actor())
+            saved = p.create_event(**fields, allow_past=allow_past, actor=actor())
             flash(
                 _("Created the draft “{title}”. Publish it from the events table when it is ready.").format(
                     title=escape_md(saved.title)
                 )
             )
         else:
-            saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields, actor=actor())
+            saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields,
+                                   allow_past=allow_past, actor=actor())
             flash(_("Saved “{title}”.").format(title=escape_md(saved.title)))
     except StaleEdit as err:
         s["ev_stale"] = err.current
+        st.rerun()
+    except ValidationError as err:
+        if err.code != "event_in_the_past":
+            show_error(err)
+            return
+        s["ev_past"] = (fields["starts_at"], err)  # ask, next to the save button, about this date
         st.rerun()
     except PlannerError as err:
         show_error(err)

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from planner import PlannerError
+from planner import PlannerError, ValidationError
 from planner.codes import EVENT_STATUS_LABELS, label
 from planner.i18n import _, format_number
 from planner.ui.components.events import event_choice
@@ -146,11 +146,23 @@ def _publish_panel(p, event, clashes) -> None:
         confirmed = st.checkbox(
             _("I know the room is booked twice and want to publish anyway"), key=f"confirm_clash_{event.id}"
         )
+    # A date in the past is asked about once the domain refused it, for this version of the event.
+    asked = st.session_state.get("publish_past")
+    past = asked is not None and asked[0] == (event.id, event.version)
+    if past:
+        st.warning(str(asked[1]), icon=":material/history:")
+        confirmed = st.checkbox(_("The date is right: publish it anyway"), key=f"confirm_past_{event.id}") and confirmed
     if st.button(_("Publish"), type="primary", icon=":material/public:", disabled=not confirmed, key=f"publish_{event.id}"):
         try:
             # Only the clashes shown were accepted: a booking made since is still refused.
             shown = {i for c in room_clashes for i in c.event_ids if i != event.id}
-            p.publish_event(event.id, allow_room_clash=shown, version=event.version, actor=actor())
+            p.publish_event(event.id, allow_room_clash=shown, version=event.version, allow_past=past, actor=actor())
+        except ValidationError as err:
+            if err.code != "event_in_the_past":
+                show_error(err)
+                return
+            st.session_state["publish_past"] = ((event.id, event.version), err)
+            st.rerun()
         except PlannerError as err:
             show_error(err)
         else:

@@ -71,9 +71,8 @@ def render() -> None:
         with st.form(f"summit_{chosen.id}"):
             name = st.text_input(_("Name"), chosen.name)
             city = st.text_input(_("City"), chosen.city)
-            zone = st.selectbox(
-                _("Time zone"), zones, index=zones.index(chosen.timezone) if chosen.timezone in zones else 0
-            )
+            own_zones = timezone_names(chosen.timezone)  # an old zone name stays until changed
+            zone = st.selectbox(_("Time zone"), own_zones, index=own_zones.index(chosen.timezone))
             days = st.date_input(_("Days"), value=(chosen.starts_on, chosen.ends_on))
             if st.form_submit_button(_("Save summit")):
                 first, last = (days + (days[0],))[:2] if len(days) == 1 else days

@@ -40,9 +40,8 @@ def render() -> None:
             with st.form(f"venue_{venue.id}"):
                 name = st.text_input(_("Name"), venue.name)
                 address = st.text_input(_("Address"), venue.address)
-                zone = st.selectbox(
-                    _("Time zone"), zones, index=zones.index(venue.timezone) if venue.timezone in zones else 0
-                )
+                own_zones = timezone_names(venue.timezone)  # an old zone name stays until changed
+                zone = st.selectbox(_("Time zone"), own_zones, index=own_zones.index(venue.timezone))
                 if st.form_submit_button(_("Save venue")):
                     attempt(
                         lambda: p.update_venue(venue.id, name=name, address=address, timezone=zone, actor=actor()),

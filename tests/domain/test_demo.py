@@ -255,6 +255,7 @@ def test_does_not_seed_a_planner_that_has_events(planner):
         starts_at=datetime(2026, 5, 1, 9, tzinfo=ZoneInfo(NY)),
         ends_at=datetime(2026, 5, 1, 10, tzinfo=ZoneInfo(NY)),
         room_id=room.id,
+        allow_past=True,
     )
     before = snapshot(planner)
     assert seed_demo(planner, today=date(2025, 1, 1)) is False

@@ -29,7 +29,7 @@ def test_is_public_covers_published_and_published_then_cancelled_only(planner, m
     assert not draft.is_public
     cancelled_draft = planner.cancel_event(make_event().id, reason="Never mind.")
     assert not cancelled_draft.is_public
-    published = planner.publish_event(make_event(room_id=None).id)
+    published = planner.publish_event(make_event(room_id=None).id, allow_past=True)
     assert published.is_public
     assert planner.cancel_event(published.id, reason="Storm.").is_public
 
@@ -155,7 +155,8 @@ def test_every_sentence_reads_as_a_sentence_with_its_parameters():
               "capacity": 3, "path": "/data/checkin.key", "room": "Boss Room", "first": "A", "second": "B",
               "first_when": "Tue 10:00", "second_when": "Tue 11:00", "title": "A", "when": "Tue", "summit": "UNGA",
               "first_day": "19 Oct", "last_day": "23 Oct", "clash": i18n.N_("The room is busy."),
-              "wait": timedelta(minutes=15)}
+              "wait": timedelta(minutes=15), "current": "Asia/Kolkata", "zone": "America/New_York",
+              "start": "02:00", "end": "03:00"}
     for code in MESSAGES:
         text = message(code, sample)
         assert is_readable(text) and "{" not in text, (code, text)

@@ -233,6 +233,7 @@ def test_local_times_read_back_unchanged_and_are_stored_in_utc(planner, zone, lo
     e = planner.create_event(
         title="Wall clock", room_id=room.id,
         starts_at=local.replace(tzinfo=tz), ends_at=(local + timedelta(hours=1, minutes=30)).replace(tzinfo=tz),
+        allow_past=True,
     )
     assert e.timezone == zone == e.venue.timezone
     assert e.starts_at.utcoffset() == timedelta(0) and e.ends_at.utcoffset() == timedelta(0)
@@ -247,14 +248,15 @@ def test_the_event_zone_is_the_venues_whatever_zone_the_times_are_given_in(plann
     e = planner.create_event(
         title="Given in UTC", room_id=room.id,
         starts_at=datetime(2026, 10, 20, 14, 0, tzinfo=UTC), ends_at=datetime(2026, 10, 20, 15, 0, tzinfo=UTC),
-        timezone="Europe/Paris",  # ignored: the venue decides
+        timezone="Europe/Paris", allow_past=True,  # the zone is ignored: the venue decides
     )
     assert e.timezone == venue.timezone == "America/New_York"
     assert e.local_start == at(20, 10)
 
 
 def test_without_a_room_the_zone_is_the_summits_then_the_given_one(planner, summit):
-    online = dict(online_url="https://zoom.us/j/1", starts_at=at(20, 10, tz=LIMA), ends_at=at(20, 11, tz=LIMA))
+    online = dict(online_url="https://zoom.us/j/1", starts_at=at(20, 10, tz=LIMA), ends_at=at(20, 11, tz=LIMA),
+                  allow_past=True)
     assert planner.create_event(title="Summit zone", summit_id=summit.id, **online).timezone == "America/New_York"
     assert planner.create_event(title="Given zone", timezone="America/Lima", **online).timezone == "America/Lima"
     assert planner.create_event(title="Start's zone", **online).timezone == "America/Lima"
@@ -294,7 +296,7 @@ def test_update_event_saves_changes_and_bumps_version(planner, make_event):
 )
 def test_sequence_grows_only_when_what_a_calendar_shows_changes(planner, make_event, change, grows):
     e = make_event(title="Side event 1")
-    updated = planner.update_event(e.id, version=e.version, **change)
+    updated = planner.update_event(e.id, version=e.version, allow_past=True, **change)
     assert updated.sequence == e.sequence + (1 if grows else 0)
     assert updated.version == e.version + 1
 
@@ -375,7 +377,7 @@ def test_update_of_an_unknown_event_is_not_found(planner, assert_refused):
 def test_duplicate_event_is_a_new_draft_with_the_same_details(planner, make_event):
     e = make_event(title="Financing the SDGs", description="Who pays?", capacity=30,
                    speakers=SPEAKERS, organizations=ORGANIZATIONS, online_url="https://zoom.us/j/1")
-    e = planner.publish_event(e.id, allow_room_clash=True)
+    e = planner.publish_event(e.id, allow_room_clash=True, allow_past=True)
     copy = planner.duplicate_event(e.id)
     assert copy.id != e.id and copy.uid != e.uid
     assert (copy.status, copy.version, copy.sequence, copy.published_at) == ("draft", 1, 0, None)
@@ -406,7 +408,7 @@ def test_duplicating_an_unknown_event_is_not_found(planner, assert_refused):
 
 def test_publish_event(planner, make_event):
     e = make_event()
-    published = planner.publish_event(e.id)
+    published = planner.publish_event(e.id, allow_past=True)
     assert published.status == "published"
     assert published.published_at is not None
     assert (published.version, published.sequence) == (e.version + 1, e.sequence)
@@ -414,12 +416,12 @@ def test_publish_event(planner, make_event):
 
 
 def test_publishing_into_a_booked_room_is_refused_unless_confirmed(planner, make_event, assert_refused):
-    first = planner.publish_event(make_event(title="First").id)
+    first = planner.publish_event(make_event(title="First").id, allow_past=True)
     second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))
-    error = assert_refused(lambda: planner.publish_event(second.id), field="room_id")
+    error = assert_refused(lambda: planner.publish_event(second.id, allow_past=True), field="room_id")
     assert "Boss Room" in str(error) and "publish anyway" in str(error)
     assert planner.get_event(second.id).status == "draft"
-    assert planner.publish_event(second.id, allow_room_clash=True).status == "published"
+    assert planner.publish_event(second.id, allow_room_clash=True, allow_past=True).status == "published"
     assert planner.get_event(first.id).status == "published"
 
 
@@ -428,49 +430,50 @@ def test_a_room_booked_between_the_check_and_the_publishing_is_still_refused(pla
     transaction asks again, so the clash still needs the organizer's confirmation."""
     import planner.areas.events as module
 
-    planner.publish_event(make_event(title="First").id)
+    planner.publish_event(make_event(title="First").id, allow_past=True)
     second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))
     monkeypatch.setattr(module, "find_conflicts", lambda events, focus_id=None: [])  # the room looked free
-    error = assert_refused(lambda: planner.publish_event(second.id), field="room_id")
+    error = assert_refused(lambda: planner.publish_event(second.id, allow_past=True), field="room_id")
     assert "just booked for “First”" in str(error)
     assert planner.get_event(second.id).status == "draft"
-    assert planner.publish_event(second.id, allow_room_clash=True).status == "published"
+    assert planner.publish_event(second.id, allow_room_clash=True, allow_past=True).status == "published"
 
 
 def test_confirming_the_clashes_shown_does_not_accept_a_booking_made_since(planner, make_event, assert_refused):
-    first = planner.publish_event(make_event(title="First").id)
+    first = planner.publish_event(make_event(title="First").id, allow_past=True)
     second = make_event(title="Second", starts_at=at(20, 10, 30), ends_at=at(20, 12))
     # The organizer saw the clash with "First" and confirmed it; meanwhile "Third" took the room too.
     third = make_event(title="Third", starts_at=at(20, 11), ends_at=at(20, 11, 30))
-    error = assert_refused(lambda: planner.publish_event(second.id, allow_room_clash=[first.id]), field="room_id")
+    error = assert_refused(lambda: planner.publish_event(second.id, allow_room_clash=[first.id], allow_past=True),
+                           field="room_id")
     assert "Third" in str(error)
-    assert planner.publish_event(second.id, allow_room_clash=[first.id, third.id]).status == "published"
+    assert planner.publish_event(second.id, allow_room_clash=[first.id, third.id], allow_past=True).status == "published"
 
 
 def test_a_room_booked_by_a_cancelled_event_is_free(planner, make_event):
     first = make_event()
     planner.cancel_event(first.id, reason="Moved online")
-    assert planner.publish_event(make_event().id).status == "published"
+    assert planner.publish_event(make_event().id, allow_past=True).status == "published"
 
 
 def test_publishing_twice_changes_nothing(planner, make_event):
-    published = planner.publish_event(make_event().id)
-    assert planner.publish_event(published.id) == published
+    published = planner.publish_event(make_event().id, allow_past=True)
+    assert planner.publish_event(published.id) == published  # already public: nothing to ask
 
 
 def test_a_cancelled_event_cannot_be_published_again(planner, make_event, assert_refused):
     e = make_event()
-    planner.publish_event(e.id)
+    planner.publish_event(e.id, allow_past=True)
     planner.cancel_event(e.id, reason="Venue closed")
-    error = assert_refused(lambda: planner.publish_event(e.id), field="status")
+    error = assert_refused(lambda: planner.publish_event(e.id, allow_past=True), field="status")
     assert "Duplicate" in str(error)
-    assert_refused(lambda: planner.publish_event(e.id, allow_room_clash=True), field="status")
+    assert_refused(lambda: planner.publish_event(e.id, allow_room_clash=True, allow_past=True), field="status")
 
 
 def test_publishing_with_an_old_version_is_stale(planner, make_event, assert_refused):
     e = make_event()
     planner.update_event(e.id, version=e.version, title="Changed meanwhile")
-    assert_refused(lambda: planner.publish_event(e.id, version=e.version), exc=StaleEdit)
+    assert_refused(lambda: planner.publish_event(e.id, version=e.version, allow_past=True), exc=StaleEdit)
 
 
 def test_publishing_an_unknown_event_is_not_found(planner, assert_refused):
@@ -481,7 +484,7 @@ def test_publishing_an_unknown_event_is_not_found(planner, assert_refused):
 
 
 def test_cancel_event_keeps_the_reason_and_grows_the_sequence(planner, make_event):
-    e = planner.publish_event(make_event().id)
+    e = planner.publish_event(make_event().id, allow_past=True)
     cancelled = planner.cancel_event(e.id, reason="  Speaker  unwell ")
     assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "Speaker unwell")
     assert cancelled.sequence == e.sequence + 1
@@ -532,7 +535,7 @@ def test_list_events_in_time_order_filtered_by_summit_and_status(planner, summit
     early = make_event(title="Early", starts_at=at(20, 9), ends_at=at(20, 10))
     elsewhere = make_event(title="July", summit_id=other.id,
                            starts_at=datetime(2026, 7, 7, 9, tzinfo=NY), ends_at=datetime(2026, 7, 7, 10, tzinfo=NY))
-    planner.publish_event(late.id)
+    planner.publish_event(late.id, allow_past=True)
     assert [e.title for e in planner.list_events()] == ["July", "Early", "Late"]
     assert [e.title for e in planner.list_events(summit_id=summit.id)] == ["Early", "Late"]
     assert [e.title for e in planner.list_events(summit_id=other.id)] == ["July"]
@@ -568,7 +571,7 @@ def programme_world(planner, make_event, other_room):
     e["draft"] = make_event(title="Still a draft", starts_at=at(22, 12), ends_at=at(22, 13))
     e["scrapped"] = make_event(title="Scrapped before publishing", starts_at=at(22, 14), ends_at=at(22, 15))
     for key in ("climate", "gender", "late", "withdrawn"):
-        planner.publish_event(e[key].id)
+        planner.publish_event(e[key].id, allow_past=True)
     planner.cancel_event(e["withdrawn"].id, reason="Speaker unwell")
     planner.cancel_event(e["scrapped"].id, reason="Never mind")
     return {k: planner.get_event(v.id) for k, v in e.items()}
@@ -673,7 +676,7 @@ def test_event_changes_lists_each_field_that_differs(planner, make_event, other_
     before = make_event(title="Old", capacity=10, speakers=[{"name": "Ana Pérez"}])
     after = planner.update_event(
         before.id, version=before.version, title="New", capacity=20, room_id=other_room.id,
-        starts_at=at(20, 9), speakers=[{"name": "Ana Pérez", "role": "chair"}],
+        starts_at=at(20, 9), speakers=[{"name": "Ana Pérez", "role": "chair"}], allow_past=True,
     )
     changes = {c.field: (c.before, c.after) for c in planner.event_changes(before, after)}
     assert changes == {

@@ -141,14 +141,14 @@ def test_cancelled_events_refuse_registrations(planner, open_event, assert_refus
 def test_events_that_have_ended_refuse_registrations(planner, make_event, assert_refused):
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
     past = planner.publish_event(
-        make_event(starts_at=start, ends_at=start + timedelta(hours=2)).id, allow_room_clash=True
+        make_event(starts_at=start, ends_at=start + timedelta(hours=2)).id, allow_room_clash=True, allow_past=True
     )
     assert_refused(lambda: planner.register(past.id, name="Ana", email="ana@example.org"))
 
 
 def test_registration_is_open_until_the_event_ends(planner, make_event, registration_clock, assert_refused):
     """make_event's default event runs 14:00–15:00 UTC on 20 Oct; the clock starts at 12:00."""
-    event = planner.publish_event(make_event().id)
+    event = planner.publish_event(make_event().id, allow_past=True)
     assert planner.register(event.id, name="Early", email="early@example.org").status == "confirmed"
     registration_clock.now = event.starts_at + timedelta(minutes=30)  # under way: still open
     assert planner.register(event.id, name="Late", email="late@example.org").status == "confirmed"

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
+from babel.dates import get_timezone_name
+
 from planner import Event
-from planner.i18n import _, format_pattern, format_skeleton, format_time
+from planner.i18n import _, format_pattern, format_skeleton, format_time, locale
 
 
 def viewer_zone() -> ZoneInfo | None:
@@ -32,6 +34,12 @@ def zone_abbreviation(moment: datetime) -> str:
     """"EDT", or "UTC-05" for zones without a letter abbreviation (America/Lima)."""
     name = moment.tzname() or ""
     return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def zone_long_name(moment: datetime) -> str:
+    """"Eastern Daylight Time", "heure normale de l’Est nord-américain": the zone's name at
+    that moment in the active language (CLDR), which tells summer time from winter time."""
+    return get_timezone_name(moment, "long", locale=locale())
 
 
 def clock(moment: datetime) -> str:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .areas.ticket_codes import KEY_FILE_NAME
+from .errors import StorageError
 
 PASSWORD_FILE_NAME = "admin-password.txt"
 PROOF_KEY_FILE_NAME = "altcha.key"  # the proof-of-work key (planner/areas/proofs.py)
@@ -48,16 +49,22 @@ def planner_files(database: Path) -> list[Path]:
 
 
 def prepare(database: Path) -> None:
-    """Make the data folder and the database file private, creating them if they are new."""
+    """Make the data folder and the database file private, creating them if they are new.
+    A folder or file that cannot be made or opened for writing stops the start in words
+    (``StorageError("database_not_writable")``), before any process tries to serve from it."""
     folder = database.parent
-    if not folder.is_dir():
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            folder.mkdir(mode=0o700)
-        except FileExistsError:  # another process made it just now
-            pass
-    _private_folder(database)
-    os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))  # an empty file is an empty database
+    try:
+        if not folder.is_dir():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:  # another process made it just now
+                pass
+        _private_folder(database)
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))  # an empty file is an empty database
+    except OSError as err:
+        log.warning("cannot prepare %s: %s", database, err)
+        raise StorageError("database_not_writable", path=str(database)) from None
     for path in planner_files(database):
         make_private(path)
 

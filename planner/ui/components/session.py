@@ -8,7 +8,8 @@ from planner import PUBLIC, Actor, Planner, User
 from planner.security import new_token
 from planner.access import of_door, of_user
 from planner.config import open_planner, settings_from_env
-from planner.ratelimit import ClientKey, client_address
+from planner.ratelimit import UNKNOWN_ADDRESS, ClientKey
+from planner.ratelimit import client_address as ratelimit_address
 from planner.web import DOOR_COOKIE, SESSION_COOKIE
 
 
@@ -31,11 +32,15 @@ def session_token() -> str | None:
 
 
 def client_address() -> str | None:
-    """The client's address, for sign-in throttling: the connection's peer, or the client a
-    trusted reverse proxy names in X-Forwarded-For (uvicorn's ``FORWARDED_ALLOW_IPS``); None
-    from localhost or when unknown."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    """The client's address, as sign-in throttling and the flood limits both count it: the
+    connection's peer (uvicorn already puts the client a reverse proxy on this machine names
+    there, see ``FORWARDED_ALLOW_IPS``), or, only when PLANNER_TRUSTED_PROXY names a header,
+    the right-most address in that header. None when unknown (localhost, AppTest)."""
+    header = settings_from_env().trusted_proxy
+    forwarded = list(st.context.headers.get_all(header)) if header else None
+    peer = st.context.ip_address if isinstance(st.context.ip_address, str) else None
+    address = ratelimit_address(peer, forwarded)
+    return None if address == UNKNOWN_ADDRESS else address
 
 
 def door_pass_secret() -> str | None:
@@ -71,6 +76,4 @@ def client_key() -> ClientKey:
     state = st.session_state
     if "client_session" not in state:
         state["client_session"] = new_token()
-    header = settings_from_env().trusted_proxy
-    forwarded = list(st.context.headers.get_all(header)) if header else None
-    return ClientKey(session=state["client_session"], address=client_address(st.context.ip_address, forwarded))
+    return ClientKey(session=state["client_session"], address=client_address() or UNKNOWN_ADDRESS)

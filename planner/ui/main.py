@@ -14,7 +14,10 @@ from planner.ui.components.navigation import navigation
 from planner.ui.components.session import current_user
 
 language.activate()
-st.set_page_config(page_title=_("Side Event Planner"), page_icon=":material/event:", layout="wide")
+# The tab's icon is an emoji, which Streamlit draws in the page itself: a ":material/…:" icon would
+# make every visitor's browser fetch it from fonts.gstatic.com (Google), a request to a third party
+# that people at risk of reprisals must not be made to send.
+st.set_page_config(page_title=_("Side Event Planner"), page_icon="📅", layout="wide")
 
 # Long event titles must fit a phone: smaller headings on narrow screens.
 st.html(

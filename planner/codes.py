@@ -190,6 +190,13 @@ MESSAGES: dict[str, Lazy] = {
         "{name} is due to speak at “{first}” ({first_when}) and at “{second}” ({second_when}) at the same time."
     ),
     "conflict_outside_summit": N_("“{title}” ({when}) falls outside {summit} ({first_day} – {last_day})."),
+    # text (issue #9): web addresses that could break out of a link
+    "link_unprintable": N_(
+        "The online link cannot contain spaces or invisible characters: copy it again from the invitation."
+    ),
+    "link_bad_character": N_(
+        "The online link cannot contain “{character}”: write it as {escaped}, or copy the link again from the invitation."
+    ),
 }
 
 

@@ -41,7 +41,7 @@ def render() -> None:
     st.page_link(PROGRAMME, label=_("Programme"), icon=":material/arrow_back:")
     if event.summit:
         st.caption(escape_md(event.summit.name))
-    st.title(event.title)
+    st.title(escape_md(event.title))
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
@@ -67,7 +67,7 @@ def render() -> None:
             lines.append(f":material/videocam: {online}")
             if event.online_url and event.status != "cancelled":
                 join = _("Join online")
-                lines.append(f"[{join}]({event.online_url})")
+                lines.append(f"[{join}](<{event.online_url}>)")
         if not lines:
             lines.append(_("Place to be announced"))
         st.markdown("  \n".join(lines))

@@ -8,7 +8,7 @@ from planner import PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.session import base_url, planner
 
 FIELDS = ("name", "email", "organization", "needs")
@@ -28,9 +28,9 @@ def _submit(event_id: int) -> None:
             done = earlier
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
-        s[f"rsvp_error_{event_id}"] = (err.field, str(err))
+        s[f"rsvp_error_{event_id}"] = (err.field, error_md(err))
     except PlannerError as err:
-        s[f"rsvp_error_{event_id}"] = (None, str(err))
+        s[f"rsvp_error_{event_id}"] = (None, error_md(err))
 
 
 def private_link(token: str) -> str:

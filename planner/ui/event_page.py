@@ -10,6 +10,7 @@ from planner import NotFound
 from planner.access import of_user
 from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
 from planner.i18n import _, format_number, ngettext
+from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
@@ -85,7 +86,7 @@ def render() -> None:
 
     if event.description:
         st.subheader(_("About"))
-        st.markdown(event.description)  # Markdown; raw HTML is shown as text, never rendered
+        show_description(event.description)
 
     # Each section is one Markdown element: every element is a message to the browser, and this
     # page is the one a registration rush opens.

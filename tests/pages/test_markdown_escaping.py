@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from planner.errors import ValidationError
 from planner.ui.components.description import MAX_DEPTH, description_html
-from planner.ui.components.markdown import error_md, escape_md
+from planner.ui.components.markdown import JOINER, error_md, escape_md
 
 # GitHub-flavoured Markdown as Streamlit's renderer reads it: CommonMark with tables,
 # strikethrough, bare links (www.…, https://…) and raw HTML on.
@@ -22,6 +22,10 @@ GFM = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table",
 DIRECTIVE = re.compile(r"(?<!\\):[A-Za-z]")
 EMOJI = re.compile(r":(?!material/|streamlit:)[\w+-][\w_+-]*:")  # Streamlit's test for loading remark-emoji
 MATH = re.compile(r"(?<!\\)\$")
+# What Streamlit's renderer looks for in the text *after* parsing (backslashes gone):
+# mdast-util-gfm-autolink-literal's bare links and emails, remark-emoji's shortcodes.
+BARE_LINK = re.compile(r"https?://|www(?=\.)|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE)
+EMOJI_IN_TEXT = re.compile(r":\+1:|:-1:|:[\w-]+:")
 
 
 class _Read(HTMLParser):
@@ -37,14 +41,19 @@ class _Read(HTMLParser):
 
 
 def rendered(markdown: str) -> tuple[list[str], str]:
+    """The tags and the text a GFM renderer makes of ``markdown``; the text must hold nothing
+    Streamlit would still turn into a link or an emoji, and is returned as people see it."""
     reader = _Read()
     reader.feed(GFM.render(markdown))
-    return reader.tags, "".join(reader.text).strip()
+    text = "".join(reader.text).strip()
+    assert not BARE_LINK.search(text) and not EMOJI_IN_TEXT.search(text), text
+    return reader.tags, text.replace(JOINER, "")
 
 
 def shown(text: str) -> str:
-    """What a paragraph shows of ``text``: white space folded, ends trimmed."""
-    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+    """What a paragraph shows of ``text``: white space folded, ends trimmed (and the invisible
+    word joiners aside)."""
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip().replace(JOINER, "")
 
 
 HOSTILE = [

@@ -16,7 +16,9 @@ links and images (``[`` ``!``), autolinks (``<``, and GFM's ``www.``, ``https://
 emphasis, headings, lists, tables, LaTeX (``$``), Streamlit's directives (``:red[…]``,
 ``:material/…:``) and emoji shortcodes (``:smile:``; Streamlit loads the emoji plugin only
 when the raw text holds a colon pair with no backslash between). The rest (``, ; ? % / ' "``)
-means nothing outside those constructs and stays as typed, so the source stays readable. White space is folded to single spaces, which is what
+means nothing outside those constructs and stays as typed, so the source stays readable.
+GFM's bare links and the emoji shortcodes are found in the parsed text, where backslashes are
+gone, so those patterns are also broken by an invisible word joiner (U+2060). White space is folded to single spaces, which is what
 a Markdown paragraph shows anyway, so no line of data can start a block (a list, a quote, a
 heading, an indented code block) or end one.
 """
@@ -31,11 +33,17 @@ from planner.codes import MESSAGES, message
 MARKUP = "\\`*_{}[]<>()#+-.!|~$:&@=^"
 _MARKUP = re.compile("([" + re.escape(MARKUP) + "])")
 _WHITE = re.compile(r"[ \t\n\r\f\v]+")
+# Where GFM's bare links (https://…, www.…, a@b.org) and emoji shortcodes would be found in
+# the text *after* parsing, where backslashes are gone: after every colon, between "www" and
+# its dot, before "@". An invisible WORD JOINER there breaks the pattern and shows nothing.
+JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?<=:)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 
 
 def escape_md(text: str) -> str:
     """Text shown inside Markdown as it was typed: no links, images, HTML, emphasis, icons."""
-    return _MARKUP.sub(r"\\\1", _WHITE.sub(" ", str(text)).strip())
+    text = _BARE_LINK.sub(JOINER, _WHITE.sub(" ", str(text)).strip())
+    return _MARKUP.sub(r"\\\1", text)
 
 
 def escape_params(params: dict) -> dict:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from planner.errors import ValidationError
+from planner.i18n import N_
 from planner.ui.components.description import MAX_DEPTH, description_html
 from planner.ui.components.markdown import JOINER, error_md, escape_md
 
@@ -95,6 +96,10 @@ def test_a_refusal_repeating_typed_text_escapes_it():
     err = ValidationError("email_invalid", field="email", value="![x](http://127.0.0.1:1/c)")
     tags, words = rendered(error_md(err))
     assert tags == ["p"] and "![x](http://127.0.0.1:1/c)" in words
+    # A field's label may name what was typed elsewhere: "Affiliation of <speaker>".
+    label = N_("Affiliation of {name}").format(name="![y](http://127.0.0.1:1/d)")
+    tags, words = rendered(error_md(ValidationError("too_long", field="speakers", label=label, max=200, length=201)))
+    assert tags == ["p"] and "![y](http://127.0.0.1:1/d)" in words
 
 
 # ---------------------------------------------------------------------- the description

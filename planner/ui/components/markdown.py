@@ -18,9 +18,9 @@ emphasis, headings, lists, tables, LaTeX (``$``), Streamlit's directives (``:red
 when the raw text holds a colon pair with no backslash between). The rest (``, ; ? % / ' "``)
 means nothing outside those constructs and stays as typed, so the source stays readable.
 GFM's bare links and the emoji shortcodes are found in the parsed text, where backslashes are
-gone, so those patterns are also broken by an invisible word joiner (U+2060). White space is folded to single spaces, which is what
-a Markdown paragraph shows anyway, so no line of data can start a block (a list, a quote, a
-heading, an indented code block) or end one.
+gone, so those patterns are also broken by an invisible word joiner (U+2060). White space is
+folded to single spaces, which is what a Markdown paragraph shows anyway, so no line of data
+can start a block (a list, a quote, a heading, an indented code block) or end one.
 """
 
 from __future__ import annotations
@@ -29,15 +29,18 @@ import re
 
 from planner import PlannerError
 from planner.codes import MESSAGES, message
+from planner.i18n import Lazy
 
 MARKUP = "\\`*_{}[]<>()#+-.!|~$:&@=^"
 _MARKUP = re.compile("([" + re.escape(MARKUP) + "])")
 _WHITE = re.compile(r"[ \t\n\r\f\v]+")
 # Where GFM's bare links (https://…, www.…, a@b.org) and emoji shortcodes would be found in
-# the text *after* parsing, where backslashes are gone: after every colon, between "www" and
-# its dot, before "@". An invisible WORD JOINER there breaks the pattern and shows nothing.
+# the text *after* parsing, where backslashes are gone: after a colon followed by "/" or a
+# word character, between "www" and its dot, between a word and "@". An invisible WORD JOINER
+# there breaks the pattern and shows nothing; elsewhere ("rights: a dialogue") the text is
+# left alone, so it reads, searches and speaks as typed.
 JOINER = "\u2060"
-_BARE_LINK = re.compile(r"(?<=:)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_BARE_LINK = re.compile(r"(?<=:)(?=[/\w+-])|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)", re.IGNORECASE)
 
 
 def escape_md(text: str) -> str:
@@ -53,6 +56,8 @@ def escape_params(params: dict) -> dict:
     def escaped(value):
         if isinstance(value, str):
             return escape_md(value)
+        if isinstance(value, Lazy) and value.params:  # a field's label naming a speaker
+            return Lazy(value.msgid, escape_params(value.params))
         if isinstance(value, (list, tuple)):
             return [escaped(v) for v in value]
         return value

@@ -195,7 +195,8 @@ MESSAGES: dict[str, Lazy] = {
         "The online link cannot contain spaces or invisible characters: copy it again from the invitation."
     ),
     "link_bad_character": N_(
-        "The online link cannot contain “{character}”: write it as {escaped}, or copy the link again from the invitation."
+        "The online link cannot contain “{value}”: write it percent-encoded (%28 for “(”, %22 for a double quote) "
+        "or copy the link again from the invitation."
     ),
 }
 

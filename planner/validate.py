@@ -137,7 +137,7 @@ def web_link(value, field: str = "online_url") -> str | None:
         raise ValidationError("link_unprintable", field=field)
     bad = next((ch for ch in value if ch in LINK_BREAKERS), None)
     if bad is not None:
-        raise ValidationError("link_bad_character", field=field, character=bad, escaped=f"%{ord(bad):02X}")
+        raise ValidationError("link_bad_character", field=field, value=bad)
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range

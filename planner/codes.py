@@ -249,6 +249,14 @@ MESSAGES: dict[str, Lazy] = {
     ),
     # Translators: {when} is a date with its year and a time ("Sun, 1 Nov 2026 17:00").
     "event_in_the_past": N_("This event starts on {when}, which is in the past: check the date, or confirm it."),
+    # text (issue #9): web addresses that could break out of a link
+    "link_unprintable": N_(
+        "The online link cannot contain spaces or invisible characters: copy it again from the invitation."
+    ),
+    "link_bad_character": N_(
+        "The online link cannot contain “{value}”: write it percent-encoded (%28 for “(”, %22 for a double quote) "
+        "or copy the link again from the invitation."
+    ),
 }
 
 

@@ -121,7 +121,17 @@ def capacity(value, field: str = "capacity", *, required: bool = False) -> int |
     return value
 
 
+# Characters a web address never needs unescaped (RFC 3986 has them percent-encoded) that
+# would end a Markdown link or an HTML attribute early: "https://a.example/)![o](…)".
+LINK_BREAKERS = frozenset("()[]<>\"'`\\{}|^")
+
+
 def web_link(value, field: str = "online_url") -> str | None:
+    """An http(s) address to open (an online event's link), or None when blank. It is shown
+    as a link on pages and in calendars, so anything that could break out of one is refused:
+    white space and control characters anywhere, the characters in ``LINK_BREAKERS`` (give
+    them percent-encoded: %28 for "("), other schemes (javascript:, data:), a missing or
+    malformed host."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -129,11 +139,20 @@ def web_link(value, field: str = "online_url") -> str | None:
     value = value.strip()
     if not value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValidationError("link_not_web", field=field)
     if len(value) > 2000:
         raise ValidationError("link_too_long", field=field, max=2000)
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise ValidationError("link_unprintable", field=field)
+    bad = next((ch for ch in value if ch in LINK_BREAKERS), None)
+    if bad is not None:
+        raise ValidationError("link_bad_character", field=field, value=bad)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise ValidationError("link_not_web", field=field) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError("link_not_web", field=field)
     return value
 
 

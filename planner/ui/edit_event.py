@@ -29,7 +29,7 @@ from planner.codes import (
 from planner.i18n import _, format_number, ngettext
 from planner.text import parse_rows
 from planner.ui.components import altcha
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
 from planner.ui.components.session import actor, planner
@@ -293,9 +293,9 @@ def render() -> None:
         except ValidationError as err:
             problem = err
     if problem and (s["ev_title"] or event or time_problem):
-        st.error(_("Before saving: {problem}").format(problem=problem), icon=":material/error:")
+        st.error(_("Before saving: {problem}").format(problem=error_md(problem)), icon=":material/error:")
     for c in clashes:
-        st.warning(c.message, icon=":material/warning:")
+        st.warning(conflict_md(c), icon=":material/warning:")
 
     stale = s.get("ev_stale")
     asked = s.get("ev_past")
@@ -409,7 +409,8 @@ def _stale_panel(p, current, fields) -> None:
     changes = p.event_changes(s["ev_snapshot"], current)
     if changes:
         what, before, now = _("What"), _("Before"), _("Now")
-        st.table(pd.DataFrame([{what: c.field, before: c.before, now: c.after} for c in changes]))
+        rows = [{what: c.field, before: escape_md(c.before), now: escape_md(c.after)} for c in changes]
+        st.table(pd.DataFrame(rows))  # st.table renders its cells as Markdown
     else:
         st.caption(_("They changed nothing you can see here (perhaps only the status)."))
     left, right = st.columns(2)

@@ -10,6 +10,7 @@ from planner import NotFound
 from planner.access import of_user
 from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
 from planner.i18n import _, format_number, ngettext
+from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
@@ -41,7 +42,7 @@ def render() -> None:
     st.page_link(PROGRAMME, label=_("Programme"), icon=":material/arrow_back:")
     if event.summit:
         st.caption(escape_md(event.summit.name))
-    st.title(event.title)
+    st.title(escape_md(event.title))
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
@@ -67,7 +68,7 @@ def render() -> None:
             lines.append(f":material/videocam: {online}")
             if event.public_join_url:
                 join = _("Join online")
-                lines.append(f"[{join}]({event.public_join_url})")
+                lines.append(f"[{join}](<{event.public_join_url}>)")
             elif event.has_join_link:
                 lines.append(_("People registered get the link to join on their private page."))
         if not lines:
@@ -87,7 +88,7 @@ def render() -> None:
 
     if event.description:
         st.subheader(_("About"))
-        st.markdown(event.description)  # Markdown; raw HTML is shown as text, never rendered
+        show_description(event.description)
 
     # Each section is one Markdown element: every element is a message to the browser, and this
     # page is the one a registration rush opens.

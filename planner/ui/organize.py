@@ -11,7 +11,7 @@ from planner import PlannerError, ValidationError
 from planner.codes import EVENT_STATUS_LABELS, label
 from planner.i18n import _, format_number
 from planner.ui.components.events import event_choice
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import conflict_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, EVENT, REGISTRATIONS
 from planner.ui.components.session import actor, planner
@@ -95,7 +95,7 @@ def render() -> None:
             _("Clashes ({count})").format(count=format_number(len(conflicts))), expanded=True, icon=":material/warning:"
         ):
             for c in conflicts:
-                st.warning(c.message)
+                st.warning(conflict_md(c))
 
     st.subheader(_("Manage an event"))
     by_id = {e.id: e for e in events}
@@ -140,7 +140,7 @@ def _places_left(counts) -> str:
 def _publish_panel(p, event, clashes) -> None:
     room_clashes = [c for c in clashes if c.kind == "room"]
     for c in clashes:
-        st.warning(c.message, icon=":material/warning:")
+        st.warning(conflict_md(c), icon=":material/warning:")
     confirmed = True
     if room_clashes:
         confirmed = st.checkbox(

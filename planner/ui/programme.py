@@ -106,7 +106,7 @@ def _event_card(event, zone) -> None:
                 badges.insert(0, f":red-badge[{label(EVENT_STATUS_LABELS, 'cancelled')}]")
             st.markdown(" ".join(badges))
         with top[1]:
-            st.page_link(EVENT, label=event.title, query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
+            st.page_link(EVENT, label=escape_md(event.title), query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
             icon = ":material/location_on:" if event.venue and event.room else ":material/videocam:"
             st.markdown(f"{icon} {escape_md(event.place)}")
             orgs = organizations_line(event)

@@ -7,7 +7,7 @@ import streamlit as st
 from planner import NotFound, PlannerError, ValidationError
 from planner.i18n import N_, _, format_number
 from planner.ui.components import language
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.session import planner
 from planner.ui.components.times import long_date, time_range
@@ -38,7 +38,7 @@ def render() -> None:
     event = p.get_event(registration.event_id)
 
     st.caption(_("Your registration"))
-    st.title(event.title)
+    st.title(escape_md(event.title))
     show_flash()
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
@@ -111,7 +111,7 @@ def _details(p, token, registration) -> None:
             try:
                 p.update_registration(token, name=name, organization=organization, needs=needs)
             except (ValidationError, PlannerError) as err:
-                st.error(str(err), icon=":material/error:")
+                st.error(error_md(err), icon=":material/error:")
             else:
                 flash(_("Saved your details."))
                 st.rerun()

@@ -18,8 +18,9 @@ from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
 
 
 def seen(at) -> str:
-    """The page's text as a reader sees it: Markdown's backslash escapes taken out."""
-    return re.sub(r"\\(.)", r"\1", texts(at))
+    """The page's text as a reader sees it: Markdown's backslash escapes and the invisible word
+    joiners of ``escape_md`` taken out."""
+    return re.sub(r"\\(.)", r"\1", texts(at)).replace("\u2060", "")
 
 
 def verdict(at) -> str:

@@ -21,6 +21,7 @@ from planner.codes import CHECKIN_VERDICTS, label
 from planner.i18n import N_, _
 from planner.outputs.qrscan import scan_photo
 from planner.ui.components import language
+from planner.ui.components.markdown import error_md
 from planner.ui.components.session import actor, door_pass_secret, planner, session_token
 from planner.ui.components.times import clock
 
@@ -198,10 +199,10 @@ def on_walk_in(event_id: int) -> None:
             force=bool(s.get("walk_force")), door=door, actor=actor(),
         )
     except ValidationError as err:
-        s["walk_error"] = (err.field, str(err))
+        s["walk_error"] = (err.field, error_md(err))
         return
     except PlannerError as err:  # the event was cancelled or removed while the page was open
-        s["walk_error"] = (None, str(err))
+        s["walk_error"] = (None, error_md(err))
         return
     s.pop("walk_error", None)
     for key in ("walk_name", "walk_org", "walk_email"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import PlannerError
+from planner.ui.components.markdown import error_md
 
 KEY = "flash"
 
@@ -24,8 +25,9 @@ def show_flash() -> None:
 
 
 def show_error(err: Exception) -> None:
-    """A refusal, as the sentence of its code in the active language."""
-    st.error(str(err), icon=":material/error:")
+    """A refusal, as the sentence of its code in the active language (what it repeats of the
+    input escaped)."""
+    st.error(error_md(err), icon=":material/error:")
 
 
 def attempt(action, message: str) -> None:

@@ -8,7 +8,7 @@ from planner import PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import altcha, language
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.session import base_url, client_key, planner
 
 FIELDS = ("name", "email", "organization", "needs")
@@ -31,11 +31,11 @@ def _submit(event_id: int) -> None:
             done = earlier
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
-        s[f"rsvp_error_{event_id}"] = (err.field, str(err))
+        s[f"rsvp_error_{event_id}"] = (err.field, error_md(err))
         if err.field == "proof":
             _next_challenge(event_id)
     except PlannerError as err:
-        s[f"rsvp_error_{event_id}"] = (None, str(err))
+        s[f"rsvp_error_{event_id}"] = (None, error_md(err))
 
 
 def _proof_key(event_id: int) -> str:

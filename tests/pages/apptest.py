@@ -52,3 +52,11 @@ def event_page(app_planner, event_id, at=None) -> AppTest:
     at.run()
     at.switch_page("event_page.py").run()
     return at
+
+
+def seen(at: AppTest) -> str:
+    """The page's text as a reader sees it: Markdown's backslash escapes and the invisible word
+    joiners ``escape_md`` puts where a link or shortcode would start taken out."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", texts(at)).replace("\u2060", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 
 import pytest
 import streamlit as st
@@ -14,13 +13,7 @@ from streamlit.testing.v1 import AppTest
 from planner.ui.checkin import door_list_file
 from planner.ui.components.markdown import escape_md
 from tests.conftest import table_rows
-from tests.pages.apptest import app, dialogue, no_exception, signed_in, texts
-
-
-def seen(at) -> str:
-    """The page's text as a reader sees it: Markdown's backslash escapes and the invisible word
-    joiners of ``escape_md`` taken out."""
-    return re.sub(r"\\(.)", r"\1", texts(at)).replace("\u2060", "")
+from tests.pages.apptest import app, dialogue, no_exception, seen, signed_in, texts
 
 
 def verdict(at) -> str:

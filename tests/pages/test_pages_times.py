@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from planner import clock
-from tests.pages.apptest import no_exception, signed_in, texts
+from tests.pages.apptest import no_exception, seen, signed_in, texts
 
 NY = ZoneInfo("America/New_York")
 
@@ -43,7 +43,7 @@ def _titled(app_planner, title: str):
 
 def test_the_editor_refuses_a_time_the_clocks_skip(app_planner):
     at = _new_event_in_new_york(app_planner, "Night vigil", SPRING_FORWARD, time(2, 30), time(4, 0))
-    page = texts(at)
+    page = seen(at)
     assert "02:30 does not exist in America/New_York" in page and "from 02:00 to 03:00" in page, page
     assert at.button(key="ev_save").disabled
     assert _titled(app_planner, "Night vigil") == []
@@ -55,7 +55,7 @@ def test_the_editor_asks_which_of_a_repeated_time_and_saves_the_one_chosen(app_p
     assert question.value is None  # nothing chosen for the organizer
     assert question.options == ["01:30 Eastern Daylight Time (the first time)",
                                 "01:30 Eastern Standard Time (the second time, after the clocks go back)"]
-    assert "happens twice in America/New_York" in texts(at)
+    assert "happens twice in America/New_York" in seen(at)
     assert at.button(key="ev_save").disabled
     assert [r.key for r in at.radio] == ["ev_start_fold"]  # 03:00 happens once: no question
     at.radio(key="ev_start_fold").set_value(1).run()

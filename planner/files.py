@@ -80,7 +80,11 @@ def setup_lock(database: Path) -> Iterator[None]:
     per process at a time: nesting it would wait for itself.
     """
     prepare(database)
-    fd = os.open(f"{database}{SETUP_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(f"{database}{SETUP_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:  # an older database whose folder the server may no longer write in
+        log.warning("cannot open the set-up lock of %s: %s", database, err)
+        raise StorageError("database_not_writable", path=str(database)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -242,11 +242,14 @@ class Planner(DoorMethods, AccountMethods):
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
         An event in proof-of-work mode needs ``proof``, a solution of ``registration_challenge``;
         with ``client`` (pages pass theirs) the flood limits apply: ``TooManyRequests``."""
-        admit = None if client is None else (lambda event: self._limiter.admit(client, event))
+        checked: list = []
+        admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         with self._db.write(failed="registration_write_failed") as db:
             proofs.check_proof(db, event_id, proof, self._proof_key)
-            return registrations.register(db, event_id, name=name, email=email, organization=organization,
+            done = registrations.register(db, event_id, name=name, email=email, organization=organization,
                                           needs=needs, checkin_key=self._checkin_key, admit=admit)
+        self._limiter.count(checked)  # written (or found already there): now it counts
+        return done
 
     def registration_challenge(self, event_id: int) -> dict:
         """A signed proof-of-work challenge for one event's registration form (writes nothing)."""

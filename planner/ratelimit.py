@@ -75,9 +75,10 @@ class RegistrationLimiter:
         }
         self._lock = threading.Lock()  # test all three, then count all three, as one step
 
-    def admit(self, client: ClientKey, event_id: int) -> None:
-        """Count one registration by ``client`` at ``event_id``; ``TooManyRequests`` (counting
-        nothing) when the session, the address or the event has had its minute's worth."""
+    def check(self, client: ClientKey, event_id: int) -> list:
+        """``TooManyRequests`` when the session, the address or the event has had its minute's
+        worth; else what ``count`` counts once the registration is written. Nothing is counted
+        here: an attempt the database then refuses (a failed write) must not use up a limit."""
         checks = [
             ("session", self._per["session"], client.session),
             ("address", self._per["address"], address_key(client.address)),
@@ -88,6 +89,11 @@ class RegistrationLimiter:
                 if not self._window.test(item, "registrations", kind, key):
                     raise TooManyRequests("registration_rate_limited_event" if kind == "event" else
                                           "registration_rate_limited")
+        return checks
+
+    def count(self, checks: list) -> None:
+        """Count one registration against the limits ``check`` returned (after it was written)."""
+        with self._lock:
             for kind, item, key in checks:
                 self._window.hit(item, "registrations", kind, key)
 

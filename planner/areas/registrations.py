@@ -86,7 +86,10 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
     ).fetchone()
     if existing:
         (found,) = load(db, "WHERE r.id = ?", [existing[0]])
-        return replace(found, already_registered=True)
+        # Typing an address is not owning it: nothing of the person comes back but the fact
+        # (no name, needs or organization, and no check-in code, which is their ticket).
+        return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
+                       checked_in_door=None, already_registered=True)
     capacity = event_capacity(db, event_id)
     full = capacity is not None and count(db, event_id, "confirmed") >= capacity
     token = security.new_token()

@@ -106,7 +106,11 @@ def render() -> None:
         st.session_state["edit_event_id"] = event.id
         st.switch_page(EDIT_EVENT, query_params={"id": str(event.id)})
     if buttons[1].button(_("Duplicate"), icon=":material/content_copy:", width="stretch"):
-        copy = p.duplicate_event(event.id, actor=actor())
+        try:  # an older event may hold a value today's checks refuse (a link, a zone)
+            copy = p.duplicate_event(event.id, actor=actor())
+        except PlannerError as err:
+            show_error(err)
+            return
         st.session_state["edit_event_id"] = copy.id
         flash(_("Made a draft copy of “{title}”.").format(title=escape_md(event.title)))
         st.switch_page(EDIT_EVENT, query_params={"id": str(copy.id)})

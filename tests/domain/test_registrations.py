@@ -298,6 +298,8 @@ def test_the_same_email_gets_the_same_registration_back_and_changes_nothing(plan
     assert again.id == first.id
     assert again.already_registered is True
     assert again.manage_token is None  # knowing an email never gives the private link
+    # Nor anything of the person: no name, organization or needs, and no check-in code (their ticket).
+    assert (again.name, again.organization, again.needs, again.checkin_code, again.ticket_code) == ("", "", "", None, None)
     stored = planner.registration(first.manage_token)
     assert (stored.name, stored.organization, stored.needs) == ("Ana", "CELS", "Captions")
     assert [r.id for r in planner.registrations(event.id)] == [first.id]

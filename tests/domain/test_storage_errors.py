@@ -129,3 +129,44 @@ def test_a_folder_that_cannot_be_made_stops_the_start(tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     _refused_at_start(tmp_path / "a-file" / "planner.db")
     _refused_at_start(Path("/proc/planner-data/planner.db"))
+
+
+def test_registrations_the_disk_refused_do_not_use_up_the_flood_limits(planner, open_event, monkeypatch):
+    """The page tells a person whose registration could not be saved to try again: those tries
+    must not end in "wait a minute" once the disk is back."""
+    from planner import ClientKey
+    from planner.areas import registrations as registrations_area
+
+    event = open_event(capacity=50)
+    client = ClientKey(session="s-retry", address="198.51.100.7")
+
+    def disk_full(db, registration_id, key):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(registrations_area, "set_code", disk_full)
+        for _ in range(8):  # more than the 5 a session may make in a minute
+            with pytest.raises(StorageError):
+                planner.register(event.id, name="Ana", email="ana@example.org", client=client)
+    assert planner.register(event.id, name="Ana", email="ana@example.org", client=client).status == "confirmed"
+
+
+def test_a_folder_the_set_up_lock_cannot_be_made_in_stops_the_start_in_words(tmp_path, monkeypatch):
+    """An older database (made before the set-up lock existed) in a folder the server can no
+    longer write in: one sentence, not a PermissionError traceback."""
+    import os
+
+    from planner import files
+
+    real_open = os.open
+
+    def no_lock(path, *args, **kwargs):
+        if str(path).endswith(files.SETUP_LOCK_SUFFIX):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "open", no_lock)
+    with pytest.raises(StorageError) as info:
+        with files.setup_lock(tmp_path / "planner.db"):
+            pass
+    assert info.value.code == "database_not_writable" and is_readable(str(info.value))

@@ -87,7 +87,9 @@ def render() -> None:
     st.markdown(f"**{escape_md(event.title)}**  \n{weekday_and_time(event.local_start)} · {escape_md(door)}")
     _counter(event_id)
 
-    scan, typed, find, walk = st.tabs([_("Scan"), _("Code"), _("Find guest"), _("Walk-in")])
+    # A key keeps the open tab across reruns: the verdict drawn above would otherwise make new
+    # tabs, and every check-in would send the volunteer back to Scan.
+    scan, typed, find, walk = st.tabs([_("Scan"), _("Code"), _("Find guest"), _("Walk-in")], key="door_tab")
     with scan:
         st.camera_input(
             _("Point the camera at the ticket's QR code"), key=f"door_camera_{s.get('door_camera_round', 0)}",

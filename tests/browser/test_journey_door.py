@@ -79,3 +79,32 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
         screenshot(stranger, "door-stranger")
         assert app_planner.attendance(event.id).checked_in == 1
         browser.close()
+
+
+def test_the_volunteer_stays_on_the_tab_they_were_using(tmp_path):
+    """Typing codes one after another: the verdict appears above the tabs, and the Code tab
+    stays open for the next guest (it used to jump back to Scan after every check-in)."""
+    chromium = require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
+        app_planner = Planner(server.db, base_url=server.url)
+        event = next(e for e in app_planner.list_events() if e.title.startswith("GCM celebration"))
+        guests = [app_planner.register(event.id, name=f"Guest {n}", email=f"g{n}@example.org") for n in range(2)]
+        door_pass = app_planner.create_door_pass(event.id, "Main door")
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        volunteer = browser.new_context(**PHONE).new_page()
+        volunteer.goto(door_pass.url)
+        wait_for_app(volunteer)
+        code_tab = volunteer.get_by_role("tab", name="Code")
+        code_tab.click()
+        for guest in guests:
+            field = volunteer.get_by_role("textbox").first
+            field.fill(guest.ticket_code)
+            field.press("Enter")
+            verdict = volunteer.locator("[data-testid='door-verdict']")
+            expect(verdict).to_contain_text(f"Welcome, {guest.name}", timeout=30_000)
+            wait_for_app(volunteer)
+            expect(code_tab).to_have_attribute("aria-selected", "true")
+        screenshot(volunteer, "door-code-tab-kept")
+        browser.close()

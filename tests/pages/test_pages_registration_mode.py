@@ -85,6 +85,7 @@ def test_without_the_widget_files_the_form_says_so_instead_of_breaking(app_plann
     no_exception(at)
     assert at.get("component_instance") == []
     assert "needs a check that this server cannot show right now" in texts(at)
+    assert [b.disabled for b in at.button if b.label == "Register"] == [True]  # nothing to press in vain
 
 
 # ---------------------------------------------------------------------- the editor

@@ -144,9 +144,11 @@ def render_rsvp(event, counts) -> None:
                 "any time through your private link."
             )
         )
+        # A check this server cannot show cannot be passed: no button to press in vain.
+        unpassable = event.registration_mode == "proof_of_work" and not altcha.available()
         st.form_submit_button(
             _("Join the waiting list") if counts.is_full else _("Register"),
-            type="primary", width="stretch", on_click=_submit, args=(event.id,),
+            type="primary", width="stretch", on_click=_submit, args=(event.id,), disabled=unpassable,
         )
 
 

@@ -71,7 +71,7 @@ def render() -> None:
             icon=":material/qr_code_2:",
         )
         return
-    event_id, door = found
+    event_id, door, who = found
     try:
         event = p.get_event(event_id)
     except NotFound:
@@ -102,7 +102,7 @@ def render() -> None:
         )
         st.button(_("Check in"), key="door_typed_go", on_click=on_typed, args=(event_id,), type="primary", width="stretch")
     with find:
-        _find(p, event_id)
+        _find(p, event_id, who)
     with walk:
         _walk_in(event_id)
 
@@ -151,13 +151,13 @@ def _counter(event_id: int) -> None:
     """The headcount, refreshed by itself every few seconds (other doors count too). It reruns
     alone, so it checks access itself: a revoked pass stops seeing the numbers."""
     found = access()
-    if found is None or found[0] != event_id:
+    if found is None or found.event_id != event_id:
         if door_pass_secret():
             st.error(f"{NO_LONGER_VALID} {ASK_FOR_A_NEW_ONE}", icon=":material/block:")
         else:
             st.error(_("You are signed out. Sign in again to use the door."), icon=":material/block:")
         return
-    a = planner().attendance(event_id, actor=actor())
+    a = planner().attendance(event_id, actor=found.actor)
     inside = dict(count=format_number(a.checked_in), capacity=format_number(a.capacity or 0))
     if a.capacity:
         # Translators: the headcount at the door, "**12 / 80** inside" ({capacity} is the number of places).
@@ -173,12 +173,12 @@ def _counter(event_id: int) -> None:
     st.caption(figures)
 
 
-def _find(p, event_id: int) -> None:
+def _find(p, event_id: int, who) -> None:
     query = st.text_input(_("Guest's name or organization"), key="door_query", placeholder=_("Start typing a name…"))
     if len(query.strip()) < 2:
         st.caption(_("Type at least two letters."))
         return
-    guests = p.search_guests(event_id, query, actor=actor())[:15]
+    guests = p.search_guests(event_id, query, actor=who)[:15]
     if not guests:
         st.caption(_("Nobody registered under that name. Add them as a walk-in if there is space."))
         return

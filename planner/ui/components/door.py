@@ -12,17 +12,18 @@ Actions are widget callbacks: they run before the page is drawn and leave their 
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 import streamlit as st
 
-from planner import PlannerError, ValidationError
+from planner import Actor, PlannerError, ValidationError
 from planner.access import of_door, of_user
 from planner.codes import CHECKIN_VERDICTS, label
 from planner.i18n import N_, _
 from planner.outputs.qrscan import scan_photo
 from planner.ui.components import language
 from planner.ui.components.markdown import error_md
-from planner.ui.components.session import actor, door_pass_secret, planner, session_token
+from planner.ui.components.session import door_pass_secret, planner, session_token
 from planner.ui.components.times import clock
 
 COLOURS = {"green": ("#e6f4ea", "#137333"), "amber": ("#fef7e0", "#b06000"), "red": ("#fce8e6", "#c5221f")}
@@ -37,25 +38,33 @@ REASONS = {
 }
 
 
-def access() -> tuple[int, str] | None:
-    """(event_id, door label) this session may check in at, or None."""
+class Door(NamedTuple):
+    event_id: int
+    label: str
+    actor: Actor  # who the Planner is told is asking (it checks a door pass again itself)
+
+
+def access() -> Door | None:
+    """The door this session may check in at, or None: one look-up of its pass or sign-in, whose
+    actor the door's Planner calls then use (no second look-up per action)."""
     p = planner()
     door_pass = p.door_pass(door_pass_secret())
     if door_pass is not None:
-        return door_pass.event_id, door_pass.label
-    if p.session_user(session_token()) is not None:
-        event_id = st.session_state.get("door_event")
-        return (event_id, st.session_state.get("door_label") or _("Main door")) if event_id else None
+        return Door(door_pass.event_id, door_pass.label, of_door(door_pass))
+    user = p.session_user(session_token())
+    event_id = st.session_state.get("door_event")
+    if user is not None and event_id:
+        return Door(event_id, st.session_state.get("door_label") or _("Main door"), of_user(user))
     return None
 
 
-def _allowed(event_id: int) -> str | None:
-    """The door label, if this session may still check in at ``event_id``; else a red verdict."""
+def _allowed(event_id: int) -> Door | None:
+    """The door, if this session may still check in at ``event_id``; else a red verdict."""
     found = access()
-    if found is None or found[0] != event_id:
+    if found is None or found.event_id != event_id:
         st.session_state["door_result"] = ("red", str(NO_LONGER_VALID), str(ASK_FOR_A_NEW_ONE))
         return None
-    return found[1]
+    return found
 
 
 def door_list_file(p, event_id: int, secret: str | None, token: str | None) -> bytes:
@@ -134,7 +143,7 @@ def _let_in(event_id: int, check_in) -> None:
 @language.activate
 def check(scanned: str, event_id: int) -> None:
     """Check in the ticket ``scanned`` (a QR code's URL, or a code typed or scanned)."""
-    _let_in(event_id, lambda door: planner().check_in(scanned, event_id, door=door, actor=actor()))
+    _let_in(event_id, lambda door: planner().check_in(scanned, event_id, door=door.label, actor=door.actor))
 
 
 @language.activate
@@ -169,18 +178,20 @@ def on_typed(event_id: int) -> None:
 @language.activate
 def on_guest(registration_id: int, event_id: int) -> None:
     """One tap on a guest found by name."""
-    _let_in(event_id, lambda door: planner().check_in_registration(registration_id, event_id, door=door, actor=actor()))
+    _let_in(event_id, lambda door: planner().check_in_registration(
+        registration_id, event_id, door=door.label, actor=door.actor))
 
 
 @language.activate
 def on_undo(event_id: int) -> None:
-    if _allowed(event_id) is None:
+    door = _allowed(event_id)
+    if door is None:
         return
     last = st.session_state.pop("door_last", None)
     if last is None:
         return
     try:
-        r = planner().undo_check_in(last, actor=actor())
+        r = planner().undo_check_in(last, actor=door.actor)
     except PlannerError as err:
         _refused(_("Could not undo"), err)
     else:
@@ -196,7 +207,7 @@ def on_walk_in(event_id: int) -> None:
     try:
         r = planner().walk_in(
             event_id, name=s.get("walk_name", ""), organization=s.get("walk_org", ""), email=s.get("walk_email", ""),
-            force=bool(s.get("walk_force")), door=door, actor=actor(),
+            force=bool(s.get("walk_force")), door=door.label, actor=door.actor,
         )
     except ValidationError as err:
         s["walk_error"] = (err.field, error_md(err))

@@ -96,6 +96,36 @@ REGISTRATION_MODE_LABELS = {
     "email": N_("Confirmed by email"),
 }
 
+# What the outbox sends (issue #10), and where each message is.
+MESSAGE_KINDS = {
+    "confirmed": N_("Registration confirmed"),
+    "waitlisted": N_("On the waiting list"),
+    "moved_up": N_("Moved up from the waiting list"),
+    "event_changed": N_("Event changed"),
+    "event_cancelled": N_("Event cancelled"),
+    "registration_cancelled": N_("Registration cancelled"),
+    "reminder": N_("Reminder"),
+    "private_link": N_("Private link"),
+    "confirm_email": N_("Confirm your email"),
+    "organizer_message": N_("Message from the organizers"),
+    "test": N_("Test message"),
+}
+OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
+OUTBOX_STATUS_LABELS = {
+    "waiting": N_("Waiting"),
+    "sending": N_("Sending"),
+    "sent": N_("Delivered"),
+    "failed": N_("Failed"),
+    "skipped": N_("Not sent"),
+}
+# Who an organizer's message goes to.
+MESSAGE_AUDIENCES = ("confirmed", "waitlisted", "checked_in")
+MESSAGE_AUDIENCE_LABELS = {
+    "confirmed": N_("Confirmed guests"),
+    "waitlisted": N_("People on the waiting list"),
+    "checked_in": N_("Guests who checked in"),
+}
+
 # ---------------------------------------------------------------------- refusals
 
 MESSAGES: dict[str, Lazy] = {
@@ -257,12 +287,24 @@ MESSAGES: dict[str, Lazy] = {
         "The online link cannot contain “{value}”: write it percent-encoded (%28 for “(”, %22 for a double quote) "
         "or copy the link again from the invitation."
     ),
+    # email (issue #10)
+    "no_message": N_("There is no message {id} in the outbox."),
+    "no_audience": N_("Choose who gets the message."),
+    "no_recipients": N_("Nobody in the chosen group has an email address yet: nothing was sent."),
+    "reminder_hours": N_("The reminder must be between 1 and 336 hours (two weeks) before the start, or off."),
+    "link_requests_limited": N_("You asked for links several times in a short while. Please wait a few minutes, "
+                                "then check your inbox (and its spam folder) before asking again."),
+    "smtp_not_configured": N_("No mail server is set up (PLANNER_SMTP_HOST): messages wait in the outbox."),
+    "link_request_failed": N_("Your request could not be saved. Please try again in a moment."),
+    "message_body": N_("The message is required."),
 }
 
 
 # "Required" reads best as a whole sentence naming the field; other labels get the general one.
 REQUIRED = {
     "Title": N_("The title is required."),
+    "Subject": N_("The subject is required."),
+    "Message": N_("The message is required."),
     "Your name": N_("Your name is required."),
     "Name": N_("The name is required."),
     "Reason for cancelling": N_("The reason for cancelling is required."),

@@ -237,6 +237,71 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX used_proofs_expiry ON used_proofs(expires_at)",
     ],
+    # 7 (issue #10, email): the outbox, written in the transaction of the change that causes
+    # each message and delivered after it commits; what each registration wants to hear
+    # (its language, reminders and organizers' messages on or off); each event's reminder
+    # (hours before the start, NULL for none); private links that can be sent again (derived
+    # from the registration's id with a server key, so no token is stored: ``old_token_hash``
+    # keeps the random links made before, which still work); the requests for a private link
+    # (per address, hashed, for the per-address limit); places held for 30 minutes while a
+    # new address confirms by email.
+    [
+        "ALTER TABLE registrations ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+        "ALTER TABLE registrations ADD COLUMN messages_off INTEGER NOT NULL DEFAULT 0 CHECK (messages_off IN (0, 1))",
+        "ALTER TABLE registrations ADD COLUMN old_token_hash TEXT",
+        "ALTER TABLE registrations ADD COLUMN link_derived INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX registrations_old_token ON registrations(old_token_hash) WHERE old_token_hash IS NOT NULL",
+        "ALTER TABLE events ADD COLUMN reminder_hours INTEGER DEFAULT 24"
+        " CHECK (reminder_hours IS NULL OR reminder_hours BETWEEN 1 AND 336)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            event_id INTEGER REFERENCES events(id),
+            registration_id INTEGER REFERENCES registrations(id),
+            recipient TEXT NOT NULL,
+            recipient_name TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'en',
+            data TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (status IN ('waiting', 'sending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            last_error TEXT,
+            message_id TEXT NOT NULL UNIQUE,
+            ical_method TEXT,
+            ical_sequence INTEGER,
+            batch TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox(status, next_attempt_at)",
+        "CREATE INDEX outbox_event ON outbox(event_id, id)",
+        "CREATE INDEX outbox_registration ON outbox(registration_id, kind, status)",
+        "CREATE INDEX outbox_recipient ON outbox(recipient, event_id, ical_sequence)",
+        "CREATE INDEX outbox_batch ON outbox(batch) WHERE batch IS NOT NULL",
+        """CREATE TABLE link_requests (
+            id INTEGER PRIMARY KEY,
+            email_hash TEXT NOT NULL,
+            requested_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX link_requests_email ON link_requests(email_hash, requested_at)",
+        """CREATE TABLE held_places (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            email TEXT NOT NULL,
+            name TEXT NOT NULL,
+            organization TEXT NOT NULL DEFAULT '',
+            needs TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'en',
+            seat INTEGER NOT NULL CHECK (seat IN (0, 1)),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX held_places_event ON held_places(event_id, expires_at)",
+    ],
 ]
 
 

@@ -95,6 +95,7 @@ class Event:
     summit: Summit | None = None
     registration_mode: str = "open"  # codes.REGISTRATION_MODES
     join_link_public: bool = False  # the organizer shows the join link to everyone
+    reminder_hours: int | None = 24  # hours before the start the reminder goes to confirmed guests; None: none
 
     @property
     def zone(self) -> ZoneInfo:
@@ -202,6 +203,8 @@ class Registration:
     checked_in_door: str | None = None
     walk_in: bool = False
     event_has_door: bool = True  # Event.has_door of its event, read with the registration
+    language: str = "en"  # the language the person registered in: every message to them uses it
+    messages_off: bool = False  # the person turned off reminders and organizers' messages
 
     @property
     def has_ticket(self) -> bool:

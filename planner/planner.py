@@ -16,10 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
-from . import access
+from . import access, clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import catalog, events, proofs, registrations
+from .areas import catalog, events, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
@@ -32,27 +32,33 @@ from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
 from .face.door import DoorMethods
+from .face.mail import MailMethods
+from .i18n import current as current_language
+from .mail.render import snapshot
 
 
-class Planner(DoorMethods, AccountMethods):
+class Planner(DoorMethods, AccountMethods, MailMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
 
     def __init__(self, path: str | Path = "data/planner.db", *, base_url: str = "http://localhost:8501",
-                 contact_email: str = "events@example.org", registration_limits: RegistrationLimits | None = None):
+                 contact_email: str = "events@example.org", registration_limits: RegistrationLimits | None = None,
+                 smtp=None):
         # Links in calendar files, tickets and door passes start with base_url; calendar files
         # name contact_email as the ORGANIZER's address. Both are checked before anything opens.
+        # smtp (mail.transport.SmtpSettings) lets deliver_outbox send; without, messages wait.
         self.base_url = check.base_url(base_url)
         self.contact_email = check.email(contact_email, "contact_email")
         self._limiter = RegistrationLimiter(registration_limits or RegistrationLimits())
+        self._init_mail(smtp)
         self._db = Database(path)
         self.path = self._db.path
         self._checkin_key = load_key(self.path.parent)
         self._proof_key = load_key(self.path.parent, proofs.KEY_FILE_NAME, damaged="proof_key_damaged")
         self._public_cache: tuple[int, list[Event], dict[int, Event]] | None = None
-        with self._db.write() as db:  # registrations made before tickets existed get codes
-            for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL").fetchall():
+        with self._db.write() as db:  # registrations made before tickets (or derived links) existed get them
+            for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL OR link_derived = 0").fetchall():
                 registrations.set_code(db, registration_id, self._checkin_key)
 
     def _read(self, rule, *args):
@@ -65,7 +71,10 @@ class Planner(DoorMethods, AccountMethods):
 
     def _moved_up(self, db, registration_ids: list[int]) -> list[int]:
         """Inside the transaction that freed the seats, the people just moved up from a waiting
-        list: the one place their news leaves from (the email issue writes it to the outbox)."""
+        list: the one place their news leaves from (written to the outbox with the change)."""
+        outbox.moved_up(db, registration_ids, domain=self._domain)
+        if registration_ids:
+            self._wrote_mail()
         return registration_ids
 
     # ------------------------------------------------------------------ summits, venues, rooms
@@ -127,14 +136,17 @@ class Planner(DoorMethods, AccountMethods):
                      room_id: int | None = None, online_url: str | None = None, format: str | None = None,
                      capacity: int | None = None, description: str = "", speakers: Iterable[dict] = (),
                      organizations: Iterable[dict] = (), timezone: str | None = None, registration_mode: str = "open",
-                     join_link_public: bool = False, allow_past: bool = False, actor: Actor = SYSTEM) -> Event:
+                     join_link_public: bool = False, reminder_hours: int | None = 24, allow_past: bool = False,
+                     actor: Actor = SYSTEM) -> Event:
         """A draft event. Times are aware; stored in UTC. Its own zone is its venue's; without a
         room, its summit's; else ``timezone`` or ``starts_at``'s. A start before now is refused
-        (``event_in_the_past``) unless ``allow_past``."""
+        (``event_in_the_past``) unless ``allow_past``. Confirmed guests get a reminder
+        ``reminder_hours`` before the start (None: none)."""
         fields = dict(title=title, starts_at=starts_at, ends_at=ends_at, summit_id=summit_id, room_id=room_id,
                       online_url=online_url, format=format, capacity=capacity, description=description,
                       speakers=speakers, organizations=organizations, timezone=timezone,
-                      registration_mode=registration_mode, join_link_public=join_link_public)
+                      registration_mode=registration_mode, join_link_public=join_link_public,
+                      reminder_hours=reminder_hours)
         return self._write(lambda db: events.get_event(
             db, events.create(db, events.check_fields(db, **fields), allow_past)))
 
@@ -144,8 +156,13 @@ class Planner(DoorMethods, AccountMethods):
         """Change an event saved at ``version``; ``StaleEdit`` (with ``.current``) if anyone saved since.
         Moving its start to another moment in the past needs ``allow_past``."""
         with self._db.write() as db:
+            before = events.get_event(db, event_id)
             self._moved_up(db, events.update(db, event_id, version, changes, allow_past))
-            return events.get_event(db, event_id)
+            after = events.get_event(db, event_id)
+            if after.status == "published" and snapshot(before) != snapshot(after):
+                outbox.event_changed(db, after.id, snapshot(before), domain=self._domain)  # title, time or place
+        self._wrote_mail()
+        return after
 
     @staff_only
     def duplicate_event(self, event_id: int, *, actor: Actor = SYSTEM) -> Event:
@@ -177,7 +194,11 @@ class Planner(DoorMethods, AccountMethods):
             event = events.get_event(db, event_id)
             if event.status != "cancelled":
                 events.set_status(db, event, "cancelled", version=version, reason=reason)
-            return events.get_event(db, event.id)
+                if event.status == "published":
+                    outbox.event_cancelled(db, event.id, domain=self._domain)
+            cancelled = events.get_event(db, event.id)
+        self._wrote_mail()
+        return cancelled
 
     def get_event(self, event_id: int, *, actor: Actor = SYSTEM) -> Event:
         """One event; anyone but staff gets ``NotFound`` for an event that was never public."""
@@ -238,17 +259,28 @@ class Planner(DoorMethods, AccountMethods):
     # ------------------------------------------------------------------ registrations
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
-                 proof: str | None = None, client: ClientKey | None = None) -> Registration:
+                 proof: str | None = None, client: ClientKey | None = None, language: str | None = None
+                 ) -> Registration:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
-        An event in proof-of-work mode needs ``proof``, a solution of ``registration_challenge``;
-        with ``client`` (pages pass theirs) the flood limits apply: ``TooManyRequests``."""
+        The confirmation (or waiting-list message) is written to the outbox with it, in
+        ``language`` (default: the active one). An address already registered changes nothing:
+        its private link is emailed to it instead. An event in proof-of-work mode needs
+        ``proof``, a solution of ``registration_challenge``; with ``client`` (pages pass theirs)
+        the flood limits apply: ``TooManyRequests``."""
         checked: list = []
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
+        language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
             proofs.check_proof(db, event_id, proof, self._proof_key)
             done = registrations.register(db, event_id, name=name, email=email, organization=organization,
-                                          needs=needs, checkin_key=self._checkin_key, admit=admit)
+                                          needs=needs, checkin_key=self._checkin_key, admit=admit, language=language)
+            if done.already_registered:
+                recovery.request_links(db, done.email, done.event_id, clock.now(), language=language,
+                                       domain=self._domain)
+            else:
+                outbox.registered(db, done.id, done.status, domain=self._domain)
         self._limiter.count(checked)  # written (or found already there): now it counts
+        self._wrote_mail()
         return done
 
     def registration_challenge(self, event_id: int) -> dict:
@@ -266,14 +298,20 @@ class Planner(DoorMethods, AccountMethods):
     def cancel_registration(self, manage_token: str) -> Registration:
         """Give up the seat (or waiting-list place); the first person waiting moves up at once."""
         with self._db.write() as db:
-            self._moved_up(db, registrations.cancel(db, registrations.by_token(db, manage_token)))
+            registration = registrations.by_token(db, manage_token)
+            self._moved_up(db, registrations.cancel(db, registration))
+            if registration.status != "cancelled":
+                outbox.registration_cancelled(db, registration.id, by="guest", domain=self._domain)
             return registrations.by_token(db, manage_token)
 
     @staff_only
     def cancel_registration_for(self, registration_id: int, *, actor: Actor = SYSTEM) -> Registration:
         """An organizer cancels a registration on someone's behalf."""
         with self._db.write() as db:
-            self._moved_up(db, registrations.cancel(db, registrations.by_id(db, registration_id)))
+            registration = registrations.by_id(db, registration_id)
+            self._moved_up(db, registrations.cancel(db, registration))
+            if registration.status != "cancelled":
+                outbox.registration_cancelled(db, registration.id, by="organizer", domain=self._domain)
             return registrations.by_id(db, registration_id)
 
     @staff_only

@@ -123,3 +123,25 @@ def client_address(peer: str | None, forwarded: list[str] | None = None) -> str:
             except ValueError:
                 pass  # not an address: a misconfigured proxy; fall back to the connection's
     return peer or UNKNOWN_ADDRESS
+
+
+class LinkRequestLimiter:
+    """"Email me my private link" (issue #10), per client: 5 requests in 10 minutes per browser
+    session and 30 an hour per client address (a shared Wi-Fi), moving windows as above. The
+    per-address-typed limit (3 links an hour to one inbox) is kept in the database, so it
+    holds across server processes (``areas/recovery.py``)."""
+
+    def __init__(self, per_session: str = "5/10minutes", per_address: str = "30/hour"):
+        from limits import parse
+
+        self._window = MovingWindowRateLimiter(MemoryStorage())
+        self._session, self._address = parse(per_session), parse(per_address)
+
+    def hit(self, client: ClientKey) -> None:
+        """Counts one request, or raises ``TooManyRequests`` (counting nothing)."""
+        address = address_key(client.address)
+        if not (self._window.test(self._session, "links", "session", client.session)
+                and self._window.test(self._address, "links", "address", address)):
+            raise TooManyRequests("link_requests_limited")
+        self._window.hit(self._session, "links", "session", client.session)
+        self._window.hit(self._address, "links", "address", address)

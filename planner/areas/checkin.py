@@ -118,7 +118,7 @@ def walk_in(db, event_id: int, *, name, email, organization, force: bool, door: 
     registration_id = db["registrations"].insert(
         {
             "event_id": event_id, **details, "email": email, "status": "confirmed",
-            "token_hash": security.token_hash(security.new_token()),
+            "token_hash": security.token_hash(security.new_token()), "link_derived": 1,
             "created_at": now, "updated_at": now, "confirmed_at": now,
             "checked_in_at": now, "checked_in_door": door, "walk_in": 1,
         }

@@ -41,8 +41,9 @@ from .conflicts import find_conflicts
 SEQUENCE_FIELDS = ("title", "starts_at", "ends_at", "room_id", "online_url")
 FIELDS = (
     "title", "description", "summit_id", "room_id", "online_url", "format", "starts_at", "ends_at",
-    "capacity", "timezone", "speakers", "organizations", "registration_mode", "join_link_public",
+    "capacity", "timezone", "speakers", "organizations", "registration_mode", "join_link_public", "reminder_hours",
 )
+REMINDER_DEFAULT = 24  # hours before the start; None: no reminder
 PUBLIC = "e.status = 'published' OR (e.status = 'cancelled' AND e.published_at IS NOT NULL)"
 
 _SELECT = """
@@ -128,7 +129,8 @@ def people(db) -> list[dict]:
 
 def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None, online_url=None, format=None,
                  capacity=None, description="", speakers=(), organizations=(), timezone=None,
-                 registration_mode="open", join_link_public=False, stored_zone=None) -> dict:
+                 registration_mode="open", join_link_public=False, reminder_hours=REMINDER_DEFAULT,
+                 stored_zone=None) -> dict:
     """Validate and normalise everything an event is made of (writes nothing). ``stored_zone``:
     the zone the event already has, accepted even if it is a name refused since."""
     given_start_zone = getattr(starts_at, "tzinfo", None)
@@ -170,7 +172,18 @@ def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None,
         "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity,
         "speakers": _check_speakers(speakers), "organizations": _check_organizations(organizations),
         **_check_registration(registration_mode, join_link_public),
+        "reminder_hours": _check_reminder(reminder_hours),
     }
+
+
+def _check_reminder(hours) -> int | None:
+    """Hours before the start (1 to 336, two weeks) for the reminder to confirmed guests;
+    None (or 0) for none."""
+    if hours is None or hours == 0:
+        return None
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 336:
+        raise ValidationError("reminder_hours", field="reminder_hours")
+    return hours
 
 
 def _check_registration(registration_mode, join_link_public) -> dict:
@@ -203,6 +216,7 @@ def as_fields(event: Event) -> dict:
                      for s in event.speakers],
         "organizations": [{"name": o.name, "role": o.role} for o in event.organizations],
         "registration_mode": event.registration_mode, "join_link_public": event.join_link_public,
+        "reminder_hours": event.reminder_hours,
     }
 
 
@@ -366,6 +380,7 @@ def draft(db, event_id: int, fields: dict) -> Event:
         organizations=tuple(EventOrganization(0, o["name"], o["role"]) for o in fields["organizations"]),
         room=room, venue=room.venue if room else None, summit=summit,
         registration_mode=fields["registration_mode"], join_link_public=fields["join_link_public"],
+        reminder_hours=fields["reminder_hours"],
     )
 
 
@@ -432,6 +447,7 @@ def _columns(fields: dict) -> dict:
         "timezone": fields["timezone"], "starts_at": to_db_time(fields["starts_at"]),
         "ends_at": to_db_time(fields["ends_at"]), "capacity": fields["capacity"],
         "registration_mode": fields["registration_mode"], "join_link_public": int(fields["join_link_public"]),
+        "reminder_hours": fields["reminder_hours"],
     }
 
 
@@ -521,6 +537,7 @@ def _from_row(r, speakers: tuple, organizations: tuple) -> Event:
         updated_at=from_db_time(r["updated_at"]), published_at=from_db_time(r["published_at"]),
         speakers=speakers, organizations=organizations, room=room, venue=venue, summit=summit,
         registration_mode=r["registration_mode"], join_link_public=bool(r["join_link_public"]),
+        reminder_hours=r["reminder_hours"],
     )
 
 

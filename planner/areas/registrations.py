@@ -67,7 +67,7 @@ def check_open(db, event_id: int) -> None:
 
 
 def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes,
-             admit=None) -> Registration:
+             admit=None, language: str = "en") -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
     case) on the same event gets its existing registration back with ``already_registered``
     set and no token, and nothing is written: whoever types an address may not own it, so
@@ -92,33 +92,45 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
                        checked_in_door=None, already_registered=True)
     capacity = event_capacity(db, event_id)
     full = capacity is not None and count(db, event_id, "confirmed") >= capacity
-    token = security.new_token()
     registration_id = db["registrations"].insert(
         {
             "event_id": event_id, **details, "email": email,
             "status": "waitlisted" if full else "confirmed",
-            "token_hash": security.token_hash(token),
+            "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
+            "link_derived": 1, "language": language,
             "created_at": now, "updated_at": now, "confirmed_at": None if full else now,
         }
     ).last_pk
-    set_code(db, registration_id, checkin_key)
+    token = set_code(db, registration_id, checkin_key)
     (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
     return created
 
 
-def set_code(db, registration_id: int, checkin_key: bytes) -> None:
-    """Writes the registration's check-in code (the HMAC of its id)."""
+def set_code(db, registration_id: int, checkin_key: bytes) -> str:
+    """Writes the registration's check-in code and private link (both HMACs of its id, with
+    labels of their own); returns the private link's token. A registration made before links
+    were derived keeps its first link working (``old_token_hash``)."""
+    token = ticket_codes.link_token(checkin_key, registration_id)
     db.execute(
-        "UPDATE registrations SET checkin_code = ? WHERE id = ?",
-        [ticket_codes.code_for(checkin_key, registration_id), registration_id],
+        "UPDATE registrations SET checkin_code = ?,"
+        " old_token_hash = CASE WHEN link_derived = 0 THEN token_hash ELSE old_token_hash END,"
+        " token_hash = ?, link_derived = 1 WHERE id = ?",
+        [ticket_codes.code_for(checkin_key, registration_id), security.token_hash(token), registration_id],
     )
+    return token
+
+
+def private_token(db, registration_id: int, checkin_key: bytes) -> str:
+    """The private link token of a registration (for a message to its owner)."""
+    return ticket_codes.link_token(checkin_key, registration_id)
 
 
 def by_token(db, manage_token) -> Registration:
     """The registration a private link names; NotFound for unknown or malformed tokens."""
     if not isinstance(manage_token, str) or not TOKEN_SHAPE.fullmatch(manage_token):
         raise NotFound("registration_not_found")
-    found = load(db, "WHERE r.token_hash = ?", [security.token_hash(manage_token)], manage_token)
+    hashed = security.token_hash(manage_token)
+    found = load(db, "WHERE r.token_hash = ? OR r.old_token_hash = ?", [hashed, hashed], manage_token)
     if not found:
         raise NotFound("registration_not_found")
     return found[0]
@@ -246,7 +258,7 @@ def load(db, where: str, params: list, token: str | None = None) -> list[Registr
             created_at=from_db_time(r["created_at"]), updated_at=from_db_time(r["updated_at"]),
             manage_token=token, checkin_code=r["checkin_code"], checked_in_at=from_db_time(r["checked_in_at"]),
             checked_in_door=r["checked_in_door"], walk_in=bool(r["walk_in"]),
-            event_has_door=bool(r["event_has_door"]),
+            event_has_door=bool(r["event_has_door"]), language=r["language"], messages_off=bool(r["messages_off"]),
         )
         for r in rows
     ]

@@ -77,6 +77,15 @@ def code_for(key: bytes, registration_id: int) -> str:
     return base64.b32encode(digest[:10]).decode().translate(_FROM_RFC4648)
 
 
+def link_token(key: bytes, registration_id: int) -> str:
+    """The registration's private link token: the HMAC of its id under the server's key, with
+    a label of its own (so it is never the check-in code), URL-safe, 256 bits. Derived rather
+    than stored, so a message sent later (a move up the waiting list, a reminder, "email me
+    my link") can carry it while the database keeps only its SHA-256."""
+    digest = hmac.new(key, f"private-link:{registration_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def normalize(scanned) -> str | None:
     """The code in what the door received — the QR code's URL, the bare code, or a typed
     one — or None when it cannot be a code at all."""

@@ -84,6 +84,13 @@ def _door_calls(planner: Planner, w: dict):
         "list_users": lambda a: planner.list_users(actor=a),
         "set_password": lambda a: planner.set_password(1, "another long password", actor=a),
         "sign_in_failures": lambda a: planner.sign_in_failures(actor=a),
+        "outbox": lambda a: planner.outbox(actor=a),
+        "outbox_counts": lambda a: planner.outbox_counts(actor=a),
+        "outbox_eml": lambda a: planner.outbox_eml(planner.outbox()[0].id, actor=a),
+        "message_guests": lambda a: planner.message_guests(event.id, "Room change", "Now in **room 2**.", actor=a),
+        "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),
+        "send_test_message": lambda a: planner.send_test_message(event.id, "Hello", "Body", "me@example.org",
+                                                                 actor=a),
     }
 
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from planner.errors import ValidationError
 from planner.i18n import N_
-from planner.ui.components.description import MAX_DEPTH, description_html
+from planner.outputs.markdown import MAX_DEPTH, description_html
 from planner.ui.components.markdown import JOINER, error_md, escape_md
 
 # GitHub-flavoured Markdown as Streamlit's renderer reads it: CommonMark with tables,

@@ -295,6 +295,7 @@ MESSAGES: dict[str, Lazy] = {
     "link_requests_limited": N_("You asked for links several times in a short while. Please wait a few minutes, "
                                 "then check your inbox (and its spam folder) before asking again."),
     "smtp_not_configured": N_("No mail server is set up (PLANNER_SMTP_HOST): messages wait in the outbox."),
+    "mail_sender_invalid": N_("PLANNER_MAIL_SENDER must be “app” or “separate”, not “{value}”."),
     "link_request_failed": N_("Your request could not be saved. Please try again in a moment."),
     "message_body": N_("The message is required."),
 }

@@ -12,6 +12,7 @@
 | PLANNER_REGISTRATIONS_PER_SESSION | 5             | registrations a minute per browser session |
 | PLANNER_REGISTRATIONS_PER_ADDRESS | 60            | registrations a minute per client address |
 | PLANNER_REGISTRATIONS_PER_EVENT   | 600           | registrations a minute per event         |
+| PLANNER_MAIL_SENDER    | app                      | "app": send from the server process; "separate": run python -m planner.mail |
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Settings:
     contact_email: str = "events@example.org"
     trusted_proxy: str | None = None  # a header name, lower case; None: trust no forwarded header
     registration_limits: RegistrationLimits = field(default_factory=RegistrationLimits)
+    smtp: object | None = None  # mail.transport.SmtpSettings; None: messages wait in the outbox
+    mail_sender: str = "app"  # "app": a sender thread in the server process; "separate": python -m planner.mail
 
     @property
     def secure_cookies(self) -> bool:
@@ -77,7 +80,16 @@ def _trusted_proxy(value: str | None) -> str | None:
     return value.lower()
 
 
+def _mail_sender(value: str | None) -> str:
+    value = (value or "").strip().lower() or "app"
+    if value not in ("app", "separate"):
+        raise ConfigurationError("mail_sender_invalid", value=value)
+    return value
+
+
 def settings_from_env(env=os.environ) -> Settings:
+    from .mail.transport import smtp_settings_from_env
+
     return Settings(
         db_path=Path(env.get("PLANNER_DB") or "data/planner.db"),
         # Checked and normalized here, so links, cookies and the Planner all use one value.
@@ -92,6 +104,8 @@ def settings_from_env(env=os.environ) -> Settings:
             per_address=_count(env, "PLANNER_REGISTRATIONS_PER_ADDRESS", RegistrationLimits.per_address),
             per_event=_count(env, "PLANNER_REGISTRATIONS_PER_EVENT", RegistrationLimits.per_event),
         ),
+        smtp=smtp_settings_from_env(env),
+        mail_sender=_mail_sender(env.get("PLANNER_MAIL_SENDER")),
     )
 
 
@@ -127,10 +141,12 @@ _by_setting: dict[tuple[str, str], Planner] = {}
 _lock = threading.Lock()
 
 
-def open_planner(settings: Settings | None = None) -> Planner:
+def open_planner(settings: Settings | None = None, *, start_sender: bool = True) -> Planner:
     """The process's Planner for the configured database, set up on first use: schema,
     first admin, and demo events when the database is empty and PLANNER_DEMO is on, under the
-    database's set-up lock, so two processes starting together do it once."""
+    database's set-up lock, so two processes starting together do it once. With a mail
+    server set and PLANNER_MAIL_SENDER=app (the default), the process's mail sender starts
+    with it (``mail/sender.py``)."""
     settings = settings or settings_from_env()
     # Every page run asks for the planner: skip resolving the path (file-system calls) when
     # this exact setting was seen before from this working directory.
@@ -146,7 +162,7 @@ def open_planner(settings: Settings | None = None) -> Planner:
             # other waits here and finds the admin and the demo there (issue #9).
             with setup_lock(settings.db_path):
                 planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email,
-                                  registration_limits=settings.registration_limits)
+                                  registration_limits=settings.registration_limits, smtp=settings.smtp)
                 message = ensure_admin(planner, settings)
                 if message:
                     print(message, flush=True)
@@ -155,5 +171,9 @@ def open_planner(settings: Settings | None = None) -> Planner:
 
                     seed_demo(planner)
             _planners[key] = planner
+            if start_sender and settings.mail_sender == "app":
+                from .mail.sender import start_in_process
+
+                start_in_process(planner)
         _by_setting[seen] = planner
     return planner

@@ -268,7 +268,8 @@ MESSAGES: dict[str, Lazy] = {
         "PLANNER_SMTP_SECURITY must be starttls (usually port 587), ssl (usually port 465) or none, not “{value}”."
     ),
     "smtp_timeout_invalid": N_(
-        "PLANNER_SMTP_TIMEOUT must be a number of seconds greater than 0 and at most 600, such as 30, not “{value}”."
+        "PLANNER_SMTP_TIMEOUT must be a number of seconds greater than 0 and at most 600, such as 30, "
+        "not “{value}”."
     ),
     "smtp_from_required": N_(
         "PLANNER_SMTP_FROM is required when PLANNER_SMTP_HOST is set: give the address messages are sent from, "

@@ -4,6 +4,7 @@ opened again; and the PLANNER_SMTP_* settings, refused in sentences naming the v
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from datetime import timedelta
@@ -21,10 +22,10 @@ from planner.mail.transport import (
     smtp_settings_from_env,
 )
 from tests.conftest import is_readable
-from tests.support.smtp import SmtpServer, free_port
+from tests.support.smtp import SmtpServer, free_port, self_signed_certificate
 
 
-def message(to="ana@example.org", subject="Your place at “Debt relief now”", body="See you on Tuesday.\n", **headers):
+def message(to="ana@example.org", subject="Your place at “Debt relief”", body="See you on Tuesday.\n", **headers):
     msg = EmailMessage()
     msg["From"] = "Side Events <events@example.org>"
     msg["To"] = to
@@ -58,7 +59,8 @@ def test_a_message_arrives_with_its_headers_and_body_intact(smtp_server, transpo
     assert got.message["Subject"] == "Grüße aus Genève — Ihr Platz ist bestätigt"
     assert got.message["From"].addresses[0].display_name == "Zoë’s Side Events"
     assert got.message["Bcc"] is None  # Bcc reaches its recipient, not the others' copies
-    assert got.message.get_content().splitlines() == ["Bonjour Zoë,", "votre place est réservée. 🎟"]  # CRLF on the wire
+    # (lines end in CRLF on the wire)
+    assert got.message.get_content().splitlines() == ["Bonjour Zoë,", "votre place est réservée. 🎟"]
     headers = got.raw.split(b"\r\n\r\n")[0]
     assert headers.isascii() and b"=?utf-8?" in headers  # encoded words (RFC 2047) by the email package
 
@@ -209,6 +211,40 @@ def test_a_server_that_requires_login_refuses_a_sender_that_did_not_sign_in(smtp
     smtp_server.require_login("events", "a-long-password")
     with pytest.raises(TemporaryFailure, match="530"):
         transport.send(message())
+
+
+# ---------------------------------------------------------------------- TLS
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_message_goes_over_tls_and_signs_in_there(certificate, security):
+    trusted = ssl.create_default_context(cafile=str(certificate[0]))
+    with SmtpServer(tls=security, certificate=certificate) as server:
+        server.require_login("events", "a-long-password")
+        settings = server.settings(security=security, user="events", password="a-long-password")
+        with SmtpTransport(settings, ssl_context=trusted) as transport:
+            transport.send(message())
+            transport.send(message())
+        assert (len(server.messages), server.connections) == (2, 1)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_certificate_the_system_does_not_trust_is_a_temporary_failure(certificate, security):
+    with SmtpServer(tls=security, certificate=certificate) as server:
+        with pytest.raises(TemporaryFailure, match="certificate verify failed"):
+            SmtpTransport(server.settings(security=security)).send(message())
+        assert server.messages == []
+
+
+def test_a_server_without_starttls_is_not_sent_to_in_the_clear(smtp_server):
+    with pytest.raises(TemporaryFailure, match="STARTTLS extension not supported"):
+        SmtpTransport(smtp_server.settings(security="starttls")).send(message())
+    assert smtp_server.messages == []
 
 
 # ---------------------------------------------------------------------- the test server itself

@@ -16,6 +16,10 @@ servers do wrong.
 * ``stop()`` / ``start()``: the server goes away (open connections are cut, new ones refused)
   and comes back on the same port.
 
+``SmtpServer(tls="starttls" | "ssl", certificate=(cert_file, key_file))`` offers STARTTLS, or
+speaks TLS from the first byte; ``self_signed_certificate(folder)`` makes a pair for 127.0.0.1
+with openssl (the client trusts it with ``ssl.create_default_context(cafile=cert_file)``).
+
 ``settings(**overrides)`` is an ``SmtpSettings`` for this server (security ``"none"``).
 """
 
@@ -24,11 +28,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import ssl
+import subprocess
 import threading
 import warnings
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -51,6 +58,17 @@ class _Refusal:
     answer: str  # "550 5.1.1 No such user"
     recipient: str | None
     stage: str
+
+
+def self_signed_certificate(folder: Path, host: str = HOST) -> tuple[Path, Path]:
+    """A certificate and its key for ``host`` (an IP address), signed by itself, in ``folder``."""
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={host}",
+         "-addext", f"subjectAltName=IP:{host}", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
 
 
 def free_port(host: str = HOST) -> int:
@@ -110,7 +128,8 @@ class _Controller(Controller):
     """Controller whose SMTP sessions are made with the server's current knobs, and counted."""
 
     def __init__(self, server: SmtpServer):
-        super().__init__(_Handler(server), hostname=server.host, port=server.port, ready_timeout=10.0)
+        super().__init__(_Handler(server), hostname=server.host, port=server.port, ready_timeout=10.0,
+                         ssl_context=server._tls_context if server.tls == "ssl" else None)
         self.owner = server
 
     def factory(self):
@@ -125,13 +144,22 @@ class _Controller(Controller):
                 authenticator=self.owner._authenticate,
                 auth_require_tls=False,
                 auth_required=self.owner._login is not None,
+                tls_context=self.owner._tls_context if self.owner.tls == "starttls" else None,
+                require_starttls=False,
             )
 
 
 class SmtpServer:
-    def __init__(self, host: str = HOST, port: int | None = None):
+    def __init__(self, host: str = HOST, port: int | None = None, *, tls: str | None = None,
+                 certificate: tuple[Path, Path] | None = None):
+        assert tls in (None, "starttls", "ssl") and (tls is None) == (certificate is None), (tls, certificate)
         self.host = host
         self.port = port or free_port(host)
+        self.tls = tls
+        self._tls_context = None
+        if certificate:
+            self._tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self._tls_context.load_cert_chain(*certificate)
         self._lock = threading.Lock()
         self._messages: list[Received] = []
         self._connections = 0

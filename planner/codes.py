@@ -298,6 +298,37 @@ MESSAGES: dict[str, Lazy] = {
     "mail_sender_invalid": N_("PLANNER_MAIL_SENDER must be “app” or “separate”, not “{value}”."),
     "link_request_failed": N_("Your request could not be saved. Please try again in a moment."),
     "message_body": N_("The message is required."),
+    # email (issue #10): the mail server settings (PLANNER_SMTP_*), said to the operator at start.
+    # Translators: the PLANNER_SMTP_… names and starttls, ssl, none are typed as they are: keep them untranslated.
+    "smtp_host_invalid": N_(
+        "PLANNER_SMTP_HOST must be the mail server's name or address alone, such as smtp.example.org "
+        "(the port goes in PLANNER_SMTP_PORT), not “{value}”."
+    ),
+    "smtp_port_invalid": N_("PLANNER_SMTP_PORT must be a port number from 1 to 65535, such as 587, not “{value}”."),
+    "smtp_security_invalid": N_(
+        "PLANNER_SMTP_SECURITY must be starttls (usually port 587), ssl (usually port 465) or none, not “{value}”."
+    ),
+    "smtp_timeout_invalid": N_(
+        "PLANNER_SMTP_TIMEOUT must be a number of seconds greater than 0 and at most 600, such as 30, "
+        "not “{value}”."
+    ),
+    "smtp_from_required": N_(
+        "PLANNER_SMTP_FROM is required when PLANNER_SMTP_HOST is set: give the address messages are sent from, "
+        "such as events@example.org or Side Events <events@example.org>."
+    ),
+    # Translators: {name} is PLANNER_SMTP_FROM or PLANNER_SMTP_REPLY_TO.
+    "smtp_address_invalid": N_(
+        "{name} must be one email address, such as events@example.org or Side Events <events@example.org>, "
+        "not “{value}”."
+    ),
+    "smtp_login_incomplete": N_(
+        "PLANNER_SMTP_USER and PLANNER_SMTP_PASSWORD go together: set both to sign in to the mail server, or neither."
+    ),
+    # Translators: {value} is the mail server's name, such as smtp.example.org.
+    "smtp_password_in_clear": N_(
+        "PLANNER_SMTP_SECURITY is none, so the password would cross the network to {value} unencrypted: "
+        "use starttls or ssl (none with a password is allowed only for a server on this machine)."
+    ),
 }
 
 

@@ -13,6 +13,16 @@
 | PLANNER_REGISTRATIONS_PER_ADDRESS | 60            | registrations a minute per client address |
 | PLANNER_REGISTRATIONS_PER_EVENT   | 600           | registrations a minute per event         |
 | PLANNER_MAIL_SENDER    | app                      | "app": send from the server process; "separate": run python -m planner.mail |
+| PLANNER_SMTP_HOST      | (none)                   | the mail server; unset: no email is sent |
+| PLANNER_SMTP_PORT      | 587 / 465 / 25           | its port (by security: starttls/ssl/none) |
+| PLANNER_SMTP_SECURITY  | starttls                 | starttls, ssl or none                    |
+| PLANNER_SMTP_USER      | (none)                   | sign-in name (with the password)         |
+| PLANNER_SMTP_PASSWORD  | (none)                   | sign-in password (never in clear text to another machine) |
+| PLANNER_SMTP_FROM      | (required with the host) | sender: events@example.org or Name <events@example.org> |
+| PLANNER_SMTP_REPLY_TO  | (none)                   | Reply-To address for the messages        |
+| PLANNER_SMTP_TIMEOUT   | 30                       | seconds to wait for the mail server      |
+
+The PLANNER_SMTP_* variables are read by ``planner.mail.transport.smtp_settings_from_env``.
 """
 
 from __future__ import annotations

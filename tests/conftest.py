@@ -4,6 +4,8 @@
   deadline (each example touches SQLite).
 * ``table_rows(path)`` — every row of every table of a database file.
 * ``is_readable(message)`` — a message is a sentence a person can act on.
+* ``smtp_server`` — a real SMTP server on 127.0.0.1 for one test, with knobs for failures
+  (``tests/support/smtp.py``).
 
 A folder with fixtures of its own has one conftest: ``domain/`` (``planner``, a fresh Planner
 on a temporary database, and a small world to plan in) and ``pages/`` (``app_planner``, the
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("planner", database=None, deadline=None)
@@ -46,3 +49,17 @@ def is_readable(message: str) -> bool:
         and "NoneType" not in message
         and "sqlite3" not in message
     )
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (``tests/support/smtp.py``), started for the test and
+    stopped after it (its thread ends): ``.host``, ``.port``, ``.messages``, ``.connections``,
+    ``.settings(**overrides)`` and the knobs for failures."""
+    from tests.support.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

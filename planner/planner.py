@@ -26,7 +26,7 @@ from .db import Database
 from .errors import NotFound, ValidationError
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
-from .outputs import calendar
+from .outputs import calendar, calendar_links
 from .outputs.qr import qr_png
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
@@ -354,11 +354,28 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
         return self._ics(self.programme(summit_id=summit_id), name)
 
     def registration_ics(self, manage_token: str) -> bytes:
-        """The attendee's own file: the event plus their join link and private page."""
+        """The attendee's own file: the event plus their join link, private page and a reminder an hour before."""
+        _, event, personal = self._personal(manage_token)
+        return self._ics([event], event.title, personal)
+
+    def _personal(self, manage_token: str) -> tuple[Registration, Event, calendar.Personal]:
         registration = self.registration(manage_token)
         event = self.get_event(registration.event_id)
-        personal = calendar.Personal(f"{self.base_url}/ticket?t={manage_token}", event.join_url_for(registration))
-        return self._ics([event], event.title, personal)
+        return registration, event, calendar.Personal(f"{self.base_url}/ticket?t={manage_token}",
+                                                      event.join_url_for(registration))
+
+    def calendar_links(self, event_id: int) -> dict[str, str]:
+        """"Add to Google Calendar" and "Add to Outlook.com" links of one public event (keys "google",
+        "outlook"), with its public details; none for a cancelled event. ``NotFound`` if never public."""
+        return calendar_links.links(self.get_event(event_id, actor=access.PUBLIC), base_url=self.base_url)
+
+    def registration_calendar_links(self, manage_token: str) -> dict[str, str]:
+        """The same links with the person's own details (join link, private page), as ``registration_ics``;
+        none for a cancelled registration. ``NotFound`` for an unknown token."""
+        registration, event, personal = self._personal(manage_token)
+        if registration.status == "cancelled":
+            return {}
+        return calendar_links.links(event, base_url=self.base_url, personal=personal)
 
     def join_url(self, manage_token: str) -> str | None:
         """The online link for a confirmed registrant of an online or hybrid event not cancelled, else None."""

@@ -10,6 +10,8 @@ from planner import NotFound
 from planner.access import of_user
 from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
 from planner.i18n import _, format_number, ngettext
+from planner.outputs import calendar_links
+from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
@@ -83,8 +85,11 @@ def render() -> None:
     counts = planner().event_counts(event.id)
     render_rsvp(event, counts)
     if event.published_at is not None:
-        # A plain route serves the file, so no calendar is built on every rerun of this page.
-        st.link_button(_("Add to my calendar (.ics)"), f"/events/{event.id}.ics", icon=":material/calendar_add_on:")
+        with st.container(horizontal=True):
+            # A plain route serves the file, so no calendar is built on every rerun of this page.
+            st.link_button(_("Add to my calendar (.ics)"), f"/events/{event.id}.ics", icon=":material/calendar_add_on:")
+            # Built from the event already read (Planner.calendar_links would read it again): no query.
+            web_calendar_buttons(calendar_links.links(event, base_url=planner().base_url))
 
     if event.description:
         st.subheader(_("About"))

@@ -7,6 +7,7 @@ import streamlit as st
 from planner import NotFound, PlannerError, ValidationError
 from planner.i18n import N_, _, format_number
 from planner.ui.components import language
+from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.session import planner
@@ -68,10 +69,13 @@ def render() -> None:
     if join_url:
         st.link_button(_("Join online"), join_url, icon=":material/videocam:")
     if registration.status != "cancelled":
-        st.download_button(
-            _("Add to calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
-            file_name=_("side-event") + ".ics", mime="text/calendar", icon=":material/event_available:", on_click="ignore",
-        )
+        with st.container(horizontal=True):
+            st.download_button(
+                _("Add to calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
+                file_name=_("side-event") + ".ics", mime="text/calendar", icon=":material/event_available:",
+                on_click="ignore",
+            )
+            web_calendar_buttons(p.registration_calendar_links(token))
     _details(p, token, registration)
     if registration.status != "cancelled":
         _cancel(p, token, registration)

@@ -473,6 +473,33 @@ def test_personal_file_has_the_join_link_and_the_registration_page(p, world):
     assert "Join online" not in text and f"/ticket?t={reg.manage_token}" in text
 
 
+def test_only_a_registrants_own_file_reminds_them_an_hour_before(p, world):
+    """A reminder on every event of a subscribed programme would be noise; in the file a person
+    downloads for their own place it is what they want."""
+    lima = world["lima"]
+    for public in (p.event_ics(lima.id), p.programme_ics(), p.programme_ics(world["summit"].id)):
+        assert b"VALARM" not in public and b"ATTENDEE" not in public
+        assert icalendar.Calendar.from_ical(public)["METHOD"] == "PUBLISH"
+    reg = p.register(lima.id, name="Ana Pérez", email="ana@example.org")
+    data = p.registration_ics(reg.manage_token)
+    assert icalendar.Calendar.from_ical(data)["METHOD"] == "PUBLISH" and b"ATTENDEE" not in data
+    (alarm,) = the_vevent(data).walk("VALARM")
+    assert alarm["ACTION"] == "DISPLAY" and alarm["DESCRIPTION"] == lima.title
+    assert alarm["TRIGGER"].dt == timedelta(hours=-1) and b"TRIGGER:-PT1H\r\n" in data
+    forget_vobject_timezones()
+    assert vobject.readOne(data.decode()).vevent.valarm.trigger.value == timedelta(hours=-1)
+    assert IcsCalendarStream.calendar_from_ics(data.decode()).events[0].alarm[0].trigger == timedelta(hours=-1)
+
+    # No reminder of an event that will not happen, nor when the file is asked for without one.
+    event = bare_event()
+    mine = calendar.Personal(manage_url=f"{BASE}/ticket?t=abc")
+    assert b"VALARM" in calendar.calendar_bytes([event], base_url=BASE, contact_email=CONTACT, name="x", personal=mine)
+    for quiet in (dataclasses.replace(event, status="cancelled"), event):
+        personal = mine if quiet.status == "cancelled" else dataclasses.replace(mine, alarm=None)
+        assert b"VALARM" not in calendar.calendar_bytes([quiet], base_url=BASE, contact_email=CONTACT, name="x",
+                                                        personal=personal)
+
+
 def test_personal_option_of_the_pure_function():
     event = bare_event(online_url="https://meet.example.org/w", format="online")
     data = calendar.calendar_bytes([event], base_url=BASE, contact_email=CONTACT, name="Mine",

@@ -125,6 +125,7 @@ class MailMethods:
                 raise ConfigurationError("smtp_not_configured")
             transport = SmtpTransport(self.smtp)
         done = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
+        seen: set[int] = set()
         try:
             while limit is None or sum(done.values()) < limit:
                 batch = 50 if limit is None else min(50, limit - sum(done.values()))
@@ -132,8 +133,10 @@ class MailMethods:
                     outbox.schedule_reminders(db, clock.now(), domain=self._domain)
                     self._release_holds(db)
                     claimed = outbox.claim(db, self._worker, batch, clock.now())
+                claimed = [row for row in claimed if row.id not in seen]  # once per pass, whatever happens
                 if not claimed:
                     break
+                seen.update(row.id for row in claimed)
                 for row in claimed:
                     done[self._deliver_one(row, transport, PermanentFailure, TemporaryFailure, retry_delay,
                                            MAX_ATTEMPTS)] += 1

@@ -73,12 +73,12 @@ def _table(messages, events, zone, show_event: bool) -> None:
         _("Written"), _("Message"), _("To"), _("Address"), _("Status"), _("Attempts"), _("Reason"), _("Event"))
     rows = []
     for m in messages:
-        row = {
-            when: day_and_time(m.created_at.astimezone(zone) if zone else m.created_at),
-            what: label(MESSAGE_KINDS, m.kind),
-            to: m.recipient_name,
-            address: m.recipient,
+        row = {  # what a phone shows without scrolling sideways first: where it is, and to whom
             status: label(OUTBOX_STATUS_LABELS, m.status),
+            to: m.recipient_name,
+            what: label(MESSAGE_KINDS, m.kind),
+            when: day_and_time(m.created_at.astimezone(zone) if zone else m.created_at),
+            address: m.recipient,
             tries: m.attempts,
             # The mail server's own words for a failure (or for the last try of a message waiting
             # to be tried again); why a message was not sent, in ours.
@@ -100,7 +100,7 @@ def _table(messages, events, zone, show_event: bool) -> None:
 
 def _download(p, messages) -> None:
     """One message as an ``.eml`` file, rendered now from the latest state (as it would go out)."""
-    st.subheader(_("Download a message"))
+    st.subheader(_("Download a message"), anchor=False)
     by_id = {m.id: m for m in messages}
     chosen = st.selectbox(
         _("Message"), list(by_id), key="ob_message",

@@ -107,14 +107,14 @@ def render() -> None:
     elif panel and panel[1] == "test":
         _tested(p, *panel[2])
     elif preview is not None:
-        st.subheader(_("Preview"))
+        st.subheader(_("Preview"), anchor=False)
         st.caption(_("As a guest gets it (with a sample link to their registration)."))
         show_message(preview)
 
     sent = s.get(SENT, {}).get(event.id)
     if sent:
         batch, subject = sent
-        st.subheader(_("Your message “{subject}”").format(subject=escape_md(subject)))
+        st.subheader(_("Your message “{subject}”").format(subject=escape_md(subject)), anchor=False)
         batch_progress(batch)
         st.page_link(OUTBOX, label=_("See each message in the outbox"), icon=":material/outbox:",
                      query_params={"id": str(event.id)})

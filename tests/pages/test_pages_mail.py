@@ -130,7 +130,7 @@ def test_the_preview_shows_the_subject_and_the_body_as_text(app_planner, event):
     assert "<h1>Room &lt;b&gt;change&lt;/b&gt;</h1>" in preview
     assert "body{" not in preview  # the message's own style sheet would restyle the whole page
     assert any("We moved **upstairs**." in c.value for c in at.code)  # the text part, in its expander
-    assert not app_planner.outbox(status="waiting") or not outbox_of(app_planner, "organizer_message")
+    assert not outbox_of(app_planner, "organizer_message") and not outbox_of(app_planner, "test")  # written nowhere
 
 
 def test_a_test_goes_to_the_organizer_only_and_can_be_downloaded(app_planner, event, downloads):
@@ -343,3 +343,22 @@ def test_an_organizer_reaches_them_from_the_registrations(app_planner, event):
     at.switch_page("outbox.py").run()
     no_exception(at)
     assert at.selectbox(key="ob_event").value == event.id
+
+
+def test_with_a_mail_server_the_pages_do_not_say_messages_wait(app_planner, event, monkeypatch):
+    """The settings' shape as ``Planner.mail_sender`` reads it (the SMTP settings class comes
+    with the sender, not on this branch): the pages only ask whether there are any."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(app_planner, "smtp", SimpleNamespace(from_address="events@example.org", from_name="",
+                                                            reply_to=None))
+    batch = app_planner.message_guests(event.id, "Room change", "Room 2.", to=("checked_in",))
+    at = write_page(app_planner, event)
+    at.session_state["wg_sent"] = {event.id: (batch, "Room change")}
+    at.run()
+    no_exception(at)
+    assert "wait in the outbox" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["Waiting"] == "1"
+    at.switch_page("outbox.py").run()
+    no_exception(at)
+    assert "No mail server is set up" not in texts(at)

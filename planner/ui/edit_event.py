@@ -56,7 +56,7 @@ def _load(event) -> None:
         values = dict(
             ev_title="", ev_summit=NONE, ev_room=NONE, ev_online_url="", ev_format=AUTO, ev_date=tomorrow,
             ev_start=time(17, 0), ev_end=time(19, 0), ev_tz="UTC", ev_capacity_default=True, ev_capacity=50,
-            ev_description="", ev_registration_mode="open", ev_join_link_public=False,
+            ev_description="", ev_registration_mode="open", ev_join_link_public=False, ev_reminder_hours=24,
             ev_start_fold=None, ev_end_fold=None,
         )
         speakers, orgs = [], []
@@ -67,7 +67,7 @@ def _load(event) -> None:
             ev_start=event.local_start.time(), ev_end=event.local_end.time(), ev_tz=event.timezone,
             ev_capacity_default=event.capacity_is_default, ev_capacity=event.capacity or 50,
             ev_description=event.description, ev_registration_mode=event.registration_mode,
-            ev_join_link_public=event.join_link_public,
+            ev_join_link_public=event.join_link_public, ev_reminder_hours=event.reminder_hours or 0,
             # Which of a repeated hour it is (the first, or the second after the clocks go back).
             ev_start_fold=event.local_start.fold if is_repeated(event.local_start) else None,
             ev_end_fold=event.local_end.fold if is_repeated(event.local_end) else None,
@@ -284,6 +284,7 @@ def render() -> None:
         timezone=zone_name,
         registration_mode=s["ev_registration_mode"],
         join_link_public=s["ev_join_link_public"],
+        reminder_hours=int(s["ev_reminder_hours"]) or None,  # 0: no reminder
     )
 
     problem, clashes = time_problem, []
@@ -313,7 +314,7 @@ def render() -> None:
 
 
 def _registration_settings() -> None:
-    """How open registration is, and who sees the online link."""
+    """How open registration is, who sees the online link, and when confirmed guests get a reminder."""
     s = st.session_state
     modes = [m for m in REGISTRATION_MODES_OFFERED if m != "proof_of_work" or altcha.available()]
     if s["ev_registration_mode"] not in modes:  # chosen before the widget files went missing
@@ -334,6 +335,12 @@ def _registration_settings() -> None:
     st.checkbox(
         _("Show the online link to everyone on the event page"), key="ev_join_link_public",
         help=_("Otherwise only people registered see it: on their private page and in their calendar file."),
+    )
+    st.number_input(
+        _("Reminder to confirmed guests (hours before the start)"), key="ev_reminder_hours",
+        min_value=0, max_value=336, step=1,
+        help=_("One email to each confirmed guest that many hours before the start, with the time, place and "
+               "their ticket. 0 sends no reminder; at most 336 hours (two weeks)."),
     )
 
 

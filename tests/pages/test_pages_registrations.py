@@ -83,7 +83,14 @@ def test_someone_elses_email_changes_nothing_and_points_to_the_private_link(app_
     page = texts(at)
     assert "already registered" in page and "updated" not in page
     assert "To change or cancel, use the private link you got when you registered." in page
-    assert table_rows(app_planner.path) == before
+    after = table_rows(app_planner.path)
+    # The only writes: the real owner is emailed her private link (README, register), and that
+    # request is counted against the per-inbox limit.
+    new_mail = set(after.pop("outbox")) - set(before.pop("outbox"))
+    assert len(after.pop("link_requests")) == len(before.pop("link_requests")) + 1
+    assert after == before
+    assert [m.kind for m in app_planner.outbox() if m.recipient == "ana@example.org"][-1] == "private_link"
+    assert len(new_mail) == 1
     stored = app_planner.registration(ana.manage_token)
     assert (stored.name, stored.organization, stored.needs) == ("Ana", "Red", "Captions")
 

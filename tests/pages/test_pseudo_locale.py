@@ -78,6 +78,7 @@ class World:
     events: dict = field(default_factory=dict)
     guests: dict = field(default_factory=dict)
     door_pass: object = None
+    typed: set = field(default_factory=set)  # what a case typed into a page (a message's subject and body)
 
     def data(self) -> list[str]:
         """Every string a person typed or the app derived from it, longest first (dates are
@@ -104,7 +105,10 @@ class World:
         for u in p.list_users():
             found |= {u.name, u.email}
         found |= {zone_abbreviation(START.astimezone(ZoneInfo("Europe/Berlin")))}
-        found |= {settings_from_env().base_url}
+        found |= {settings_from_env().base_url, settings_from_env().contact_email}
+        for m in p.outbox():
+            found |= {m.recipient, m.recipient_name, m.data.get("subject", ""), m.data.get("body", "")}
+        found |= self.typed
         return sorted((d for d in found if d), key=len, reverse=True)
 
 
@@ -472,6 +476,30 @@ def _registrations(world):
     return at
 
 
+def _write_to_guests(world, *buttons):
+    """The write-to-guests page of the open event, after pressing ``buttons`` (by key)."""
+    at = organizer_page(world, "write_to_guests.py", id=str(world.events["open"].id))
+    event_id = world.events["open"].id
+    world.typed |= {"Cambio de sala", "Nos vemos en la Sala Chica."}
+    at.text_input(key=f"wg_subject_{event_id}").input("Cambio de sala")
+    at.text_area(key=f"wg_body_{event_id}").input("Nos vemos en la Sala Chica.")
+    for button in buttons:
+        at.button(key=button).click().run()
+    return at
+
+
+def _write_to_guests_refused(world):
+    at = organizer_page(world, "write_to_guests.py", id=str(world.events["open"].id))
+    at.multiselect(key=f"wg_to_{world.events['open'].id}").set_value([])
+    at.button(key="wg_ask").click().run()
+    return at
+
+
+def _outbox_with_a_message(world):
+    world.planner.message_guests(world.events["open"].id, "Cambio de sala", "Nos vemos en la Sala Chica.")
+    return organizer_page(world, "outbox.py", id=str(world.events["open"].id))
+
+
 def _door_organizer(world):
     return choose(organizer_page(world, "checkin.py"), "door_event", world.events["open"].id)
 
@@ -512,6 +540,13 @@ CASES = {
     "organizer: edit an event": _edit_existing,
     "organizer: registrations": _registrations,
     "organizer: door, choosing the event": _door_organizer,
+    "organizer: write to guests, preview": lambda w: _write_to_guests(w, "wg_preview"),
+    "organizer: write to guests, a test sent": lambda w: _write_to_guests(w, "wg_test"),
+    "organizer: write to guests, the question": lambda w: _write_to_guests(w, "wg_ask"),
+    "organizer: write to guests, sent": lambda w: _write_to_guests(w, "wg_ask", "wg_send"),
+    "organizer: write to guests, refused": _write_to_guests_refused,
+    "organizer: outbox of an event": _outbox_with_a_message,
+    "organizer: outbox, empty": lambda w: organizer_page(w, "outbox.py"),
     "organizer: venues and rooms": lambda w: organizer_page(w, "venues.py"),
     "organizer: summits": lambda w: organizer_page(w, "summits.py"),
     "organizer: accounts": lambda w: organizer_page(w, "accounts.py"),

@@ -9,4 +9,5 @@
 - ``messages``: the message an action leaves for the next run, errors in words.
 - ``rsvp``: the registration box of an event page.
 - ``door``: who may use the door, what a scan comes to, the door list file.
+- ``mail``: who an organizer's message reaches, a message as its reader gets it, the outbox's figures.
 """

@@ -26,6 +26,8 @@ ORGANIZE = "organize.py"
 EDIT_EVENT = "edit_event.py"
 REGISTRATIONS = "registrations.py"
 CHECKIN = "checkin.py"
+WRITE_TO_GUESTS = "write_to_guests.py"
+OUTBOX = "outbox.py"
 VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
@@ -67,6 +69,10 @@ def navigation(user):
         _page(ORGANIZE, title=_("Events"), icon=":material/edit_calendar:", url_path="organize"),
         _page(EDIT_EVENT, title=_("Edit event"), icon=":material/edit:", url_path="edit-event", visibility="hidden"),
         _page(REGISTRATIONS, title=_("Registrations"), icon=":material/how_to_reg:", url_path="registrations"),
+        # Reached from an event's registrations (and the outbox), with the event in ?id=.
+        _page(WRITE_TO_GUESTS, title=_("Write to guests"), icon=":material/forward_to_inbox:",
+              url_path="write-to-guests", visibility="hidden"),
+        _page(OUTBOX, title=_("Outbox"), icon=":material/outbox:", url_path="outbox"),
         _page(CHECKIN, **door),
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),

@@ -203,7 +203,8 @@ class _Markup(str):
 
 def _private_page_link(token: str, language: str | None) -> _Markup:
     query = {"t": token} | ({"lang": language} if language else {})
-    return _Markup(f'<p><a href="/ticket?{escape(urlencode(query))}">{escape(_("Open my private page"))}</a></p>')
+    label = _("Open my private page")
+    return _Markup(f'<p><a href="/ticket?{escape(urlencode(query))}">{escape(label)}</a></p>')
 
 
 def _unsubscribe_not_found(language: str) -> HTMLResponse:
@@ -232,10 +233,11 @@ def _unsubscribe(request: Request, one_click: bool | None) -> Response:
                   "confirmation and any change to the event (its time, its place, a cancellation) are still "
                   "sent.").format(event=title), *back])
         query = {"t": token} | ({"lang": asked} if asked else {})
+        label = _("Stop reminders and messages")
         button = _Markup(
             f'<form method="post" action="/unsubscribe?{escape(urlencode(query))}">'
             '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
-            f'<button type="submit">{escape(_("Stop reminders and messages"))}</button></form>'
+            f'<button type="submit">{escape(label)}</button></form>'
         )
         return _html_page(language, _("Stop reminders and messages?"), [
             _("You are registered for “{event}”. Stop the reminders and the messages its organizers send? Your "

@@ -72,13 +72,13 @@ def _form(event_id: int | None) -> None:
 def lost_link_expander(event) -> None:
     """On an event page: a closed expander under the registration box."""
     with st.expander(_("Lost your private link?"), key=f"{_key(event.id)}_open", icon=":material/key:"):
-        st.caption(_("Registered already? Type the email you registered with and we send you your private link."))
+        st.caption(_("Registered already? Type the email you registered with and we will send you your private link."))
         _form(event.id)
 
 
 def lost_link_section() -> None:
     """On the page of a private link that names nothing: the way back, open, for any event."""
     with st.container(border=True):
-        st.markdown(_("**Lost your private link?** Type the email you registered with and we send you the "
+        st.markdown(_("**Lost your private link?** Type the email you registered with and we will send you the "
                       "private links of all your registrations."))
         _form(None)

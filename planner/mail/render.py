@@ -25,7 +25,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from email.headerregistry import Address
+from email import policy as email_policy
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import urlencode, urlsplit
@@ -334,9 +335,26 @@ def render(row, s: Situation, sender: Sender) -> Rendered:
     return Rendered(message, ical_method=method, ical_sequence=sequence)
 
 
+class _UrlHeader(UnstructuredHeader):
+    """A header of URLs in angle brackets (List-Unsubscribe), written on one line as it is.
+
+    The default policy folds lines longer than 78 characters; a URL has no space to fold at,
+    so Python wrote it as RFC 2047 encoded words (``=?utf-8?q?=3Chttp=3A//…``), which no mail
+    app reads as a URL: the unsubscribe link was lost on every message. RFC 5322 allows 998
+    characters a line; a base URL and a 43-character token stay far below."""
+
+    def fold(self, *, policy):
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("list-unsubscribe", _UrlHeader)
+POLICY = email_policy.default.clone(header_factory=_HEADERS)
+
+
 def build(row, c: Content, sender: Sender, s: Situation | None = None) -> EmailMessage:
     """The MIME message: headers, text, HTML (with the inline ticket), calendar part and file."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = _one_line(c.subject)
     msg["From"] = Address(display_name=_one_line(sender.name), addr_spec=sender.address)
     msg["To"] = Address(display_name=_one_line(row.recipient_name), addr_spec=row.recipient)

@@ -8,6 +8,8 @@ from planner import NotFound, PlannerError, ValidationError
 from planner.i18n import N_, _, format_number
 from planner.ui.components import language
 from planner.ui.components.calendar_buttons import web_calendar_buttons
+from planner.ui.components.link_request import lost_link_section
+from planner.ui.components.mail_choice import messages_choice
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.session import planner
@@ -35,6 +37,7 @@ def render() -> None:
             ),
             icon=":material/search_off:",
         )
+        lost_link_section()
         return
     event = p.get_event(registration.event_id)
 
@@ -119,6 +122,8 @@ def _details(p, token, registration) -> None:
             else:
                 flash(_("Saved your details."))
                 st.rerun()
+    if registration.email:  # walk-ins without an address get no mail to choose
+        messages_choice(p, token, registration)
 
 
 def _cancel(p, token, registration) -> None:

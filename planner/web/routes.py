@@ -5,17 +5,23 @@ Streamlit pages cannot set cookies, so signing in ends here: the sign-in page sw
 correct password for a single-use code and sends the browser to ``/auth/sign-in``, which
 swaps the code for a session cookie (HttpOnly, SameSite=Lax). These routes are GET-only and
 guarded by their single-use tokens, since Streamlit's XSRF protection does not cover them.
+The one POST, ``/unsubscribe`` (the one-click unsubscribe of RFC 8058), is guarded by the
+private link's token in its address and changes one thing only, in one direction.
 """
 
 from __future__ import annotations
 
+from html import escape
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import i18n
 from ..config import open_planner, settings_from_env
-from ..errors import NotFound
+from ..errors import NotFound, PlannerError
 from ..i18n import _
 
 SESSION_COOKIE = "planner_session"
@@ -148,6 +154,123 @@ def event_calendar(request: Request) -> Response:
     return _calendar(body, f"event-{event_id}.ics", "attachment")
 
 
+# ---------------------------------------------------------------------- unsubscribe
+#
+# Reminders and organizers' messages carry ``List-Unsubscribe: <{base_url}/unsubscribe?t=TOKEN>``
+# and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 2369, RFC 8058; see
+# planner/mail/render.py). The mail app's one-click unsubscribe is a POST of that body to that
+# address: it turns the registration's messages off (``Planner.set_messages``). A GET (a person
+# following the link, or a link scanner that opens every link of a message) changes nothing: it
+# shows a page whose button makes the same POST. Pages are small and self-contained: no script,
+# no resource from anywhere (the policy below forbids them), everything from the database and
+# the request escaped; the token never shows, and leaves in no Referer.
+
+_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body {{ font: 1.05rem/1.5 system-ui, sans-serif; max-width: 34rem; margin: 2.5rem auto; padding: 0 1rem;
+       color: #1f2328; background: #fff; }}
+h1 {{ font-size: 1.5rem; line-height: 1.25; }}
+button {{ font: inherit; padding: .7rem 1.2rem; border: 0; border-radius: .5rem; background: #c62828;
+          color: #fff; cursor: pointer; width: 100%; max-width: 22rem; }}
+a {{ color: #0b57d0; }}
+</style></head>
+<body><h1>{title}</h1>
+{body}
+</body></html>
+"""
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+}
+
+
+def _html_page(language: str, title: str, paragraphs: list[str], status_code: int = 200) -> HTMLResponse:
+    """A small page: ``title`` and ``paragraphs`` are text (escaped here) or, from ``_markup``, HTML."""
+    body = "\n".join(p if isinstance(p, _Markup) else f"<p>{escape(p)}</p>" for p in paragraphs)
+    return HTMLResponse(_PAGE.format(lang=escape(language), title=escape(title), body=body),
+                        status_code=status_code, headers=_PAGE_HEADERS)
+
+
+class _Markup(str):
+    """HTML built here from escaped parts."""
+
+
+def _private_page_link(token: str, language: str | None) -> _Markup:
+    query = {"t": token} | ({"lang": language} if language else {})
+    label = _("Open my private page")
+    return _Markup(f'<p><a href="/ticket?{escape(urlencode(query))}">{escape(label)}</a></p>')
+
+
+def _unsubscribe_not_found(language: str) -> HTMLResponse:
+    return _html_page(language, _("Link not found"), [
+        _("We could not find a registration for this link. Check that you opened the whole link from your email."),
+    ], status_code=404)
+
+
+def _unsubscribe(request: Request, one_click: bool | None) -> Response:
+    """The work of ``unsubscribe``, in a worker thread (the database is synchronous).
+    ``one_click`` is None for a GET, else whether the POST said ``List-Unsubscribe=One-Click``."""
+    language = _language(request)
+    asked = request.query_params.get("lang") or None
+    token = request.query_params.get("t", "")
+    planner = open_planner()
+    try:
+        registration = planner.registration(token)
+        title = planner.get_event(registration.event_id).title
+    except (NotFound, ValueError):
+        return _unsubscribe_not_found(language)
+    back = [_("You can turn them back on at any time on your private page."), _private_page_link(token, asked)]
+    if one_click is None:
+        if registration.messages_off:
+            return _html_page(language, _("Reminders and messages are off"), [
+                _("You already get no reminders and no messages from the organizers of “{event}”. Your "
+                  "confirmation and any change to the event (its time, its place, a cancellation) are still "
+                  "sent.").format(event=title), *back])
+        query = {"t": token} | ({"lang": asked} if asked else {})
+        label = _("Stop reminders and messages")
+        button = _Markup(
+            f'<form method="post" action="/unsubscribe?{escape(urlencode(query))}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            f'<button type="submit">{escape(label)}</button></form>'
+        )
+        return _html_page(language, _("Stop reminders and messages?"), [
+            _("You are registered for “{event}”. Stop the reminders and the messages its organizers send? Your "
+              "confirmation and any change to the event (its time, its place, a cancellation) are still "
+              "sent.").format(event=title), button, _private_page_link(token, asked)])
+    if not one_click:
+        return _html_page(language, _("Nothing was changed"), [
+            _("This request did not say what to do, so nothing was changed. Use the button on the page of this "
+              "link."), _private_page_link(token, asked)], status_code=400)
+    try:
+        planner.set_messages(token, False)
+    except NotFound:  # cancelled in between, or a token gone
+        return _unsubscribe_not_found(language)
+    except PlannerError as err:  # a failed write: said in words, nothing changed
+        return _html_page(language, _("Nothing was changed"), [str(err)], status_code=503)
+    return _html_page(language, _("Reminders and messages are off"), [
+        _("You get no more reminders and no more messages from the organizers of “{event}”. Your confirmation "
+          "and any change to the event (its time, its place, a cancellation) are still sent.").format(event=title),
+        *back])
+
+
+async def unsubscribe(request: Request) -> Response:
+    """GET: a page with a button; POST with ``List-Unsubscribe=One-Click``: messages off."""
+    one_click = None
+    if request.method == "POST":
+        try:  # url-encoded or multipart, as RFC 8058 allows; a few short fields, no files
+            async with request.form(max_files=0, max_fields=8, max_part_size=1024) as form:
+                one_click = form.get("List-Unsubscribe") == "One-Click"
+        except Exception:  # a body that is not a form: the request said nothing
+            one_click = False
+    return await run_in_threadpool(_unsubscribe, request, one_click)
+
+
 routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
     Route("/auth/sign-out", sign_out, methods=["GET"]),
@@ -155,4 +278,5 @@ routes = [
     Route("/calendar.ics", programme_calendar, methods=["GET"]),
     Route("/calendar/{summit_id}.ics", summit_calendar, methods=["GET"]),
     Route("/events/{event_id}.ics", event_calendar, methods=["GET"]),
+    Route("/unsubscribe", unsubscribe, methods=["GET", "POST"]),
 ]

@@ -8,6 +8,7 @@ from planner import PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import altcha, language
+from planner.ui.components.link_request import lost_link_expander
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.session import base_url, client_key, planner
 
@@ -70,7 +71,14 @@ def private_link(token: str) -> str:
 
 
 def render_rsvp(event, counts) -> None:
-    """The registration box: closed, done, or the form (with the waiting list when full)."""
+    """The registration box: closed, done, or the form (with the waiting list when full); and,
+    unless this session has just registered, the way to get a lost private link by email."""
+    _registration_box(event, counts)
+    if event.is_public and event.status != "cancelled" and st.session_state.get(f"rsvp_done_{event.id}") is None:
+        lost_link_expander(event)
+
+
+def _registration_box(event, counts) -> None:
     st.subheader(_("Register"), anchor="register")
     closed = event.registration_closed(clock.now())
     if closed:
@@ -156,12 +164,14 @@ def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
     if registration.already_registered:
         # Whoever typed the address may not own it: nothing was changed, and nothing is said of
-        # the place it holds. Changes go through the private link only.
+        # the place it holds. Changes go through the private link only, which the Planner has
+        # emailed to the address (to its owner, not to whoever typed it).
         st.info(
             # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
             _(
-                "**{email} is already registered** for this event, so nothing was changed. To change or "
-                "cancel, use the private link you got when you registered."
+                "**{email} is already registered** for this event, so nothing was changed. We have emailed "
+                "the private link to that address: use it to change or cancel. It can take a few minutes; "
+                "check the spam folder too."
             ).format(email=escape_md(registration.email)),
             icon=":material/how_to_reg:",
         )

@@ -26,18 +26,17 @@ from .db import Database
 from .errors import NotFound, ValidationError
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
-from .outputs import calendar, calendar_links
-from .outputs.qr import qr_png
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
+from .face.calendars import CalendarMethods
 from .face.door import DoorMethods
 from .face.mail import MailMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
-class Planner(DoorMethods, AccountMethods, MailMethods):
+class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
@@ -102,7 +101,22 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
 
     @staff_only
     def update_venue(self, venue_id: int, *, actor: Actor = SYSTEM, **changes) -> Venue:
-        return self._write(lambda db: catalog.update_venue(db, venue_id, changes) or catalog.get_venue(db, venue_id))
+        """A new name or address reaches the guests of the venue's published events."""
+        with self._db.write() as db:
+            self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
+                                 lambda: catalog.update_venue(db, venue_id, changes))
+            return catalog.get_venue(db, venue_id)
+
+    def _places_changed(self, db, where: str, params: list, change) -> None:
+        """Runs ``change`` and writes an update to the guests of each published event it moved."""
+        found = lambda: {e.id: e for e in events.select(db, f"{where} AND e.status = 'published'", params)}  # noqa: E731
+        before = found()
+        result = change()
+        for event_id, after in found().items():
+            if event_id in before and snapshot(before[event_id]) != snapshot(after):
+                outbox.event_changed(db, event_id, snapshot(before[event_id]), domain=self._domain)
+        self._wrote_mail()
+        return result
 
     def get_venue(self, venue_id: int) -> Venue:
         return self._read(catalog.get_venue, venue_id)
@@ -118,9 +132,10 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
 
     @staff_only
     def update_room(self, room_id: int, *, actor: Actor = SYSTEM, **changes) -> Room:
-        """A bigger room moves the waiting lists of its events up at once."""
+        """A bigger room moves the waiting lists of its events up at once; a new name reaches their guests."""
         with self._db.write() as db:
-            self._moved_up(db, catalog.update_room(db, room_id, changes))
+            self._moved_up(db, self._places_changed(db, "WHERE e.room_id = ?", [room_id],
+                                                    lambda: catalog.update_room(db, room_id, changes)))
             return catalog.get_room(db, room_id)
 
     def get_room(self, room_id: int) -> Room:
@@ -336,59 +351,3 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
             limit = capacity if capacity is not None else (event.room.capacity if event.room else None)
             ids = registrations.would_promote(db, event.id, limit)
             return registrations.load(db, f"WHERE r.id IN ({','.join('?' * len(ids))})", ids) if ids else []
-
-    # ------------------------------------------------------------------ calendars and tickets
-
-    def _ics(self, events_: list[Event], name: str, personal=None) -> bytes:
-        return calendar.calendar_bytes(events_, base_url=self.base_url, contact_email=self.contact_email, name=name,
-                                       personal=personal)
-
-    def event_ics(self, event_id: int) -> bytes:
-        """One public event as an iCalendar file (METHOD:PUBLISH)."""
-        event = self.get_event(event_id, actor=access.PUBLIC)
-        return self._ics([event], event.title)
-
-    def programme_ics(self, summit_id: int | None = None) -> bytes:
-        """Every public event (of one summit, if given), cancelled ones as CANCELLED."""
-        name = self.get_summit(summit_id).name if summit_id is not None else str(N_("Side events"))
-        return self._ics(self.programme(summit_id=summit_id), name)
-
-    def registration_ics(self, manage_token: str) -> bytes:
-        """The attendee's own file: the event plus their join link, private page and a reminder an hour before."""
-        _, event, personal = self._personal(manage_token)
-        return self._ics([event], event.title, personal)
-
-    def _personal(self, manage_token: str) -> tuple[Registration, Event, calendar.Personal]:
-        registration = self.registration(manage_token)
-        event = self.get_event(registration.event_id)
-        return registration, event, calendar.Personal(f"{self.base_url}/ticket?t={manage_token}",
-                                                      event.join_url_for(registration))
-
-    def calendar_links(self, event_id: int) -> dict[str, str]:
-        """"Add to Google Calendar" and "Add to Outlook.com" links of one public event (keys "google",
-        "outlook"), with its public details; none for a cancelled event. ``NotFound`` if never public."""
-        return calendar_links.links(self.get_event(event_id, actor=access.PUBLIC), base_url=self.base_url)
-
-    def registration_calendar_links(self, manage_token: str) -> dict[str, str]:
-        """The same links with the person's own details (join link, private page), as ``registration_ics``;
-        none for a cancelled registration. ``NotFound`` for an unknown token."""
-        registration, event, personal = self._personal(manage_token)
-        if registration.status == "cancelled":
-            return {}
-        return calendar_links.links(event, base_url=self.base_url, personal=personal)
-
-    def join_url(self, manage_token: str) -> str | None:
-        """The online link for a confirmed registrant of an online or hybrid event not cancelled, else None."""
-        registration = self.registration(manage_token)
-        return self.get_event(registration.event_id).join_url_for(registration)
-
-    def ticket_url(self, registration: Registration) -> str | None:
-        """What the ticket's QR code encodes (None unless confirmed); showing it is ``Registration.has_ticket``."""
-        return f"{self.base_url}/checkin?code={registration.checkin_code}" if registration.ticket_code else None
-
-    def ticket_qr_png(self, manage_token: str) -> bytes:
-        """The ticket's QR code as a PNG (``ValidationError`` unless confirmed)."""
-        url = self.ticket_url(self.registration(manage_token))
-        if url is None:
-            raise ValidationError("no_ticket", field="status")
-        return qr_png(url)

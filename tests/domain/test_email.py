@@ -471,3 +471,20 @@ def test_links_made_before_derived_links_keep_working(tmp_path, open_event, plan
     again = Planner(planner.path)
     assert again.registration(old).id == r.id  # the link people bookmarked
     assert again.registration(r.manage_token).id == r.id  # the one messages carry
+
+
+def test_a_renamed_room_or_venue_reaches_the_guests_of_its_published_events(mailer, event_for, smtp_server, clock):
+    event = event_for()
+    mailer.register(event.id, name="Ana", email="ana@example.org")
+    deliver(mailer, clock)
+    mailer.update_room(event.room_id, name="Conference Room 4")
+    deliver(mailer, clock)
+    mailer.update_venue(event.venue.id, name="UN Church Center")
+    deliver(mailer, clock)
+    updates = [m for m in inbox(smtp_server) if m["Subject"].startswith("Changed")]
+    assert len(updates) == 2
+    first, second = (u.get_body(("plain",)).get_content() for u in updates)
+    assert "Boss Room, Church Center" in first and "Conference Room 4, Church Center" in first
+    assert "Conference Room 4, UN Church Center" in second
+    mailer.update_room(event.room_id, accessibility="Lift to the 8th floor")  # not a place change
+    assert deliver(mailer, clock)["sent"] == 0

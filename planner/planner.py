@@ -16,14 +16,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
-from . import access, clock
+from . import clock
 from . import validate as check
 from .access import SYSTEM, Actor
 from .areas import catalog, events, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
-from .errors import NotFound, ValidationError
+from .errors import NotFound
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits

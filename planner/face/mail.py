@@ -14,7 +14,6 @@ import os
 import secrets
 import socket
 import threading
-from datetime import timedelta
 from email.message import EmailMessage
 from typing import Iterable
 
@@ -155,7 +154,8 @@ class MailMethods:
                 rendered = render.render(row, self._situation(db, row), self.mail_sender)
         except Exception as err:  # a message that cannot be written must not stop the others
             log.exception("could not render outbox message %s", row.id)
-            self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, f"could not be written: {err}"))
+            reason = f"could not be written: {err}"
+            self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, reason))
             return "failed"
         if rendered.message is None:
             self._write(lambda db: outbox.mark_skipped(db, row.id, self._worker, rendered.skip_reason))
@@ -163,15 +163,16 @@ class MailMethods:
         try:
             transport.send(rendered.message)
         except PermanentFailure as err:
-            self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, err.reason))
+            reason = err.reason
+            self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, reason))
             return "failed"
         except TemporaryFailure as err:
-            attempts = row.attempts + 1
+            reason, attempts = err.reason, row.attempts + 1
             if attempts >= max_attempts:
-                self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, err.reason))
+                self._write(lambda db: outbox.mark_failed(db, row.id, self._worker, reason))
                 return "failed"
             next_at = clock.now() + retry_delay(attempts)
-            self._write(lambda db: outbox.mark_retry(db, row.id, self._worker, err.reason, next_at))
+            self._write(lambda db: outbox.mark_retry(db, row.id, self._worker, reason, next_at))
             return "retrying"
         self._write(lambda db: outbox.mark_sent(db, row.id, self._worker, rendered.ical_method,
                                                 rendered.ical_sequence))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from email import policy as email_policy
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
@@ -32,9 +32,8 @@ from email.utils import format_datetime
 from urllib.parse import urlencode, urlsplit
 
 from .. import clock
-from ..codes import FORMAT_LABELS, MESSAGE_KINDS
 from ..db import from_db_time
-from ..i18n import _, format_datetime as format_moment, format_pattern, format_time, ngettext, using
+from ..i18n import _, format_pattern, format_time, ngettext, using
 from ..models import Event, Registration, Room, Venue
 from ..outputs import calendar
 from ..outputs.markdown import description_html
@@ -269,8 +268,6 @@ def _guest_content(kind: str, row, s: Situation, sender: Sender) -> Content | st
         )
     else:
         raise ValueError(kind)
-    if kind in ("confirmed", "moved_up", "waitlisted", "event_changed") and not c.ticket and event.has_door:
-        pass  # waiting list: no ticket yet
     if invitation:
         c.calendar = _invitation(event, registration, sender, s.token, invitation, s.calendar_history)
     if kind == "reminder" and manage:

@@ -19,13 +19,13 @@ from typing import Iterable
 from . import access, clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import catalog, events, outbox, proofs, recovery, registrations
+from .areas import catalog, events, holds, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
 from .errors import NotFound, ValidationError
 from .i18n import N_
-from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
+from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration, Room, Summit, Venue
 from .outputs import calendar
 from .outputs.qr import qr_png
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
@@ -260,27 +260,60 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
                  proof: str | None = None, client: ClientKey | None = None, language: str | None = None
-                 ) -> Registration:
+                 ) -> Registration | PendingConfirmation:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
         The confirmation (or waiting-list message) is written to the outbox with it, in
         ``language`` (default: the active one). An address already registered changes nothing:
         its private link is emailed to it instead. An event in proof-of-work mode needs
         ``proof``, a solution of ``registration_challenge``; with ``client`` (pages pass theirs)
-        the flood limits apply: ``TooManyRequests``."""
+        the flood limits apply: ``TooManyRequests``.
+
+        An event confirmed by email registers nobody here: a new address gets a place held for
+        30 minutes and a link to confirm it (``confirm_registration``), one already holding a
+        place gets that link again, one already registered its private link; every case
+        returns the same ``PendingConfirmation(event_id)``, so the answer tells nothing about
+        the address. Bad input and the flood limits refuse as in the other modes."""
         checked: list = []
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
-            proofs.check_proof(db, event_id, proof, self._proof_key)
-            done = registrations.register(db, event_id, name=name, email=email, organization=organization,
-                                          needs=needs, checkin_key=self._checkin_key, admit=admit, language=language)
-            if done.already_registered:
-                recovery.request_links(db, done.email, done.event_id, clock.now(), language=language,
-                                       domain=self._domain)
+            if proofs.mode(db, check.id(event_id)) == "email":
+                self._release_holds(db)  # lapsed holds free their seats before this one is counted
+                holds.request(db, event_id, name=name, email=email, organization=organization, needs=needs,
+                              admit=admit, language=language, checkin_key=self._checkin_key, domain=self._domain)
+                done = PendingConfirmation(check.id(event_id))
             else:
-                outbox.registered(db, done.id, done.status, domain=self._domain)
+                done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
+                                      proof=proof, admit=admit, language=language)
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
+        return done
+
+    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language) -> Registration:
+        """``register`` for the modes that register at once (open, proof of work)."""
+        proofs.check_proof(db, event_id, proof, self._proof_key)
+        done = registrations.register(db, event_id, name=name, email=email, organization=organization, needs=needs,
+                                      checkin_key=self._checkin_key, admit=admit, language=language)
+        if done.already_registered:
+            recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
+        else:
+            outbox.registered(db, done.id, done.status, domain=self._domain)
+        return done
+
+    def confirm_registration(self, confirm_token: str) -> Registration:
+        """The link of a "confirm your place" message (confirmed-by-email mode) makes the
+        registration its place was held for: confirmed if the held seat is still there (or one
+        is free and nobody waits), else on the waiting list, with its message in the outbox;
+        the registration comes back with its ``manage_token``. Opening the link again gives
+        the same registration back and writes nothing. A lapsed, unknown or garbled link
+        raises ``NotFound("confirm_link_expired")``; an event closed meanwhile
+        ``ValidationError``; both write nothing."""
+        with self._db.write(failed="registration_write_failed") as db:
+            done, created = holds.confirm(db, confirm_token, self._checkin_key)
+            if created:
+                outbox.registered(db, done.id, done.status, domain=self._domain)
+        if created:
+            self._wrote_mail()
         return done
 
     def registration_challenge(self, event_id: int) -> dict:

@@ -21,7 +21,7 @@ from typing import Iterable
 from .. import clock
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import events, outbox, recovery, registrations
+from ..areas import events, holds, outbox, recovery, registrations, ticket_codes
 from ..codes import MESSAGE_AUDIENCE_LABELS, MESSAGE_AUDIENCES, OUTBOX_STATUS_LABELS, OUTBOX_STATUSES
 from ..errors import ValidationError
 from ..i18n import N_, current
@@ -105,6 +105,11 @@ class MailMethods:
                     found.append((events.get_event(db, r.event_id), r,
                                   registrations.private_token(db, r.id, self._checkin_key)))
             extra["registrations"] = found
+        if row.kind == "confirm_email":
+            hold = holds.get(db, row.data.get("hold_id"))
+            if hold is not None:
+                extra["hold"] = hold
+                extra["confirm_token"] = ticket_codes.hold_token(self._checkin_key, hold["id"])
         history = outbox.calendar_history(db, row.recipient, row.event_id) if row.event_id else (None, -1)
         return render.Situation(event, registration, token, history, extra)
 
@@ -143,8 +148,12 @@ class MailMethods:
         return done
 
     def _release_holds(self, db) -> None:
-        """Places held for a confirmation by email that lapsed go to the next person (the
-        confirmed-by-email mode; nothing to do without it)."""
+        """Inside the caller's transaction: places held for a confirmation by email that lapsed
+        are released, and each freed seat goes to the first person waiting, who is told."""
+        moved: list[int] = []
+        for event_id in holds.release(db, clock.now()):
+            moved += registrations.promote(db, event_id)
+        self._moved_up(db, moved)
 
     def _deliver_one(self, row, transport, PermanentFailure, TemporaryFailure, retry_delay, max_attempts) -> str:
         try:

@@ -139,7 +139,8 @@ def confirm(db, token, checkin_key: bytes) -> tuple[Registration, bool]:
 def _settle(db, hold_id: int, registration_id: int) -> None:
     """The hold becomes the link's memory of its registration: no seat, no personal details."""
     db.execute(
-        "UPDATE held_places SET registration_id = ?, name = '', organization = '', needs = '' WHERE id = ?",
+        "UPDATE held_places SET registration_id = ?, email = '', name = '', organization = '', needs = ''"
+        " WHERE id = ?",
         [registration_id, hold_id],
     )
 

@@ -19,7 +19,7 @@ from typing import Iterable
 from . import access, clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import catalog, events, holds, outbox, proofs, recovery, registrations
+from .areas import catalog, events, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
@@ -277,11 +277,9 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
-            if proofs.mode(db, check.id(event_id)) == "email":
-                self._release_holds(db)  # lapsed holds free their seats before this one is counted
-                holds.request(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                              admit=admit, language=language, checkin_key=self._checkin_key, domain=self._domain)
-                done = PendingConfirmation(check.id(event_id))
+            if proofs.mode(db, check.id(event_id)) == "email":  # face/mail.py: a place held, a link sent
+                done = self._hold_place(db, event_id, name=name, email=email, organization=organization,
+                                        needs=needs, admit=admit, language=language)
             else:
                 done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
                                       proof=proof, admit=admit, language=language)
@@ -298,22 +296,6 @@ class Planner(DoorMethods, AccountMethods, MailMethods):
             recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
         else:
             outbox.registered(db, done.id, done.status, domain=self._domain)
-        return done
-
-    def confirm_registration(self, confirm_token: str) -> Registration:
-        """The link of a "confirm your place" message (confirmed-by-email mode) makes the
-        registration its place was held for: confirmed if the held seat is still there (or one
-        is free and nobody waits), else on the waiting list, with its message in the outbox;
-        the registration comes back with its ``manage_token``. Opening the link again gives
-        the same registration back and writes nothing. A lapsed, unknown or garbled link
-        raises ``NotFound("confirm_link_expired")``; an event closed meanwhile
-        ``ValidationError``; both write nothing."""
-        with self._db.write(failed="registration_write_failed") as db:
-            done, created = holds.confirm(db, confirm_token, self._checkin_key)
-            if created:
-                outbox.registered(db, done.id, done.status, domain=self._domain)
-        if created:
-            self._wrote_mail()
         return done
 
     def registration_challenge(self, event_id: int) -> dict:

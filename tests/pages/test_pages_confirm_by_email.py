@@ -132,7 +132,7 @@ def test_a_lapsed_or_garbled_link_says_so_and_registers_nobody(app_planner, emai
     assert app_planner.registrations(email_dialogue.id) == []
 
 
-def test_the_editor_offers_confirmation_by_email(app_planner):
+def test_the_editor_sets_confirmation_by_email_and_says_it_needs_a_mail_server(app_planner):
     event = dialogue(app_planner)
     at = signed_in(app_planner)
     at.query_params["id"] = str(event.id)
@@ -140,4 +140,9 @@ def test_the_editor_offers_confirmation_by_email(app_planner):
     at.switch_page("edit_event.py").run()
     no_exception(at)
     box = at.selectbox(key="ev_registration_mode")
-    assert "email" in box.options or "Confirmed by email" in box.options
+    assert "Confirmed by email" in box.options
+    box.set_value("email").run()
+    assert any("No mail server is set up" in w.value for w in at.warning)  # the test server has none
+    at.button(key="ev_save").click().run()
+    no_exception(at)
+    assert app_planner.get_event(event.id).registration_mode == "email"

@@ -86,10 +86,10 @@ REGISTRATION_CLOSED = {
     "ended": N_("This event has already taken place, so registration is closed."),
 }
 
-# How open an event's registration is (issue #9, part "mode"). "email" (confirmed by email)
-# is reserved for the email issue: stored codes may hold it, but nobody can choose it yet.
+# How open an event's registration is (issue #9, part "mode"; "email", confirmed by email,
+# issue #10: see areas/holds.py).
 REGISTRATION_MODES = ("open", "proof_of_work", "email")
-REGISTRATION_MODES_OFFERED = ("open", "proof_of_work")
+REGISTRATION_MODES_OFFERED = ("open", "proof_of_work", "email")
 REGISTRATION_MODE_LABELS = {
     "open": N_("Open: anyone with the form"),
     "proof_of_work": N_("With a check that a person is registering (proof of work)"),
@@ -328,6 +328,10 @@ MESSAGES: dict[str, Lazy] = {
     "smtp_password_in_clear": N_(
         "PLANNER_SMTP_SECURITY is none, so the password would cross the network to {value} unencrypted: "
         "use starttls or ssl (none with a password is allowed only for a server on this machine)."
+    ),
+    # confirmed by email (issue #10)
+    "confirm_link_expired": N_(
+        "This link has expired or is not valid: places are held for 30 minutes. Please register again on the event page."
     ),
 }
 

@@ -302,6 +302,31 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX held_places_event ON held_places(event_id, expires_at)",
     ],
+    # 8 (issue #10, confirmed by email): a held place is named by a link derived from its id
+    # (``ticket_codes.hold_token``), found again by that link's SHA-256 (``token_hash``), and
+    # remembers the registration its confirmation made (``registration_id``), so a second click
+    # gives the same registration back. Ids must never be used twice, or an old link would
+    # confirm someone else's new hold: the table is made again with AUTOINCREMENT (nobody could
+    # hold a place before this migration, so there is nothing to copy).
+    [
+        "DROP TABLE held_places",
+        """CREATE TABLE held_places (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            email TEXT NOT NULL,
+            name TEXT NOT NULL,
+            organization TEXT NOT NULL DEFAULT '',
+            needs TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'en',
+            seat INTEGER NOT NULL CHECK (seat IN (0, 1)),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            registration_id INTEGER REFERENCES registrations(id)
+        )""",
+        "CREATE INDEX held_places_event ON held_places(event_id, expires_at)",
+        "CREATE INDEX held_places_email ON held_places(event_id, email)",
+    ],
 ]
 
 

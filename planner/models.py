@@ -222,19 +222,30 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class PendingConfirmation:
+    """What ``register`` answers for an event confirmed by email, whatever the address: a new
+    one (a place is held and a link sent), one already holding a place, one already
+    registered (its private link is sent). Only the event is named, so a page cannot tell
+    these apart, and neither can whoever typed the address."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
 class EventCounts:
     confirmed: int
     waitlisted: int
     cancelled: int
     capacity: int | None  # None: no limit (an online event without a capacity)
+    held: int = 0  # places held for addresses confirming by email (not lapsed): taken meanwhile
 
     @property
     def seats_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+        return None if self.capacity is None else max(self.capacity - self.confirmed - self.held, 0)
 
     @property
     def is_full(self) -> bool:
-        return self.capacity is not None and self.confirmed >= self.capacity
+        return self.capacity is not None and self.confirmed + self.held >= self.capacity
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .areas.ticket_codes import load_key
 from .db import Database
 from .errors import NotFound
 from .i18n import N_
-from .models import Conflict, Event, EventChange, EventCounts, Registration, Room, Summit, Venue
+from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration, Room, Summit, Venue
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
@@ -275,27 +275,42 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods):
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
                  proof: str | None = None, client: ClientKey | None = None, language: str | None = None
-                 ) -> Registration:
+                 ) -> Registration | PendingConfirmation:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
         The confirmation (or waiting-list message) is written to the outbox with it, in
         ``language`` (default: the active one). An address already registered changes nothing:
         its private link is emailed to it instead. An event in proof-of-work mode needs
         ``proof``, a solution of ``registration_challenge``; with ``client`` (pages pass theirs)
-        the flood limits apply: ``TooManyRequests``."""
+        the flood limits apply: ``TooManyRequests``.
+
+        An event confirmed by email registers nobody here: a new address gets a place held for
+        30 minutes and a link to confirm it (``confirm_registration``), one already holding a
+        place gets that link again, one already registered its private link; every case
+        returns the same ``PendingConfirmation(event_id)``, so the answer tells nothing about
+        the address. Bad input and the flood limits refuse as in the other modes."""
         checked: list = []
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
-            proofs.check_proof(db, event_id, proof, self._proof_key)
-            done = registrations.register(db, event_id, name=name, email=email, organization=organization,
-                                          needs=needs, checkin_key=self._checkin_key, admit=admit, language=language)
-            if done.already_registered:
-                recovery.request_links(db, done.email, done.event_id, clock.now(), language=language,
-                                       domain=self._domain)
+            if proofs.mode(db, check.id(event_id)) == "email":  # face/mail.py: a place held, a link sent
+                done = self._hold_place(db, event_id, name=name, email=email, organization=organization,
+                                        needs=needs, admit=admit, language=language)
             else:
-                outbox.registered(db, done.id, done.status, domain=self._domain)
+                done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
+                                      proof=proof, admit=admit, language=language)
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
+        return done
+
+    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language) -> Registration:
+        """``register`` for the modes that register at once (open, proof of work)."""
+        proofs.check_proof(db, event_id, proof, self._proof_key)
+        done = registrations.register(db, event_id, name=name, email=email, organization=organization, needs=needs,
+                                      checkin_key=self._checkin_key, admit=admit, language=language)
+        if done.already_registered:
+            recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
+        else:
+            outbox.registered(db, done.id, done.status, domain=self._domain)
         return done
 
     def registration_challenge(self, event_id: int) -> dict:

@@ -111,7 +111,7 @@ def walk_in(db, event_id: int, *, name, email, organization, force: bool, door: 
         # Say no more than that: a door link must not tell whose address this is.
         raise ValidationError("walk_in_email_taken", field="email")
     capacity = registrations.event_capacity(db, event_id)
-    taken = registrations.count(db, event_id, "confirmed")
+    taken = registrations.taken(db, event_id)  # places held for a confirmation by email too
     if capacity is not None and taken + 1 > capacity and not force:
         raise ValidationError("walk_in_full", field="capacity", taken=taken, capacity=capacity)
     now = to_db_time(clock.now())

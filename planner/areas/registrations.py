@@ -56,6 +56,24 @@ def count(db, event_id: int, status: str) -> int:
     ).fetchone()[0]
 
 
+# A place held for an address that has 30 minutes to confirm it by email (``holds.py``) is
+# taken until it lapses or is confirmed: ``LIVE_HOLD`` is that condition, for one ``now``.
+LIVE_HOLD = "seat = 1 AND registration_id IS NULL AND expires_at > ?"
+
+
+def held(db, event_id: int) -> int:
+    """Seats held for addresses still confirming by email (not lapsed)."""
+    return db.execute(
+        f"SELECT count(*) FROM held_places WHERE event_id = ? AND {LIVE_HOLD}",
+        [event_id, to_db_time(clock.now())],
+    ).fetchone()[0]
+
+
+def taken(db, event_id: int) -> int:
+    """Seats no newcomer can have: confirmed registrations and live holds."""
+    return count(db, event_id, "confirmed") + held(db, event_id)
+
+
 def check_open(db, event_id: int) -> None:
     """Only published events that have not ended take registrations (``Event.registration_closed``)."""
     row = db.execute("SELECT status, ends_at FROM events WHERE id = ?", [event_id]).fetchone()
@@ -80,7 +98,6 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
     check_open(db, event_id)
     if admit is not None:
         admit(event_id)
-    now = to_db_time(clock.now())
     existing = db.execute(
         "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]
     ).fetchone()
@@ -91,14 +108,21 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
         return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
                        checked_in_door=None, already_registered=True)
     capacity = event_capacity(db, event_id)
-    full = capacity is not None and count(db, event_id, "confirmed") >= capacity
+    full = capacity is not None and taken(db, event_id) >= capacity
+    return insert(db, event_id, details, email, "waitlisted" if full else "confirmed", language, checkin_key)
+
+
+def insert(db, event_id: int, details: dict, email: str, status: str, language: str,
+           checkin_key: bytes) -> Registration:
+    """Writes one registration (details and email already checked), with its check-in code
+    and private link; returns it with its ``manage_token``."""
+    now = to_db_time(clock.now())
     registration_id = db["registrations"].insert(
         {
-            "event_id": event_id, **details, "email": email,
-            "status": "waitlisted" if full else "confirmed",
+            "event_id": event_id, **details, "email": email, "status": status,
             "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
             "link_derived": 1, "language": language,
-            "created_at": now, "updated_at": now, "confirmed_at": None if full else now,
+            "created_at": now, "updated_at": now, "confirmed_at": now if status == "confirmed" else None,
         }
     ).last_pk
     token = set_code(db, registration_id, checkin_key)
@@ -195,7 +219,7 @@ def would_promote(db, event_id: int, capacity: int | None) -> list[int]:
     waiting = db.execute(
         "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted' ORDER BY id", [event_id]
     ).fetchall()
-    free = len(waiting) if capacity is None else capacity - count(db, event_id, "confirmed")
+    free = len(waiting) if capacity is None else capacity - taken(db, event_id)
     return [row[0] for row in waiting[: max(free, 0)]]
 
 
@@ -217,13 +241,14 @@ def counts(db, event_id: int) -> EventCounts:
         "SELECT coalesce(e.capacity, r.capacity),"
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed'),"
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'waitlisted'),"
-        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'cancelled')"
+        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'cancelled'),"
+        f" (SELECT count(*) FROM held_places WHERE event_id = e.id AND {LIVE_HOLD})"
         " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
-        [event_id],
+        [to_db_time(clock.now()), event_id],
     ).fetchone()
     if row is None:
         raise NotFound("no_event", id=event_id)
-    return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0])
+    return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0], held=row[4])
 
 
 def all_counts(db) -> dict[int, EventCounts]:
@@ -235,9 +260,12 @@ def all_counts(db) -> dict[int, EventCounts]:
         " FROM events e LEFT JOIN rooms r ON r.id = e.room_id"
         " LEFT JOIN registrations g ON g.event_id = e.id GROUP BY e.id"
     ).fetchall()
+    holds = dict(db.execute(
+        f"SELECT event_id, count(*) FROM held_places WHERE {LIVE_HOLD} GROUP BY event_id", [to_db_time(clock.now())]
+    ).fetchall())
     return {
         row["id"]: EventCounts(confirmed=row["confirmed"] or 0, waitlisted=row["waitlisted"] or 0,
-                               cancelled=row["cancelled"] or 0, capacity=row["capacity"])
+                               cancelled=row["cancelled"] or 0, capacity=row["capacity"], held=holds.get(row["id"], 0))
         for row in rows
     }
 

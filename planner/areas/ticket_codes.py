@@ -86,6 +86,14 @@ def link_token(key: bytes, registration_id: int) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def hold_token(key: bytes, hold_id: int) -> str:
+    """The token of the link that confirms a place held for an address (confirmed-by-email
+    mode): like ``link_token``, with a label of its own, so it is neither a private link nor
+    a check-in code. Hold ids are never used twice (migration 8)."""
+    digest = hmac.new(key, f"confirm-hold:{hold_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def normalize(scanned) -> str | None:
     """The code in what the door received — the QR code's URL, the bare code, or a typed
     one — or None when it cannot be a code at all."""

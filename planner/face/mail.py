@@ -1,5 +1,6 @@
 """The Planner's email methods (issue #10): the outbox, delivering it, "email me my private
-link", organizers' messages to their guests, and each guest's choice to hear from them.
+link", organizers' messages to their guests, each guest's choice to hear from them, and the
+confirmed-by-email mode (its places held and its links).
 
 Messages are written to the outbox by the changes that cause them, in their transactions
 (``planner.py`` calls ``areas/outbox.py``); here they are read, rendered (``mail/render.py``)
@@ -20,10 +21,11 @@ from typing import Iterable
 from .. import clock
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import events, outbox, recovery, registrations
+from ..areas import events, holds, outbox, recovery, registrations, ticket_codes
 from ..codes import MESSAGE_AUDIENCE_LABELS, MESSAGE_AUDIENCES, OUTBOX_STATUS_LABELS, OUTBOX_STATUSES
 from ..errors import ValidationError
 from ..i18n import N_, current
+from ..models import PendingConfirmation, Registration
 from ..mail import render
 from ..ratelimit import ClientKey, LinkRequestLimiter
 from . import staff_only
@@ -104,6 +106,11 @@ class MailMethods:
                     found.append((events.get_event(db, r.event_id), r,
                                   registrations.private_token(db, r.id, self._checkin_key)))
             extra["registrations"] = found
+        if row.kind == "confirm_email":
+            hold = holds.get(db, row.data.get("hold_id"))
+            if hold is not None:
+                extra["hold"] = hold
+                extra["confirm_token"] = ticket_codes.hold_token(self._checkin_key, hold["id"])
         history = outbox.calendar_history(db, row.recipient, row.event_id) if row.event_id else (None, -1)
         return render.Situation(event, registration, token, history, extra)
 
@@ -145,8 +152,12 @@ class MailMethods:
         return done
 
     def _release_holds(self, db) -> None:
-        """Places held for a confirmation by email that lapsed go to the next person (the
-        confirmed-by-email mode; nothing to do without it)."""
+        """Inside the caller's transaction: places held for a confirmation by email that lapsed
+        are released, and each freed seat goes to the first person waiting, who is told."""
+        moved: list[int] = []
+        for event_id in holds.release(db, clock.now()):
+            moved += registrations.promote(db, event_id)
+        self._moved_up(db, moved)
 
     def _deliver_one(self, row, transport, PermanentFailure, TemporaryFailure, retry_delay, max_attempts) -> str:
         try:
@@ -194,6 +205,31 @@ class MailMethods:
         with self._db.write(failed="link_request_failed") as db:
             recovery.request_links(db, email, event_id, clock.now(), language=language, domain=self._domain)
         self._wrote_mail()
+
+    # ------------------------------------------------------------------ confirmed by email
+
+    def _hold_place(self, db, event_id, *, name, email, organization, needs, admit, language) -> PendingConfirmation:
+        """``register`` for an event confirmed by email, inside its transaction (``areas/holds.py``)."""
+        self._release_holds(db)  # lapsed holds free their seats before this one is counted
+        holds.request(db, event_id, name=name, email=email, organization=organization, needs=needs, admit=admit,
+                      language=language, checkin_key=self._checkin_key, domain=self._domain)
+        return PendingConfirmation(check.id(event_id))
+
+    def confirm_registration(self, confirm_token: str) -> Registration:
+        """The link of a "confirm your place" message (confirmed-by-email mode) makes the
+        registration its place was held for: confirmed if the held seat is still there (or one
+        is free and nobody waits), else on the waiting list, with its message in the outbox;
+        the registration comes back with its ``manage_token``. Opening the link again gives
+        the same registration back and writes nothing. A lapsed, unknown or garbled link
+        raises ``NotFound("confirm_link_expired")``; an event closed meanwhile
+        ``ValidationError``; both write nothing."""
+        with self._db.write(failed="registration_write_failed") as db:
+            done, created = holds.confirm(db, confirm_token, self._checkin_key)
+            if created:
+                outbox.registered(db, done.id, done.status, domain=self._domain)
+        if created:
+            self._wrote_mail()
+        return done
 
     # ------------------------------------------------------------------ guests' choices
 

@@ -324,8 +324,15 @@ def _registration_settings() -> None:
         help=_(
             "With a check, the registering browser works for a second or two before the form is accepted: "
             "it slows down programs that fill in forms by the hundred. Nothing is sent to anyone else."
+        ) + "\n\n" + _(
+            "Confirmed by email: the form sends a link to the address typed, and the registration counts once it "
+            "is opened (the place is held for 30 minutes). Nobody can register someone else's address, and the "
+            "form never says whether an address is registered."
         ),
     )
+    if s["ev_registration_mode"] == "email" and planner().smtp is None:  # messages would wait in the outbox
+        st.warning(_("No mail server is set up on this server: nobody can confirm a registration by email until "
+                     "one is."), icon=":material/mail_off:")
     if not altcha.available():
         st.caption(
             _("Registration with a check (proof of work) is unavailable on this server: its widget files are not installed.")

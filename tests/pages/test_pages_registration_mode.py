@@ -103,7 +103,8 @@ def test_the_editor_sets_the_registration_mode_and_the_public_join_link(app_plan
     at = editor(app_planner, event)
     no_exception(at)
     mode = at.selectbox(key="ev_registration_mode")
-    assert mode.options == ["Open: anyone with the form", "With a check that a person is registering (proof of work)"]
+    assert mode.options == ["Open: anyone with the form", "With a check that a person is registering (proof of work)",
+                            "Confirmed by email"]
     mode.set_value("proof_of_work")
     at.checkbox(key="ev_join_link_public").check()
     at.button(key="ev_save").click().run()
@@ -116,7 +117,7 @@ def test_without_the_widget_files_the_editor_offers_no_check_and_says_why(app_pl
     event = dialogue(app_planner)
     at = editor(app_planner, event)
     no_exception(at)
-    assert at.selectbox(key="ev_registration_mode").options == ["Open: anyone with the form"]
+    assert at.selectbox(key="ev_registration_mode").options == ["Open: anyone with the form", "Confirmed by email"]
     assert "proof of work) is unavailable on this server" in texts(at)
     app_planner.update_event(event.id, version=event.version, registration_mode="proof_of_work")
     at = editor(app_planner, app_planner.get_event(event.id))

@@ -21,6 +21,7 @@ from planner.i18n import _
 PROGRAMME = "programme.py"
 EVENT = "event_page.py"
 TICKET = "ticket.py"
+CONFIRM = "confirm.py"
 SIGN_IN = "sign_in.py"
 ORGANIZE = "organize.py"
 EDIT_EVENT = "edit_event.py"
@@ -53,6 +54,8 @@ def navigation(user):
         _page(PROGRAMME, title=_("Programme"), icon=":material/calendar_month:", default=True),
         _page(EVENT, title=_("Event"), icon=":material/event:", url_path="event", visibility="hidden"),
         _page(TICKET, title=_("Your registration"), icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
+        _page(CONFIRM, title=_("Confirm your place"), icon=":material/mark_email_read:", url_path="confirm",
+              visibility="hidden"),
     ]
     door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")
     if user is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import PlannerError, ValidationError, clock
+from planner import PendingConfirmation, PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
+from planner.models import Registration
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import altcha, language
 from planner.ui.components.link_request import lost_link_expander
@@ -28,7 +29,8 @@ def _submit(event_id: int) -> None:
         _next_challenge(event_id)  # a solution is good once
         # A second press of Register while the first was still on its way (a slow rush) finds
         # the place just taken: keep the first answer, which carries the private link.
-        if done.already_registered and earlier is not None and earlier.id == done.id and earlier.manage_token:
+        if (isinstance(done, Registration) and done.already_registered and isinstance(earlier, Registration)
+                and earlier.id == done.id and earlier.manage_token):
             done = earlier
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
@@ -64,6 +66,11 @@ def _proof_check(event) -> None:
     if challenge is None:
         challenge = s[f"rsvp_challenge_{event.id}"] = planner().registration_challenge(event.id)
     altcha.proof_widget(challenge, key=_proof_key(event.id))
+
+
+def check_your_email() -> str:
+    """The one answer of a form confirmed by email, whatever the address typed."""
+    return _("Check your email: we sent a link to confirm your place. It is valid for 30 minutes.")
 
 
 def private_link(token: str) -> str:
@@ -145,6 +152,8 @@ def _registration_box(event, counts) -> None:
             field_error("proof")
         if error and error_field not in (*FIELDS, "proof"):
             st.error(error, icon=":material/error:")
+        if event.registration_mode == "email":
+            st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
         st.caption(
             _(
                 "We use your name, email, organization and needs only to manage your place at this event: "
@@ -162,6 +171,11 @@ def _registration_box(event, counts) -> None:
 
 def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
+    if isinstance(registration, PendingConfirmation):
+        # Confirmed by email: one sentence for a new address, one holding a place, one already
+        # registered or waiting; the inbox learns which, the screen does not.
+        st.info(check_your_email(), icon=":material/mark_email_read:")
+        return
     if registration.already_registered:
         # Whoever typed the address may not own it: nothing was changed, and nothing is said of
         # the place it holds. Changes go through the private link only, which the Planner has

@@ -488,3 +488,37 @@ def test_a_renamed_room_or_venue_reaches_the_guests_of_its_published_events(mail
     assert "Conference Room 4, UN Church Center" in second
     mailer.update_room(event.room_id, accessibility="Lift to the 8th floor")  # not a place change
     assert deliver(mailer, clock)["sent"] == 0
+
+
+# ---------------------------------------------------------------------- confirmed by email
+
+
+def test_confirmed_by_email_end_to_end(mailer, event_for, smtp_server, clock):
+    """The form's answer reveals nothing; the link in the message confirms the place; the
+    confirmation with the ticket follows; a hold nobody confirms is released by the sender's pass."""
+    import re
+
+    from planner.models import PendingConfirmation
+
+    event = event_for(capacity=1, registration_mode="email")
+    answer = mailer.register(event.id, name="Ana", email="ana@example.org")
+    assert answer == PendingConfirmation(event.id)
+    assert mailer.event_counts(event.id).is_full  # the held place counts as taken
+    deliver(mailer)
+    (ask,) = inbox(smtp_server)
+    assert ask["Subject"].startswith("Confirm your place")
+    link = re.search(r"https://events\.example\.org/confirm\?t=[\w-]+", ask.get_body(("plain",)).get_content())
+    token = link.group(0).split("t=", 1)[1]
+    ana = mailer.confirm_registration(token)
+    assert ana.status == "confirmed" and ana.manage_token
+    deliver(mailer)
+    confirmation = inbox(smtp_server)[-1]
+    assert confirmation["Subject"] == "You are registered: Borders dialogue"
+    assert ana.manage_token in confirmation.get_body(("plain",)).get_content()
+    # A second person holds... nothing: the event is full, so they would wait. Bo's hold lapses.
+    event2 = event_for(capacity=1, registration_mode="email", title="Second")
+    mailer.register(event2.id, name="Bo", email="bo@example.org")
+    assert mailer.event_counts(event2.id).is_full
+    clock.advance(minutes=31)
+    deliver(mailer)  # the pass releases the lapsed hold
+    assert not mailer.event_counts(event2.id).is_full

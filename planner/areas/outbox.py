@@ -245,6 +245,17 @@ def calendar_history(db, recipient: str, event_id: int) -> tuple[str | None, int
     return (row[0], row[1]) if row else (None, -1)
 
 
+def undelivered(db, event_id: int) -> dict[int, str]:
+    """Registrations of an event whose latest message failed for good, with the server's reason."""
+    rows = db.execute(
+        "SELECT o.registration_id, o.last_error FROM outbox o WHERE o.event_id = ? AND o.registration_id IS NOT NULL"
+        " AND o.id = (SELECT max(id) FROM outbox l WHERE l.registration_id = o.registration_id"
+        "             AND l.status IN ('sent', 'failed')) AND o.status = 'failed'",
+        [event_id],
+    ).fetchall()
+    return {r[0]: r[1] or "" for r in rows}
+
+
 def get(db, message_id) -> OutboxMessage:
     found = load(db, "WHERE id = ?", [message_id])
     if not found:

@@ -75,6 +75,12 @@ class MailMethods:
         return self._read(lambda db: outbox.counts(db, event_id=event_id, batch=batch))
 
     @staff_only
+    def undelivered(self, event_id: int, *, actor: Actor = SYSTEM) -> dict[int, str]:
+        """Registrations of an event whose latest message the mail server refused for good
+        (registration id → the server's reason), for the registrations page."""
+        return self._read(outbox.undelivered, check.id(event_id))
+
+    @staff_only
     def outbox_eml(self, message_id: int, *, actor: Actor = SYSTEM) -> bytes:
         """One message as an ``.eml`` file, rendered as it would be sent now (from the latest
         state of its event and registration), for organizers without a mail server to forward

@@ -191,7 +191,17 @@ def _table(p, event) -> None:
             shown=format_number(len(shown)), count=format_number(len(registrations))
         )
     )
+    problems = p.undelivered(event.id, actor=actor())
+    if problems:
+        st.warning(ngettext(
+            "The mail server refused the last message to {n} guest: its reason is in the table, under "
+            "“Email not delivered”. Check the address with them.",
+            "The mail server refused the last message to {n} guests: the reasons are in the table, under "
+            "“Email not delivered”. Check the addresses with them.", len(problems)).format(n=format_number(len(problems))),
+            icon=":material/mail:")
     columns = [_("Name"), _("Email"), _("Organization"), _("Needs"), _("Status"), _("Registered")]
+    if problems:
+        columns.append(_("Email not delivered"))
     st.dataframe(
         pd.DataFrame(
             [
@@ -200,7 +210,7 @@ def _table(p, event) -> None:
                         columns,
                         [
                             r.name, r.email, r.organization, r.needs, _registration_status(r),
-                            day_and_time(r.created_at.astimezone(event.zone)),
+                            day_and_time(r.created_at.astimezone(event.zone)), problems.get(r.id, ""),
                         ],
                     )
                 )

@@ -86,6 +86,7 @@ def _door_calls(planner: Planner, w: dict):
         "sign_in_failures": lambda a: planner.sign_in_failures(actor=a),
         "outbox": lambda a: planner.outbox(actor=a),
         "outbox_counts": lambda a: planner.outbox_counts(actor=a),
+        "undelivered": lambda a: planner.undelivered(event.id, actor=a),
         "outbox_eml": lambda a: planner.outbox_eml(planner.outbox()[0].id, actor=a),
         "message_guests": lambda a: planner.message_guests(event.id, "Room change", "Now in **room 2**.", actor=a),
         "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),

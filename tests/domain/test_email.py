@@ -522,3 +522,12 @@ def test_confirmed_by_email_end_to_end(mailer, event_for, smtp_server, clock):
     clock.advance(minutes=31)
     deliver(mailer)  # the pass releases the lapsed hold
     assert not mailer.event_counts(event2.id).is_full
+
+
+def test_organizers_see_the_servers_reason_next_to_the_guest(mailer, event_for, smtp_server):
+    event = event_for()
+    smtp_server.refuse_permanently(550, "5.1.1 Mailbox unavailable", recipient="gone@example.org")
+    gone = mailer.register(event.id, name="Gone", email="gone@example.org")
+    mailer.register(event.id, name="Ana", email="ana@example.org")
+    mailer.deliver_outbox()
+    assert mailer.undelivered(event.id) == {gone.id: "550 5.1.1 Mailbox unavailable"}

@@ -362,3 +362,20 @@ def test_with_a_mail_server_the_pages_do_not_say_messages_wait(app_planner, even
     at.switch_page("outbox.py").run()
     no_exception(at)
     assert "No mail server is set up" not in texts(at)
+
+
+def test_the_registrations_page_shows_why_a_guest_got_no_email(app_planner, event):
+    settle(app_planner, outcome="failed", reason="550 5.1.1 Mailbox unavailable")
+    at = signed_in(app_planner, "organizer")
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("registrations.py").run()
+    no_exception(at)
+    assert any("refused the last message to 3 guests" in w.value for w in at.warning)
+    table = at.dataframe[-1].value
+    assert set(table["Email not delivered"]) == {"550 5.1.1 Mailbox unavailable"}
+    settle_ok = app_planner.message_guests(event.id, "Hello", "Body", to=("confirmed", "waitlisted"))
+    assert settle_ok
+    settle(app_planner)  # the next messages went through: nothing to warn about
+    at.run()
+    assert not [w for w in at.warning if "refused" in w.value]

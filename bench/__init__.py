@@ -7,4 +7,8 @@ a package (``if not __package__``): ``planner`` then comes from this checkout, n
 wherever the package happens to be installed, and ``bench.*`` imports the way it does under
 pytest, whose ``pythonpath = ["."]`` already has the root (tests import ``bench.rush`` and
 ``bench.server``).
+
+Since bench/ comes before the standard library on a script's path, no file here may share a
+name with a standard-library module (``email.py``, ``calendar.py``, ``http.py``, …): every bench
+script run by its path, and everything it imports, would get that file instead.
 """

@@ -36,13 +36,15 @@ yearly rule and to mishandle RDATE; that cannot be checked here.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Iterable
 
-from icalendar import Alarm, Calendar, vCalAddress, vDuration
+from icalendar import Alarm, Calendar, Timezone, vCalAddress, vDuration
 from icalendar import Event as VEvent
 
 from .. import clock
@@ -183,7 +185,24 @@ def _add_timezones(cal: Calendar, events: list[Event]) -> None:
         # 1970–2038, would list decades of onsets and end in 2038.
         first = min(e.local_start.year for e in events)
         last = max(e.local_end.year for e in events)
-        cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+        at = len(cal.timezones)
+        for tzid in sorted(cal.get_missing_tzids()):
+            text = _vtimezone(tzid, first, last)
+            if text is not None:
+                cal.subcomponents.insert(at, Timezone.from_ical(text))
+                at += 1
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first: int, last: int) -> bytes | None:
+    """The VTIMEZONE of ``tzid`` over the years ``first`` to ``last`` (what icalendar's
+    ``add_missing_timezones`` makes), made once per zone and years: building it walks the
+    zone's transitions and took half the time of every email invitation (bench/email_delivery.py).
+    Kept as text, so no two calendars share a mutable component. None for an unknown zone."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1)).to_ical()
+    except ValueError:
+        return None
 
 
 def _vevent(

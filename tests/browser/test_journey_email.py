@@ -122,7 +122,8 @@ def test_confirmation_email_then_lost_link_email_opens_the_ticket(tmp_path, smtp
         assert str(msg["Subject"]) == f"You are registered: {event.title}"
         parts = list(msg.walk())
         calendars = [p for p in parts if p.get_content_type() == "text/calendar"]
-        assert len(calendars) == 1 and calendars[0].get_param("method") == "REQUEST", [p.get_content_type() for p in parts]
+        assert len(calendars) == 1, [p.get_content_type() for p in parts]
+        assert calendars[0].get_param("method") == "REQUEST"
         ics = calendars[0].get_content()
         assert "BEGIN:VCALENDAR" in ics and f"UID:{event.uid}" in ics and "METHOD:REQUEST" in ics
         qr_parts = [p for p in parts if p.get_content_type() == "image/png" and p["Content-ID"] == "<ticket@planner>"]
@@ -178,6 +179,8 @@ def test_confirmation_email_then_lost_link_email_opens_the_ticket(tmp_path, smtp
         assert page_says is not None, "the ticket page's QR image does not scan"
         assert page_says == email_says, "the ticket page's QR code is not the one the confirmation carried"
         assert_no_exception(ticket)
+        # The page scrolls inside Streamlit's own container: bring the QR and its code into view.
+        ticket.locator('[data-testid="stImage"]').evaluate("e => e.scrollIntoView({block: 'center'})")
         ticket_shot = save_shot(ticket, f"email-{size}-ticket-from-email", shots)
 
         assert server.errors() == {}, server.log_tail()

@@ -22,7 +22,7 @@ def register(page, server, event_id, name, email, button="Register"):
     page.goto(f"{server.url}/event?id={event_id}")
     expect(page.get_by_role("heading", name="Register")).to_be_visible(timeout=30_000)
     page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_role("button", name=button).click()
     wait_for_app(page)
     return page.locator("code").first.inner_text()

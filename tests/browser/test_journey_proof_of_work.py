@@ -29,7 +29,7 @@ def fill_in(page, server, event_id, name, email):
     page.goto(f"{server.url}/event?id={event_id}")
     expect(page.get_by_role("heading", name="Register")).to_be_visible(timeout=30_000)
     page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
 
 
 def _frame_url(request) -> str:

@@ -126,6 +126,41 @@ MESSAGE_AUDIENCE_LABELS = {
     "checked_in": N_("Guests who checked in"),
 }
 
+# What the audit log records (issue #11): every organizer and admin action that changes data.
+AUDIT_ACTIONS = {
+    "event_created": N_("Event created"),
+    "event_edited": N_("Event edited"),
+    "event_duplicated": N_("Event duplicated"),
+    "event_published": N_("Event published"),
+    "event_cancelled": N_("Event cancelled"),
+    "event_deleted": N_("Draft deleted"),
+    "summit_added": N_("Summit added"),
+    "summit_edited": N_("Summit edited"),
+    "summit_deleted": N_("Summit deleted"),
+    "venue_added": N_("Venue added"),
+    "venue_edited": N_("Venue edited"),
+    "venue_deleted": N_("Venue deleted"),
+    "room_added": N_("Room added"),
+    "room_edited": N_("Room edited"),
+    "room_deleted": N_("Room deleted"),
+    "registration_cancelled": N_("Registration cancelled by an organizer"),
+    "registration_changed": N_("Registration changed by an organizer"),
+    "check_in_undone": N_("Check-in undone"),
+    "walk_in_over_capacity": N_("Walk-in added past the capacity"),
+    "door_pass_created": N_("Door link created"),
+    "door_pass_revoked": N_("Door link revoked"),
+    "guests_messaged": N_("Message sent to guests"),
+    "import": N_("Import"),
+    "export": N_("Export of personal data"),
+    "backup": N_("Backup taken"),
+    "erasure": N_("Person's data erased"),
+    "retention": N_("Old registrations anonymized"),
+    "user_added": N_("Account added"),
+    "user_removed": N_("Account removed"),
+    "password_set": N_("Password changed"),
+    "sign_in_failed": N_("Failed sign-in"),
+}
+
 # ---------------------------------------------------------------------- refusals
 
 MESSAGES: dict[str, Lazy] = {

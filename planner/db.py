@@ -327,6 +327,26 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX held_places_event ON held_places(event_id, expires_at)",
         "CREATE INDEX held_places_email ON held_places(event_id, email)",
     ],
+    # 9 (issue #11, audit log): who changed what and when, written in the transaction of the
+    # change. ``subject`` names what was changed by id or code (never a guest's name or email);
+    # ``details`` (JSON) holds the before and after of edited fields. No page or method edits it.
+    [
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_kind TEXT NOT NULL,
+            actor_user_id INTEGER,
+            actor_label TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            event_id INTEGER,
+            subject TEXT NOT NULL DEFAULT '',
+            details TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX audit_log_at ON audit_log(at)",
+        "CREATE INDEX audit_log_event ON audit_log(event_id, at)",
+        "CREATE INDEX audit_log_action ON audit_log(action, at)",
+        "CREATE INDEX audit_log_user ON audit_log(actor_user_id, at)",
+    ],
 ]
 
 

@@ -87,6 +87,7 @@ def _door_calls(planner: Planner, w: dict):
         "outbox": lambda a: planner.outbox(actor=a),
         "outbox_counts": lambda a: planner.outbox_counts(actor=a),
         "undelivered": lambda a: planner.undelivered(event.id, actor=a),
+        "audit_log": lambda a: planner.audit_log(actor=a),
         "outbox_eml": lambda a: planner.outbox_eml(planner.outbox()[0].id, actor=a),
         "message_guests": lambda a: planner.message_guests(event.id, "Room change", "Now in **room 2**.", actor=a),
         "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),
@@ -140,7 +141,7 @@ def test_an_organizer_cannot_call_admin_only_methods(planner, door_world, assert
     admin = of_user(planner.add_user(email="boss@example.org", name="Boss", password="long enough pw", role="admin"))
     organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
     assert admin.user.id == 1  # the account the calls below try to change or remove
-    for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures"):
+    for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures", "audit_log"):
         error = assert_refused(lambda: _door_calls(planner, door_world)[name](organizer), exc=PermissionDenied)
         assert error.code == "admin_only" and "admin" in str(error)
     assert planner.list_users(actor=admin)

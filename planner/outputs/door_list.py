@@ -1,11 +1,12 @@
 """The printable door list, for when the network fails: confirmed guests and the waiting
-list, sorted by name, with their codes. pandas writes the CSV (quoting), with a BOM so
-spreadsheet apps read UTF-8; headings and statuses are in the active language."""
+list, sorted by name, with their codes, written by ``spreadsheets.csv_bytes`` (a BOM, CRLF,
+formulas neutralised); headings and statuses are in the active language."""
 
 from __future__ import annotations
 
 from ..i18n import N_
 from ..models import Registration
+from .spreadsheets import csv_bytes
 
 COLUMNS = {
     "name": N_("Name"),
@@ -19,23 +20,18 @@ COLUMNS = {
 STATUS_WORDS = {"confirmed": N_("confirmed"), "waitlisted": N_("waitlisted"), "walk_in": N_("walk-in")}
 
 
-def no_formula(text: str) -> str:
-    """Text a spreadsheet app will not run as a formula ("=HYPERLINK(…)", "+1 555…")."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def door_list_csv(guests: list[Registration]) -> bytes:
     import pandas as pd
 
     headings = {key: str(label) for key, label in COLUMNS.items()}
     rows = [
         {
-            headings["name"]: no_formula(g.name),
-            headings["organization"]: no_formula(g.organization),
+            headings["name"]: g.name,
+            headings["organization"]: g.organization,
             headings["status"]: str(STATUS_WORDS["walk_in" if g.walk_in else g.status]),
             headings["code"]: g.ticket_code or "",
             headings["checked_in"]: str(N_("yes")) if g.checked_in_at else "",
         }
         for g in guests
     ]
-    return pd.DataFrame(rows, columns=list(headings.values())).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(pd.DataFrame(rows, columns=list(headings.values())))  # formulas neutralised there

@@ -531,3 +531,22 @@ def test_organizers_see_the_servers_reason_next_to_the_guest(mailer, event_for, 
     mailer.register(event.id, name="Ana", email="ana@example.org")
     mailer.deliver_outbox()
     assert mailer.undelivered(event.id) == {gone.id: "550 5.1.1 Mailbox unavailable"}
+
+
+def test_a_server_that_times_out_loses_nothing_and_sends_once_when_it_answers_again(tmp_path, smtp_server, clock):
+    from tests.domain.conftest import FUTURE
+
+    slow = Planner(tmp_path / "slow.db", smtp=smtp_server.settings(timeout=0.5), base_url="https://events.example.org")
+    e = slow.create_event(title="Timeout", starts_at=FUTURE, ends_at=FUTURE + timedelta(hours=1),
+                          online_url="https://meet.example.org/x", capacity=10)
+    slow.publish_event(e.id)
+    for n in range(2):
+        slow.register(e.id, name=f"Guest {n}", email=f"g{n}@example.org")
+    smtp_server.delay(2.0)  # longer than the client waits
+    assert slow.deliver_outbox()["retrying"] == 2
+    assert all("0.5" in m.last_error for m in slow.outbox())  # the reason names the wait
+    smtp_server.reset()
+    clock.advance(minutes=2)
+    assert slow.deliver_outbox()["sent"] == 2
+    assert sorted(m.message["To"].addresses[0].addr_spec for m in smtp_server.messages) == [
+        "g0@example.org", "g1@example.org"]

@@ -102,6 +102,14 @@ def scope(db, event_id=None, summit_id=None) -> tuple[str, list]:
     return "1 = 1", []
 
 
+def file_name(kind: str, format: str, *, event_id=None, summit_id=None) -> str:
+    """"registrations-event-12.csv", "programme-summit-3.xlsx", "export-all.xlsx": plain ASCII,
+    so every browser and system keeps it as it is."""
+    which = f"event-{check.id(event_id)}" if event_id is not None else (
+        f"summit-{check.id(summit_id)}" if summit_id is not None else "all")
+    return f"{'export' if kind == 'all' else kind}-{which}.{format}"
+
+
 # ---------------------------------------------------------------------- reading (inside the caller's transaction)
 
 

@@ -78,7 +78,7 @@ class ExportMethods:
                              else None, tables=counted)
         sheets = {str(exports.KIND_LABELS[k]): exports.FRAMES[k][1](rows[k]) for k in kinds}
         data = csv_bytes(next(iter(sheets.values()))) if format == "csv" else xlsx_bytes(sheets)
-        return data, _file_name(kind, event_id, summit_id, format), exports.MIME[format]
+        return data, exports.file_name(kind, format, event_id=event_id, summit_id=summit_id), exports.MIME[format]
 
     def _export_frame(self, kind: str, event_id, summit_id) -> pd.DataFrame:
         read, frame = exports.FRAMES[kind]
@@ -86,10 +86,3 @@ class ExportMethods:
             rows = read(db, *exports.scope(db, event_id, summit_id))
         return frame(rows)
 
-
-def _file_name(kind: str, event_id, summit_id, format: str) -> str:
-    """"registrations-event-12.csv", "programme-summit-3.xlsx", "export-all.xlsx": plain ASCII,
-    so every browser and system keeps it as it is."""
-    which = f"event-{check.id(event_id)}" if event_id is not None else (
-        f"summit-{check.id(summit_id)}" if summit_id is not None else "all")
-    return f"{'export' if kind == 'all' else kind}-{which}.{format}"

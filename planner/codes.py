@@ -368,6 +368,9 @@ MESSAGES: dict[str, Lazy] = {
     "confirm_link_expired": N_(
         "This link has expired or is not valid: places are held for 30 minutes. Please register again on the event page."
     ),
+    # exports (issue #11)
+    "export_scope": N_("Export one event or one summit, not both at once: choose one of them, or neither for everything."),
+    "export_all_csv": N_("Everything in one file comes as an XLSX workbook (a CSV file holds one table): choose XLSX."),
 }
 
 

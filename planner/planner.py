@@ -31,13 +31,14 @@ from .face import staff_only
 from .face.accounts import AccountMethods
 from .face.calendars import CalendarMethods
 from .face.door import DoorMethods
+from .face.exports import ExportMethods
 from .face.mail import MailMethods
 from .face.records import RecordMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
-class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods):
+class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

@@ -13,7 +13,7 @@ from planner.ui.components import language
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
-from planner.ui.components.navigation import CHECKIN, OUTBOX, WRITE_TO_GUESTS
+from planner.ui.components.navigation import CHECKIN, EXPORTS, OUTBOX, WRITE_TO_GUESTS
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock_seconds, day_and_time
 
@@ -42,10 +42,12 @@ def render() -> None:
     m[1].metric(label(REGISTRATION_STATUS_LABELS, "waitlisted"), counts.waitlisted)
     m[2].metric(_("Places left"), _("No limit") if counts.seats_left is None else counts.seats_left)
     m[3].metric(_("Cancelled"), counts.cancelled)
-    mail = st.columns(2)
+    mail = st.columns(3)
     mail[0].page_link(WRITE_TO_GUESTS, label=_("Write to guests"), icon=":material/forward_to_inbox:",
                       query_params={"id": str(event.id)})
     mail[1].page_link(OUTBOX, label=_("Messages sent to guests (outbox)"), icon=":material/outbox:",
+                      query_params={"id": str(event.id)})
+    mail[2].page_link(EXPORTS, label=_("Export to a spreadsheet (CSV, XLSX)"), icon=":material/download:",
                       query_params={"id": str(event.id)})
 
     _capacity(p, event, counts)

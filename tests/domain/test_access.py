@@ -93,6 +93,11 @@ def _door_calls(planner: Planner, w: dict):
         "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),
         "send_test_message": lambda a: planner.send_test_message(event.id, "Hello", "Body", "me@example.org",
                                                                  actor=a),
+        "registrations_table": lambda a: planner.registrations_table(event.id, actor=a),
+        "checkin_log_table": lambda a: planner.checkin_log_table(event.id, actor=a),
+        "attendance_table": lambda a: planner.attendance_table(event.id, actor=a),
+        "programme_table": lambda a: planner.programme_table(event.id, actor=a),
+        "export": lambda a: planner.export("all", "xlsx", event_id=event.id, actor=a),
     }
 
 

@@ -500,6 +500,12 @@ def _outbox_with_a_message(world):
     return organizer_page(world, "outbox.py", id=str(world.events["open"].id))
 
 
+def _exports_of_a_summit(world):
+    at = organizer_page(world, "exports.py")
+    at.radio(key="x_scope").set_value("summit").run()
+    return at
+
+
 def _door_organizer(world):
     return choose(organizer_page(world, "checkin.py"), "door_event", world.events["open"].id)
 
@@ -547,6 +553,8 @@ CASES = {
     "organizer: write to guests, refused": _write_to_guests_refused,
     "organizer: outbox of an event": _outbox_with_a_message,
     "organizer: outbox, empty": lambda w: organizer_page(w, "outbox.py"),
+    "organizer: exports of an event": lambda w: organizer_page(w, "exports.py", id=str(w.events["open"].id)),
+    "organizer: exports of a summit": _exports_of_a_summit,
     "organizer: venues and rooms": lambda w: organizer_page(w, "venues.py"),
     "organizer: summits": lambda w: organizer_page(w, "summits.py"),
     "organizer: accounts": lambda w: organizer_page(w, "accounts.py"),

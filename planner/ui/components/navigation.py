@@ -29,6 +29,7 @@ REGISTRATIONS = "registrations.py"
 CHECKIN = "checkin.py"
 WRITE_TO_GUESTS = "write_to_guests.py"
 OUTBOX = "outbox.py"
+EXPORTS = "exports.py"
 VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
@@ -76,6 +77,7 @@ def navigation(user):
         _page(WRITE_TO_GUESTS, title=_("Write to guests"), icon=":material/forward_to_inbox:",
               url_path="write-to-guests", visibility="hidden"),
         _page(OUTBOX, title=_("Outbox"), icon=":material/outbox:", url_path="outbox"),
+        _page(EXPORTS, title=_("Exports"), icon=":material/download:", url_path="exports"),
         _page(CHECKIN, **door),
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),

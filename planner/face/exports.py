@@ -7,7 +7,7 @@ Staff only: a door pass gets no export but its door list (``door_list_csv``). Ea
 holds personal data (registrations, the check-in log, or everything) writes one ``export``
 entry to the audit log — who, which kind, which scope, how many rows, which format — in the
 same write transaction that read its rows, so an entry exists exactly when the rows were
-handed out. The ``*_table`` methods are reads, like ``registrations``: they write no entry.
+handed out; so do ``registrations_table`` and ``checkin_log_table`` (format "dataframe").
 """
 
 from __future__ import annotations
@@ -32,27 +32,27 @@ class ExportMethods:
         """Every registration (cancelled ones too) of one event, one summit or every event: event,
         time zone, name, email, organization, needs, status, place on the waiting list, walk-in,
         registered, checked in (time and door), cancelled; times on the event's wall clock."""
-        return self._export_frame("registrations", event_id, summit_id)
+        return self._export_frame("registrations", event_id, summit_id, actor)
 
     @staff_only
     def checkin_log_table(self, event_id: int | None = None, summit_id: int | None = None, *,
                           actor: Actor = SYSTEM) -> pd.DataFrame:
         """Every scan at the doors (refused ones too) with its time, door, verdict and guest."""
-        return self._export_frame("checkins", event_id, summit_id)
+        return self._export_frame("checkins", event_id, summit_id, actor)
 
     @staff_only
     def attendance_table(self, event_id: int | None = None, summit_id: int | None = None, *,
                          actor: Actor = SYSTEM) -> pd.DataFrame:
         """One row per event that took registrations: capacity, confirmed, walk-ins, checked in,
         no-shows, the share of registered who came, waiting list, cancelled, scans."""
-        return self._export_frame("attendance", event_id, summit_id)
+        return self._export_frame("attendance", event_id, summit_id, actor)
 
     @staff_only
     def programme_table(self, event_id: int | None = None, summit_id: int | None = None, *,
                         actor: Actor = SYSTEM) -> pd.DataFrame:
         """Every event (drafts too, with their status) with its times in the venue's zone, place,
         speakers under their roles and organizations under theirs."""
-        return self._export_frame("programme", event_id, summit_id)
+        return self._export_frame("programme", event_id, summit_id, actor)
 
     @staff_only
     def export(self, kind: str, format: str = "xlsx", *, event_id: int | None = None, summit_id: int | None = None,
@@ -80,9 +80,17 @@ class ExportMethods:
         data = csv_bytes(next(iter(sheets.values()))) if format == "csv" else xlsx_bytes(sheets)
         return data, exports.file_name(kind, format, event_id=event_id, summit_id=summit_id), exports.MIME[format]
 
-    def _export_frame(self, kind: str, event_id, summit_id) -> pd.DataFrame:
+    def _export_frame(self, kind: str, event_id, summit_id, actor: Actor) -> pd.DataFrame:
+        """One table; those with personal data are audited as the files are (a script taking
+        registrations out as a DataFrame is an export too)."""
         read, frame = exports.FRAMES[kind]
-        with self._db.read() as db:
-            rows = read(db, *exports.scope(db, event_id, summit_id))
+        personal = kind in exports.PERSONAL
+        with (self._db.write() if personal else self._db.read()) as db:
+            where, params = exports.scope(db, event_id, summit_id)
+            rows = read(db, where, params)
+            if personal:
+                audit.record(db, actor, "export", event_id=params[0] if event_id is not None else None, subject=kind,
+                             rows=len(rows), format="dataframe",
+                             summit_id=params[0] if summit_id is not None else None)
         return frame(rows)
 

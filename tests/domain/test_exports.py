@@ -226,11 +226,12 @@ def test_each_export_of_personal_data_writes_one_audit_entry(planner, world):
     planner.export("all", "xlsx", actor=organizer)
     planner.export("attendance", "xlsx", actor=organizer)  # counts and the programme name nobody: no entry
     planner.export("programme", "csv", actor=organizer)
-    planner.registrations_table(actor=organizer)  # a read, like registrations(): no entry
+    planner.registrations_table(actor=organizer)  # a script's export of personal data: audited too
+    planner.attendance_table(actor=organizer)  # counts: no entry
     entries = planner.audit_log(action="export")[: len(planner.audit_log(action="export")) - before]
     assert [(e.subject, e.details["format"]) for e in reversed(entries)] == [
-        ("registrations", "csv"), ("checkins", "xlsx"), ("all", "xlsx")]
-    registrations, checkins, everything = reversed(entries)
+        ("registrations", "csv"), ("checkins", "xlsx"), ("all", "xlsx"), ("registrations", "dataframe")]
+    registrations, checkins, everything, _frame = reversed(entries)
     assert registrations.event_id == world["lima"].id and registrations.details["rows"] == 4
     assert registrations.actor_user_id == organizer.user.id
     assert checkins.details["summit_id"] == world["summit"].id and checkins.details["rows"] == 4

@@ -189,14 +189,17 @@ def event_fields(db, cells: dict, places: _Places, default_summit: Summit | None
     """One row as ``events.check_fields`` returns it (the validator of the event form),
     dated in the event's own zone: its venue's, else its summit's, else the row's time zone.
     An end earlier than the start is on the next day (22:00–01:00)."""
+    for key, label in (("date", N_("Date")), ("start", N_("Start")), ("end", N_("End"))):
+        if not cells[key].strip():
+            raise ValidationError("required", field=key, label=label)
     day = parse_date(cells["date"])
     if day is None:
-        raise ValidationError("import_bad_date", field="date", value=cells["date"].strip()[:40] or "—")
+        raise ValidationError("import_bad_date", field="date", value=cells["date"].strip()[:40])
     times = []
     for key, label in (("start", N_("Start")), ("end", N_("End"))):
         moment = parse_time(cells[key])
         if moment is None:
-            raise ValidationError("import_bad_time", field=key, label=label, value=cells[key].strip()[:40] or "—")
+            raise ValidationError("import_bad_time", field=key, label=label, value=cells[key].strip()[:40])
         times.append(moment)
     summit = places.summit(cells["summit"]) or default_summit
     room = places.room(cells["venue"], cells["room"])

@@ -82,7 +82,7 @@ def test_the_preview_writes_nothing_and_lists_each_bad_row_with_its_number_and_r
     assert reasons[3] == "The end is required."
     assert f"31/02/{DAY.year}" in reasons[4]
     assert "Attic" in reasons[5] and "Palais" in reasons[6]
-    assert "Title" in reasons[7] and "past" in reasons[8] and "boss" in reasons[9]
+    assert reasons[7] == "The title is required." and "past" in reasons[8] and "boss" in reasons[9]
     result = planner.import_events(data, "mixed.csv")
     assert (result.created, result.refused) == (1, 7)
 

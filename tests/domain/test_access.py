@@ -93,6 +93,14 @@ def _door_calls(planner: Planner, w: dict):
         "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),
         "send_test_message": lambda a: planner.send_test_message(event.id, "Hello", "Body", "me@example.org",
                                                                  actor=a),
+        "preview_event_import": lambda a: planner.preview_event_import(b"Title,Date,Start,End\nX,1/1/2030,9:00,10:00\n",
+                                                                       "e.csv", actor=a),
+        "import_events": lambda a: planner.import_events(b"Title,Date,Start,End\nX,1/1/2030,9:00,10:00\n", "e.csv",
+                                                         actor=a),
+        "preview_guest_import": lambda a: planner.preview_guest_import(event.id, b"Name,Email\nEve,eve@example.org\n",
+                                                                       "g.csv", actor=a),
+        "import_guests": lambda a: planner.import_guests(event.id, b"Name,Email\nEve,eve@example.org\n", "g.csv",
+                                                         actor=a),
     }
 
 

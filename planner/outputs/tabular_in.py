@@ -174,8 +174,10 @@ def match_columns(frame: pd.DataFrame, columns: tuple[Column, ...]) -> dict[str,
             names[column.key] = found
     missing = [c.label for c in columns if c.required and c.key not in names]
     if missing:
-        raise ValidationError("import_missing_columns", field="file", missing=missing,
-                              found=[str(h) for h in frame.columns if str(h).strip()][:20] or "—")
+        # Joined with commas here, in the language of the page that reads the file: a list's
+        # "and" would be CLDR's, outside the catalogue.
+        raise ValidationError("import_missing_columns", field="file", missing=", ".join(str(m) for m in missing),
+                              found=", ".join(str(h) for h in frame.columns if str(h).strip())[:300] or "—")
     return names
 
 

@@ -371,6 +371,37 @@ MESSAGES: dict[str, Lazy] = {
     # exports (issue #11)
     "export_scope": N_("Export one event or one summit, not both at once: choose one of them, or neither for everything."),
     "export_all_csv": N_("Everything in one file comes as an XLSX workbook (a CSV file holds one table): choose XLSX."),
+    # imports (issue #11): a whole file refused, then one row's reason (the row number is shown beside it)
+    "import_empty": N_("The file is empty. Download the template, fill in one row per entry and upload it again."),
+    "import_no_rows": N_("The file has headings but no rows to import."),
+    "import_old_excel": N_(
+        "This is an old Excel file (.xls): save it as an Excel workbook (.xlsx) or as CSV, then upload it again."
+    ),
+    "import_unreadable": N_(
+        "This file cannot be read as a table: upload a CSV file or an Excel workbook (.xlsx), such as the template."
+    ),
+    "import_too_many_rows": N_("This file has {count} rows, and at most {max} can be imported at once: split it."),
+    # Translators: {missing} and {found} are lists of column headings.
+    "import_missing_columns": N_(
+        "The file has no column for {missing}. Its columns are: {found}. Use the headings of the template."
+    ),
+    "import_bad_date": N_("“{value}” is not a date: write it day first, as 20/10/2026, or as 2026-10-20."),
+    "import_bad_time": N_("“{value}” is not a time for “{label}”: write it as 17:00."),
+    "import_unknown_summit": N_("There is no summit named “{name}”: add it on the Summits page first, or correct the name."),
+    "import_unknown_venue": N_(
+        "There is no venue named “{name}”: add it on the Venues and rooms page first, or correct the name."
+    ),
+    "import_unknown_room_in_venue": N_(
+        "{venue} has no room named “{name}”: add it on the Venues and rooms page first, or correct the name."
+    ),
+    "import_unknown_room": N_(
+        "There is no room named “{name}”: add it on the Venues and rooms page first, or correct the name."
+    ),
+    "import_room_ambiguous": N_("Several venues have a room named “{name}”: give the venue too."),
+    "import_room_needed": N_("Give the room at {venue}: an event in a venue takes place in one of its rooms."),
+    "import_no_timezone": N_(
+        "Give a time zone (such as America/New_York), a room or a summit: the times are read in the event's own zone."
+    ),
 }
 
 

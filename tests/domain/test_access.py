@@ -98,6 +98,14 @@ def _door_calls(planner: Planner, w: dict):
         "attendance_table": lambda a: planner.attendance_table(event.id, actor=a),
         "programme_table": lambda a: planner.programme_table(event.id, actor=a),
         "export": lambda a: planner.export("all", "xlsx", event_id=event.id, actor=a),
+        "preview_event_import": lambda a: planner.preview_event_import(b"Title,Date,Start,End\nX,1/1/2030,9:00,10:00\n",
+                                                                       "e.csv", actor=a),
+        "import_events": lambda a: planner.import_events(b"Title,Date,Start,End\nX,1/1/2030,9:00,10:00\n", "e.csv",
+                                                         actor=a),
+        "preview_guest_import": lambda a: planner.preview_guest_import(event.id, b"Name,Email\nEve,eve@example.org\n",
+                                                                       "g.csv", actor=a),
+        "import_guests": lambda a: planner.import_guests(event.id, b"Name,Email\nEve,eve@example.org\n", "g.csv",
+                                                         actor=a),
     }
 
 

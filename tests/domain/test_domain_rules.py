@@ -156,7 +156,8 @@ def test_every_sentence_reads_as_a_sentence_with_its_parameters():
               "first_when": "Tue 10:00", "second_when": "Tue 11:00", "title": "A", "when": "Tue", "summit": "UNGA",
               "first_day": "19 Oct", "last_day": "23 Oct", "clash": i18n.N_("The room is busy."),
               "wait": timedelta(minutes=15), "current": "Asia/Kolkata", "zone": "America/New_York",
-              "start": "02:00", "end": "03:00"}
+              "start": "02:00", "end": "03:00", "count": 60_000, "missing": "Date, Start", "found": "Title, Where",
+              "venue": "Church Center"}
     for code in MESSAGES:
         text = message(code, sample)
         assert is_readable(text) and "{" not in text, (code, text)

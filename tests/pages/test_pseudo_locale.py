@@ -510,6 +510,29 @@ def _door_organizer(world):
     return choose(organizer_page(world, "checkin.py"), "door_event", world.events["open"].id)
 
 
+def _import_guests_preview(world):
+    at = organizer_page(world, "imports.py")
+    at.radio(key="imp_kind").set_value("guests").run()
+    at.selectbox(key="imp_event").set_value(world.events["open"].id).run()
+    data = "Name;Email\nNina Flores;nina@example.org\nSin Correo;no-es-correo\nJulia Mamani;julia@example.org\n"
+    world.typed |= {"no-es-correo", "Sin Correo", "Nina Flores", "nina@example.org"}
+    at.file_uploader(key="imp_file_guests").upload("invitados.csv", data.encode(), "text/csv").run()
+    return at
+
+
+def _import_guests_done(world):
+    at = _import_guests_preview(world)
+    at.button(key="imp_go").click().run()
+    return at
+
+
+def _import_broken(world):
+    at = organizer_page(world, "imports.py")
+    at.file_uploader(key="imp_file_events").upload("roto.csv", b"Titulo;Lugar\nA;B\n", "text/csv").run()
+    world.typed |= {"Titulo", "Lugar"}
+    return at
+
+
 CASES = {
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
@@ -558,6 +581,10 @@ CASES = {
     "organizer: venues and rooms": lambda w: organizer_page(w, "venues.py"),
     "organizer: summits": lambda w: organizer_page(w, "summits.py"),
     "organizer: accounts": lambda w: organizer_page(w, "accounts.py"),
+    "organizer: import, events": lambda w: organizer_page(w, "imports.py"),
+    "organizer: import, a guest list previewed": _import_guests_preview,
+    "organizer: import, guests imported": lambda w: _import_guests_done(w),
+    "organizer: import, a broken file": _import_broken,
 }
 
 

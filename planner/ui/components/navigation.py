@@ -33,6 +33,7 @@ EXPORTS = "exports.py"
 VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
+IMPORTS = "imports.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -81,6 +82,7 @@ def navigation(user):
         _page(CHECKIN, **door),
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),
+        _page(IMPORTS, title=_("Import"), icon=":material/upload_file:", url_path="import"),
     ]
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))

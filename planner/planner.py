@@ -6,8 +6,9 @@ and calls the rules of one area (``planner/areas/``), so a refused call changes 
 what a change causes (a promotion, later a message or an audit entry) commits with it. Methods
 only some people may call take ``actor=`` (``planner/access.py``; ``SYSTEM``, the trusted
 default, keeps scripts and tests short); refusals raise ``PlannerError``s with a code
-(``planner/codes.py``) whose ``str()`` is a sentence in the active language. The door's and the
-accounts' methods are written in ``planner/face/`` and are Planner methods all the same.
+(``planner/codes.py``) whose ``str()`` is a sentence in the active language. The door's, the
+accounts', the records' and the reports' methods are written in ``planner/face/`` and are
+Planner methods all the same.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ from .face.calendars import CalendarMethods
 from .face.door import DoorMethods
 from .face.mail import MailMethods
 from .face.records import RecordMethods
+from .face.reports import ReportMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
-class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods):
+class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ReportMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

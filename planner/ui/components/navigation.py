@@ -32,6 +32,7 @@ OUTBOX = "outbox.py"
 VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
+REPORTS = "reports.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -76,6 +77,7 @@ def navigation(user):
         _page(WRITE_TO_GUESTS, title=_("Write to guests"), icon=":material/forward_to_inbox:",
               url_path="write-to-guests", visibility="hidden"),
         _page(OUTBOX, title=_("Outbox"), icon=":material/outbox:", url_path="outbox"),
+        _page(REPORTS, title=_("Reports"), icon=":material/bar_chart:", url_path="reports"),
         _page(CHECKIN, **door),
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),

@@ -74,6 +74,11 @@ def _percent(rate: float | None) -> str:
     return _("Not yet") if rate is None else format_percent(rate, locale=locale())
 
 
+def _rates(rates: pd.Series) -> pd.Series:
+    """Shares as the language writes them ("67%"), "Not yet" before an event with a door ended."""
+    return rates.map(lambda r: _percent(None if pd.isna(r) else r))
+
+
 def _metrics(summary, *, single: bool) -> None:
     if not single:
         st.caption(ngettext("{count} event (drafts apart).", "{count} events (drafts apart).", summary.events)
@@ -194,10 +199,10 @@ def _organizations(p, scope) -> None:
     table = pd.DataFrame({
         org: names, registered: found["registered"], _("Confirmed"): found["confirmed"], came: found["checked_in"],
         _("Walk-ins"): found["walk_ins"], _("No-shows"): found["no_shows"],
-        _("Attendance"): found["attendance_rate"] * 100,
+        _("Attendance"): _rates(found["attendance_rate"]),
     })
     chart_block(chart, table, file_name=_file_name("organizations", scope["event_id"], scope["summit_id"]),
-                key="rp_orgs", column_config={_("Attendance"): st.column_config.NumberColumn(format="%.0f%%")})
+                key="rp_orgs")
 
 
 def _hosts(p, scope) -> None:
@@ -231,10 +236,10 @@ def _hosts(p, scope) -> None:
         start: found["starts_at"].map(lambda t: _when(t)), _("Status"): found["status"].map(
             lambda x: label(EVENT_STATUS_LABELS, x)),
         confirmed: found["confirmed"], came: found["checked_in"], _("Walk-ins"): found["walk_ins"],
-        _("No-shows"): found["no_shows"], _("Attendance"): found["attendance_rate"] * 100,
+        _("No-shows"): found["no_shows"].map(lambda n: "" if pd.isna(n) else format_number(n)),
+        _("Attendance"): _rates(found["attendance_rate"]),
     })
-    chart_block(chart, table, file_name=_file_name("hosts", scope["event_id"], scope["summit_id"]), key="rp_hosts",
-                column_config={_("Attendance"): st.column_config.NumberColumn(format="%.0f%%")})
+    chart_block(chart, table, file_name=_file_name("hosts", scope["event_id"], scope["summit_id"]), key="rp_hosts")
 
 
 def _file_name(what: str, event_id, summit_id) -> str:

@@ -9,6 +9,8 @@ default, keeps scripts and tests short); refusals raise ``PlannerError``s with a
 (``planner/codes.py``) whose ``str()`` is a sentence in the active language. The door's, the
 accounts', the imports' and other methods are written in ``planner/face/`` and are Planner
 methods all the same.
+accounts', the records' and the reports' methods are written in ``planner/face/`` and are
+Planner methods all the same.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ from .face.exports import ExportMethods
 from .face.imports import ImportMethods
 from .face.mail import MailMethods
 from .face.records import RecordMethods
+from .face.reports import ReportMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
 class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods):
+              ImportMethods, ReportMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

@@ -193,7 +193,9 @@ def texts(at: AppTest, titles: list[str]) -> list[tuple[str, str]]:
     def walk(node):
         proto = getattr(node, "proto", None)
         kind = getattr(node, "type", type(node).__name__)
-        if proto is not None and kind not in ("arrow_data_frame", "arrow_table", "dataframe", "table"):
+        if kind == "vega_lite_chart":
+            found.extend((f"{kind} {where}", text) for where, text in _chart_texts(proto.spec))
+        elif proto is not None and kind not in ("arrow_data_frame", "arrow_table", "dataframe", "table"):
             for where, text in _strings(proto):
                 found.append((f"{kind}{where}", _html_text(text) if kind == "html" else text))
         for child in getattr(node, "children", {}).values():
@@ -204,6 +206,26 @@ def texts(at: AppTest, titles: list[str]) -> list[tuple[str, str]]:
         for frame in at.get(kind):
             found += _table_texts(kind, frame)
     return found
+
+
+def _chart_texts(spec: str):
+    """What a chart shows in words: its titles (axes, legends, the chart's own) and constant
+    texts. The rest of the spec is Vega-Lite's vocabulary (marks, field names, formats); its
+    data (labels such as "Published", categories) arrives as Arrow tables, not read here."""
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("title", "text") and isinstance(value, str):
+                    yield f"{path}.{key}", value
+                elif key in ("title", "text") and isinstance(value, dict) and isinstance(value.get("value"), str):
+                    yield f"{path}.{key}", value["value"]
+                else:
+                    yield from walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                yield from walk(value, f"{path}[{n}]")
+
+    yield from walk(json.loads(spec or "{}"), "spec")
 
 
 def _table_texts(kind: str, frame) -> list[tuple[str, str]]:
@@ -506,6 +528,14 @@ def _exports_of_a_summit(world):
     return at
 
 
+def _reports(world):
+    """The reports page after a check-in and a walk-in at the open event."""
+    p = world.planner
+    p.check_in(world.guests["julia"].checkin_code, world.events["open"].id, door="Puerta norte")
+    p.walk_in(world.events["open"].id, name="Tomás Llanos", email="", organization="Radio Comunitaria", force=True)
+    return organizer_page(world, "reports.py")
+
+
 def _door_organizer(world):
     return choose(organizer_page(world, "checkin.py"), "door_event", world.events["open"].id)
 
@@ -585,6 +615,9 @@ CASES = {
     "organizer: import, a guest list previewed": _import_guests_preview,
     "organizer: import, guests imported": lambda w: _import_guests_done(w),
     "organizer: import, a broken file": _import_broken,
+    "organizer: reports, every event": lambda w: _reports(w),
+    "organizer: reports, one event": lambda w: choose(_reports(w), "rp_event", w.events["open"].id),
+    "organizer: reports, nothing yet": lambda w: organizer_page(w, "reports.py"),
 }
 
 

@@ -34,6 +34,7 @@ VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
 IMPORTS = "imports.py"
+REPORTS = "reports.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -79,6 +80,7 @@ def navigation(user):
               url_path="write-to-guests", visibility="hidden"),
         _page(OUTBOX, title=_("Outbox"), icon=":material/outbox:", url_path="outbox"),
         _page(EXPORTS, title=_("Exports"), icon=":material/download:", url_path="exports"),
+        _page(REPORTS, title=_("Reports"), icon=":material/bar_chart:", url_path="reports"),
         _page(CHECKIN, **door),
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),

@@ -504,6 +504,31 @@ def _door_organizer(world):
     return choose(organizer_page(world, "checkin.py"), "door_event", world.events["open"].id)
 
 
+def _erasing(world, *buttons):
+    """The Data page after typing an address to erase and pressing ``buttons`` (by key)."""
+    at = organizer_page(world, "data_care.py")
+    at.text_input(key="erase_email_input").input("julia@example.org")
+    next(b for b in at.button if b.label == "⟦Erase…⟧").click()
+    at.run()
+    for button in buttons:
+        at.button(key=button).click().run()
+    return at
+
+
+def _deleting_a_venue(world):
+    world.planner.add_venue(name="Casa Vacía", address="Jirón Lampa 1", timezone="America/Lima")
+    at = organizer_page(world, "venues.py")
+    venue = next(v for v in world.planner.list_venues() if v.name == "Casa Vacía")
+    at.button(key=f"delete_venue_{venue.id}").click().run()
+    return at
+
+
+def _deleting_a_draft(world):
+    at = _organize_draft(world)
+    at.button(key=f"delete_event_{world.events['draft'].id}").click().run()
+    return at
+
+
 CASES = {
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
@@ -550,6 +575,11 @@ CASES = {
     "organizer: venues and rooms": lambda w: organizer_page(w, "venues.py"),
     "organizer: summits": lambda w: organizer_page(w, "summits.py"),
     "organizer: accounts": lambda w: organizer_page(w, "accounts.py"),
+    "admin: data": lambda w: organizer_page(w, "data_care.py"),
+    "admin: data, the erasure question": lambda w: _erasing(w),
+    "admin: data, erased": lambda w: _erasing(w, "erase_yes"),
+    "organizer: venues, deleting an unused venue": _deleting_a_venue,
+    "organizer: events, deleting a draft": _deleting_a_draft,
 }
 
 

@@ -343,3 +343,31 @@ def test_unused_rooms_venues_and_summits_can_be_deleted(planner, summit, venue, 
     assert (planner.list_rooms(), planner.list_venues(), planner.list_summits()) == ([], [], [])
     assert [e.action for e in planner.audit_log()] == ["summit_deleted", "venue_deleted", "room_deleted",
                                                        "event_deleted"]
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+def _cli(*args, db: Path) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PLANNER_DB": str(db), "PLANNER_DEMO": "off"}
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-m", "planner", *args], env=env, cwd=root, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_the_command_line_backs_up_and_refuses_to_restore_while_the_app_runs(planner, open_event, tmp_path):
+    event = open_event()
+    planner.register(event.id, name="Cli Guest", email="cli@example.org")
+    done = _cli("backup", str(tmp_path / "cli.db"), db=planner.path)
+    assert done.returncode == 0, done.stderr
+    assert "cli.db.checkin.key" in done.stdout and _integrity(tmp_path / "cli.db") == "ok"
+    refused = _cli("restore", str(tmp_path / "cli.db"), db=planner.path)  # this test's Planner holds it open
+    assert refused.returncode == 2 and "stop the app" in refused.stderr
+    moved = tmp_path / "elsewhere" / "planner.db"
+    restored = _cli("restore", str(tmp_path / "cli.db"), db=moved)
+    assert restored.returncode == 0, restored.stderr
+    assert any(r.email == "cli@example.org" for r in Planner(moved).registrations(event.id))

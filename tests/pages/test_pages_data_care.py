@@ -89,3 +89,27 @@ def test_a_draft_is_deleted_from_the_events_page_after_saying_yes(app_planner):
     at.button(key=f"delete_event_{draft.id}_yes").click().run()
     no_exception(at)
     assert draft.id not in [e.id for e in app_planner.list_events()]
+
+
+def test_the_backup_download_is_a_zip_of_the_database_and_its_key_made_in_a_private_folder(app_planner, monkeypatch):
+    import io
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    from planner.access import of_user
+    from planner.ui.data_care import backup_zip
+
+    made = []
+    real = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda **kw: made.append(real(**kw)) or made[-1])
+    admin = next(u for u in app_planner.list_users() if u.is_admin)
+    archive = zipfile.ZipFile(io.BytesIO(backup_zip(app_planner, of_user(admin))))
+    assert sorted(archive.namelist()) == ["checkin.key", "planner.db"]
+    assert all((info.external_attr >> 16) & 0o777 == 0o600 for info in archive.infolist())
+    assert archive.read("checkin.key") == (app_planner.path.parent / "checkin.key").read_bytes()
+    assert made and not __import__("os").path.exists(made[0])  # the temporary folder is gone
+    with tempfile.NamedTemporaryFile(suffix=".db") as f:
+        f.write(archive.read("planner.db"))
+        f.flush()
+        assert sqlite3.connect(f.name).execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -135,8 +135,8 @@ def check_backup(path: str | Path) -> int:
         raise ValidationError("restore_corrupt", path=str(path)) from None
     known = len(MIGRATIONS)
     if not versions or versions != list(range(1, versions[-1] + 1)) or versions[-1] > known:
-        raise ValidationError("restore_unknown_schema", path=str(path), version=versions[-1] if versions else 0,
-                              known=known)
+        raise ValidationError("restore_unknown_schema", path=str(path), value=versions[-1] if versions else 0,
+                              max=known)
     return versions[-1]
 
 

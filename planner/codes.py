@@ -371,12 +371,13 @@ MESSAGES: dict[str, Lazy] = {
     # data care (issue #11): deleting what was made by mistake, backups and restore
     "event_was_public": N_("“{title}” has been public, so it cannot be deleted: cancel it instead."),
     "event_has_registrations": N_("“{title}” has registrations, so it cannot be deleted: cancel it instead."),
-    # Translators: {titles} is a list of event titles, such as "Water rights, Youth forum and Closing".
-    "summit_in_use": N_("The summit “{name}” cannot be deleted: these events belong to it: {titles}."),
-    # Translators: {rooms} is a list of room names.
-    "venue_in_use": N_("The venue “{name}” cannot be deleted: it still has these rooms: {rooms}. Delete them first."),
+    # Translators: {names} is a list of event titles, such as "Water rights, Youth forum and Closing".
+    "summit_in_use": N_("The summit “{name}” cannot be deleted: these events belong to it: {names}."),
+    # Translators: {names} is a list of room names.
+    "venue_in_use": N_("The venue “{name}” cannot be deleted: it still has these rooms: {names}. Delete them first."),
+    # Translators: {names} is a list of event titles.
     "room_in_use": N_(
-        "The room “{name}” cannot be deleted: these events use it: {titles}. Move them to another room first."
+        "The room “{name}” cannot be deleted: these events use it: {names}. Move them to another room first."
     ),
     "backup_over_database": N_("A backup cannot be written over the database itself ({path}): choose another file."),
     "backup_folder_missing": N_("The folder {path} does not exist: create it first, or choose another one."),
@@ -387,9 +388,10 @@ MESSAGES: dict[str, Lazy] = {
     "restore_not_sqlite": N_("{path} is not a database file: nothing was restored."),
     "restore_corrupt": N_("{path} is damaged (it fails SQLite's integrity check): nothing was restored."),
     "restore_not_a_planner_database": N_("{path} is a database, but not the planner's: nothing was restored."),
+    # Translators: {value} is the backup's schema version, {max} the newest this version of the planner knows.
     "restore_unknown_schema": N_(
-        "{path} has schema version {version}, which this version of the planner does not know (it knows up to "
-        "{known}): nothing was restored."
+        "{path} has schema version {value}, which this version of the planner does not know (it knows up to "
+        "{max}): nothing was restored."
     ),
     "restore_key_missing": N_(
         "The check-in key {path} is missing. Without it no ticket can be checked in and no private link works: "

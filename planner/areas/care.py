@@ -170,19 +170,19 @@ def delete_event(db, event) -> None:
 def delete_summit(db, summit) -> None:
     used = _titles(db, "summit_id = ?", [summit.id])
     if used:
-        raise ValidationError("summit_in_use", name=summit.name, titles=used, count=len(used))
+        raise ValidationError("summit_in_use", name=summit.name, names=used)
     db.execute("DELETE FROM summits WHERE id = ?", [summit.id])
 
 
 def delete_venue(db, venue) -> None:
     rooms = [r[0] for r in db.execute("SELECT name FROM rooms WHERE venue_id = ? ORDER BY name", [venue.id])]
     if rooms:
-        raise ValidationError("venue_in_use", name=venue.name, rooms=rooms, count=len(rooms))
+        raise ValidationError("venue_in_use", name=venue.name, names=rooms)
     db.execute("DELETE FROM venues WHERE id = ?", [venue.id])
 
 
 def delete_room(db, room) -> None:
     used = _titles(db, "room_id = ?", [room.id])
     if used:
-        raise ValidationError("room_in_use", name=room.name, titles=used, count=len(used))
+        raise ValidationError("room_in_use", name=room.name, names=used)
     db.execute("DELETE FROM rooms WHERE id = ?", [room.id])

@@ -402,6 +402,39 @@ MESSAGES: dict[str, Lazy] = {
     "import_no_timezone": N_(
         "Give a time zone (such as America/New_York), a room or a summit: the times are read in the event's own zone."
     ),
+    # data care (issue #11): deleting what was made by mistake, backups and restore
+    "event_was_public": N_("“{title}” has been public, so it cannot be deleted: cancel it instead."),
+    "event_has_registrations": N_("“{title}” has registrations, so it cannot be deleted: cancel it instead."),
+    # Translators: {names} is a list of event titles, such as "Water rights, Youth forum and Closing".
+    "summit_in_use": N_("The summit “{name}” cannot be deleted: these events belong to it: {names}."),
+    # Translators: {names} is a list of room names.
+    "venue_in_use": N_("The venue “{name}” cannot be deleted: it still has these rooms: {names}. Delete them first."),
+    # Translators: {names} is a list of event titles.
+    "room_in_use": N_(
+        "The room “{name}” cannot be deleted: these events use it: {names}. Move them to another room first."
+    ),
+    "backup_over_database": N_("A backup cannot be written over the database itself ({path}): choose another file."),
+    "backup_folder_missing": N_("The folder {path} does not exist: create it first, or choose another one."),
+    "backup_failed": N_(
+        "The backup could not be written to {path}: check that the disk has room and that the server may write there."
+    ),
+    "restore_missing": N_("There is no file at {path}."),
+    "restore_not_sqlite": N_("{path} is not a database file: nothing was restored."),
+    "restore_corrupt": N_("{path} is damaged (it fails SQLite's integrity check): nothing was restored."),
+    "restore_not_a_planner_database": N_("{path} is a database, but not the planner's: nothing was restored."),
+    # Translators: {value} is the backup's schema version, {max} the newest this version of the planner knows.
+    "restore_unknown_schema": N_(
+        "{path} has schema version {value}, which this version of the planner does not know (it knows up to "
+        "{max}): nothing was restored."
+    ),
+    "restore_key_missing": N_(
+        "The check-in key {path} is missing. Without it no ticket can be checked in and no private link works: "
+        "put it beside the backup, or restore without it on purpose (--without-key)."
+    ),
+    "restore_key_damaged": N_("The check-in key {path} is damaged: nothing was restored."),
+    "restore_database_in_use": N_(
+        "The database {path} is open in another process: stop the app (every server and sender), then restore."
+    ),
 }
 
 

@@ -12,6 +12,7 @@
 | PLANNER_REGISTRATIONS_PER_SESSION | 5             | registrations a minute per browser session |
 | PLANNER_REGISTRATIONS_PER_ADDRESS | 60            | registrations a minute per client address |
 | PLANNER_REGISTRATIONS_PER_EVENT   | 600           | registrations a minute per event         |
+| PLANNER_RETENTION_DAYS | 180                      | days after an event ends before its registrations are anonymized |
 | PLANNER_MAIL_SENDER    | app                      | "app": send from the server process; "separate": run python -m planner.mail |
 | PLANNER_SMTP_HOST      | (none)                   | the mail server; unset: no email is sent |
 | PLANNER_SMTP_PORT      | 587 / 465 / 25           | its port (by security: starttls/ssl/none) |
@@ -56,6 +57,7 @@ class Settings:
     registration_limits: RegistrationLimits = field(default_factory=RegistrationLimits)
     smtp: object | None = None  # mail.transport.SmtpSettings; None: messages wait in the outbox
     mail_sender: str = "app"  # "app": a sender thread in the server process; "separate": python -m planner.mail
+    retention_days: int = 180  # registrations of events that ended longer ago are anonymized (face/care.py)
 
     @property
     def secure_cookies(self) -> bool:
@@ -116,6 +118,7 @@ def settings_from_env(env=os.environ) -> Settings:
         ),
         smtp=smtp_settings_from_env(env),
         mail_sender=_mail_sender(env.get("PLANNER_MAIL_SENDER")),
+        retention_days=_count(env, "PLANNER_RETENTION_DAYS", 180),
     )
 
 
@@ -156,7 +159,8 @@ def open_planner(settings: Settings | None = None, *, start_sender: bool = True)
     first admin, and demo events when the database is empty and PLANNER_DEMO is on, under the
     database's set-up lock, so two processes starting together do it once. With a mail
     server set and PLANNER_MAIL_SENDER=app (the default), the process's mail sender starts
-    with it (``mail/sender.py``)."""
+    with it (``mail/sender.py``); so does the daily retention run (``face/care.py``), unless
+    ``start_sender`` is False (scripts)."""
     settings = settings or settings_from_env()
     # Every page run asks for the planner: skip resolving the path (file-system calls) when
     # this exact setting was seen before from this working directory.
@@ -172,7 +176,8 @@ def open_planner(settings: Settings | None = None, *, start_sender: bool = True)
             # other waits here and finds the admin and the demo there (issue #9).
             with setup_lock(settings.db_path):
                 planner = Planner(settings.db_path, base_url=settings.base_url, contact_email=settings.contact_email,
-                                  registration_limits=settings.registration_limits, smtp=settings.smtp)
+                                  registration_limits=settings.registration_limits, smtp=settings.smtp,
+                                  retention_days=settings.retention_days)
                 message = ensure_admin(planner, settings)
                 if message:
                     print(message, flush=True)
@@ -185,5 +190,9 @@ def open_planner(settings: Settings | None = None, *, start_sender: bool = True)
                 from .mail.sender import start_in_process
 
                 start_in_process(planner)
+            if start_sender:  # the daily anonymization of old registrations (once a day across processes)
+                from .face.care import start_retention
+
+                start_retention(planner)
         _by_setting[seen] = planner
     return planner

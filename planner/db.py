@@ -503,3 +503,29 @@ class Database:
                 conn.close()  # whatever state it is in, the next write starts on a fresh one
                 raise
             self._writer = db
+
+    def snapshot_into(self, target: Path) -> None:
+        """A consistent copy of the whole database in ``target`` (which must not exist or be
+        empty), taken with ``VACUUM INTO`` from one read transaction: writers carry on
+        meanwhile (WAL), and the copy holds every transaction committed before it began. It
+        is compact, so free pages (and whatever a deletion left in them) are not copied."""
+        with self.read() as db:
+            db.conn.execute("VACUUM INTO ?", [str(target)])
+
+    def checkpoint(self, attempts: int = 5) -> bool:
+        """Copy the write-ahead log into the file and empty it (``wal_checkpoint(TRUNCATE)``),
+        so old versions of changed pages (an erased name, say) are gone from the log too.
+        Waits for readers of other processes up to the busy timeout, ``attempts`` times;
+        returns False if one still held an old snapshot (the log is emptied at the next
+        checkpoint)."""
+        for _ in range(attempts):
+            with self._write_lock:
+                db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
+                try:
+                    busy = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                finally:
+                    self._writer = db
+            if not busy:
+                return True
+        return False
+

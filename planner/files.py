@@ -113,6 +113,7 @@ def _private_folder(database: Path) -> None:
     others = [
         entry.name for entry in os.scandir(folder)
         if entry.name not in own and not entry.name.startswith(f".{KEY_FILE_NAME}.")  # a key being written
+        and ".replaced-" not in entry.name  # what a restore kept (backups.py)
     ]
     if info.st_uid != os.geteuid() or info.st_mode & stat.S_ISVTX or others:
         log.info("%s holds more than the planner's files: its permissions are left as they are.", folder)

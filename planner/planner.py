@@ -26,13 +26,14 @@ from .areas import catalog, events, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
-from .errors import NotFound
+from .errors import ConfigurationError, NotFound
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration, Room, Summit, Venue
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
 from .face.calendars import CalendarMethods
+from .face.care import DEFAULT_RETENTION_DAYS, CareMethods
 from .face.door import DoorMethods
 from .face.exports import ExportMethods
 from .face.imports import ImportMethods
@@ -44,17 +45,21 @@ from .mail.render import snapshot
 
 
 class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods):
+              ImportMethods, ReportMethods, CareMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
 
     def __init__(self, path: str | Path = "data/planner.db", *, base_url: str = "http://localhost:8501",
                  contact_email: str = "events@example.org", registration_limits: RegistrationLimits | None = None,
-                 smtp=None):
+                 smtp=None, retention_days: int = DEFAULT_RETENTION_DAYS):
         # Links in calendar files, tickets and door passes start with base_url; calendar files
         # name contact_email as the ORGANIZER's address. Both are checked before anything opens.
         # smtp (mail.transport.SmtpSettings) lets deliver_outbox send; without, messages wait.
+        # Registrations of events that ended retention_days ago are anonymized (face/care.py).
+        if isinstance(retention_days, bool) or not isinstance(retention_days, int) or retention_days < 1:
+            raise ConfigurationError("setting_not_a_count", name="retention_days", value=str(retention_days))
+        self.retention_days = retention_days
         self.base_url = check.base_url(base_url)
         self.contact_email = check.email(contact_email, "contact_email")
         self._limiter = RegistrationLimiter(registration_limits or RegistrationLimits())

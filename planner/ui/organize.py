@@ -11,6 +11,7 @@ from planner import PlannerError, ValidationError
 from planner.codes import EVENT_STATUS_LABELS, label
 from planner.i18n import _, format_number
 from planner.ui.components.events import event_choice
+from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import conflict_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, EVENT, REGISTRATIONS
@@ -125,6 +126,13 @@ def render() -> None:
         _cancel_panel(p, event)
     else:
         st.caption(_("Cancelled: {reason}").format(reason=escape_md(event.cancel_reason)))
+    if event.published_at is None:  # never public: nobody saw it, so it may simply go
+        delete_button(
+            f"delete_event_{event.id}", _("Delete this draft"),
+            _("Delete “{title}”? It was never public; this cannot be undone.").format(title=escape_md(event.title)),
+            lambda: p.delete_event(event.id, actor=actor()),
+            _("Deleted “{title}”.").format(title=escape_md(event.title)),
+        )
 
 
 def _registered(counts) -> str:

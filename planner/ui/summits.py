@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.i18n import _
+from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt, show_flash
 from planner.ui.components.session import actor, planner
@@ -82,6 +83,13 @@ def render() -> None:
                     ),
                     _("Saved {name}.").format(name=escape_md(name)),
                 )
+        if chosen.id not in {e.summit_id for e in p.list_events(actor=actor())}:
+            delete_button(
+                f"delete_summit_{chosen.id}", _("Delete summit"),
+                _("Delete the summit {name}? No event belongs to it.").format(name=escape_md(chosen.name)),
+                lambda: p.delete_summit(chosen.id, actor=actor()),
+                _("Deleted the summit {name}.").format(name=escape_md(chosen.name)),
+            )
 
 
 if __name__ == "__main__":

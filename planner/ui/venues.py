@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.i18n import _
+from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt, show_flash
 from planner.ui.components.session import actor, planner
@@ -47,6 +48,13 @@ def render() -> None:
                         lambda: p.update_venue(venue.id, name=name, address=address, timezone=zone, actor=actor()),
                         _("Saved {name}.").format(name=escape_md(name)),
                     )
+            if not own:  # made by mistake, or no longer needed: nothing uses it
+                delete_button(
+                    f"delete_venue_{venue.id}", _("Delete venue"),
+                    _("Delete the venue {name}? It has no rooms.").format(name=escape_md(venue.name)),
+                    lambda: p.delete_venue(venue.id, actor=actor()),
+                    _("Deleted the venue {name}.").format(name=escape_md(venue.name)),
+                )
 
     left, right = st.columns(2)
     with left:
@@ -109,6 +117,13 @@ def render() -> None:
                         ),
                         _("Saved {name}.").format(name=escape_md(name)),
                     )
+            if room.id not in {e.room_id for e in p.list_events(actor=actor())}:
+                delete_button(
+                    f"delete_room_{room.id}", _("Delete room"),
+                    _("Delete the room {name}? No event uses it.").format(name=escape_md(room.label)),
+                    lambda: p.delete_room(room.id, actor=actor()),
+                    _("Deleted the room {name}.").format(name=escape_md(room.label)),
+                )
 
 
 if __name__ == "__main__":

@@ -111,6 +111,12 @@ def _door_calls(planner: Planner, w: dict):
                                                                        "g.csv", actor=a),
         "import_guests": lambda a: planner.import_guests(event.id, b"Name,Email\nEve,eve@example.org\n", "g.csv",
                                                          actor=a),
+        "backup": lambda a: planner.backup(planner.path.parent / "access-backup.db", actor=a),
+        "erase_person": lambda a: planner.erase_person(SECRET_EMAIL, actor=a),
+        "delete_event": lambda a: planner.delete_event(event.id, actor=a),
+        "delete_summit": lambda a: planner.delete_summit(event.summit_id, actor=a),
+        "delete_venue": lambda a: planner.delete_venue(event.venue.id, actor=a),
+        "delete_room": lambda a: planner.delete_room(event.room_id, actor=a),
     }
 
 
@@ -159,7 +165,8 @@ def test_an_organizer_cannot_call_admin_only_methods(planner, door_world, assert
     admin = of_user(planner.add_user(email="boss@example.org", name="Boss", password="long enough pw", role="admin"))
     organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
     assert admin.user.id == 1  # the account the calls below try to change or remove
-    for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures", "audit_log"):
+    for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures", "audit_log", "backup",
+                 "erase_person"):
         error = assert_refused(lambda: _door_calls(planner, door_world)[name](organizer), exc=PermissionDenied)
         assert error.code == "admin_only" and "admin" in str(error)
     assert planner.list_users(actor=admin)

@@ -560,6 +560,28 @@ def _import_broken(world):
     at = organizer_page(world, "imports.py")
     at.file_uploader(key="imp_file_events").upload("roto.csv", b"Titulo;Lugar\nA;B\n", "text/csv").run()
     world.typed |= {"Titulo", "Lugar"}
+def _erasing(world, *buttons):
+    """The Data page after typing an address to erase and pressing ``buttons`` (by key)."""
+    at = organizer_page(world, "data_care.py")
+    at.text_input(key="erase_email_input").input("julia@example.org")
+    next(b for b in at.button if b.label == "⟦Erase…⟧").click()
+    at.run()
+    for button in buttons:
+        at.button(key=button).click().run()
+    return at
+
+
+def _deleting_a_venue(world):
+    world.planner.add_venue(name="Casa Vacía", address="Jirón Lampa 1", timezone="America/Lima")
+    at = organizer_page(world, "venues.py")
+    venue = next(v for v in world.planner.list_venues() if v.name == "Casa Vacía")
+    at.button(key=f"delete_venue_{venue.id}").click().run()
+    return at
+
+
+def _deleting_a_draft(world):
+    at = _organize_draft(world)
+    at.button(key=f"delete_event_{world.events['draft'].id}").click().run()
     return at
 
 
@@ -618,6 +640,11 @@ CASES = {
     "organizer: reports, every event": lambda w: _reports(w),
     "organizer: reports, one event": lambda w: choose(_reports(w), "rp_event", w.events["open"].id),
     "organizer: reports, nothing yet": lambda w: organizer_page(w, "reports.py"),
+    "admin: data": lambda w: organizer_page(w, "data_care.py"),
+    "admin: data, the erasure question": lambda w: _erasing(w),
+    "admin: data, erased": lambda w: _erasing(w, "erase_yes"),
+    "organizer: venues, deleting an unused venue": _deleting_a_venue,
+    "organizer: events, deleting a draft": _deleting_a_draft,
 }
 
 

@@ -35,6 +35,7 @@ SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
 IMPORTS = "imports.py"
 REPORTS = "reports.py"
+DATA = "data_care.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -88,4 +89,5 @@ def navigation(user):
     ]
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))
+        organize.append(_page(DATA, title=_("Data"), icon=":material/database:", url_path="data"))
     return st.navigation({_("Side events"): public, _("Organize"): organize}, position="top")

@@ -154,12 +154,17 @@ def _registration_box(event, counts) -> None:
             st.error(error, icon=":material/error:")
         if event.registration_mode == "email":
             st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
+        days = planner().retention_days
         st.caption(
-            _(
+            ngettext(
                 "We use your name, email, organization and needs only to manage your place at this event: "
                 "the organizers see them, nobody else does. You can change or cancel your registration at "
-                "any time through your private link."
-            )
+                "any time through your private link. They are erased {days} day after the event ends.",
+                "We use your name, email, organization and needs only to manage your place at this event: "
+                "the organizers see them, nobody else does. You can change or cancel your registration at "
+                "any time through your private link. They are erased {days} days after the event ends.",
+                days,
+            ).format(days=format_number(days))
         )
         # A check this server cannot show cannot be passed: no button to press in vain.
         unpassable = event.registration_mode == "proof_of_work" and not altcha.available()

@@ -560,6 +560,9 @@ def _import_broken(world):
     at = organizer_page(world, "imports.py")
     at.file_uploader(key="imp_file_events").upload("roto.csv", b"Titulo;Lugar\nA;B\n", "text/csv").run()
     world.typed |= {"Titulo", "Lugar"}
+    return at
+
+
 def _erasing(world, *buttons):
     """The Data page after typing an address to erase and pressing ``buttons`` (by key)."""
     at = organizer_page(world, "data_care.py")

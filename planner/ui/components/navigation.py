@@ -32,6 +32,7 @@ OUTBOX = "outbox.py"
 VENUES = "venues.py"
 SUMMITS = "summits.py"
 ACCOUNTS = "accounts.py"
+AUDIT_LOG = "audit_log.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -82,4 +83,5 @@ def navigation(user):
     ]
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))
+        organize.append(_page(AUDIT_LOG, title=_("Audit log"), icon=":material/history:", url_path="audit-log"))
     return st.navigation({_("Side events"): public, _("Organize"): organize}, position="top")

@@ -126,6 +126,22 @@ MESSAGE_AUDIENCE_LABELS = {
     "checked_in": N_("Guests who checked in"),
 }
 
+# The names of what an audit entry's details hold (issue #11): the fields of an event, summit,
+# venue or room whose before and after it keeps, and the facts of other actions.
+AUDIT_DETAIL_LABELS = {
+    "title": N_("Title"), "description": N_("Description"), "summit_id": N_("Summit"), "room_id": N_("Room"),
+    "online_url": N_("Online link"), "format": N_("Format"), "starts_at": N_("Starts"), "ends_at": N_("Ends"),
+    "capacity": N_("Capacity"), "timezone": N_("Time zone"), "speakers": N_("Speakers"),
+    "organizations": N_("Organizations"), "registration_mode": N_("Registration"),
+    "join_link_public": N_("Online link shown to everyone"), "reminder_hours": N_("Reminder (hours before)"),
+    "name": N_("Name"), "city": N_("City"), "starts_on": N_("First day"), "ends_on": N_("Last day"),
+    "address": N_("Address"), "accessibility": N_("Accessibility notes"), "venue_id": N_("Venue"),
+    "reason": N_("Reason"), "previous_status": N_("Status before"), "moved_up": N_("Moved up from the waiting list"),
+    "copied_from": N_("Copied from event"), "label": N_("Door"), "door": N_("Door"), "walk_in": N_("Walk-in"),
+    "taken": N_("Places taken"), "message_subject": N_("Subject"), "recipients": N_("Recipients"), "to": N_("Sent to"),
+    "role": N_("Role"), "client": N_("IP address"), "status": N_("Status"),
+}
+
 # What the audit log records (issue #11): every organizer and admin action that changes data.
 AUDIT_ACTIONS = {
     "event_created": N_("Event created"),

@@ -22,13 +22,13 @@ from typing import Iterable
 from . import clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import catalog, events, outbox, proofs, recovery, registrations
+from .areas import audit, events, outbox, proofs, recovery, registrations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
 from .errors import ConfigurationError, NotFound
 from .i18n import N_
-from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration, Room, Summit, Venue
+from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
 from .face import staff_only
 from .face.accounts import AccountMethods
@@ -38,13 +38,14 @@ from .face.door import DoorMethods
 from .face.exports import ExportMethods
 from .face.imports import ImportMethods
 from .face.mail import MailMethods
+from .face.places import PlaceMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
-class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
+class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
               ImportMethods, ReportMethods, CareMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
@@ -89,74 +90,6 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
             self._wrote_mail()
         return registration_ids
 
-    # ------------------------------------------------------------------ summits, venues, rooms
-
-    @staff_only
-    def add_summit(self, *, name: str, city: str = "", timezone: str, starts_on: date, ends_on: date,
-                   actor: Actor = SYSTEM) -> Summit:
-        fields = dict(name=name, city=city, timezone=timezone, starts_on=starts_on, ends_on=ends_on)
-        return self._write(lambda db: catalog.get_summit(db, catalog.add_summit(db, **fields)))
-
-    @staff_only
-    def update_summit(self, summit_id: int, *, actor: Actor = SYSTEM, **changes) -> Summit:
-        return self._write(lambda db: catalog.update_summit(db, summit_id, changes) or catalog.get_summit(db, summit_id))
-
-    def get_summit(self, summit_id: int) -> Summit:
-        return self._read(catalog.get_summit, summit_id)
-
-    def list_summits(self) -> list[Summit]:
-        return self._read(catalog.list_summits)
-
-    @staff_only
-    def add_venue(self, *, name: str, address: str = "", timezone: str, actor: Actor = SYSTEM) -> Venue:
-        fields = dict(name=name, address=address, timezone=timezone)
-        return self._write(lambda db: catalog.get_venue(db, catalog.add_venue(db, **fields)))
-
-    @staff_only
-    def update_venue(self, venue_id: int, *, actor: Actor = SYSTEM, **changes) -> Venue:
-        """A new name or address reaches the guests of the venue's published events."""
-        with self._db.write() as db:
-            self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
-                                 lambda: catalog.update_venue(db, venue_id, changes))
-            return catalog.get_venue(db, venue_id)
-
-    def _places_changed(self, db, where: str, params: list, change) -> None:
-        """Runs ``change`` and writes an update to the guests of each published event it moved."""
-        found = lambda: {e.id: e for e in events.select(db, f"{where} AND e.status = 'published'", params)}  # noqa: E731
-        before = found()
-        result = change()
-        for event_id, after in found().items():
-            if event_id in before and snapshot(before[event_id]) != snapshot(after):
-                outbox.event_changed(db, event_id, snapshot(before[event_id]), domain=self._domain)
-        self._wrote_mail()
-        return result
-
-    def get_venue(self, venue_id: int) -> Venue:
-        return self._read(catalog.get_venue, venue_id)
-
-    def list_venues(self) -> list[Venue]:
-        return self._read(catalog.list_venues)
-
-    @staff_only
-    def add_room(self, *, venue_id: int, name: str, capacity: int, accessibility: str = "",
-                 actor: Actor = SYSTEM) -> Room:
-        fields = dict(venue_id=venue_id, name=name, capacity=capacity, accessibility=accessibility)
-        return self._write(lambda db: catalog.get_room(db, catalog.add_room(db, **fields)))
-
-    @staff_only
-    def update_room(self, room_id: int, *, actor: Actor = SYSTEM, **changes) -> Room:
-        """A bigger room moves the waiting lists of its events up at once; a new name reaches their guests."""
-        with self._db.write() as db:
-            self._moved_up(db, self._places_changed(db, "WHERE e.room_id = ?", [room_id],
-                                                    lambda: catalog.update_room(db, room_id, changes)))
-            return catalog.get_room(db, room_id)
-
-    def get_room(self, room_id: int) -> Room:
-        return self._read(catalog.get_room, room_id)
-
-    def list_rooms(self, venue_id: int | None = None) -> list[Room]:
-        return self._read(catalog.list_rooms, venue_id)
-
     # ------------------------------------------------------------------ events
 
     @staff_only
@@ -175,8 +108,10 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
                       speakers=speakers, organizations=organizations, timezone=timezone,
                       registration_mode=registration_mode, join_link_public=join_link_public,
                       reminder_hours=reminder_hours)
-        return self._write(lambda db: events.get_event(
-            db, events.create(db, events.check_fields(db, **fields), allow_past)))
+        with self._db.write() as db:
+            event = events.get_event(db, events.create(db, events.check_fields(db, **fields), allow_past))
+            audit.record(db, actor, "event_created", event_id=event.id, title=event.title)
+            return event
 
     @staff_only
     def update_event(self, event_id: int, *, version: int, allow_past: bool = False, actor: Actor = SYSTEM,
@@ -185,8 +120,10 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
         Moving its start to another moment in the past needs ``allow_past``."""
         with self._db.write() as db:
             before = events.get_event(db, event_id)
-            self._moved_up(db, events.update(db, event_id, version, changes, allow_past))
+            moved = self._moved_up(db, events.update(db, event_id, version, changes, allow_past))
             after = events.get_event(db, event_id)
+            audit.record(db, actor, "event_edited", event_id=after.id, moved_up=len(moved), changes=audit.changed(
+                audit.event_fields(events.as_fields(before)), audit.event_fields(events.as_fields(after))))
             if after.status == "published" and snapshot(before) != snapshot(after):
                 outbox.event_changed(db, after.id, snapshot(before), domain=self._domain)  # title, time or place
         self._wrote_mail()
@@ -200,7 +137,9 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
             source = events.get_event(db, event_id)
             fields = {**events.as_fields(source), "title": events.copy_title(source.title)}
             checked = events.check_fields(db, **fields, stored_zone=source.timezone)
-            return events.get_event(db, events.create(db, checked, allow_past=True))
+            copy = events.get_event(db, events.create(db, checked, allow_past=True))
+            audit.record(db, actor, "event_duplicated", event_id=copy.id, title=copy.title, copied_from=source.id)
+            return copy
 
     @staff_only
     def publish_event(self, event_id: int, *, allow_room_clash: bool | Iterable[int] = False,
@@ -212,6 +151,7 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
             event = events.get_event(db, event_id)
             if event.status != "published":
                 events.publish(db, event, accepted, version, allow_past)
+                audit.record(db, actor, "event_published", event_id=event.id)
             return events.get_event(db, event.id)
 
     @staff_only
@@ -222,6 +162,8 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
             event = events.get_event(db, event_id)
             if event.status != "cancelled":
                 events.set_status(db, event, "cancelled", version=version, reason=reason)
+                audit.record(db, actor, "event_cancelled", event_id=event.id, reason=reason,
+                             previous_status=event.status)
                 if event.status == "published":
                     outbox.event_cancelled(db, event.id, domain=self._domain)
             cancelled = events.get_event(db, event.id)
@@ -352,9 +294,12 @@ class Planner(DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordM
         """An organizer cancels a registration on someone's behalf."""
         with self._db.write() as db:
             registration = registrations.by_id(db, registration_id)
-            self._moved_up(db, registrations.cancel(db, registration))
+            moved = self._moved_up(db, registrations.cancel(db, registration))
             if registration.status != "cancelled":
                 outbox.registration_cancelled(db, registration.id, by="organizer", domain=self._domain)
+                # The registration's id only: the guest's name and email stay out of the log.
+                audit.record(db, actor, "registration_cancelled", event_id=registration.event_id,
+                             subject=registration.id, previous_status=registration.status, moved_up=len(moved))
             return registrations.by_id(db, registration_id)
 
     @staff_only

@@ -52,6 +52,19 @@ def _plain(value):
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
+def changed(before: dict, after: dict) -> dict:
+    """``{field: {"before": …, "after": …}}`` for each field whose value differs, as JSON holds them."""
+    before, after = _plain(before), _plain(after)
+    return {k: {"before": before.get(k), "after": after.get(k)} for k in after if before.get(k) != after.get(k)}
+
+
+def event_fields(fields: dict) -> dict:
+    """An event's fields (``events.as_fields``) as the log keeps them: a speaker's email is a
+    contact detail, not what the event says, so it is left out."""
+    speakers = [{k: v for k, v in s.items() if k != "email"} for s in fields.get("speakers", ())]
+    return {**fields, "speakers": speakers}
+
+
 def record(db, actor: Actor, action: str, *, event_id: int | None = None, subject: str | int = "",
            **details) -> int:
     """Writes one entry (inside the caller's transaction); returns its id."""

@@ -1,6 +1,7 @@
 """Parts of the ``Planner`` face kept in files of their own (``planner.py`` holds the rest):
-the door (``door.py``) and accounts (``accounts.py``). They are mixed into ``Planner``: callers
-only ever see one class, and every method is documented in the README's table."""
+the door (``door.py``), accounts (``accounts.py``), summits, venues and rooms (``places.py``),
+mail, calendars and the audit log. They are mixed into ``Planner``: callers only ever see one
+class, and every method is documented in the README's table."""
 
 from __future__ import annotations
 

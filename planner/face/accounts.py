@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import access
 from .. import validate as check
-from ..access import SYSTEM, Actor
-from ..areas import accounts
+from ..access import PUBLIC, SYSTEM, Actor
+from ..areas import accounts, audit
 from ..models import SignInFailure, User
 from . import admin_only
 
@@ -14,18 +14,26 @@ class AccountMethods:
     @admin_only
     def add_user(self, *, email: str, name: str, password: str, role: str = "organizer", actor: Actor = SYSTEM) -> User:
         fields = dict(email=email, name=name, password=password, role=role)
-        return self._write(lambda db: accounts.get_user(db, accounts.add_user(db, **fields)))
+        with self._db.write() as db:
+            user = accounts.get_user(db, accounts.add_user(db, **fields))
+            audit.record(db, actor, "user_added", subject=user.email, name=user.name, role=user.role)
+            return user
 
     def set_password(self, user_id: int, password: str, *, actor: Actor = SYSTEM) -> None:
         """A new password (admins, or the account itself); its sessions end."""
         if actor.user is None or actor.user.id != check.id(user_id):
             access.require_admin(actor)
-        self._write(accounts.set_password, user_id, password)
+        with self._db.write() as db:
+            accounts.set_password(db, user_id, password)
+            audit.record(db, actor, "password_set", subject=accounts.get_user(db, user_id).email)  # never the password
 
     @admin_only
     def remove_user(self, user_id: int, *, actor: Actor = SYSTEM) -> None:
         """Delete an account (and sign it out everywhere). The last admin cannot be removed."""
-        self._write(accounts.remove_user, user_id)
+        with self._db.write() as db:
+            user = accounts.get_user(db, user_id)
+            accounts.remove_user(db, user.id)
+            audit.record(db, actor, "user_removed", subject=user.email, name=user.name, role=user.role)
 
     def get_user(self, user_id: int) -> User:
         return self._read(accounts.get_user, user_id)
@@ -51,6 +59,8 @@ class AccountMethods:
         user = self._read(accounts.authenticate, email, password)  # scrypt, outside the write lock
         if user is not None:
             self._write(accounts.forget_failure, attempt)
+        else:  # the failure row stays: the audit log says so too (the email as typed, never the password)
+            self._write(lambda db: audit.record(db, PUBLIC, "sign_in_failed", subject=keys["email"], client=client))
         return user
 
     @admin_only

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import access
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import checkin, events, registrations
+from ..areas import audit, checkin, events, registrations
 from ..models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from ..outputs.door_list import door_list_csv
 from . import staff_only
@@ -42,9 +42,13 @@ class DoorMethods:
     def undo_check_in(self, registration_id: int, *, actor: Actor = SYSTEM) -> Registration:
         """Take back a check-in made by mistake; an undone walk-in is cancelled."""
         with self._db.write() as db:
-            self._door(db, actor, registrations.by_id(db, registration_id).event_id)
+            before = registrations.by_id(db, registration_id)
+            self._door(db, actor, before.event_id)
             undone, moved = checkin.undo(db, registration_id)
             self._moved_up(db, moved)
+            audit.record(db, actor, "check_in_undone", event_id=undone.event_id, subject=undone.id,
+                         door=before.checked_in_door or "", walk_in=before.walk_in, status=undone.status,
+                         moved_up=len(moved))
         return access.shown_to(actor, undone)
 
     def walk_in(self, event_id: int, *, name: str, email: str = "", organization: str = "", force: bool = False,
@@ -54,6 +58,10 @@ class DoorMethods:
         with self._db.write() as db:
             guest = checkin.walk_in(db, self._door(db, actor, event_id), name=name, email=email,
                                     organization=organization, force=force, door=door, checkin_key=self._checkin_key)
+            capacity, taken = registrations.event_capacity(db, guest.event_id), registrations.taken(db, guest.event_id)
+            if capacity is not None and taken > capacity:  # let in past the capacity: only with force
+                audit.record(db, actor, "walk_in_over_capacity", event_id=guest.event_id, subject=guest.id,
+                             door=door, capacity=capacity, taken=taken)
         return access.shown_to(actor, guest)
 
     def search_guests(self, event_id: int, query: str, *, actor: Actor = SYSTEM) -> list[Registration]:
@@ -78,8 +86,12 @@ class DoorMethods:
     @staff_only
     def create_door_pass(self, event_id: int, label: str = "Main door", *, actor: Actor = SYSTEM) -> DoorPass:
         """A link that opens this one event's check-in page, for volunteers without an account."""
-        return self._write(lambda db: checkin.create_door_pass(
-            db, events.get_event(db, event_id), checkin.door_name(label, "label"), self.base_url))
+        label = checkin.door_name(label, "label")
+        with self._db.write() as db:
+            door_pass = checkin.create_door_pass(db, events.get_event(db, event_id), label, self.base_url)
+            audit.record(db, actor, "door_pass_created", event_id=door_pass.event_id, subject=door_pass.id,
+                         label=door_pass.label)
+            return door_pass
 
     @staff_only
     def door_passes(self, event_id: int, *, actor: Actor = SYSTEM) -> list[DoorPass]:
@@ -88,7 +100,14 @@ class DoorMethods:
 
     @staff_only
     def revoke_door_pass(self, door_pass_id: int, *, actor: Actor = SYSTEM) -> DoorPass:
-        return self._write(checkin.revoke_door_pass, door_pass_id, self.base_url)
+        """Stop a door link at once; revoking it again keeps the first time (and one audit entry)."""
+        with self._db.write() as db:
+            was = db.execute("SELECT revoked_at FROM door_passes WHERE id = ?", [check.id(door_pass_id)]).fetchone()
+            door_pass = checkin.revoke_door_pass(db, door_pass_id, self.base_url)  # NotFound for no such pass
+            if was["revoked_at"] is None:  # revoked by this call
+                audit.record(db, actor, "door_pass_revoked", event_id=door_pass.event_id, subject=door_pass.id,
+                             label=door_pass.label)
+            return door_pass
 
     def door_pass(self, secret: str | None) -> DoorPass | None:
         """The active door pass with this secret, or None (unknown or revoked)."""

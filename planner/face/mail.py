@@ -21,7 +21,7 @@ from typing import Iterable
 from .. import clock
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import events, holds, outbox, recovery, registrations, ticket_codes
+from ..areas import audit, events, holds, outbox, recovery, registrations, ticket_codes
 from ..codes import MESSAGE_AUDIENCE_LABELS, MESSAGE_AUDIENCES, OUTBOX_STATUS_LABELS, OUTBOX_STATUSES
 from ..errors import ValidationError
 from ..i18n import N_, current
@@ -295,6 +295,8 @@ class MailMethods:
                 outbox.enqueue(db, "organizer_message", recipient=row["email"], recipient_name=row["name"],
                                event_id=event.id, registration_id=registration_id, language=row["language"],
                                data={"subject": subject, "body": body}, batch=batch, domain=self._domain)
+            audit.record(db, actor, "guests_messaged", event_id=event.id, subject=batch, recipients=len(ids),
+                         to=sorted(audience, key=MESSAGE_AUDIENCES.index), message_subject=subject)
         self._wrote_mail()
         return batch
 

@@ -113,9 +113,10 @@ def test_refusals_show_beside_their_field_and_nothing_is_written(app_planner, ev
     assert errors(at) == ["Nobody in the chosen group has an email address yet: nothing was sent."]
 
     after = table_rows(app_planner.path)
-    assert {k: v for k, v in after.items() if k not in ("scans", "registrations")} == {
-        k: v for k, v in before.items() if k not in ("scans", "registrations")
-    }
+    undo = ("scans", "registrations", "audit_log")  # the check-in undone above, and its audit entry
+    assert {k: v for k, v in after.items() if k not in undo} == {k: v for k, v in before.items() if k not in undo}
+    assert [e.action for e in app_planner.audit_log()][: len(after["audit_log"]) - len(before["audit_log"])] == [
+        "check_in_undone"]
     assert not outbox_of(app_planner, "organizer_message")
 
 

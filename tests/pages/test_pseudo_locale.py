@@ -588,6 +588,19 @@ def _deleting_a_draft(world):
     return at
 
 
+def _audit_log(world):
+    """The audit log after edits of every kind the page puts in words."""
+    p, event = world.planner, world.events["open"]
+    p.update_event(event.id, version=event.version, capacity=30, starts_at=event.starts_at + timedelta(hours=1),
+                   join_link_public=True, organizations=[{"name": "Coalición Andina", "role": "host"}])
+    p.update_room(event.room_id, capacity=45)
+    p.cancel_registration_for(world.guests["rosa"].id)
+    p.message_guests(event.id, "Cambio de sala", "Nos vemos en la Sala Chica.", to=["confirmed", "waitlisted"])
+    world.typed |= {"Cambio de sala", "nadie@example.org", "203.0.113.7", "Fondo Verde Ucayali", "Oficina Sur"}  # removed: no longer in the world
+    p.authenticate("nadie@example.org", "not the password", client="203.0.113.7")
+    return organizer_page(world, "audit_log.py")
+
+
 CASES = {
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
@@ -648,6 +661,8 @@ CASES = {
     "admin: data, erased": lambda w: _erasing(w, "erase_yes"),
     "organizer: venues, deleting an unused venue": _deleting_a_venue,
     "organizer: events, deleting a draft": _deleting_a_draft,
+    "admin: audit log": _audit_log,
+    "admin: audit log, one kind": lambda w: choose(_audit_log(w), "al_action", "event_edited"),
 }
 
 

@@ -36,6 +36,7 @@ ACCOUNTS = "accounts.py"
 IMPORTS = "imports.py"
 REPORTS = "reports.py"
 DATA = "data_care.py"
+AUDIT_LOG = "audit_log.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -90,4 +91,5 @@ def navigation(user):
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))
         organize.append(_page(DATA, title=_("Data"), icon=":material/database:", url_path="data"))
+        organize.append(_page(AUDIT_LOG, title=_("Audit log"), icon=":material/history:", url_path="audit-log"))
     return st.navigation({_("Side events"): public, _("Organize"): organize}, position="top")

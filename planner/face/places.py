@@ -1,0 +1,115 @@
+"""Summits, venues and rooms, the Planner's part: where and when events can happen. A changed
+name, address or zone reaches the guests of the published events it moves (an update in the
+outbox), a bigger room moves its events' waiting lists up, and every change is in the audit log,
+all in the change's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..access import SYSTEM, Actor
+from ..areas import audit, catalog, events, outbox
+from ..mail.render import snapshot
+from ..models import Room, Summit, Venue
+from . import staff_only
+
+
+class PlaceMethods:
+    """Mixed into ``Planner``; see the module's docstring."""
+
+    @staff_only
+    def add_summit(self, *, name: str, city: str = "", timezone: str, starts_on: date, ends_on: date,
+                   actor: Actor = SYSTEM) -> Summit:
+        fields = dict(name=name, city=city, timezone=timezone, starts_on=starts_on, ends_on=ends_on)
+        with self._db.write() as db:
+            summit = catalog.get_summit(db, catalog.add_summit(db, **fields))
+            audit.record(db, actor, "summit_added", subject=summit.id, name=summit.name)
+            return summit
+
+    @staff_only
+    def update_summit(self, summit_id: int, *, actor: Actor = SYSTEM, **changes) -> Summit:
+        with self._db.write() as db:
+            before = catalog.get_summit(db, summit_id)
+            catalog.update_summit(db, summit_id, changes)
+            after = catalog.get_summit(db, summit_id)
+            self._audit_edit(db, actor, "summit_edited", before, after, ("name", "city", "timezone", "starts_on", "ends_on"))
+            return after
+
+    @staticmethod
+    def _audit_edit(db, actor: Actor, action: str, before, after, names: tuple[str, ...], **details) -> None:
+        """One entry for an edited summit, venue or room: the before and after of each changed
+        field (a save that changed nothing leaves none)."""
+        values = lambda thing: {n: getattr(thing, n) for n in names}  # noqa: E731
+        changes = audit.changed(values(before), values(after))
+        if changes:
+            audit.record(db, actor, action, subject=after.id, name=after.name, changes=changes, **details)
+
+    def get_summit(self, summit_id: int) -> Summit:
+        return self._read(catalog.get_summit, summit_id)
+
+    def list_summits(self) -> list[Summit]:
+        return self._read(catalog.list_summits)
+
+    @staff_only
+    def add_venue(self, *, name: str, address: str = "", timezone: str, actor: Actor = SYSTEM) -> Venue:
+        fields = dict(name=name, address=address, timezone=timezone)
+        with self._db.write() as db:
+            venue = catalog.get_venue(db, catalog.add_venue(db, **fields))
+            audit.record(db, actor, "venue_added", subject=venue.id, name=venue.name)
+            return venue
+
+    @staff_only
+    def update_venue(self, venue_id: int, *, actor: Actor = SYSTEM, **changes) -> Venue:
+        """A new name or address reaches the guests of the venue's published events."""
+        with self._db.write() as db:
+            before = catalog.get_venue(db, venue_id)
+            self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
+                                 lambda: catalog.update_venue(db, venue_id, changes))
+            after = catalog.get_venue(db, venue_id)
+            self._audit_edit(db, actor, "venue_edited", before, after, ("name", "address", "timezone"))
+            return after
+
+    def _places_changed(self, db, where: str, params: list, change) -> None:
+        """Runs ``change`` and writes an update to the guests of each published event it moved."""
+        found = lambda: {e.id: e for e in events.select(db, f"{where} AND e.status = 'published'", params)}  # noqa: E731
+        before = found()
+        result = change()
+        for event_id, after in found().items():
+            if event_id in before and snapshot(before[event_id]) != snapshot(after):
+                outbox.event_changed(db, event_id, snapshot(before[event_id]), domain=self._domain)
+        self._wrote_mail()
+        return result
+
+    def get_venue(self, venue_id: int) -> Venue:
+        return self._read(catalog.get_venue, venue_id)
+
+    def list_venues(self) -> list[Venue]:
+        return self._read(catalog.list_venues)
+
+    @staff_only
+    def add_room(self, *, venue_id: int, name: str, capacity: int, accessibility: str = "",
+                 actor: Actor = SYSTEM) -> Room:
+        fields = dict(venue_id=venue_id, name=name, capacity=capacity, accessibility=accessibility)
+        with self._db.write() as db:
+            room = catalog.get_room(db, catalog.add_room(db, **fields))
+            audit.record(db, actor, "room_added", subject=room.id, name=room.name, venue_id=room.venue_id,
+                         capacity=room.capacity)
+            return room
+
+    @staff_only
+    def update_room(self, room_id: int, *, actor: Actor = SYSTEM, **changes) -> Room:
+        """A bigger room moves the waiting lists of its events up at once; a new name reaches their guests."""
+        with self._db.write() as db:
+            before = catalog.get_room(db, room_id)
+            moved = self._moved_up(db, self._places_changed(db, "WHERE e.room_id = ?", [room_id],
+                                                            lambda: catalog.update_room(db, room_id, changes)))
+            after = catalog.get_room(db, room_id)
+            self._audit_edit(db, actor, "room_edited", before, after, ("name", "capacity", "accessibility"),
+                             venue_id=after.venue_id, moved_up=len(moved))
+            return after
+
+    def get_room(self, room_id: int) -> Room:
+        return self._read(catalog.get_room, room_id)
+
+    def list_rooms(self, venue_id: int | None = None) -> list[Room]:
+        return self._read(catalog.list_rooms, venue_id)

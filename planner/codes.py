@@ -140,6 +140,11 @@ AUDIT_DETAIL_LABELS = {
     "copied_from": N_("Copied from event"), "label": N_("Door"), "door": N_("Door"), "walk_in": N_("Walk-in"),
     "taken": N_("Places taken"), "message_subject": N_("Subject"), "recipients": N_("Recipients"), "to": N_("Sent to"),
     "role": N_("Role"), "client": N_("IP address"), "status": N_("Status"),
+    # exports, imports, backups, erasure and retention
+    "rows": N_("Rows"), "tables": N_("Rows per table"), "created": N_("Created"), "skipped": N_("Already there"),
+    "refused": N_("Refused"), "file": N_("File"), "confirmations": N_("Confirmations sent"),
+    "registrations": N_("Registrations"), "held_places": N_("Held places"), "messages": N_("Messages"),
+    "speaker_entries": N_("Speaker entries"), "events": N_("Events"), "days": N_("Days kept"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.

@@ -128,6 +128,12 @@ def value(key: str, v, entry: AuditEntry, names: Names, zone: tzinfo) -> str:
         return _many([label(MESSAGE_AUDIENCE_LABELS, x) for x in v])
     if key in ("status", "previous_status"):
         return label(REGISTRATION_STATUS_LABELS if entry.action in ON_A_REGISTRATION else EVENT_STATUS_LABELS, v)
+    if key == "format" and entry.action == "export":
+        return str(v).upper() if v != "dataframe" else _("a table (from a script)")
+    if isinstance(v, dict):  # an export's rows per table
+        return _many([_("{field}: {value}").format(field=label(AUDIT_DETAIL_LABELS, k), value=value(k, x, entry, names,
+                                                                                                    zone))
+                      for k, x in v.items()])
     tables = {"format": FORMAT_LABELS, "registration_mode": REGISTRATION_MODE_LABELS, "role": USER_ROLE_LABELS}
     if key in tables:
         return label(tables[key], v)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -241,8 +241,8 @@ def effective_rule(db, event: Event) -> GuestListRule | None:
 def deadline(starts_at: datetime, zone: ZoneInfo, rule: GuestListRule) -> datetime | None:
     """When the list is due, in ``zone`` (see the module's docstring); None without a deadline."""
     local = starts_at.astimezone(zone)
-    if rule.hours is not None:
-        return (starts_at - timedelta(hours=rule.hours)).astimezone(zone)
+    if rule.hours is not None:  # in UTC: Python subtracts within one zone on the wall clock
+        return (starts_at.astimezone(UTC) - timedelta(hours=rule.hours)).astimezone(zone)
     if rule.working_days is None:
         return None
     day, left = local.date(), rule.working_days
@@ -251,7 +251,7 @@ def deadline(starts_at: datetime, zone: ZoneInfo, rule: GuestListRule) -> dateti
         if day.weekday() < 5 and day not in rule.holidays:
             left -= 1
     wall = datetime.combine(day, local.time().replace(fold=0), tzinfo=zone)
-    return wall.astimezone(ZoneInfo("UTC")).astimezone(zone)  # a skipped time comes out after the change
+    return wall.astimezone(UTC).astimezone(zone)  # a skipped time comes out after the change
 
 
 def zone_of(event: Event) -> ZoneInfo:

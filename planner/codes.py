@@ -586,3 +586,6 @@ SECURITY_LIST_COLUMNS = {
     "venue": N_("Venue"),
     "sponsor": N_("Sponsor"),
 }
+
+# issue #12, security list: what a guest-list rule is set for (the audit log's "Applies to").
+GUEST_LIST_SCOPES = {"venue": N_("Venue"), "room": N_("Room"), "event": N_("Event")}

@@ -77,6 +77,9 @@ CHECKIN_VERDICTS = {
     "event_cancelled": N_("Event cancelled"),
     "walk_in": N_("Walk-in"),
     "undone": N_("Check-in undone"),
+    # issue #12, security list: confirmed, but not on the list sent to the host; then let in anyway
+    "not_on_security_list": N_("Not on the security list"),
+    "let_in_anyway": N_("Let in though not on the security list"),
 }
 
 # Why an event takes no registrations now (None: it does). One sentence for every page.
@@ -145,6 +148,10 @@ AUDIT_DETAIL_LABELS = {
     "refused": N_("Refused"), "file": N_("File"), "confirmations": N_("Confirmations sent"),
     "registrations": N_("Registrations"), "held_places": N_("Held places"), "messages": N_("Messages"),
     "speaker_entries": N_("Speaker entries"), "events": N_("Events"), "days": N_("Days kept"),
+    # issue #12, security list
+    "hours": N_("Hours before the start"), "working_days": N_("Working days before the start"),
+    "sponsor": N_("Sponsor that submits the list"), "columns": N_("Columns"), "holidays": N_("Holidays"),
+    "scope": N_("Applies to"), "guests": N_("Guests"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -180,6 +187,11 @@ AUDIT_ACTIONS = {
     "user_removed": N_("Account removed"),
     "password_set": N_("Password changed"),
     "sign_in_failed": N_("Failed sign-in"),
+    # issue #12, security list
+    "security_list_made": N_("Security list made"),
+    "guest_list_rule_set": N_("Security list rule set"),
+    "guest_list_rule_cleared": N_("Security list rule removed"),
+    "let_in_not_on_security_list": N_("Guest let in though not on the security list"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -456,6 +468,18 @@ MESSAGES: dict[str, Lazy] = {
     "restore_database_in_use": N_(
         "The database {path} is open in another process: stop the app (every server and sender), then restore."
     ),
+    # issue #12, security list
+    "guest_list_scope": N_("A security list rule belongs to one venue, one room or one event: choose one of them."),
+    "guest_list_count": N_("“{label}” must be a whole number from 1 to {max}, or left empty."),
+    "guest_list_deadline_both": N_(
+        "Give the deadline in hours or in working days, not both: the host's rule says one of them."
+    ),
+    "guest_list_column": N_("“{value}” is not a column the security list can have."),
+    "guest_list_no_columns": N_("Choose at least one column for the security list."),
+    "guest_list_holidays": N_("A rule can list at most {max} holidays."),
+    "guest_list_no_rule": N_(
+        "“{title}” has no security list rule with a deadline: set one for its venue, its room or the event first."
+    ),
 }
 
 
@@ -548,3 +572,20 @@ def label(table: dict, code: str | None) -> str:
     """The label of ``code`` in one of the tables above, or the code itself if it has none."""
     found = table.get(code) if code is not None else None
     return str(found) if found is not None else str(code or "")
+
+
+# issue #12, security list: the columns a host may want on the list, in the order offered.
+SECURITY_LIST_COLUMNS = {
+    "given_names": N_("Given names"),
+    "family_name": N_("FAMILY NAME"),
+    "organization": N_("Organization"),
+    "country": N_("Country"),
+    "event_title": N_("Event"),
+    "date": N_("Date"),
+    "start_time": N_("Start time"),
+    "venue": N_("Venue"),
+    "sponsor": N_("Sponsor"),
+}
+
+# issue #12, security list: what a guest-list rule is set for (the audit log's "Applies to").
+GUEST_LIST_SCOPES = {"venue": N_("Venue"), "room": N_("Room"), "event": N_("Event")}

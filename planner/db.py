@@ -347,6 +347,35 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX audit_log_action ON audit_log(action, at)",
         "CREATE INDEX audit_log_user ON audit_log(actor_user_id, at)",
     ],
+    # issue #12, security list: a host's guest-list rule (deadline in hours or working days, the
+    # sponsor, the columns) held by a venue, a room or one event (exactly one of the three), and
+    # each list made (its columns and, per guest, the registration id, updated_at and a hash of
+    # what the list said: no names). Both go with what they belong to (ON DELETE CASCADE).
+    [
+        """CREATE TABLE guest_list_rules (
+            id INTEGER PRIMARY KEY,
+            venue_id INTEGER UNIQUE REFERENCES venues(id) ON DELETE CASCADE,
+            room_id INTEGER UNIQUE REFERENCES rooms(id) ON DELETE CASCADE,
+            event_id INTEGER UNIQUE REFERENCES events(id) ON DELETE CASCADE,
+            hours INTEGER CHECK (hours IS NULL OR hours >= 1),
+            working_days INTEGER CHECK (working_days IS NULL OR working_days >= 1),
+            holidays TEXT NOT NULL DEFAULT '[]',
+            sponsor TEXT NOT NULL DEFAULT '',
+            columns TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL,
+            CHECK ((venue_id IS NOT NULL) + (room_id IS NOT NULL) + (event_id IS NOT NULL) = 1),
+            CHECK (hours IS NULL OR working_days IS NULL)
+        )""",
+        """CREATE TABLE security_lists (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            made_at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            columns TEXT NOT NULL,
+            rows TEXT NOT NULL
+        )""",
+        "CREATE INDEX security_lists_event ON security_lists(event_id, id)",
+    ],
 ]
 
 

@@ -41,12 +41,13 @@ from .face.mail import MailMethods
 from .face.places import PlaceMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
+from .face.security_list import SecurityListMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods, CareMethods):
+              ImportMethods, ReportMethods, CareMethods, SecurityListMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

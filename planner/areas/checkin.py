@@ -19,7 +19,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import Attendance, CheckInResult, DoorPass, Registration, Scan
 from ..text import match_key
-from . import registrations, ticket_codes
+from . import registrations, security_list, ticket_codes
 
 DOOR_MAX = 100
 
@@ -28,9 +28,11 @@ def door_name(value, field: str = "door") -> str:
     return check.text(value, field, N_("Door name"), max_length=DOOR_MAX)
 
 
-def check_in(db, scanned, event_id: int, door: str) -> CheckInResult:
+def check_in(db, scanned, event_id: int, door: str, anyway: bool = False) -> CheckInResult:
     """Writes. Let a guest in at most once; ``scanned`` is the QR code's URL, the bare code or
-    a typed one. At an event cancelled meanwhile the scan is recorded and refused ("event_cancelled")."""
+    a typed one. At an event cancelled meanwhile the scan is recorded and refused ("event_cancelled").
+    A confirmed guest missing from the security list sent to the host (``security_list``) is
+    not let in ("not_on_security_list"), unless ``anyway`` ("let_in_anyway")."""
     code = ticket_codes.normalize(scanned)
     now = to_db_time(clock.now())
     event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
@@ -43,7 +45,9 @@ def check_in(db, scanned, event_id: int, door: str) -> CheckInResult:
         result = CheckInResult("event_cancelled", registration)
     else:
         result = _verdict(db, registration, event_id)
-    if result.verdict == "checked_in":
+    if result.verdict == "checked_in" and security_list.not_on_list(db, registration):  # issue #12
+        result = CheckInResult("let_in_anyway" if anyway else "not_on_security_list", registration)
+    if result.verdict in ("checked_in", "let_in_anyway"):
         db.execute(
             "UPDATE registrations SET checked_in_at = ?, checked_in_door = ?, updated_at = ?"
             " WHERE id = ? AND checked_in_at IS NULL",

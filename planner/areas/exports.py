@@ -42,7 +42,7 @@ KIND_LABELS = {
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # Events that ever took registrations (the registrations page lists the same ones).
 TOOK_REGISTRATIONS = "(e.published_at IS NOT NULL OR e.status = 'published')"
-REFUSED_VERDICTS = ("wrong_event", "cancelled", "waitlisted", "invalid", "event_cancelled")
+REFUSED_VERDICTS = ("wrong_event", "cancelled", "waitlisted", "invalid", "event_cancelled", "not_on_security_list")
 
 COLUMNS = {
     "event": N_("Event"),

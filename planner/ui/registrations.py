@@ -9,7 +9,7 @@ import streamlit as st
 from planner import PlannerError, StaleEdit
 from planner.codes import CHECKIN_VERDICTS, REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES, label
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import language
+from planner.ui.components import language, security_list
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
@@ -51,6 +51,7 @@ def render() -> None:
                       query_params={"id": str(event.id)})
 
     _capacity(p, event, counts)
+    security_list.deadline_panel(p, event)  # issue #12
     _door(p, event)
     _table(p, event)
 

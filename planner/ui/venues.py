@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.i18n import _
+from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt, show_flash
@@ -48,6 +49,8 @@ def render() -> None:
                         lambda: p.update_venue(venue.id, name=name, address=address, timezone=zone, actor=actor()),
                         _("Saved {name}.").format(name=escape_md(name)),
                     )
+            with st.popover(_("Security list rule"), icon=":material/badge:"):  # issue #12
+                security_list.rule_editor(p, "venue", venue.id)
             if not own:  # made by mistake, or no longer needed: nothing uses it
                 delete_button(
                     f"delete_venue_{venue.id}", _("Delete venue"),
@@ -117,6 +120,8 @@ def render() -> None:
                         ),
                         _("Saved {name}.").format(name=escape_md(name)),
                     )
+            with st.popover(_("Security list rule of this room"), icon=":material/badge:"):  # issue #12
+                security_list.rule_editor(p, "room", room.id)
             if room.id not in {e.room_id for e in p.list_events(actor=actor())}:
                 delete_button(
                     f"delete_room_{room.id}", _("Delete room"),

@@ -117,6 +117,15 @@ def _door_calls(planner: Planner, w: dict):
         "delete_summit": lambda a: planner.delete_summit(event.summit_id, actor=a),
         "delete_venue": lambda a: planner.delete_venue(event.venue.id, actor=a),
         "delete_room": lambda a: planner.delete_room(event.room_id, actor=a),
+        # issue #12, security list
+        "set_guest_list_rule": lambda a: planner.set_guest_list_rule(venue_id=event.venue.id, hours=48, actor=a),
+        "clear_guest_list_rule": lambda a: planner.clear_guest_list_rule(venue_id=event.venue.id, actor=a),
+        "guest_list_rules": lambda a: planner.guest_list_rules(actor=a),
+        "guest_list_rule": lambda a: planner.guest_list_rule(event.id, actor=a),
+        "guest_list_status": lambda a: planner.guest_list_status(event.id, actor=a),
+        "make_security_list": lambda a: planner.make_security_list(event.id, actor=a),
+        "security_lists": lambda a: planner.security_lists(event.id, actor=a),
+        "check_in_anyway": lambda a: planner.check_in_anyway(guest.id, event.id, actor=a),
     }
 
 
@@ -139,7 +148,7 @@ def test_a_door_pass_never_sees_an_email_or_needs_through_any_method(planner, do
         assert not _holds_secret(result), f"{name} showed the door an email or needs: {result!r}"
     # The door's own work is allowed, and nothing else.
     assert set(allowed) == {"check_in", "check_in_registration", "undo_check_in", "walk_in", "search_guests",
-                            "attendance", "door_list_csv", "get_event"}
+                            "attendance", "door_list_csv", "get_event", "check_in_anyway"}
     # What the door did happened: the guest is in, the walk-in is registered.
     assert planner.attendance(door_world["event"].id).checked_in >= 1
     assert any(r.name == "Walker" for r in planner.registrations(door_world["event"].id))
@@ -147,7 +156,7 @@ def test_a_door_pass_never_sees_an_email_or_needs_through_any_method(planner, do
 
 def test_a_door_pass_works_its_own_event_only(planner, door_world, assert_refused):
     for name, call in _door_calls(planner, {**door_world, "door": door_world["other_door"]}).items():
-        if name in ("check_in", "search_guests", "attendance", "walk_in", "door_list_csv"):
+        if name in ("check_in", "search_guests", "attendance", "walk_in", "door_list_csv", "check_in_anyway"):
             error = assert_refused(lambda: call(door_world["other_door"]), exc=PermissionDenied)
             assert error.code == "other_event"
 

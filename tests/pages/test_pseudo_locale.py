@@ -601,6 +601,22 @@ def _audit_log(world):
     return organizer_page(world, "audit_log.py")
 
 
+def _security_list(world):
+    """Issue #12: a security list rule on the venue, a list made, a guest who joined after it."""
+    p, event = world.planner, world.events["open"]
+    world.typed.add("Misión Permanente del Perú")
+    p.set_guest_list_rule(venue_id=event.venue.id, working_days=3, sponsor="Misión Permanente del Perú")
+    p.make_security_list(event.id)
+    world.guests["tarde"] = p.register(event.id, name="Nina Tarde", email="nina@example.org", organization="Red Sur")
+    p.update_registration(world.guests["julia"].manage_token, name="Julia Mamani Quispe")
+    return world
+
+
+def _door_not_on_security_list(world):
+    _security_list(world)
+    return door_page(world, code=world.guests["tarde"].checkin_code)
+
+
 CASES = {
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
@@ -663,6 +679,13 @@ CASES = {
     "organizer: events, deleting a draft": _deleting_a_draft,
     "admin: audit log": _audit_log,
     "admin: audit log, one kind": lambda w: choose(_audit_log(w), "al_action", "event_edited"),
+    "organizer: venues with a security list rule": lambda w: organizer_page(_security_list(w), "venues.py"),
+    "organizer: registrations with a security list": lambda w: organizer_page(
+        _security_list(w), "registrations.py", id=str(w.events["open"].id)),
+    "door, not on the security list": _door_not_on_security_list,
+    "door, let in though not on the security list": lambda w: click(_door_not_on_security_list(w),
+                                                                    "Let them in anyway"),
+    "admin: audit log with security list entries": lambda w: (_security_list(w), organizer_page(w, "audit_log.py"))[1],
 }
 
 

@@ -21,10 +21,12 @@ from planner.codes import (
     AUDIT_DETAIL_LABELS,
     EVENT_STATUS_LABELS,
     FORMAT_LABELS,
+    GUEST_LIST_SCOPES,
     MESSAGE_AUDIENCE_LABELS,
     ORGANIZATION_ROLE_LABELS,
     REGISTRATION_MODE_LABELS,
     REGISTRATION_STATUS_LABELS,
+    SECURITY_LIST_COLUMNS,
     SPEAKER_ROLE_LABELS,
     USER_ROLE_LABELS,
     label,
@@ -32,7 +34,8 @@ from planner.codes import (
 from planner.i18n import _, format_number
 from planner.ui.components.times import clock_seconds, short_day, table_date, zone_abbreviation
 
-ON_A_REGISTRATION = ("registration_cancelled", "registration_changed", "check_in_undone", "walk_in_over_capacity")
+ON_A_REGISTRATION = ("registration_cancelled", "registration_changed", "check_in_undone", "walk_in_over_capacity",
+                     "let_in_not_on_security_list")
 ON_A_PLACE = ("summit_added", "summit_edited", "summit_deleted", "venue_added", "venue_edited", "venue_deleted",
               "room_added", "room_edited", "room_deleted")
 LONG = 120  # characters of a long value (a description) shown in a cell
@@ -134,7 +137,10 @@ def value(key: str, v, entry: AuditEntry, names: Names, zone: tzinfo) -> str:
         return _many([_("{field}: {value}").format(field=label(AUDIT_DETAIL_LABELS, k), value=value(k, x, entry, names,
                                                                                                     zone))
                       for k, x in v.items()])
-    tables = {"format": FORMAT_LABELS, "registration_mode": REGISTRATION_MODE_LABELS, "role": USER_ROLE_LABELS}
+    if key == "columns" and isinstance(v, list):  # a security list's (issue #12)
+        return _many([label(SECURITY_LIST_COLUMNS, x) for x in v])
+    tables = {"format": FORMAT_LABELS, "registration_mode": REGISTRATION_MODE_LABELS, "role": USER_ROLE_LABELS,
+              "scope": GUEST_LIST_SCOPES}
     if key in tables:
         return label(tables[key], v)
     if isinstance(v, (int, float)):

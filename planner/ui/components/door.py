@@ -21,7 +21,7 @@ from planner.access import of_door, of_user
 from planner.codes import CHECKIN_VERDICTS, label
 from planner.i18n import N_, _
 from planner.outputs.qrscan import scan_photo
-from planner.ui.components import language
+from planner.ui.components import language, security_list
 from planner.ui.components.markdown import error_md
 from planner.ui.components.session import door_pass_secret, planner, session_token
 from planner.ui.components.times import clock
@@ -88,6 +88,9 @@ def door_list_file(p, event_id: int, secret: str | None, token: str | None) -> b
 
 
 def _show(result) -> None:
+    st.session_state.pop("door_anyway", None)
+    if result.verdict in security_list.DOOR_VERDICTS:  # issue #12: amber, with a tap to let in anyway
+        return security_list.door_verdict(result)
     r = result.registration
     who = html.escape(r.name) if r else ""
     org = html.escape(r.organization) if r and r.organization else ""
@@ -246,6 +249,7 @@ def show_verdict() -> None:
         f"<div style='font-size:26px;font-weight:700;margin-top:6px'>{headline}</div>"
         f"<div style='font-size:18px;margin-top:4px'>{detail}</div></div>"
     )
+    security_list.let_in_anyway_button()
     if colour == "green" and st.session_state.get("door_last"):
         found = access()
         if found:

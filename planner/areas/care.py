@@ -88,6 +88,19 @@ BLANK = "name = '', email = '', organization = '', needs = ''"
 HOLDS_PERSONAL = "(name != '' OR email != '' OR organization != '' OR needs != '')"
 
 
+def _forget_listed(db, where: str, params: list, ids: set[int] | None) -> None:
+    """Security lists made keep, per guest, a short hash of what the list showed (to flag later
+    changes): an erased or anonymized guest's is blanked (all of them when ``ids`` is None), so
+    nobody who knows a name can match it. Writes."""
+    import json
+
+    for row in db.execute(f"SELECT id, rows FROM security_lists WHERE {where}", params).fetchall():
+        listed = json.loads(row["rows"])
+        kept = [[r[0], r[1], ""] if ids is None or r[0] in ids else r for r in listed]
+        if kept != listed:
+            db.execute("UPDATE security_lists SET rows = ? WHERE id = ?", [json.dumps(kept), row["id"]])
+
+
 def erase(db, email: str) -> Erasure:
     """Blank or remove everything kept under ``email`` (checked, lower case). Writes."""
     rows = db.execute("SELECT id, name, organization FROM registrations WHERE lower(email) = ?", [email]).fetchall()
@@ -110,6 +123,7 @@ def erase(db, email: str) -> Erasure:
                                      person_ids).rowcount
         db.execute(f"DELETE FROM people WHERE id IN ({_in(person_ids)})", person_ids)
     db.execute("DELETE FROM sign_in_failures WHERE lower(email) = ?", [email])
+    _forget_listed(db, "1", [], set(ids))
     _scrub_text(db, texts)
     return Erasure(registrations=len(ids), held_places=len(holds), messages=messages, speaker_entries=speaker_entries)
 
@@ -132,6 +146,7 @@ def anonymize_ended(db, cutoff: datetime) -> Retention:
         [to_db_time(clock.now()), *event_ids]).rowcount
     db.execute(f"DELETE FROM held_places WHERE event_id IN ({marks})", event_ids)
     _blank_messages(db, f"event_id IN ({marks})", event_ids)
+    _forget_listed(db, f"event_id IN ({marks})", event_ids, None)
     return Retention(ran=True, cutoff=cutoff, events=len(event_ids), registrations=registrations)
 
 

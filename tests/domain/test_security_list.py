@@ -247,3 +247,18 @@ def test_check_in_anyway_gives_other_tickets_their_usual_verdict(planner, listed
     assert planner.check_in_anyway(guests[0].id, event.id).verdict == "checked_in"
     with pytest.raises(ValidationError):
         planner.check_in_anyway(guests[0].id, event.id, door="")
+
+
+def test_erasing_a_guest_blanks_their_hash_in_the_lists_made(planner, listed):
+    """A list keeps a short hash of what it showed of each guest; erased, nobody can match it."""
+    import json
+
+    event, guests = listed
+    planner.make_security_list(event.id)
+    with planner._db.read() as db:
+        before = {r[0]: r[2] for r in json.loads(db.execute("SELECT rows FROM security_lists").fetchone()[0])}
+    assert before[guests[0].id]
+    planner.erase_person("g0@example.org")
+    with planner._db.read() as db:
+        after = {r[0]: r[2] for r in json.loads(db.execute("SELECT rows FROM security_lists").fetchone()[0])}
+    assert after[guests[0].id] == "" and after[guests[1].id] == before[guests[1].id]

@@ -117,6 +117,7 @@ def _door_calls(planner: Planner, w: dict):
         "delete_summit": lambda a: planner.delete_summit(event.summit_id, actor=a),
         "delete_venue": lambda a: planner.delete_venue(event.venue.id, actor=a),
         "delete_room": lambda a: planner.delete_room(event.room_id, actor=a),
+        "set_event_questions": lambda a: planner.set_event_questions(event.id, [{"builtin": "country"}], actor=a),
     }
 
 

@@ -32,7 +32,7 @@ def draw(prefix: str, questions, field_error, registration=None) -> None:
             widget = f"{prefix}_{key}"
             if registration is not None and widget not in s:
                 value = given.get(key)
-                s[widget] = list(value) if isinstance(value, tuple) else value
+                s[widget] = list(value or ()) if q.kind == "several_choices" else value
             _widget(q, key, widget)
             field_error(key)
 

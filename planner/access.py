@@ -73,7 +73,8 @@ def require_door(actor: Actor, event_id: int, pass_active) -> None:
 
 
 def shown_to(actor: Actor, registration: Registration | None) -> Registration | None:
-    """A registration as this actor may see it: the door gets no email, needs or link."""
+    """A registration as this actor may see it: the door gets no email, needs, answers or link
+    (the no-photo mark it keeps: the door must see it)."""
     if registration is None or actor.kind != "door":
         return registration
-    return replace(registration, email="", needs="", manage_token=None)
+    return replace(registration, email="", needs="", manage_token=None, answer_items=())

@@ -192,6 +192,7 @@ AUDIT_ACTIONS = {
     "guest_list_rule_set": N_("Security list rule set"),
     "guest_list_rule_cleared": N_("Security list rule removed"),
     "let_in_not_on_security_list": N_("Guest let in though not on the security list"),
+    "questions_changed": N_("Registration questions changed"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -480,6 +481,19 @@ MESSAGES: dict[str, Lazy] = {
     "guest_list_no_rule": N_(
         "“{title}” has no security list rule with a deadline: set one for its venue, its room or the event first."
     ),
+    # registration questions and privacy choices (issue #12); {label} is the question as the form asks it
+    "answers_not_a_dict": N_("The answers must be given question by question."),
+    "unknown_question": N_("This event's form asks no question {names}."),
+    "answer_not_a_list": N_("“{label}” takes a list of choices."),
+    "answer_not_yes_no": N_("“{label}” must be answered yes or no."),
+    "not_a_country": N_("“{value}” is not a country we know for “{label}”: choose one from the list."),
+    "questions_not_a_list": N_("The questions must be a list, one question after the other."),
+    "too_many_questions": N_("A form can ask at most {max} questions."),
+    "question_twice": N_("The question “{label}” is in the list twice."),
+    "question_needs_choices": N_("The question “{label}” needs at least two choices, one per line."),
+    "too_many_choices": N_("The question “{label}” can have at most {max} choices."),
+    "question_choice_twice": N_("The question “{label}” has the same choice twice."),
+    "question_not_found": N_("There is no question with id {id} on this event's form."),
 }
 
 
@@ -589,3 +603,46 @@ SECURITY_LIST_COLUMNS = {
 
 # issue #12, security list: what a guest-list rule is set for (the audit log's "Applies to").
 GUEST_LIST_SCOPES = {"venue": N_("Venue"), "room": N_("Room"), "event": N_("Event")}
+# ---------------------------------------------------------------------- registration questions (issue #12)
+
+# The built-in questions an organizer may put on an event's form (``areas/questions.py``).
+BUILTIN_QUESTION_LABELS = {
+    "id_names": N_("Given name(s) and family name as on your ID document"),
+    "country": N_("Country or nationality"),
+    "organization_type": N_("Type of organization"),
+    "gender": N_("Gender"),
+    "needs": N_("Access or interpretation needs"),
+}
+# The organizer's own questions: what kind of answer each takes.
+QUESTION_KIND_LABELS = {
+    "short_text": N_("Short text"),
+    "long_text": N_("Long text"),
+    "one_choice": N_("One choice"),
+    "several_choices": N_("Several choices"),
+    "yes_no": N_("Yes or no"),
+}
+ORGANIZATION_TYPES = ("ngo", "un", "member_state", "academia", "media", "other")
+ORGANIZATION_TYPE_LABELS = {
+    "ngo": N_("NGO or civil society"),
+    "un": N_("UN entity"),
+    "member_state": N_("Member State"),
+    "academia": N_("Academia"),
+    "media": N_("Media"),
+    "other": N_("Other"),
+}
+GENDERS = ("woman", "man", "non_binary", "not_say")
+GENDER_LABELS = {
+    "woman": N_("Woman"),
+    "man": N_("Man"),
+    "non_binary": N_("Non-binary"),
+    "not_say": N_("Prefer not to say"),
+}
+# The answers of the built-in questions, as headings and labels.
+ANSWER_LABELS = {
+    "given_names": N_("Given name(s) as on the ID document"),
+    "family_name": N_("Family name as on the ID document"),
+    "country": N_("Country or nationality"),
+    "organization_type": N_("Type of organization"),
+    "gender": N_("Gender"),
+}
+YES_NO_LABELS = {True: N_("Yes"), False: N_("No")}

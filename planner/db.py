@@ -376,6 +376,39 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX security_lists_event ON security_lists(event_id, id)",
     ],
+    # issue #12, questions (``areas/questions.py``): the questions an event's form asks (the
+    # built-in ones by ``builtin`` code, the organizer's own with their text; ids never reused,
+    # a removed question is only marked ``removed``), each registration's answers with a
+    # snapshot of the question's text (readable after the question changed or went), the
+    # answers a held place will carry (JSON), and the two privacy choices every attendee makes.
+    [
+        """CREATE TABLE event_questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            position INTEGER NOT NULL,
+            builtin TEXT,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            help TEXT NOT NULL DEFAULT '',
+            choices TEXT NOT NULL DEFAULT '[]',
+            asked INTEGER NOT NULL DEFAULT 1,
+            required INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX event_questions_event ON event_questions(event_id, position)",
+        """CREATE TABLE registration_answers (
+            registration_id INTEGER NOT NULL REFERENCES registrations(id),
+            key TEXT NOT NULL,
+            question TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (registration_id, key)
+        )""",
+        "ALTER TABLE held_places ADD COLUMN answers TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE registrations ADD COLUMN no_photos INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE registrations ADD COLUMN hide_name INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 
 

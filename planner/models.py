@@ -205,6 +205,33 @@ class Registration:
     event_has_door: bool = True  # Event.has_door of its event, read with the registration
     language: str = "en"  # the language the person registered in: every message to them uses it
     messages_off: bool = False  # the person turned off reminders and organizers' messages
+    # issue #12, questions (areas/questions.py): the answers with their questions' text, and
+    # the privacy choices ("Please do not photograph or film me", "Do not show my name on any
+    # list shared beyond the organizers").
+    answer_items: tuple[Answer, ...] = ()
+    no_photos: bool = False
+    hide_name: bool = False
+
+    @property
+    def answers(self) -> dict:
+        """Answer key ("given_names", "country", "q12" …) → value (text, a choice, a tuple of
+        choices, True/False; a country as its ISO 3166 alpha-2 code)."""
+        return {a.key: a.value for a in self.answer_items}
+
+    @property
+    def given_names(self) -> str:
+        """Given name(s) as on the ID document ("" if not asked or not given)."""
+        return self.answers.get("given_names", "")
+
+    @property
+    def family_name(self) -> str:
+        """Family name as on the ID document ("" if not asked or not given)."""
+        return self.answers.get("family_name", "")
+
+    @property
+    def country(self) -> str:
+        """Country or nationality, an ISO 3166 alpha-2 code ("" if not asked or not given)."""
+        return self.answers.get("country", "")
 
     @property
     def has_ticket(self) -> bool:
@@ -259,6 +286,11 @@ class CheckInResult:
     first_at: datetime | None = None
     first_door: str | None = None
     ticket_event_title: str | None = None
+
+    @property
+    def no_photos(self) -> bool:
+        """The guest asked not to be photographed or filmed: the door shows a mark."""
+        return self.registration is not None and self.registration.no_photos
 
 
 @dataclass(frozen=True)
@@ -350,3 +382,75 @@ class EventChange:
     field: str
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of an event's registration form (issue #12, ``areas/questions.py``).
+    ``builtin`` names a built-in one ("id_names", "country", "organization_type", "gender",
+    "needs"), whose words are ``label_text``'s; the organizer's own have an ``id`` that never
+    changes, ``key`` "q<id>", a ``kind`` of ``areas.questions.KINDS`` and their own ``label``."""
+
+    id: int | None
+    key: str
+    kind: str
+    label: str = ""
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    builtin: str | None = None
+    asked: bool = True
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        """The keys of ``register(answers=…)`` this question takes (the ID names take two;
+        the needs none: they are ``register(needs=…)``)."""
+        if self.builtin == "id_names":
+            return ("given_names", "family_name")
+        if self.builtin == "needs":
+            return ()
+        return (self.key,)
+
+    @property
+    def label_text(self) -> str:
+        """The question as the form asks it, in the active language for built-in ones."""
+        from .codes import BUILTIN_QUESTION_LABELS
+
+        return str(BUILTIN_QUESTION_LABELS[self.builtin]) if self.builtin else self.label
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer, with the question's text and kind as they were when it was given (a
+    built-in question's text is "": ``label`` gives its words in the active language)."""
+
+    key: str
+    question: str
+    kind: str
+    value: object
+
+    @property
+    def label(self) -> str:
+        from .codes import ANSWER_LABELS
+
+        return str(ANSWER_LABELS[self.key]) if self.key in ANSWER_LABELS else self.question
+
+    @property
+    def shown(self) -> str:
+        """The answer in words, in the active language."""
+        from .codes import GENDER_LABELS, ORGANIZATION_TYPE_LABELS, YES_NO_LABELS, label
+        from .i18n import format_list
+
+        if self.kind == "country":
+            from .areas.questions import country_name
+
+            return country_name(self.value)
+        if self.kind == "organization_type":
+            return label(ORGANIZATION_TYPE_LABELS, self.value)
+        if self.kind == "gender":
+            return label(GENDER_LABELS, self.value)
+        if self.kind == "yes_no":
+            return str(YES_NO_LABELS[bool(self.value)])
+        if isinstance(self.value, (list, tuple)):
+            return format_list(list(self.value))
+        return str(self.value)

@@ -39,6 +39,7 @@ from .face.exports import ExportMethods
 from .face.imports import ImportMethods
 from .face.mail import MailMethods
 from .face.places import PlaceMethods
+from .face.questions import QuestionMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .face.security_list import SecurityListMethods
@@ -47,7 +48,7 @@ from .mail.render import snapshot
 
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods, CareMethods, SecurityListMethods):
+              ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
@@ -230,7 +231,8 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
     # ------------------------------------------------------------------ registrations
 
     def register(self, event_id: int, *, name: str, email: str, organization: str = "", needs: str = "",
-                 proof: str | None = None, client: ClientKey | None = None, language: str | None = None
+                 proof: str | None = None, client: ClientKey | None = None, language: str | None = None,
+                 answers: dict | None = None, no_photos: bool = False, hide_name: bool = False
                  ) -> Registration | PendingConfirmation:
         """RSVP: a seat while there is one, else the waiting list; one email, one registration.
         The confirmation (or waiting-list message) is written to the outbox with it, in
@@ -243,26 +245,32 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         30 minutes and a link to confirm it (``confirm_registration``), one already holding a
         place gets that link again, one already registered its private link; every case
         returns the same ``PendingConfirmation(event_id)``, so the answer tells nothing about
-        the address. Bad input and the flood limits refuse as in the other modes."""
+        the address. Bad input and the flood limits refuse as in the other modes.
+
+        ``answers`` answer the event's questions (``event_questions``: key → value), checked and
+        written with the registration (or kept with the held place); ``no_photos`` and
+        ``hide_name`` are the attendee's privacy choices."""
+        answered = dict(answers=answers, no_photos=no_photos, hide_name=hide_name)
         checked: list = []
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
             if proofs.mode(db, check.id(event_id)) == "email":  # face/mail.py: a place held, a link sent
                 done = self._hold_place(db, event_id, name=name, email=email, organization=organization,
-                                        needs=needs, admit=admit, language=language)
+                                        needs=needs, admit=admit, language=language, **answered)
             else:
                 done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                                      proof=proof, admit=admit, language=language)
+                                      proof=proof, admit=admit, language=language, **answered)
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
         return done
 
-    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language) -> Registration:
+    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language,
+                  **answered) -> Registration:
         """``register`` for the modes that register at once (open, proof of work)."""
         proofs.check_proof(db, event_id, proof, self._proof_key)
         done = registrations.register(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                                      checkin_key=self._checkin_key, admit=admit, language=language)
+                                      checkin_key=self._checkin_key, admit=admit, language=language, **answered)
         if done.already_registered:
             recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
         else:
@@ -278,7 +286,9 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         return self._read(registrations.by_token, manage_token)
 
     def update_registration(self, manage_token: str, **changes) -> Registration:
-        """Change name, organization or needs (the email is the registration's identity)."""
+        """Change name, organization or needs (the email is the registration's identity), the
+        ``answers`` (key → value; keys left out keep their answer, None clears one) and the
+        privacy choices ``no_photos`` and ``hide_name``."""
         return self._write(registrations.update_details, manage_token, changes)
 
     def cancel_registration(self, manage_token: str) -> Registration:

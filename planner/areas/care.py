@@ -31,6 +31,7 @@ from datetime import date, datetime
 from .. import clock
 from ..db import to_db_time
 from ..errors import ValidationError
+from . import questions
 
 RETENTION_META_KEY = "retention_last_run"  # meta.value: the day of the last run, as YYYYMMDD
 
@@ -113,6 +114,7 @@ def erase(db, email: str) -> Erasure:
     now = to_db_time(clock.now())
     if ids:
         db.execute(f"UPDATE registrations SET {BLANK}, updated_at = ? WHERE id IN ({_in(ids)})", [now, *ids])
+        questions.erase(db, ids)  # issue #12: the answers to the form's questions go too
     # A hold that became a registration names it; the hold itself goes.
     db.execute("DELETE FROM held_places WHERE lower(email) = ?", [email])
     messages = _blank_messages(db, f"lower(recipient) = ? OR registration_id IN ({_in(ids)})", [email, *ids])
@@ -136,6 +138,8 @@ def anonymize_ended(db, cutoff: datetime) -> Retention:
         "SELECT DISTINCT e.id FROM events e WHERE e.ends_at < ? AND ("
         f" EXISTS (SELECT 1 FROM registrations WHERE event_id = e.id AND {HOLDS_PERSONAL})"
         " OR EXISTS (SELECT 1 FROM held_places h WHERE h.event_id = e.id)"
+        " OR EXISTS (SELECT 1 FROM registration_answers a JOIN registrations g ON g.id = a.registration_id"
+        "  WHERE g.event_id = e.id)"
         " OR EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND (o.recipient != '' OR o.data != '{}')))",
         [when]).fetchall()]
     if not event_ids:
@@ -145,6 +149,8 @@ def anonymize_ended(db, cutoff: datetime) -> Retention:
         f"UPDATE registrations SET {BLANK}, updated_at = ? WHERE event_id IN ({marks}) AND {HOLDS_PERSONAL}",
         [to_db_time(clock.now()), *event_ids]).rowcount
     db.execute(f"DELETE FROM held_places WHERE event_id IN ({marks})", event_ids)
+    questions.erase(db, [r[0] for r in db.execute(
+        f"SELECT id FROM registrations WHERE event_id IN ({marks})", event_ids).fetchall()])
     _blank_messages(db, f"event_id IN ({marks})", event_ids)
     _forget_listed(db, f"event_id IN ({marks})", event_ids, None)
     return Retention(ran=True, cutoff=cutoff, events=len(event_ids), registrations=registrations)
@@ -177,7 +183,7 @@ def delete_event(db, event) -> None:
     taken = db.execute("SELECT count(*) FROM registrations WHERE event_id = ?", [event.id]).fetchone()[0]
     if taken:
         raise ValidationError("event_has_registrations", title=event.title, count=taken)
-    for table in ("scans", "door_passes", "held_places", "outbox"):
+    for table in ("scans", "door_passes", "held_places", "outbox", "event_questions"):
         db.execute(f"DELETE FROM {table} WHERE event_id = ?", [event.id])
     db.execute("DELETE FROM events WHERE id = ?", [event.id])
 

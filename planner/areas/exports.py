@@ -26,18 +26,21 @@ from ..codes import (
 from ..db import from_db_time
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
-from . import catalog
+from . import catalog, questions
 
 # Every export, in the order the page offers them; "all" is one workbook with a sheet of each.
-KINDS = ("registrations", "checkins", "attendance", "programme", "all")
+KINDS = ("registrations", "checkins", "attendance", "programme", "all", "participants")
 FORMATS = ("csv", "xlsx")
-PERSONAL = frozenset({"registrations", "checkins", "all"})  # names and emails: each export is audited
+PERSONAL = frozenset({"registrations", "checkins", "all", "participants"})
+SHARED = frozenset({"participants"})  # meant for people beyond the organizers: not in "all"  # names and emails: each export is audited
 KIND_LABELS = {
     "registrations": N_("Registrations"),
     "checkins": N_("Check-in log"),
     "attendance": N_("Attendance"),
     "programme": N_("Programme"),
     "all": N_("Everything"),
+    # issue #12: the one list meant for people beyond the organizers (co-sponsors, funders)
+    "participants": N_("Participants list to share (leaves out those who asked)"),
 }
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # Events that ever took registrations (the registrations page lists the same ones).
@@ -78,6 +81,8 @@ COLUMNS = {
     "address": N_("Address"),
     "room": N_("Room"),
     "online": N_("Online link"),
+    "no_photos": N_("Do not photograph or film"),
+    "hide_name": N_("Name kept off shared lists"),
 }
 YES = N_("yes")
 # Translators: a speaker in an exported programme: their name and affiliation ("Ana Pérez (Red Migrante)").
@@ -116,13 +121,28 @@ def file_name(kind: str, format: str, *, event_id=None, summit_id=None) -> str:
 def registration_rows(db, where: str, params: list) -> list[dict]:
     """Every registration of the events in scope (cancelled ones too), by event then arrival;
     the waiting-list place is counted by SQL, as ``registrations.load`` counts it."""
-    return _rows(db, (
-        "SELECT e.title, e.timezone, r.name, r.email, r.organization, r.needs, r.status, r.walk_in,"
+    rows = _rows(db, (
+        "SELECT r.id, e.title, e.timezone, r.name, r.email, r.organization, r.needs, r.status, r.walk_in,"
+        " r.no_photos, r.hide_name,"
         " CASE WHEN r.status = 'waitlisted' THEN row_number() OVER"
         "  (PARTITION BY r.event_id, r.status ORDER BY r.id) END AS position,"
         " r.created_at, r.checked_in_at, r.checked_in_door, r.cancelled_at"
         f" FROM registrations r JOIN events e ON e.id = r.event_id WHERE {where}"
         " ORDER BY e.starts_at, e.id, r.id"
+    ), params)
+    answers = questions.answers_of(db, [r["id"] for r in rows])
+    for r in rows:
+        r["answers"] = answers.get(r["id"], ())
+    return rows
+
+
+def participant_rows(db, where: str, params: list) -> list[dict]:
+    """The confirmed guests of the events in scope who did not ask to keep their name off
+    shared lists: the list organizers may hand to co-sponsors and funders."""
+    return _rows(db, (
+        "SELECT e.title, r.name, r.organization FROM registrations r JOIN events e ON e.id = r.event_id"
+        f" WHERE ({where}) AND r.status = 'confirmed' AND r.hide_name = 0 AND r.name != ''"
+        " ORDER BY e.starts_at, e.id, r.name, r.id"
     ), params)
 
 
@@ -185,6 +205,8 @@ def _rows(db, sql: str, params: list) -> list[dict]:
 
 def registrations_frame(rows: list[dict]) -> pd.DataFrame:
     c = _headings()
+    extra = _answer_columns(rows, c)
+    c.update({k: h for k, h in extra.items()})
     return _frame(c, [
         {
             c["event"]: r["title"], c["zone"]: r["timezone"], c["name"]: r["name"], c["email"]: r["email"],
@@ -194,10 +216,36 @@ def registrations_frame(rows: list[dict]) -> pd.DataFrame:
             c["registered"]: _local(r["created_at"], r["timezone"]),
             c["checked_in"]: _local(r["checked_in_at"], r["timezone"]), c["door"]: r["checked_in_door"] or "",
             c["cancelled"]: _local(r["cancelled_at"], r["timezone"]),
+            c["no_photos"]: str(YES) if r["no_photos"] else "", c["hide_name"]: str(YES) if r["hide_name"] else "",
+            **{extra[a.key]: a.shown for a in r["answers"]},
         }
         for r in rows
     ], ["event", "zone", "name", "email", "organization", "needs", "status", "position", "walk_in", "registered",
-        "checked_in", "door", "cancelled"], times=("registered", "checked_in", "cancelled"), whole=("position",))
+        "checked_in", "door", "cancelled", "no_photos", "hide_name", *extra], times=("registered", "checked_in",
+        "cancelled"), whole=("position",))
+
+
+def _answer_columns(rows: list[dict], c: dict) -> dict[str, str]:
+    """A column per question answered (key → heading), in the order first met: the built-in
+    ones by their label, the organizer's by the question's text as last answered."""
+    headings: dict[str, str] = {}
+    for r in rows:
+        for a in r["answers"]:
+            headings[a.key] = a.label
+    taken, columns = set(c.values()), {}
+    for key, heading in headings.items():
+        shown, n = heading, 2
+        while shown in taken:  # two questions worded alike (in two events): both kept
+            shown, n = f"{heading} ({n})", n + 1
+        taken.add(shown)
+        columns[key] = shown
+    return columns
+
+
+def participants_frame(rows: list[dict]) -> pd.DataFrame:
+    c = _headings()
+    return _frame(c, [{c["event"]: r["title"], c["name"]: r["name"], c["organization"]: r["organization"]}
+                      for r in rows], ["event", "name", "organization"])
 
 
 def checkins_frame(rows: list[dict]) -> pd.DataFrame:
@@ -258,7 +306,8 @@ def programme_frame(rows: tuple[list[dict], list[dict], list[dict]]) -> pd.DataF
 
 
 FRAMES = {"registrations": (registration_rows, registrations_frame), "checkins": (checkin_rows, checkins_frame),
-          "attendance": (attendance_rows, attendance_frame), "programme": (programme_rows, programme_frame)}
+          "attendance": (attendance_rows, attendance_frame), "programme": (programme_rows, programme_frame),
+          "participants": (participant_rows, participants_frame)}
 
 
 def _headings() -> dict[str, str]:

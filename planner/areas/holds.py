@@ -30,7 +30,7 @@ from .. import validate as check
 from ..db import from_db_time, to_db_time
 from ..errors import NotFound
 from ..models import Registration
-from . import outbox, recovery, registrations, ticket_codes
+from . import outbox, questions, recovery, registrations, ticket_codes
 
 HOLD_FOR = timedelta(minutes=30)
 MESSAGES_PER_HOLD = 3  # the first message and two more for someone who asks again while it is held
@@ -38,7 +38,7 @@ KEEP_CONFIRMED = timedelta(days=7)  # a confirmed link still shows its registrat
 
 
 def request(db, event_id, *, name, email, organization, needs, admit, language: str, checkin_key: bytes,
-            domain: str) -> str:
+            domain: str, answers=None, no_photos=False, hide_name=False) -> str:
     """Writes. Checks the input and the flood limits (``admit``) as ``registrations.register``
     does, then: an address already registered gets its private link by email
     (``recovery.request_links``); one already holding a live place gets its confirmation
@@ -48,7 +48,9 @@ def request(db, event_id, *, name, email, organization, needs, admit, language: 
     event_id = check.id(event_id)
     details = registrations.clean_details(name, organization, needs)
     email = registrations.clean_email(email)
+    privacy = questions.check_privacy(no_photos, hide_name)
     registrations.check_open(db, event_id)
+    checked = questions.check_answers(db, event_id, answers, details["needs"])
     if admit is not None:
         admit(event_id)
     now = clock.now()
@@ -73,6 +75,7 @@ def request(db, event_id, *, name, email, organization, needs, admit, language: 
         registrations.taken(db, event_id) < capacity and registrations.count(db, event_id, "waitlisted") == 0)
     hold_id = db["held_places"].insert({
         "event_id": event_id, "email": email, **details, "language": language, "seat": int(seat),
+        "answers": questions.hold_data(checked, *privacy),
         "created_at": to_db_time(now), "expires_at": to_db_time(now + HOLD_FOR),
         "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
     }).last_pk
@@ -132,14 +135,16 @@ def confirm(db, token, checkin_key: bytes) -> tuple[Registration, bool]:
     details = {"name": hold["name"], "organization": hold["organization"], "needs": hold["needs"]}
     created = registrations.insert(db, event_id, details, hold["email"], "confirmed" if free else "waitlisted",
                                    hold["language"], checkin_key)
+    questions.from_hold(db, created.id, hold["answers"])
     _settle(db, hold["id"], created.id)
-    return created, True
+    return _with_token(db, created.id, checkin_key), True
 
 
 def _settle(db, hold_id: int, registration_id: int) -> None:
     """The hold becomes the link's memory of its registration: no seat, no personal details."""
     db.execute(
-        "UPDATE held_places SET registration_id = ?, email = '', name = '', organization = '', needs = ''"
+        "UPDATE held_places SET registration_id = ?, email = '', name = '', organization = '', needs = '',"
+        " answers = '{}'"
         " WHERE id = ?",
         [registration_id, hold_id],
     )

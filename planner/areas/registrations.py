@@ -19,7 +19,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import EventCounts, Registration, registration_closed
 from ..text import match_key
-from . import ticket_codes
+from . import questions, ticket_codes
 
 NEEDS_MAX = 500
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what security.new_token() makes
@@ -85,17 +85,20 @@ def check_open(db, event_id: int) -> None:
 
 
 def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes,
-             admit=None, language: str = "en") -> Registration:
+             admit=None, language: str = "en", answers=None, no_photos=False, hide_name=False) -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
     case) on the same event gets its existing registration back with ``already_registered``
     set and no token, and nothing is written: whoever types an address may not own it, so
     only the private link (``update_details``) changes a registration. ``admit(event_id)``, if
     given, is asked once the input is valid and the event open (the flood limits of
-    ``planner/ratelimit.py``: it raises ``TooManyRequests`` to refuse)."""
+    ``planner/ratelimit.py``: it raises ``TooManyRequests`` to refuse). ``answers`` and the
+    privacy choices are checked and written with it (``questions.py``)."""
     event_id = check.id(event_id)
     details = clean_details(name, organization, needs)
     email = clean_email(email)
+    privacy = questions.check_privacy(no_photos, hide_name)
     check_open(db, event_id)
+    checked = questions.check_answers(db, event_id, answers, details["needs"])
     if admit is not None:
         admit(event_id)
     existing = db.execute(
@@ -106,10 +109,15 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
         # Typing an address is not owning it: nothing of the person comes back but the fact
         # (no name, needs or organization, and no check-in code, which is their ticket).
         return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
-                       checked_in_door=None, already_registered=True)
+                       checked_in_door=None, already_registered=True, answer_items=(), no_photos=False,
+                       hide_name=False)
     capacity = event_capacity(db, event_id)
     full = capacity is not None and taken(db, event_id) >= capacity
-    return insert(db, event_id, details, email, "waitlisted" if full else "confirmed", language, checkin_key)
+    created = insert(db, event_id, details, email, "waitlisted" if full else "confirmed", language, checkin_key)
+    questions.save_answers(db, created.id, event_id, checked)
+    questions.set_privacy(db, created.id, *privacy)
+    (created,) = load(db, "WHERE r.id = ?", [created.id], created.manage_token)
+    return created
 
 
 def insert(db, event_id: int, details: dict, email: str, status: str, language: str,
@@ -168,15 +176,25 @@ def by_id(db, registration_id) -> Registration:
 
 
 def update_details(db, manage_token: str, changes: dict) -> Registration:
-    """Writes name, organization or needs (the email is the registration's identity)."""
+    """Writes name, organization or needs (the email is the registration's identity), the
+    answers (those left out stay) and the privacy choices (``questions.py``)."""
     from .catalog import reject_unknown
 
-    reject_unknown(changes, ("name", "organization", "needs"))
+    reject_unknown(changes, ("name", "organization", "needs", "answers", "no_photos", "hide_name"))
     current = by_token(db, manage_token)
     if current.status == "cancelled":
         raise ValidationError("registration_cancelled_no_edit", field="status")
+    changes = dict(changes)
+    answers = changes.pop("answers", None)
+    privacy = questions.check_privacy(changes.pop("no_photos", current.no_photos),
+                                      changes.pop("hide_name", current.hide_name))
     merged = {"name": current.name, "organization": current.organization, "needs": current.needs, **changes}
     details = clean_details(**merged)
+    if answers is not None or "needs" in changes:
+        checked = questions.check_answers(db, current.event_id, answers or {}, details["needs"],
+                                          current=current.answers)
+        questions.save_answers(db, current.id, current.event_id, checked)
+    questions.set_privacy(db, current.id, *privacy)
     db.execute(
         "UPDATE registrations SET name = ?, organization = ?, needs = ?, updated_at = ? WHERE id = ?",
         [details["name"], details["organization"], details["needs"], to_db_time(clock.now()), current.id],
@@ -279,7 +297,7 @@ def load(db, where: str, params: list, token: str | None = None) -> list[Registr
         f" FROM registrations r JOIN events e ON e.id = r.event_id {where} ORDER BY r.id",
         params,
     ).fetchall()
-    return [
+    found = [
         Registration(
             id=r["id"], event_id=r["event_id"], name=r["name"], email=r["email"],
             organization=r["organization"], needs=r["needs"], status=r["status"], position=r["position"],
@@ -287,6 +305,8 @@ def load(db, where: str, params: list, token: str | None = None) -> list[Registr
             manage_token=token, checkin_code=r["checkin_code"], checked_in_at=from_db_time(r["checked_in_at"]),
             checked_in_door=r["checked_in_door"], walk_in=bool(r["walk_in"]),
             event_has_door=bool(r["event_has_door"]), language=r["language"], messages_off=bool(r["messages_off"]),
+            no_photos=bool(r["no_photos"]), hide_name=bool(r["hide_name"]),
         )
         for r in rows
     ]
+    return questions.attach(db, found)

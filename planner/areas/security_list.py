@@ -108,19 +108,20 @@ class GuestListStatus:
         return self.time_left is not None and self.time_left <= timedelta(0)
 
 
-# ---------------------------------------------------------------------- ID names (until the questions merge)
+# ---------------------------------------------------------------------- ID names and country
 
 
 def _stored_id_names(db, registration_id: int) -> tuple[str, str] | None:
-    """The guest's given names and family name as on their ID, if they gave them.
-    TODO(issue #12, after the questions merge): replace with ``questions.id_names(db, registration_id)``."""
-    return None
+    """The guest's given names and family name as on their ID, if they gave them (the
+    registration questions, ``areas/questions.py``)."""
+    from .questions import id_names
+
+    return id_names(db, registration_id)
 
 
 def _id_names(db, registration: Registration) -> tuple[str, str]:
     """(given names, family name) for the list: as on the guest's ID when stored, else their
-    registered name split at its last word (the family name).
-    TODO(issue #12, after the questions merge): the stored names come from ``questions.id_names``."""
+    registered name split at its last word (the family name)."""
     stored = _stored_id_names(db, registration.id)
     if stored is not None:
         return stored
@@ -131,9 +132,12 @@ def _id_names(db, registration: Registration) -> tuple[str, str]:
 
 
 def _country(db, registration: Registration) -> str:
-    """The guest's country (of their passport). Empty until the questions merge.
-    TODO(issue #12, after the questions merge): read the country question's answer."""
-    return ""
+    """The guest's country or nationality, by name in the active language (the country
+    question's answer is an ISO 3166 code), or "" if the form did not ask it."""
+    from ..i18n import locale
+
+    code = registration.country
+    return locale().territories.get(code, code) if code else ""
 
 
 # ---------------------------------------------------------------------- rules

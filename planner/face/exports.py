@@ -55,10 +55,20 @@ class ExportMethods:
         return self._export_frame("programme", event_id, summit_id, actor)
 
     @staff_only
+    def participants_table(self, event_id: int | None = None, summit_id: int | None = None, *,
+                           actor: Actor = SYSTEM) -> pd.DataFrame:
+        """The participants list to share beyond the organizers (co-sponsors, funders): event,
+        name and organization of every confirmed guest who did not ask to keep their name off
+        shared lists. ``registrations_table`` stays the organizers' own, with everyone."""
+        return self._export_frame("participants", event_id, summit_id, actor)
+
+    @staff_only
     def export(self, kind: str, format: str = "xlsx", *, event_id: int | None = None, summit_id: int | None = None,
                actor: Actor = SYSTEM) -> tuple[bytes, str, str]:
         """A file to download → ``(data, file name, MIME type)``. ``kind`` is "registrations",
-        "checkins", "attendance", "programme" or "all" (one XLSX with a sheet of each); ``format``
+        "checkins", "attendance", "programme", "all" (one XLSX with a sheet of each of these) or
+        "participants" (the list to share beyond the organizers: confirmed guests' names and
+        organizations, leaving out those who asked, ``hide_name``); ``format``
         "csv" or "xlsx". Raises ``ValidationError`` for an unknown kind or format, for "all" as
         CSV (``export_all_csv``) and for an event and a summit at once (``export_scope``);
         ``NotFound`` for unknown ids. Personal data (registrations, check-ins, all) is audited."""
@@ -66,7 +76,7 @@ class ExportMethods:
         format = check.choice(format, exports.FORMATS, "format", N_("File format"))
         if kind == "all" and format == "csv":
             raise ValidationError("export_all_csv", field="format")
-        kinds = [k for k in exports.FRAMES if kind in (k, "all")]
+        kinds = [k for k in exports.FRAMES if kind == k or (kind == "all" and k not in exports.SHARED)]
         personal = kind in exports.PERSONAL
         with (self._db.write() if personal else self._db.read()) as db:
             where, params = exports.scope(db, event_id, summit_id)

@@ -214,11 +214,12 @@ class MailMethods:
 
     # ------------------------------------------------------------------ confirmed by email
 
-    def _hold_place(self, db, event_id, *, name, email, organization, needs, admit, language) -> PendingConfirmation:
+    def _hold_place(self, db, event_id, *, name, email, organization, needs, admit, language,
+                    **answered) -> PendingConfirmation:
         """``register`` for an event confirmed by email, inside its transaction (``areas/holds.py``)."""
         self._release_holds(db)  # lapsed holds free their seats before this one is counted
         holds.request(db, event_id, name=name, email=email, organization=organization, needs=needs, admit=admit,
-                      language=language, checkin_key=self._checkin_key, domain=self._domain)
+                      language=language, checkin_key=self._checkin_key, domain=self._domain, **answered)
         return PendingConfirmation(check.id(event_id))
 
     def confirm_registration(self, confirm_token: str) -> Registration:

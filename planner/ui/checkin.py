@@ -185,6 +185,8 @@ def _find(p, event_id: int, who) -> None:
     for g in guests:
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.markdown(f"**{escape_md(g.name)}**" + (f"  \n{escape_md(g.organization)}" if g.organization else ""))
+        if g.no_photos:
+            left.caption(_(":material/no_photography: Please do not photograph or film this guest"))
         if g.status != "confirmed":
             right.caption(label(REGISTRATION_STATUS_LABELS, g.status))
         elif g.checked_in_at:

@@ -32,6 +32,7 @@ from planner.ui.components import altcha
 from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
+from planner.ui.components.questions_editor import questions_editor
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock as clock_time
 from planner.ui.components.times import zone_long_name
@@ -311,6 +312,8 @@ def render() -> None:
     if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save",
                  disabled=time_problem is not None):
         _save(p, event, fields)
+    if event:
+        questions_editor(event)  # issue #12
 
 
 def _registration_settings() -> None:

@@ -55,7 +55,8 @@ def render() -> None:
     for kind, heading, what in (
         ("registrations", _("Registrations"),
          _("Everyone who registered (cancelled too): name, email, organization, needs, status, place on the "
-           "waiting list, walk-in, when they registered, and when and by which door they came in.")),
+           "waiting list, walk-in, when they registered, and when and by which door they came in; their privacy "
+           "choices and a column per question of the form. For the organizers only.")),
         ("checkins", _("Check-in log"),
          _("Every scan at the doors, refused ones too: when, which door, the verdict and whose ticket it was.")),
         ("attendance", _("Attendance"),
@@ -66,6 +67,10 @@ def render() -> None:
            "and organizations under their roles.")),
         ("all", _("Everything in one workbook"),
          _("The four tables above, one sheet each, in one XLSX file.")),
+        ("participants", _("Participants list to share"),
+         _("For co-sponsors and funders: the names and organizations of confirmed guests, leaving out everyone "
+           "who asked to keep their name off shared lists. The registrations table above stays for the organizers: "
+           "it has everyone, with their answers and privacy choices.")),
     ):
         with st.container(border=True, key=f"x_box_{kind}"):
             st.markdown(f"**{heading}**")

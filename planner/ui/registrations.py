@@ -9,7 +9,7 @@ import streamlit as st
 from planner import PlannerError, StaleEdit
 from planner.codes import CHECKIN_VERDICTS, REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES, label
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import language, security_list
+from planner.ui.components import language, questions_form, security_list
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
@@ -205,22 +205,15 @@ def _table(p, event) -> None:
     columns = [_("Name"), _("Email"), _("Organization"), _("Needs"), _("Status"), _("Registered")]
     if problems:
         columns.append(_("Email not delivered"))
+    records = [
+        dict(zip(columns, [r.name, r.email, r.organization, r.needs, _registration_status(r),
+                           day_and_time(r.created_at.astimezone(event.zone)), problems.get(r.id, "")]))
+        | questions_form.cells(r)  # issue #12: privacy choices and a column per answer
+        for r in shown
+    ]
+    columns += [c for c in dict.fromkeys(k for record in records for k in record) if c not in columns]
     st.dataframe(
-        pd.DataFrame(
-            [
-                dict(
-                    zip(
-                        columns,
-                        [
-                            r.name, r.email, r.organization, r.needs, _registration_status(r),
-                            day_and_time(r.created_at.astimezone(event.zone)), problems.get(r.id, ""),
-                        ],
-                    )
-                )
-                for r in shown
-            ],
-            columns=columns,
-        ),
+        pd.DataFrame(records, columns=columns),
         hide_index=True,
         width="stretch",
     )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
 from planner.i18n import N_, _, format_number
-from planner.ui.components import language
+from planner.ui.components import language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.link_request import lost_link_section
 from planner.ui.components.mail_choice import messages_choice
@@ -108,15 +108,20 @@ def _details(p, token, registration) -> None:
             who = _("{name} — {organization}").format(name=who, organization=escape_md(registration.organization))
         st.markdown(who)
         return
+    asked = p.event_questions(registration.event_id)
     with st.form("ticket_details"):
         name = st.text_input(_("Your name"), registration.name, max_chars=200)
         organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200)
+        questions_form.draw("tk", asked, lambda key: None, registration)
         needs = st.text_area(
             _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80
         )
+        questions_form.privacy("tk", registration)
+        _earlier_answers(registration, asked)
         if st.form_submit_button(_("Save changes")):
             try:
-                p.update_registration(token, name=name, organization=organization, needs=needs)
+                p.update_registration(token, name=name, organization=organization, needs=needs,
+                                      answers=questions_form.answers("tk", asked), **questions_form.choices("tk"))
             except (ValidationError, PlannerError) as err:
                 st.error(error_md(err), icon=":material/error:")
             else:
@@ -124,6 +129,15 @@ def _details(p, token, registration) -> None:
                 st.rerun()
     if registration.email:  # walk-ins without an address get no mail to choose
         messages_choice(p, token, registration)
+
+
+def _earlier_answers(registration, asked) -> None:
+    """Answers to questions the form no longer asks, as they were given (read only)."""
+    current = {k for q in asked for k in q.answer_keys}
+    earlier = [a for a in registration.answer_items if a.key not in current]
+    if earlier:
+        st.caption(_("Answers to questions the form no longer asks:"))
+        st.markdown("  \n".join(f"{escape_md(a.label)}: {escape_md(a.shown)}" for a in earlier))
 
 
 def _cancel(p, token, registration) -> None:

@@ -262,3 +262,18 @@ def test_erasing_a_guest_blanks_their_hash_in_the_lists_made(planner, listed):
     with planner._db.read() as db:
         after = {r[0]: r[2] for r in json.loads(db.execute("SELECT rows FROM security_lists").fetchone()[0])}
     assert after[guests[0].id] == "" and after[guests[1].id] == before[guests[1].id]
+
+
+def test_the_list_uses_the_names_as_on_the_id_document_and_the_country(planner, venue, open_event):
+    """With the ID-name and country questions asked, the list carries what the guest typed as on
+    their passport (family name in capitals), not their display name, and the country's name."""
+    event = open_event(title="Borders")
+    planner.set_event_questions(event.id, [{"builtin": "id_names", "required": True}, {"builtin": "country"}])
+    planner.set_guest_list_rule(venue_id=venue.id, hours=48, sponsor="Mission",
+                                columns=["family_name", "given_names", "country"])
+    ana = planner.register(event.id, name="Ana", email="ana@example.org",
+                           answers={"given_names": "Ana María", "family_name": "de la Cruz Pérez", "country": "PE"})
+    _, rows = _rows(planner.make_security_list(event.id)[0])
+    assert rows[1] == ["DE LA CRUZ PÉREZ", "Ana María", "Peru"]
+    status = planner.guest_list_status(event.id)
+    assert ana.id not in {g.id for g in status.missing_id_names}

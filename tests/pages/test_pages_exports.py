@@ -44,8 +44,9 @@ def test_the_page_offers_each_export_as_csv_and_xlsx(app_planner, monkeypatch):
     page = texts(at)
     assert "Exports" in page and "recorded in the audit log" in page
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("Download CSV") == 4 and labels.count("Download XLSX") == 5
-    for kind in ("registrations", "checkins", "attendance", "programme"):
+    assert labels.count("Download CSV") == 5 and labels.count("Download XLSX") == 6  # issue #12: the list to share
+    assert "Participants list to share" in page
+    for kind in ("registrations", "checkins", "attendance", "programme", "participants"):
         assert handed[f"x_{kind}_csv"][3] == "text/csv" and handed[f"x_{kind}_xlsx"][3] == XLSX
     assert "x_all_csv" not in handed  # a CSV holds one table
     at.radio(key="x_scope").set_value("all").run()

@@ -34,6 +34,7 @@ from planner.config import open_planner, settings_from_env
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.times import zone_abbreviation
 from planner.validate import timezone_names
+from planner.areas.questions import countries
 
 MAIN = str(Path(__file__).resolve().parents[2] / "planner" / "ui" / "main.py")
 LIMA = ZoneInfo("America/Lima")
@@ -98,6 +99,9 @@ class World:
             found |= {o.name for o in e.organizations}
             for r in p.registrations(e.id):
                 found |= {r.name, r.email, r.organization, r.needs, r.ticket_code or ""}
+                found |= {a.question for a in r.answer_items} | {str(v) for v in r.answers.values()}
+            for q in p.event_questions(e.id):  # the organizer's own questions are data
+                found |= {q.label, q.help, *q.choices}
             for d in p.door_passes(e.id):
                 found |= {d.label, d.url}
             for x in p.scans(e.id):
@@ -108,6 +112,7 @@ class World:
         found |= {settings_from_env().base_url, settings_from_env().contact_email}
         for m in p.outbox():
             found |= {m.recipient, m.recipient_name, m.data.get("subject", ""), m.data.get("body", "")}
+        found |= set(countries().values())  # Babel's names of countries, as the time zones' above
         found |= self.typed
         return sorted((d for d in found if d), key=len, reverse=True)
 
@@ -615,9 +620,47 @@ def _security_list(world):
 def _door_not_on_security_list(world):
     _security_list(world)
     return door_page(world, code=world.guests["tarde"].checkin_code)
+def _with_questions(world):
+    """The open event asks every built-in question and one of its own (issue #12)."""
+    p = world.planner
+    event = world.events["open"]
+    p.set_event_questions(event.id, [
+        {"builtin": "id_names", "required": True}, {"builtin": "country"}, {"builtin": "organization_type"},
+        {"builtin": "gender"}, {"builtin": "needs"},
+        {"kind": "several_choices", "label": "Talleres", "help": "Elija los que quiera.", "choices": ["Mañana", "Tarde"]},
+        {"kind": "yes_no", "label": "¿Primera vez?"},
+    ])
+    return event
+
+
+def _rsvp_missing_answer(world):
+    at = event_page(world, "open") if _with_questions(world) else None
+    event_id = world.events["open"].id
+    at.text_input(key=f"rsvp_name_{event_id}").input("Nina Flores")
+    at.text_input(key=f"rsvp_email_{event_id}").input("nina@example.org")
+    return click(at, "Register")
+
+
+def _answered(world):
+    event = _with_questions(world)
+    guest = world.planner.update_registration(world.guests["julia"].manage_token, answers={
+        "given_names": "Julia", "family_name": "Mamani Condori", "country": "PE", "gender": "woman"},
+        no_photos=True, hide_name=True)
+    world.guests["julia"] = guest
+    return event
 
 
 CASES = {
+    "event page asking questions": lambda w: (_with_questions(w), event_page(w, "open"))[1],
+    "event page, a required answer missing": _rsvp_missing_answer,
+    "ticket with answers and privacy choices": lambda w: (_answered(w), ticket_page(w.guests["julia"].manage_token))[1],
+    "door, a guest who asked not to be photographed": lambda w: (
+        _answered(w), _door_typed(w, w.guests["julia"].ticket_code))[1],
+    "door, finding a guest who asked not to be photographed": lambda w: (_answered(w), _door_found_guest(w))[1],
+    "organizer: registration questions": lambda w: (
+        _with_questions(w), organizer_page(w, "edit_event.py", id=str(w.events["open"].id)))[1],
+    "organizer: registrations with answers": lambda w: (
+        _answered(w), organizer_page(w, "registrations.py", id=str(w.events["open"].id)))[1],
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
     "programme, nothing matches": _programme_no_match,

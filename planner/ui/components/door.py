@@ -96,7 +96,7 @@ def _show(result) -> None:
     org = html.escape(r.organization) if r and r.organization else ""
     s = st.session_state
     if result.verdict == "checked_in":
-        s["door_result"] = ("green", _("Welcome, {name}").format(name=who), org)
+        s["door_result"] = ("green", _("Welcome, {name}").format(name=who), org + no_photo_mark(result.no_photos))
         s["door_last"] = r.id
     elif result.verdict == "already_checked_in":
         when = clock(result.first_at.astimezone(planner().get_event(r.event_id).zone))
@@ -121,6 +121,14 @@ def _show(result) -> None:
             s["door_result"] = ("red", _("Could not check in"), reason)
         else:
             s["door_result"] = ("red", _("Not let in") if r else _("Invalid code"), detail)
+
+
+def no_photo_mark(no_photos: bool) -> str:
+    """The door's mark for a guest who asked not to be photographed or filmed (issue #12)."""
+    if not no_photos:
+        return ""
+    return ("<div data-testid='door-no-photos' style='margin-top:8px;font-weight:700'>&#128247;&#8856; "
+            + html.escape(_("Please do not photograph or film this guest")) + "</div>")
 
 
 def _verdict_for(verdict: str, who: str) -> str:

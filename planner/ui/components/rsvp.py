@@ -8,7 +8,7 @@ from planner import PendingConfirmation, PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.models import Registration
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import altcha, language
+from planner.ui.components import altcha, language, questions_form
 from planner.ui.components.link_request import lost_link_expander
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.session import base_url, client_key, planner
@@ -24,7 +24,10 @@ def _submit(event_id: int) -> None:
     earlier = s.get(f"rsvp_done_{event_id}")
     try:
         fields = {f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS}
+        asked = planner().event_questions(event_id)
+        prefix = f"rsvp_q_{event_id}"
         done = planner().register(event_id, **fields, proof=s.get(_proof_key(event_id)),
+                                  answers=questions_form.answers(prefix, asked), **questions_form.choices(prefix),
                                   client=client_key())  # flood limits: TooManyRequests
         _next_challenge(event_id)  # a solution is good once
         # A second press of Register while the first was still on its way (a slow rush) finds
@@ -101,6 +104,8 @@ def _registration_box(event, counts) -> None:
             st.session_state.pop(f"rsvp_error_{event.id}", None)
             for f in FIELDS:
                 st.session_state.pop(f"rsvp_{f}_{event.id}", None)
+            for key in [k for k in st.session_state if str(k).startswith(f"rsvp_q_{event.id}_")]:
+                del st.session_state[key]
             st.rerun()
         return
 
@@ -129,6 +134,8 @@ def _registration_box(event, counts) -> None:
         if error and error_field == name:
             st.error(error, icon=":material/error:")
 
+    asked = planner().event_questions(event.id)
+    answer_keys = {k for q in asked for k in q.answer_keys}
     with st.form(f"rsvp_{event.id}", border=True):
         st.text_input(_("Your name"), key=f"rsvp_name_{event.id}", max_chars=200, autocomplete="name")
         field_error("name")
@@ -142,26 +149,31 @@ def _registration_box(event, counts) -> None:
             _("Organization (optional)"), key=f"rsvp_organization_{event.id}", max_chars=200, autocomplete="organization"
         )
         field_error("organization")
-        st.text_area(
-            _("Access or interpretation needs (optional)"), key=f"rsvp_needs_{event.id}", max_chars=500, height=80,
-            placeholder=_("Step-free access, sign language, Spanish interpretation…"),
-        )
-        field_error("needs")
+        questions_form.draw(f"rsvp_q_{event.id}", asked, field_error)
+        needs = next((q for q in asked if q.builtin == "needs"), None)
+        if needs is not None:
+            st.text_area(
+                _("Access or interpretation needs") if needs.required else _("Access or interpretation needs (optional)"),
+                key=f"rsvp_needs_{event.id}", max_chars=500, height=80,
+                placeholder=_("Step-free access, sign language, Spanish interpretation…"),
+            )
+            field_error("needs")
+        questions_form.privacy(f"rsvp_q_{event.id}")
         if event.registration_mode == "proof_of_work":
             _proof_check(event)
             field_error("proof")
-        if error and error_field not in (*FIELDS, "proof"):
+        if error and error_field not in (*FIELDS, "proof", *answer_keys):
             st.error(error, icon=":material/error:")
         if event.registration_mode == "email":
             st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
         days = planner().retention_days
         st.caption(
             ngettext(
-                "We use your name, email, organization and needs only to manage your place at this event: "
-                "the organizers see them, nobody else does. You can change or cancel your registration at "
+                "We use your name, email, organization, needs and answers only to manage your place at this "
+                "event: the organizers see them, nobody else does. You can change or cancel your registration at "
                 "any time through your private link. They are erased {days} day after the event ends.",
-                "We use your name, email, organization and needs only to manage your place at this event: "
-                "the organizers see them, nobody else does. You can change or cancel your registration at "
+                "We use your name, email, organization, needs and answers only to manage your place at this "
+                "event: the organizers see them, nobody else does. You can change or cancel your registration at "
                 "any time through your private link. They are erased {days} days after the event ends.",
                 days,
             ).format(days=format_number(days))

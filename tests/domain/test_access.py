@@ -126,6 +126,7 @@ def _door_calls(planner: Planner, w: dict):
         "make_security_list": lambda a: planner.make_security_list(event.id, actor=a),
         "security_lists": lambda a: planner.security_lists(event.id, actor=a),
         "check_in_anyway": lambda a: planner.check_in_anyway(guest.id, event.id, actor=a),
+        "participants_table": lambda a: planner.participants_table(event.id, actor=a),
         "set_event_questions": lambda a: planner.set_event_questions(event.id, [{"builtin": "country"}], actor=a),
     }
 

@@ -77,6 +77,7 @@ CHECKIN_VERDICTS = {
     "event_cancelled": N_("Event cancelled"),
     "walk_in": N_("Walk-in"),
     "undone": N_("Check-in undone"),
+    "room_full": N_("Room full"),
 }
 
 # Why an event takes no registrations now (None: it does). One sentence for every page.
@@ -109,6 +110,8 @@ MESSAGE_KINDS = {
     "confirm_email": N_("Confirm your email"),
     "organizer_message": N_("Message from the organizers"),
     "test": N_("Test message"),
+    "reconfirm": N_("Still coming?"),
+    "released": N_("Place released"),
 }
 OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
 OUTBOX_STATUS_LABELS = {
@@ -145,6 +148,9 @@ AUDIT_DETAIL_LABELS = {
     "refused": N_("Refused"), "file": N_("File"), "confirmations": N_("Confirmations sent"),
     "registrations": N_("Registrations"), "held_places": N_("Held places"), "messages": N_("Messages"),
     "speaker_entries": N_("Speaker entries"), "events": N_("Events"), "days": N_("Days kept"),
+    # reconfirmation (issue #12)
+    "enabled": N_("Ask “Still coming?”"), "release_unanswered": N_("Release unanswered places"),
+    "overbooking": N_("Places beyond the capacity"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -180,6 +186,7 @@ AUDIT_ACTIONS = {
     "user_removed": N_("Account removed"),
     "password_set": N_("Password changed"),
     "sign_in_failed": N_("Failed sign-in"),
+    "reconfirmation_set": N_("Reconfirmation and overbooking set"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -456,6 +463,15 @@ MESSAGES: dict[str, Lazy] = {
     "restore_database_in_use": N_(
         "The database {path} is open in another process: stop the app (every server and sender), then restore."
     ),
+    # reconfirmation and no-shows (issue #12)
+    "reconfirm_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email, or ask the organizers."
+    ),
+    "reconfirm_registration_cancelled": N_("This registration is cancelled, so there is nothing left to answer."),
+    "walk_in_room_full": N_(
+        "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
+    ),
+    "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
 }
 
 

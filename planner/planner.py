@@ -322,5 +322,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         with self._db.read() as db:
             event = events.get_event(db, event_id)
             limit = capacity if capacity is not None else (event.room.capacity if event.room else None)
+            if limit is not None:  # the places offered beyond it too (issue #12)
+                limit += registrations.overbooking(db, event.id)
             ids = registrations.would_promote(db, event.id, limit)
             return registrations.load(db, f"WHERE r.id IN ({','.join('?' * len(ids))})", ids) if ids else []

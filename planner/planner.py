@@ -39,6 +39,7 @@ from .face.exports import ExportMethods
 from .face.imports import ImportMethods
 from .face.mail import MailMethods
 from .face.places import PlaceMethods
+from .face.reconfirm import ReconfirmMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .i18n import current as current_language
@@ -46,7 +47,7 @@ from .mail.render import snapshot
 
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods, CareMethods):
+              ImportMethods, ReportMethods, CareMethods, ReconfirmMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

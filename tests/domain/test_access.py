@@ -117,6 +117,12 @@ def _door_calls(planner: Planner, w: dict):
         "delete_summit": lambda a: planner.delete_summit(event.summit_id, actor=a),
         "delete_venue": lambda a: planner.delete_venue(event.venue.id, actor=a),
         "delete_room": lambda a: planner.delete_room(event.room_id, actor=a),
+        # reconfirmation and no-shows (issue #12): organizers only
+        "reconfirmation_settings": lambda a: planner.reconfirmation_settings(event.id, actor=a),
+        "set_reconfirmation": lambda a: planner.set_reconfirmation(event.id, enabled=True, release_unanswered=True,
+                                                                   overbooking=2, actor=a),
+        "no_show_rates": lambda a: planner.no_show_rates(actor=a),
+        "suggested_overbooking": lambda a: planner.suggested_overbooking(40, actor=a),
     }
 
 

@@ -69,7 +69,10 @@ def section(p, event) -> None:
             "overbooking.",
             "{rate} of the confirmed guests of past events did not come, but {count} guests are too few to suggest "
             "overbooking.", tip.confirmed).format(rate=format_percent(tip.rate), count=format_number(tip.confirmed)))
-    elif capacity is not None:
+    elif capacity is None:
+        st.caption(_("{rate} of the confirmed guests of past events did not come. Give the event a capacity to see "
+                     "how many places to offer beyond it.").format(rate=format_percent(tip.rate)))
+    else:
         st.info(ngettext(
             "Suggested: offer {places} places beyond the capacity of {capacity} ({share}), because {rate} of the "
             "confirmed guests of the past event did not come.",

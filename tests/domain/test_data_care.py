@@ -281,7 +281,8 @@ def test_retention_anonymizes_exactly_the_events_past_the_limit(planner, open_ev
     assert [r.name for r in planner.registrations(ended_lately.id)] == ["Ana Guest", "Bo Guest"]
     assert planner.apply_retention(now=now).events == 0  # nothing left to do
     assert planner.apply_retention(now=now + timedelta(hours=2)).events == 1  # the second one's turn
-    assert [e.action for e in planner.audit_log()] == ["retention", "retention"]
+    # Since the audit-log merge, creating and publishing the events are entries too: only the retention's here.
+    assert [e.action for e in planner.audit_log() if e.action == "retention"] == ["retention", "retention"]
 
 
 def test_retention_runs_once_a_day_across_processes(tmp_path, open_event, planner):
@@ -341,8 +342,8 @@ def test_unused_rooms_venues_and_summits_can_be_deleted(planner, summit, venue, 
     planner.delete_venue(venue.id)
     planner.delete_summit(summit.id)
     assert (planner.list_rooms(), planner.list_venues(), planner.list_summits()) == ([], [], [])
-    assert [e.action for e in planner.audit_log()] == ["summit_deleted", "venue_deleted", "room_deleted",
-                                                       "event_deleted"]
+    assert [e.action for e in planner.audit_log() if e.action.endswith("_deleted")] == [
+        "summit_deleted", "venue_deleted", "room_deleted", "event_deleted"]
 
 
 # ---------------------------------------------------------------------- the command line

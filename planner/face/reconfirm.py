@@ -36,9 +36,8 @@ class ReconfirmMethods:
             before = reconfirm.settings(db, check.id(event_id))
             after, moved = reconfirm.set_settings(db, event_id, enabled, release_unanswered, overbooking)
             self._moved_up(db, moved)
-            changes = {k: [getattr(before, k), getattr(after, k)] for k in ("enabled", "release_unanswered",
-                                                                             "overbooking")
-                       if getattr(before, k) != getattr(after, k)}
+            keys = ("enabled", "release_unanswered", "overbooking")
+            changes = audit.changed({k: getattr(before, k) for k in keys}, {k: getattr(after, k) for k in keys})
             if changes:
                 audit.record(db, actor, "reconfirmation_set", event_id=after.event_id, changes=changes,
                              moved_up=len(moved))

@@ -80,6 +80,7 @@ CHECKIN_VERDICTS = {
     # issue #12, security list: confirmed, but not on the list sent to the host; then let in anyway
     "not_on_security_list": N_("Not on the security list"),
     "let_in_anyway": N_("Let in though not on the security list"),
+    "room_full": N_("Room full"),
 }
 
 # Why an event takes no registrations now (None: it does). One sentence for every page.
@@ -112,6 +113,8 @@ MESSAGE_KINDS = {
     "confirm_email": N_("Confirm your email"),
     "organizer_message": N_("Message from the organizers"),
     "test": N_("Test message"),
+    "reconfirm": N_("Still coming?"),
+    "released": N_("Place released"),
 }
 OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
 OUTBOX_STATUS_LABELS = {
@@ -152,6 +155,9 @@ AUDIT_DETAIL_LABELS = {
     "hours": N_("Hours before the start"), "working_days": N_("Working days before the start"),
     "sponsor": N_("Sponsor that submits the list"), "columns": N_("Columns"), "holidays": N_("Holidays"),
     "scope": N_("Applies to"), "guests": N_("Guests"),
+    # reconfirmation (issue #12)
+    "enabled": N_("Ask “Still coming?”"), "release_unanswered": N_("Release unanswered places"),
+    "overbooking": N_("Places beyond the capacity"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -193,6 +199,7 @@ AUDIT_ACTIONS = {
     "guest_list_rule_cleared": N_("Security list rule removed"),
     "let_in_not_on_security_list": N_("Guest let in though not on the security list"),
     "questions_changed": N_("Registration questions changed"),
+    "reconfirmation_set": N_("Reconfirmation and overbooking set"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -494,6 +501,15 @@ MESSAGES: dict[str, Lazy] = {
     "too_many_choices": N_("The question “{label}” can have at most {max} choices."),
     "question_choice_twice": N_("The question “{label}” has the same choice twice."),
     "question_not_found": N_("There is no question with id {id} on this event's form."),
+    # reconfirmation and no-shows (issue #12)
+    "reconfirm_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email, or ask the organizers."
+    ),
+    "reconfirm_registration_cancelled": N_("This registration is cancelled, so there is nothing left to answer."),
+    "walk_in_room_full": N_(
+        "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
+    ),
+    "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
 }
 
 

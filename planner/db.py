@@ -409,6 +409,30 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE registrations ADD COLUMN no_photos INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE registrations ADD COLUMN hide_name INTEGER NOT NULL DEFAULT 0",
     ],
+    # issue #12, reconfirmation: per event, whether confirmed guests are asked "Still coming?"
+    # before the deadline, whether the places of those who did not answer are released then, and
+    # how many places are offered beyond the capacity (``areas/reconfirm.py``); and per guest
+    # asked, the request and its one answer ("yes", "no", or "released" when nobody answered).
+    # The link is derived from the registration's id (``ticket_codes.reconfirm_token``); only its
+    # SHA-256 is kept. Settings go with a deleted draft.
+    [
+        """CREATE TABLE reconfirm_settings (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+            enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+            release_unanswered INTEGER NOT NULL DEFAULT 0 CHECK (release_unanswered IN (0, 1)),
+            overbooking INTEGER NOT NULL DEFAULT 0 CHECK (overbooking >= 0),
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE reconfirmations (
+            registration_id INTEGER PRIMARY KEY REFERENCES registrations(id),
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            asked_at TEXT NOT NULL,
+            answer TEXT CHECK (answer IN ('yes', 'no', 'released')),
+            answered_at TEXT
+        )""",
+        "CREATE INDEX reconfirmations_event ON reconfirmations(event_id, answer)",
+    ],
 ]
 
 

@@ -265,14 +265,20 @@ class EventCounts:
     cancelled: int
     capacity: int | None  # None: no limit (an online event without a capacity)
     held: int = 0  # places held for addresses confirming by email (not lapsed): taken meanwhile
+    overbooking: int = 0  # places offered beyond the capacity (issue #12): confirmations count up to both
+
+    @property
+    def offered(self) -> int | None:
+        """The places confirmed guests may hold: the capacity and the overbooking allowance."""
+        return None if self.capacity is None else self.capacity + self.overbooking
 
     @property
     def seats_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.confirmed - self.held, 0)
+        return None if self.offered is None else max(self.offered - self.confirmed - self.held, 0)
 
     @property
     def is_full(self) -> bool:
-        return self.capacity is not None and self.confirmed + self.held >= self.capacity
+        return self.offered is not None and self.confirmed + self.held >= self.offered
 
 
 @dataclass(frozen=True)

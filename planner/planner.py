@@ -40,6 +40,7 @@ from .face.imports import ImportMethods
 from .face.mail import MailMethods
 from .face.places import PlaceMethods
 from .face.questions import QuestionMethods
+from .face.reconfirm import ReconfirmMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .face.security_list import SecurityListMethods
@@ -48,7 +49,7 @@ from .mail.render import snapshot
 
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods):
+              ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
@@ -333,5 +334,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         with self._db.read() as db:
             event = events.get_event(db, event_id)
             limit = capacity if capacity is not None else (event.room.capacity if event.room else None)
+            if limit is not None:  # the places offered beyond it too (issue #12)
+                limit += registrations.overbooking(db, event.id)
             ids = registrations.would_promote(db, event.id, limit)
             return registrations.load(db, f"WHERE r.id IN ({','.join('?' * len(ids))})", ids) if ids else []

@@ -47,6 +47,8 @@ def check_in(db, scanned, event_id: int, door: str, anyway: bool = False) -> Che
         result = _verdict(db, registration, event_id)
     if result.verdict == "checked_in" and security_list.not_on_list(db, registration):  # issue #12
         result = CheckInResult("let_in_anyway" if anyway else "not_on_security_list", registration)
+    if result.verdict in ("checked_in", "let_in_anyway") and room_is_full(db, event_id):
+        result = CheckInResult("room_full", registration)  # the ticket stays good for when there is room
     if result.verdict in ("checked_in", "let_in_anyway"):
         db.execute(
             "UPDATE registrations SET checked_in_at = ?, checked_in_door = ?, updated_at = ?"
@@ -56,6 +58,21 @@ def check_in(db, scanned, event_id: int, door: str, anyway: bool = False) -> Che
         result = replace(result, registration=registrations.by_id(db, registration.id))
     record_scan(db, event_id, registration.id if registration else None, door, result.verdict, now)
     return result
+
+
+def inside(db, event_id: int) -> int:
+    """Everyone let in at the door so far, walk-ins included (nobody is counted out)."""
+    return db.execute(
+        "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed' AND checked_in_at IS NOT NULL",
+        [event_id],
+    ).fetchone()[0]
+
+
+def room_is_full(db, event_id: int) -> bool:
+    """The door counts people inside against the room's real capacity (``event_capacity``),
+    never the places offered beyond it (issue #12): overbooking fills the list, not the room."""
+    capacity = registrations.event_capacity(db, event_id)
+    return capacity is not None and inside(db, event_id) >= capacity
 
 
 def _verdict(db, registration: Registration | None, event_id: int) -> CheckInResult:
@@ -99,7 +116,9 @@ def undo(db, registration_id) -> tuple[Registration, list[int]]:
 
 def walk_in(db, event_id: int, *, name, email, organization, force: bool, door: str, checkin_key: bytes) -> Registration:
     """Writes. Registers and checks in a guest at the door. Walk-ins take seats like confirmed
-    registrations: past the capacity it is refused unless ``force`` is set."""
+    registrations: past the places offered (capacity and overbooking) it is refused unless
+    ``force`` is set, and so it is when the people inside fill the room's real capacity (the
+    door's own eyes decide: someone may have left)."""
     details = registrations.clean_details(name, organization, "")
     email = registrations.clean_email(email) if isinstance(email, str) and email.strip() else ""
     event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
@@ -115,9 +134,12 @@ def walk_in(db, event_id: int, *, name, email, organization, force: bool, door: 
         # Say no more than that: a door link must not tell whose address this is.
         raise ValidationError("walk_in_email_taken", field="email")
     capacity = registrations.event_capacity(db, event_id)
+    if room_is_full(db, event_id) and not force:  # the room's real capacity, not the places offered
+        raise ValidationError("walk_in_room_full", field="capacity", capacity=capacity)
+    offered = registrations.offered(db, event_id)  # confirmed guests may still arrive
     taken = registrations.taken(db, event_id)  # places held for a confirmation by email too
-    if capacity is not None and taken + 1 > capacity and not force:
-        raise ValidationError("walk_in_full", field="capacity", taken=taken, capacity=capacity)
+    if offered is not None and taken + 1 > offered and not force:
+        raise ValidationError("walk_in_full", field="capacity", taken=taken, capacity=offered)
     now = to_db_time(clock.now())
     registration_id = db["registrations"].insert(
         {

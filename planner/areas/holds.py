@@ -70,7 +70,7 @@ def request(db, event_id, *, name, email, organization, needs, admit, language: 
         if sent < MESSAGES_PER_HOLD:  # the details typed this time change nothing
             _tell(db, live[0], domain)
         return "held"
-    capacity = registrations.event_capacity(db, event_id)
+    capacity = registrations.offered(db, event_id)
     seat = capacity is None or (
         registrations.taken(db, event_id) < capacity and registrations.count(db, event_id, "waitlisted") == 0)
     hold_id = db["held_places"].insert({
@@ -127,7 +127,7 @@ def confirm(db, token, checkin_key: bytes) -> tuple[Registration, bool]:
     if existing is not None:  # registered meanwhile (say, while the event was open to all): the inbox owns it
         _settle(db, hold["id"], existing[0])
         return _with_token(db, existing[0], checkin_key), False
-    capacity = registrations.event_capacity(db, event_id)
+    capacity = registrations.offered(db, event_id)
     others_taken = registrations.taken(db, event_id) - hold["seat"]  # this hold's own seat is live, so counted
     free = capacity is None or others_taken < capacity
     if not hold["seat"]:

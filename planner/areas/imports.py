@@ -286,7 +286,7 @@ def check_guests(db, event_id: int, frame: pd.DataFrame, filename: str,
     names = match_columns(frame, GUEST_COLUMNS)
     seen = {r[0] for r in db.execute(
         "SELECT email FROM registrations WHERE event_id = ? AND status != 'cancelled'", [event_id])}
-    capacity = registrations.event_capacity(db, event_id)
+    capacity = registrations.offered(db, event_id)  # the overbooking allowance too (issue #12)
     free = None if capacity is None else max(capacity - registrations.taken(db, event_id), 0)
     ready, skipped, refused, checked = [], [], [], []
     rows = _cells(frame, names, GUEST_COLUMNS)

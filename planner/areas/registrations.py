@@ -50,6 +50,24 @@ def event_capacity(db, event_id: int) -> int | None:
     return row[0]
 
 
+# Places an organizer offers beyond the capacity (issue #12, ``reconfirm.py``): confirmations
+# and the waiting list's moves count up to capacity + this; the door counts the room's real capacity.
+OVERBOOKING = "coalesce((SELECT overbooking FROM reconfirm_settings WHERE event_id = e.id), 0)"
+
+
+def offered(db, event_id: int) -> int | None:
+    """The places confirmed guests may hold: the capacity plus the overbooking allowance
+    (``event_capacity`` is what the room holds, for the door); None means no limit."""
+    capacity = event_capacity(db, event_id)
+    return None if capacity is None else capacity + overbooking(db, event_id)
+
+
+def overbooking(db, event_id: int) -> int:
+    """The places offered beyond the capacity (0 unless the organizer set some)."""
+    row = db.execute(f"SELECT {OVERBOOKING} FROM events e WHERE e.id = ?", [event_id]).fetchone()
+    return row[0] if row else 0
+
+
 def count(db, event_id: int, status: str) -> int:
     return db.execute(
         "SELECT count(*) FROM registrations WHERE event_id = ? AND status = ?", [event_id, status]
@@ -111,7 +129,7 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
         return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
                        checked_in_door=None, already_registered=True, answer_items=(), no_photos=False,
                        hide_name=False)
-    capacity = event_capacity(db, event_id)
+    capacity = offered(db, event_id)
     full = capacity is not None and taken(db, event_id) >= capacity
     created = insert(db, event_id, details, email, "waitlisted" if full else "confirmed", language, checkin_key)
     questions.save_answers(db, created.id, event_id, checked)
@@ -222,7 +240,7 @@ def promote(db, event_id: int) -> list[int]:
     status = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
     if status is not None and status[0] == "cancelled":
         return []
-    moved = would_promote(db, event_id, event_capacity(db, event_id))
+    moved = would_promote(db, event_id, offered(db, event_id))
     now = to_db_time(clock.now())
     for registration_id in moved:
         db.execute(
@@ -260,13 +278,14 @@ def counts(db, event_id: int) -> EventCounts:
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed'),"
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'waitlisted'),"
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'cancelled'),"
-        f" (SELECT count(*) FROM held_places WHERE event_id = e.id AND {LIVE_HOLD})"
+        f" (SELECT count(*) FROM held_places WHERE event_id = e.id AND {LIVE_HOLD}), {OVERBOOKING}"
         " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
         [to_db_time(clock.now()), event_id],
     ).fetchone()
     if row is None:
         raise NotFound("no_event", id=event_id)
-    return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0], held=row[4])
+    return EventCounts(confirmed=row[1], waitlisted=row[2], cancelled=row[3], capacity=row[0], held=row[4],
+                       overbooking=row[5])
 
 
 def all_counts(db) -> dict[int, EventCounts]:
@@ -274,7 +293,7 @@ def all_counts(db) -> dict[int, EventCounts]:
     rows = db.execute(
         "SELECT e.id, coalesce(e.capacity, r.capacity) AS capacity,"
         " sum(g.status = 'confirmed') AS confirmed, sum(g.status = 'waitlisted') AS waitlisted,"
-        " sum(g.status = 'cancelled') AS cancelled"
+        f" sum(g.status = 'cancelled') AS cancelled, {OVERBOOKING} AS overbooking"
         " FROM events e LEFT JOIN rooms r ON r.id = e.room_id"
         " LEFT JOIN registrations g ON g.event_id = e.id GROUP BY e.id"
     ).fetchall()
@@ -283,7 +302,8 @@ def all_counts(db) -> dict[int, EventCounts]:
     ).fetchall())
     return {
         row["id"]: EventCounts(confirmed=row["confirmed"] or 0, waitlisted=row["waitlisted"] or 0,
-                               cancelled=row["cancelled"] or 0, capacity=row["capacity"], held=holds.get(row["id"], 0))
+                               cancelled=row["cancelled"] or 0, capacity=row["capacity"], held=holds.get(row["id"], 0),
+                               overbooking=row["overbooking"])
         for row in rows
     }
 

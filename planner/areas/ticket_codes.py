@@ -94,6 +94,14 @@ def hold_token(key: bytes, hold_id: int) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def reconfirm_token(key: bytes, registration_id: int) -> str:
+    """The token of a guest's "Still coming?" links (issue #12): like ``link_token``, with a label
+    of its own, so it is neither the private link nor a check-in code and answers for this one
+    registration only. The answer travels beside it (``a=yes|no``) and is chosen on the page."""
+    digest = hmac.new(key, f"still-coming:{registration_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def normalize(scanned) -> str | None:
     """The code in what the door received — the QR code's URL, the bare code, or a typed
     one — or None when it cannot be a code at all."""

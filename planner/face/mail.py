@@ -117,6 +117,7 @@ class MailMethods:
             if hold is not None:
                 extra["hold"] = hold
                 extra["confirm_token"] = ticket_codes.hold_token(self._checkin_key, hold["id"])
+        extra.update(self._reconfirm_extra(db, row))  # "Still coming?" and its release (face/reconfirm.py)
         history = outbox.calendar_history(db, row.recipient, row.event_id) if row.event_id else (None, -1)
         return render.Situation(event, registration, token, history, extra)
 
@@ -144,6 +145,7 @@ class MailMethods:
                 with self._db.write() as db:
                     outbox.schedule_reminders(db, clock.now(), domain=self._domain)
                     self._release_holds(db)
+                    self._reconfirm_pass(db)  # "Still coming?" requests due, and places released
                     claimed = outbox.claim(db, self._worker, batch, clock.now())
                 claimed = [row for row in claimed if row.id not in seen]  # once per pass, whatever happens
                 if not claimed:

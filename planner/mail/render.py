@@ -40,7 +40,7 @@ from ..outputs.markdown import description_html
 from ..outputs.qr import qr_png
 
 AUTOMATIC_KINDS = ("confirmed", "waitlisted", "moved_up", "event_changed", "event_cancelled",
-                   "registration_cancelled", "reminder", "private_link", "confirm_email")
+                   "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released")
 UNSUBSCRIBABLE = ("reminder", "organizer_message")
 
 
@@ -318,6 +318,10 @@ def content_for(row, s: Situation, sender: Sender) -> Content | str:
         from .confirm import confirm_email_content  # the confirmed-by-email mode
 
         return confirm_email_content(row, s, sender)
+    if row.kind in ("reconfirm", "released"):
+        from .reconfirm import reconfirm_content  # "Still coming?" (issue #12)
+
+        return reconfirm_content(row, s, sender)
     return _guest_content(row.kind, row, s, sender)
 
 

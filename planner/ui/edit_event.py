@@ -28,7 +28,7 @@ from planner.codes import (
 )
 from planner.i18n import _, format_number, ngettext
 from planner.text import parse_rows
-from planner.ui.components import altcha
+from planner.ui.components import altcha, reconfirm_editor
 from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
@@ -222,6 +222,7 @@ def render() -> None:
         cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
 
     _registration_settings()
+    reconfirm_editor.section(p, event)  # "Still coming?" and overbooking (issue #12)
 
     st.text_area(
         _("Description (Markdown)"), key="ev_description", height=160,
@@ -408,6 +409,8 @@ def _save(p, event, fields, version=None, allow_past=False) -> None:
         st.rerun()
     except PlannerError as err:
         show_error(err)
+        return
+    if not reconfirm_editor.save(p, saved.id):
         return
     s["edit_event_id"] = saved.id
     s["ev_loaded"] = None  # reload the saved version into the form

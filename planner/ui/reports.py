@@ -14,6 +14,7 @@ from planner import PlannerError
 from planner.codes import EVENT_STATUS_LABELS, ORGANIZATION_ROLE_LABELS, label
 from planner.i18n import _, format_number, locale, ngettext
 from planner.ui.components.charts import chart_block, time_axis, time_tooltip, wall_clock, wall_clock_text
+from planner.ui.components import no_shows
 from planner.ui.components.events import event_choice
 from planner.ui.components.messages import show_error
 from planner.ui.components.session import actor, planner
@@ -68,6 +69,8 @@ def _report(p) -> None:
         _over_time(p, None, scope["summit_id"], key="rp_time")
     _organizations(p, scope)
     _hosts(p, scope)
+    if not event_id:
+        no_shows.section(p, scope["summit_id"])  # issue #12
 
 
 def _percent(rate: float | None) -> str:

@@ -128,6 +128,12 @@ def _door_calls(planner: Planner, w: dict):
         "check_in_anyway": lambda a: planner.check_in_anyway(guest.id, event.id, actor=a),
         "participants_table": lambda a: planner.participants_table(event.id, actor=a),
         "set_event_questions": lambda a: planner.set_event_questions(event.id, [{"builtin": "country"}], actor=a),
+        # reconfirmation and no-shows (issue #12): organizers only
+        "reconfirmation_settings": lambda a: planner.reconfirmation_settings(event.id, actor=a),
+        "set_reconfirmation": lambda a: planner.set_reconfirmation(event.id, enabled=True, release_unanswered=True,
+                                                                   overbooking=2, actor=a),
+        "no_show_rates": lambda a: planner.no_show_rates(actor=a),
+        "suggested_overbooking": lambda a: planner.suggested_overbooking(40, actor=a),
     }
 
 

@@ -650,6 +650,61 @@ def _answered(world):
     return event
 
 
+# ---------------------------------------------------------------------- reconfirmation and no-shows (issue #12)
+
+
+def _still_coming(world, *buttons, token=None):
+    """The "Still coming?" page of Julia's request (asked a day before the start), after ``buttons``."""
+    from planner.areas import reconfirm, ticket_codes
+
+    p, event = world.planner, world.events["open"]
+    if token is None:
+        p.set_reconfirmation(event.id, enabled=True, release_unanswered=True, overbooking=0)
+        with p._db.write() as db:
+            reconfirm.ask_due(db, event.starts_at - timedelta(hours=23), checkin_key=p._checkin_key, domain="x.org")
+        token = ticket_codes.reconfirm_token(p._checkin_key, world.guests["julia"].id)
+    at = open_page(pseudo(world, t=token, a="no"), "still_coming.py")
+    for key in buttons:
+        at.button(key=key).click().run()
+    return at
+
+
+def _with_history(world, file, **params):
+    """A page an organizer opens a day after the open event, where 15 of 26 confirmed guests came."""
+    import planner.clock
+
+    p, event = world.planner, world.events["open"]
+    guests = [world.guests["julia"]] + [p.register(event.id, name=f"Invitada {n}", email=f"i{n}@example.org")
+                                        for n in range(25)]
+    for g in guests[:15]:
+        p.check_in(g.checkin_code, event.id)
+    with pytest.MonkeyPatch.context() as mp:
+        later = event.ends_at + timedelta(days=1)
+        mp.setattr(planner.clock, "now", lambda: later)
+        return organizer_page(world, file, **params)
+
+
+def _answered_still_coming(world):
+    _still_coming(world, "still_coming_yes")
+    return world
+
+
+def _suggested(world):
+    at = _with_history(world, "edit_event.py", id=str(world.events["draft"].id))
+    assert any("⟦Suggested" in i.value for i in at.info), [i.value for i in at.info]
+    return at
+
+
+def _door_room_full(world):
+    """Overbooking let two guests hold the one place of the room: the second is not let in."""
+    p, event = world.planner, world.events["open"]
+    p.update_event(event.id, version=p.get_event(event.id).version, capacity=1)
+    p.set_reconfirmation(event.id, enabled=False, release_unanswered=False, overbooking=1)
+    second = p.register(event.id, name="Nina Flores", email="nina@example.org")
+    p.check_in(world.guests["julia"].checkin_code, event.id)
+    return door_page(world, code=second.checkin_code)
+
+
 CASES = {
     "event page asking questions": lambda w: (_with_questions(w), event_page(w, "open"))[1],
     "event page, a required answer missing": _rsvp_missing_answer,
@@ -661,6 +716,13 @@ CASES = {
         _with_questions(w), organizer_page(w, "edit_event.py", id=str(w.events["open"].id)))[1],
     "organizer: registrations with answers": lambda w: (
         _answered(w), organizer_page(w, "registrations.py", id=str(w.events["open"].id)))[1],
+    "still coming?, the question": lambda w: _still_coming(w),
+    "still coming?, answered": lambda w: _still_coming(w, "still_coming_no"),
+    "still coming?, a link already used": lambda w: _still_coming(_answered_still_coming(w)),
+    "still coming?, an unknown link": lambda w: _still_coming(w, token="not-a-real-token-000000000000"),
+    "organizer: reports with no-show rates": lambda w: _with_history(w, "reports.py"),
+    "organizer: editor with an overbooking suggestion": lambda w: _suggested(w),
+    "door, the room is full": _door_room_full,
     "programme": lambda w: pseudo(w),
     "programme, filtered": _programme_filtered,
     "programme, nothing matches": _programme_no_match,

@@ -35,6 +35,7 @@ REASONS = {
     "waitlisted": N_("This guest is on the waiting list, not confirmed."),
     "invalid": N_("This is not a valid ticket code."),
     "event_cancelled": N_("This event is cancelled: nobody is checked in."),
+    "room_full": N_("The room is full: as many people are inside as it holds. Let this guest in when someone leaves."),
 }
 
 

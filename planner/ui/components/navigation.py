@@ -37,6 +37,7 @@ IMPORTS = "imports.py"
 REPORTS = "reports.py"
 DATA = "data_care.py"
 AUDIT_LOG = "audit_log.py"
+STILL_COMING = "still_coming.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -60,6 +61,8 @@ def navigation(user):
         _page(EVENT, title=_("Event"), icon=":material/event:", url_path="event", visibility="hidden"),
         _page(TICKET, title=_("Your registration"), icon=":material/confirmation_number:", url_path="ticket", visibility="hidden"),
         _page(CONFIRM, title=_("Confirm your place"), icon=":material/mark_email_read:", url_path="confirm",
+              visibility="hidden"),
+        _page(STILL_COMING, title=_("Still coming?"), icon=":material/event_available:", url_path="still-coming",
               visibility="hidden"),
     ]
     door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")

@@ -113,3 +113,13 @@ def test_the_registrations_page_shows_answers_and_choices(app_planner):
     row = frame.iloc[0]
     assert row["Country or nationality"] == "Peru" and row["First time here?"] == "Yes"
     assert row["Do not photograph or film"] == "✓"
+
+
+def test_the_privacy_line_says_who_gets_the_names_as_on_the_id(app_planner):
+    event = dialogue(app_planner)
+    at = event_page(app_planner, event.id)
+    no_exception(at)
+    assert "nobody else does" in texts(at) and "security desk" not in texts(at)
+    _asking(app_planner)
+    at = event_page(app_planner, event.id)
+    assert "the host's security desk gets your names as on your ID document" in texts(at)

@@ -167,8 +167,22 @@ def _registration_box(event, counts) -> None:
         if event.registration_mode == "email":
             st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
         days = planner().retention_days
-        st.caption(
-            ngettext(
+        if "given_names" in answer_keys:  # the names as on the ID go to the venue's security desk
+            privacy = ngettext(
+                "We use your name, email, organization, needs and answers only to manage your place at this "
+                "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+                "gets your names as on your ID document; nobody else does. You can change or cancel your "
+                "registration at any time through your private link. They are erased {days} day after the event "
+                "ends.",
+                "We use your name, email, organization, needs and answers only to manage your place at this "
+                "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+                "gets your names as on your ID document; nobody else does. You can change or cancel your "
+                "registration at any time through your private link. They are erased {days} days after the event "
+                "ends.",
+                days,
+            )
+        else:
+            privacy = ngettext(
                 "We use your name, email, organization, needs and answers only to manage your place at this "
                 "event: the organizers see them, nobody else does. You can change or cancel your registration at "
                 "any time through your private link. They are erased {days} day after the event ends.",
@@ -176,8 +190,8 @@ def _registration_box(event, counts) -> None:
                 "event: the organizers see them, nobody else does. You can change or cancel your registration at "
                 "any time through your private link. They are erased {days} days after the event ends.",
                 days,
-            ).format(days=format_number(days))
-        )
+            )
+        st.caption(privacy.format(days=format_number(days)))
         # A check this server cannot show cannot be passed: no button to press in vain.
         unpassable = event.registration_mode == "proof_of_work" and not altcha.available()
         st.form_submit_button(

@@ -65,11 +65,9 @@ def test_a_required_id_question_answered_on_a_phone_reaches_the_security_list(tm
 
         wait_for_app(page)
         page.get_by_text("Add a question of your own").click()
-        screenshot(page, "dbg1")
         page.locator(f".st-key-{k}_new_label").get_by_role("textbox").fill(OWN_QUESTION)
         page.locator(f".st-key-{k}_new_label").get_by_role("textbox").press("Enter")
         wait_for_app(page)
-        screenshot(page, "dbg2")
         page.locator(f".st-key-{k}_new_req").get_by_text("Required").click()
         wait_for_app(page)
         page.locator(f".st-key-{k}_add").get_by_role("button").click()
@@ -104,6 +102,7 @@ def test_a_required_id_question_answered_on_a_phone_reaches_the_security_list(tm
         family_box = family.bounding_box()
         assert field_box["y"] < error_box["y"] < family_box["y"], (field_box, error_box, family_box)
         assert not [r for r in Planner(server.db).registrations(event.id) if r.email == "mariajose@example.org"]
+        error.scroll_into_view_if_needed()
         shot = screenshot(phone, "guest-list-phone-required-error")
         SHOTS.mkdir(exist_ok=True)
         shutil.copy(shot, SHOTS / shot.name)
@@ -118,12 +117,30 @@ def test_a_required_id_question_answered_on_a_phone_reaches_the_security_list(tm
         # --- the organizer: the answer on the registrations page, then the security list
         page.goto(f"{server.url}/registrations?id={event.id}")
         expect(page.get_by_role("heading", name="Registrations")).to_be_visible(timeout=30_000)
+        grid = page.locator('[data-testid="stDataFrame"]').last
+        grid.scroll_into_view_if_needed(timeout=30_000)
+        # the grid draws on a canvas; its (visually hidden) accessible table holds the cells in view
+        def cell(role, text):
+            return grid.get_by_role(role, name=text, exact=True, include_hidden=True)
+
+        expect(cell("columnheader", "Given name(s) as on the ID document")).to_have_count(1, timeout=30_000)
+        expect(cell("gridcell", GIVEN)).to_have_count(1)
+        grid.locator(".dvn-scroller").evaluate("e => { e.scrollLeft = e.scrollWidth }")
+        expect(cell("columnheader", OWN_QUESTION)).to_have_count(1, timeout=10_000)
+        expect(cell("gridcell", "Comunidad de Sarayaku")).to_have_count(1)
+        expect(cell("gridcell", FAMILY)).to_have_count(1)
         panel = page.locator('[data-testid="stExpander"]').filter(has_text="Security list for the host")
         expect(panel).to_contain_text("Ministerio del Ambiente del Perú")
         with page.expect_download(timeout=30_000) as caught:
             panel.get_by_role("button", name="Make the security list (XLSX)").click()
         book = openpyxl.load_workbook(io.BytesIO(Path(caught.value.path()).read_bytes()))
         wait_for_app(page)
+        made = Planner(server.db).security_lists(event.id)
+        assert len(made) == 1 and made[0].actor, made  # making it was recorded, with who made it
+        # The click's rerun races the list's making (Streamlit makes a callable download's data in
+        # its own thread after the rerun starts), so the panel says "Last list made" once redrawn.
+        page.reload()
+        expect(panel).to_contain_text("Last list made", timeout=30_000)
         shot = screenshot(page, "guest-list-registrations-security-panel")
         shutil.copy(shot, SHOTS / shot.name)
 

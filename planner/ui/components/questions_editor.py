@@ -93,7 +93,7 @@ def questions_editor(event) -> None:
         st.error(s[f"{k}_error"], icon=":material/error:")
     st.button(_("Save questions"), key=f"{k}_save", on_click=_save, args=(k, event.id, own), type="primary",
               icon=":material/save:")
-    with st.expander(_("Add a question of your own"), icon=":material/add:"):
+    with st.expander(_("Add a question of your own"), icon=":material/add:", key=f"{k}_new_open"):
         st.selectbox(_("Kind of answer"), KINDS, key=f"{k}_new_kind", format_func=lambda c: label(QUESTION_KIND_LABELS, c))
         st.text_input(_("Question"), key=f"{k}_new_label", max_chars=300)
         st.text_input(_("Help text (optional)"), key=f"{k}_new_help", max_chars=500)

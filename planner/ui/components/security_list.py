@@ -145,25 +145,29 @@ def _status(p, event) -> None:
         if status.changed_since_list:
             st.warning(_("Changed since the list sent at {time}: {names}").format(
                 time=sent, names=_names(status.changed_since_list)), icon=":material/edit:")
-    who = actor()
-    st.download_button(
-        _("Make the security list (XLSX)"), data=language.later(lambda: _made(p, event.id, who)),
-        # Translators: the name of the security list's file, without its extension.
-        file_name=_("security-list-{id}-{day}").format(id=event.id, day=event.local_start.date().isoformat()) + ".xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
-        key=f"gl_make_{event.id}", on_click="rerun", type="primary",
-    )
+    # Two steps: making the list records it (and what the panel above says follows at once);
+    # the file made is then offered for download until the page is left.
+    made_key = f"gl_file_{event.id}"
+    if st.button(_("Make the security list (XLSX)"), key=f"gl_make_{event.id}", type="primary",
+                 icon=":material/playlist_add_check:"):
+        try:
+            st.session_state[made_key] = p.make_security_list(event.id, actor=actor())
+        except PlannerError as err:
+            st.session_state.pop(made_key, None)
+            st.error(str(err), icon=":material/error:")
+        else:
+            st.rerun()
+    made = st.session_state.get(made_key)
+    if made is not None:
+        data, name = made
+        st.download_button(
+            _("Download the list just made (XLSX)"), data=data, file_name=name,
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+            key=f"gl_download_{event.id}", on_click="ignore",
+        )
     st.caption(ngettext("The list holds {count} confirmed guest, sorted by family name; making it is recorded.",
                         "The list holds {count} confirmed guests, sorted by family name; making it is recorded.",
                         status.confirmed).format(count=format_number(status.confirmed)))
-
-
-def _made(p, event_id: int, who) -> bytes:
-    """The list's bytes (made in the download's own thread, with the actor captured at render)."""
-    try:
-        return p.make_security_list(event_id, actor=who)[0]
-    except PlannerError as err:
-        return str(err).encode()
 
 
 # ---------------------------------------------------------------------- the door

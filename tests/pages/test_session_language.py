@@ -11,6 +11,7 @@ import threading
 from streamlit.testing.v1 import AppTest
 
 from planner import i18n
+from planner.i18n import _, using
 from planner.ui.components import language
 from tests.pages.apptest import app, dialogue
 
@@ -40,7 +41,11 @@ def test_the_browsers_language_is_used_when_nothing_else_chose(app_planner):
     at.context["locale"] = "en-XA"
     assert title(at.run()) == "Side events programme"  # the address wins
     at = app()
-    at.context["locale"] = "fr-CA"  # no French yet: English
+    at.context["locale"] = "fr-CA"  # a French browser gets the French catalogue
+    with using("fr"):
+        assert title(at.run()) == _("Side events programme") != "Side events programme"
+    at = app()
+    at.context["locale"] = "de-DE"  # no German: English
     assert title(at.run()) == "Side events programme"
 
 

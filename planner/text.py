@@ -22,11 +22,30 @@ def clean(value: str | None) -> str:
     return _SPACES.sub(" ", str(value)).strip()
 
 
+# Arabic tatweel (ـ), a stretch of the line between letters, carries no meaning; alef maksura (ى)
+# is typed for a final yeh (ي) and the two are searched as one.
+_FOLD = str.maketrans({"\u0640": None, "\u0649": "\u064a"})
+
+
 def match_key(value: str | None) -> str:
-    """The key two names share when they differ only in case, accents or spacing."""
+    """The key two names share when they differ only in case, accents or spacing, in any script:
+    Latin accents, Arabic short vowels (tashkeel) and hamza/madda on alef, Cyrillic ё and е,
+    full-width and half-width forms (NFKD). Chinese has no case or accents and stays as it is."""
     decomposed = unicodedata.normalize("NFKD", clean(value))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    return unicodedata.normalize("NFC", stripped.translate(_FOLD).casefold())
+
+
+def sort_key(value: str | None) -> tuple[str, str]:
+    """A key to sort names for people, in any script: case and accents do not count (Émile sorts
+    with Emile, ёлка with елка), then the exact text breaks ties so the order is stable.
+
+    Built on ``unicodedata``, not ``locale.strxfrm`` (which depends on the locales installed on
+    the server and on one process-wide setting, while sessions differ in language) nor pyuca (a
+    dependency for the Unicode root order, which for these scripts is what this gives: Latin,
+    Cyrillic and Arabic letters are in alphabetical order in Unicode once accents are gone, and
+    the root order of Chinese characters is by code point, as here)."""
+    return match_key(value), clean(value)
 
 
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}

@@ -44,6 +44,7 @@ from ..codes import (
 )
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, current
+from ..text import sort_key
 from ..models import Answer, Question, Registration
 
 BUILTINS = ("id_names", "country", "organization_type", "gender", "needs")
@@ -72,7 +73,7 @@ def _countries(language: str) -> tuple[tuple[str, str], ...]:
         names = Locale("en").territories
     english = Locale("en").territories
     codes = [c for c in english if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES]
-    return tuple(sorted(((c, names.get(c, english[c])) for c in codes), key=lambda p: p[1].casefold()))
+    return tuple(sorted(((c, names.get(c, english[c])) for c in codes), key=lambda p: sort_key(p[1])))
 
 
 def countries() -> dict[str, str]:

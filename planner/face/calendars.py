@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .. import access
 from ..errors import ValidationError
-from ..i18n import N_
+from ..i18n import N_, using
+from ..mail.render import private_url
 from ..models import Event, Registration
 from ..outputs import calendar, calendar_links
 from ..outputs.qr import qr_png
@@ -29,14 +30,16 @@ class CalendarMethods:
         return self._ics(self.programme(summit_id=summit_id), name)
 
     def registration_ics(self, manage_token: str) -> bytes:
-        """The attendee's own file: the event plus their join link, private page and a reminder an hour before."""
-        _, event, personal = self._personal(manage_token)
-        return self._ics([event], event.title, personal)
+        """The attendee's own file: the event plus their join link, private page and a reminder an hour before,
+        in the language of the registration (its text and the ``?lang=`` of its links), as their messages are."""
+        registration, event, personal = self._personal(manage_token)
+        with using(registration.language):
+            return self._ics([event], event.title, personal)
 
     def _personal(self, manage_token: str) -> tuple[Registration, Event, calendar.Personal]:
         registration = self.registration(manage_token)
         event = self.get_event(registration.event_id)
-        return registration, event, calendar.Personal(f"{self.base_url}/ticket?t={manage_token}",
+        return registration, event, calendar.Personal(private_url(self.base_url, manage_token, registration.language),
                                                       event.join_url_for(registration))
 
     def calendar_links(self, event_id: int) -> dict[str, str]:
@@ -50,7 +53,8 @@ class CalendarMethods:
         registration, event, personal = self._personal(manage_token)
         if registration.status == "cancelled":
             return {}
-        return calendar_links.links(event, base_url=self.base_url, personal=personal)
+        with using(registration.language):
+            return calendar_links.links(event, base_url=self.base_url, personal=personal)
 
     def join_url(self, manage_token: str) -> str | None:
         """The online link for a confirmed registrant of an online or hybrid event not cancelled, else None."""

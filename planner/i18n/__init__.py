@@ -38,6 +38,11 @@ DEFAULT = "en"
 PSEUDO = "en-XA"  # the pseudo language: English wrapped in ⟦ ⟧, dates and numbers as English
 PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 
+# The languages of the issue (#13), each named in itself, as a switcher lists them. A language is
+# offered once its catalogue is compiled (``available()``); English always is.
+NAMES = {"en": "English", "es": "Español", "fr": "Français", "ar": "العربية", "zh": "中文", "ru": "Русский"}
+RIGHT_TO_LEFT = {"ar", "fa", "he", "ur"}
+
 _active: ContextVar[str] = ContextVar("planner_language", default=DEFAULT)
 
 
@@ -107,6 +112,48 @@ def using(code: str | None) -> Iterator[str]:
 
 def current() -> str:
     return _active.get()
+
+
+def name(code: str) -> str:
+    """A language's name in itself ("Español"), as a switcher shows it."""
+    return NAMES.get(code, code)
+
+
+def is_rtl(code: str | None = None) -> bool:
+    """True when ``code`` (the active language by default) is written right to left. Only a
+    language with a catalogue is ever active, so Arabic turns the page around once its catalogue
+    exists, never around English text."""
+    code = current() if code is None else code
+    return code.split("-")[0].split("_")[0] in RIGHT_TO_LEFT
+
+
+def direction(code: str | None = None) -> str:
+    """"rtl" or "ltr", for an HTML ``dir`` attribute."""
+    return "rtl" if is_rtl(code) else "ltr"
+
+
+LRI, PDI = "\u2066", "\u2069"  # Unicode's left-to-right isolate and its end
+
+
+def ltr(text: str) -> str:
+    """``text`` kept left to right inside a right-to-left sentence (a ticket code, an email, a
+    link): wrapped in Unicode's isolate marks, which work in Markdown, plain text and mail alike.
+    Unchanged in a left-to-right language."""
+    return f"{LRI}{text}{PDI}" if is_rtl() and text else text
+
+
+def in_address(url: str, code: str | None = None) -> str:
+    """``url`` with ``lang=<code>`` (the active language by default) added to its query, so a page
+    opened from it (a new session, a mail app, a calendar) speaks that language; English, the
+    default, adds nothing. An existing ``lang`` is replaced."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    code = current() if code is None else code
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    if code and code != DEFAULT:
+        query.append(("lang", code))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def locale() -> Locale:
@@ -209,6 +256,44 @@ def format_skeleton(skeleton: str, value: date | datetime) -> str:
     """A date in the language's own order for the fields of ``skeleton`` ("MMMEd": "Thu, Sep 23")."""
     tzinfo = value.tzinfo if isinstance(value, datetime) else None
     return _dates.format_skeleton(skeleton, value, tzinfo=tzinfo, locale=locale())
+
+
+# The long date of a day heading: English keeps the house form ("Thursday 23 September 2027");
+# every other language takes CLDR's full date ("jueves, 23 de septiembre de 2027", "jeudi 23
+# septembre 2027", "2027年9月23日星期四"), which needs no translator to get right.
+_LONG_DATE = {DEFAULT: "EEEE d MMMM y", PSEUDO: "EEEE d MMMM y"}
+# Babel keeps the last of CLDR's regionFormat variants, which for Russian is the summer-time one
+# ("{0}, летнее время"): the plain one is the city alone.
+_REGION_FORMAT = {"ru": "%s"}
+
+
+def long_date(value: date | datetime) -> str:
+    """A day in full, weekday first, as the language writes it."""
+    return format_date(value, _LONG_DATE.get(current(), "full"))
+
+
+def zone_name(zone) -> str:
+    """A time zone as people name it in the active language, from CLDR's city names: "New York
+    Time", "hora de Nueva York", "heure : New York", "توقيت نيويورك", "纽约时间" — instead of
+    "America/New_York" or "UTC-05". ``zone`` is a tz name, a ``ZoneInfo`` or an aware datetime."""
+    key = getattr(zone, "key", None) or getattr(getattr(zone, "tzinfo", None), "key", None) or str(zone)
+    if key.upper() in ("UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z"):
+        return "UTC"
+    try:
+        city = _dates.get_timezone_location(key, locale=locale(), return_city=True)
+    except (LookupError, ValueError):
+        return key
+    pattern = _REGION_FORMAT.get(current().split("-")[0]) or locale().zone_formats.get("region") or "%s"
+    return pattern % city
+
+
+def format_when(start: datetime, end: datetime) -> str:
+    """An event's day and times in its own zone, named in the language: "Thursday 23 September
+    2027, 17:00–19:00 (New York Time)", "jueves, 23 de septiembre de 2027, 17:00–19:00 (hora de
+    Nueva York)". ``start`` and ``end`` are aware and in the event's zone."""
+    # Translators: an event's day, times and zone: "Thursday 23 September 2027, 17:00–19:00 (New York Time)".
+    return _("{day}, {start}–{end} ({zone})").format(
+        day=long_date(start), start=format_time(start), end=format_time(end), zone=zone_name(start))
 
 
 def format_number(value: int | float) -> str:

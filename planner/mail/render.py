@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 
 from .. import clock
 from ..db import from_db_time
-from ..i18n import _, format_pattern, format_time, ngettext, using
+from ..i18n import _, format_when, ngettext, using
 from ..models import Event, Registration, Room, Venue
 from ..outputs import calendar
 from ..outputs.markdown import description_html
@@ -107,11 +107,8 @@ def ticket_url(base_url: str, registration: Registration) -> str:
 
 
 def _when(event: Event) -> str:
-    # Translators: an event's day and times in its own zone: "Tue 20 Oct 2026, 17:00–19:00 (America/New_York)".
-    return _("{day}, {start}–{end} ({zone})").format(
-        day=format_pattern(event.local_start, _("EEE d MMM y")), start=format_time(event.local_start),
-        end=format_time(event.local_end), zone=event.timezone,
-    )
+    """"Thursday 23 September 2027, 17:00–19:00 (New York Time)", in the recipient's language."""
+    return format_when(event.local_start, event.local_end)
 
 
 def _where(event: Event) -> str:

@@ -49,7 +49,7 @@ from icalendar import Event as VEvent
 
 from .. import clock
 from ..codes import ORGANIZATION_ROLE_LINES, SPEAKER_ROLE_LABELS
-from ..i18n import N_
+from ..i18n import N_, in_address
 from ..models import Event
 
 PRODID = "-//Side Event Planner//Side Event Planner 0.1//EN"
@@ -77,8 +77,9 @@ class Personal:
 
 
 def event_url(base_url: str, event: Event) -> str:
-    """The public event page."""
-    return f"{base_url.rstrip('/')}/event?id={event.id}"
+    """The public event page, in the active language (``?lang=`` unless English): a calendar
+    entry made for someone opens the page in the language the file was made in."""
+    return in_address(f"{base_url.rstrip('/')}/event?id={event.id}")
 
 
 def calendar_bytes(

@@ -12,7 +12,7 @@ import json
 
 import streamlit as st
 
-from planner import NotFound
+from planner import NotFound, i18n
 from planner.codes import REGISTRATION_STATUS_LABELS, label
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language
@@ -47,7 +47,7 @@ def render() -> None:
         s["door_pass_secret"] = secret
         if st.context.cookies.get(DOOR_COOKIE) != secret:
             # Keep the pass in a cookie, so ticket links opened by the phone camera work too.
-            target = f"/auth/door?pass={secret}"
+            target = i18n.in_address(f"/auth/door?pass={secret}")  # the next page load keeps the language
             st.html(f"<script>window.parent.location.replace({json.dumps(target)});</script>", unsafe_allow_javascript=True)
         del params["pass"]
     if params.get("door") == "invalid":

@@ -17,7 +17,7 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
-from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone
+from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone, zone_name
 
 
 def _not_found() -> None:
@@ -51,8 +51,8 @@ def render() -> None:
 
     when, where = st.columns(2)
     with when:
-        # Translators: an event's times ("17:00–19:00 EDT") and its time zone's name ("America/New_York").
-        times = _("{times} ({zone})").format(times=time_range(event), zone=event.timezone)
+        # Translators: an event's times ("17:00–19:00 EDT") and its time zone's name ("New York Time").
+        times = _("{times} ({zone})").format(times=time_range(event), zone=zone_name(event.timezone))
         st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{times}")
         own = viewer_time_range(event, viewer_zone())
         if own:

@@ -7,6 +7,7 @@ makes the session's language active (see ``components/language.py``).
 
 import streamlit as st
 
+from planner import i18n
 from planner.i18n import _
 from planner.ui.components import language
 from planner.ui.components.markdown import escape_md
@@ -35,10 +36,36 @@ st.html(
     "</style>"
 )
 
+# Right-to-left languages (Arabic): the whole page turns around — text, alignment, widgets,
+# the ticket and the door's verdict — while what must read left to right stays so: codes
+# (ticket codes in `code`), addresses people type (email, links: widgets whose key says so),
+# numbers in inputs. Streamlit's widgets are reached by their data-testid; an inline code or
+# link keeps its own direction inside a sentence with unicode-bidi: isolate. Only a language
+# with a catalogue is ever active, so English text is never turned around.
+if i18n.is_rtl():
+    st.html(
+        "<style data-planner-direction='rtl'>"
+        " [data-testid='stMain'], [data-testid='stSidebar'], [data-testid='stDialog'], [data-testid='stPopoverBody']"
+        " { direction: rtl; }"
+        " [data-testid='stMain'] :is(p, li, h1, h2, h3, h4, h5, h6, label, [data-testid='stCaptionContainer'])"
+        " { text-align: right; }"
+        " [data-testid='stMain'] :is(input, textarea) { direction: rtl; text-align: right; }"
+        " [data-testid='stMain'] [class*='st-key-'][class*='email'] input,"
+        " [data-testid='stMain'] [class*='st-key-'][class*='url'] input,"
+        " [data-testid='stMain'] [class*='st-key-'][class*='code'] input,"
+        " [data-testid='stMain'] input[type='number'], [data-testid='stMain'] input[type='email']"
+        " { direction: ltr; text-align: left; }"
+        " [data-testid='stMain'] :is(code, pre, a[href^='http'], [dir='ltr'])"
+        " { direction: ltr; unicode-bidi: isolate; }"
+        " [data-testid='stMain'] pre, [data-testid='stMain'] [data-testid='stCode'] { text-align: left; }"
+        "</style>"
+    )
+
 user = current_user()
 st.session_state["user"] = user
 
 page = navigation(user)
+language.switcher(page)
 if user is not None:
     with st.sidebar:
         # Translators: in the sidebar; **…** is bold (Markdown), {email} the account's address.

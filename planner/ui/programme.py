@@ -7,6 +7,7 @@ from itertools import groupby
 import streamlit as st
 
 from planner.codes import FORMAT_LABELS, EVENT_STATUS_LABELS, label
+from planner import i18n
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components.events import organizations_line, speakers_line
 from planner.ui.components.markdown import escape_md
@@ -29,7 +30,7 @@ def render() -> None:
                 "calendars only every few hours. To add the feed by hand, use this address:"
             )
         )
-        st.code(f"{base_url()}/calendar.ics", language=None)
+        st.code(i18n.in_address(f"{base_url()}/calendar.ics"), language=None)  # the feed in this language
     summits = p.list_summits()
     everything = p.programme()
     if not everything:

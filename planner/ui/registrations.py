@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from planner import PlannerError, StaleEdit
+from planner import PlannerError, StaleEdit, i18n
 from planner.codes import CHECKIN_VERDICTS, REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES, label
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language, questions_form, security_list
@@ -130,7 +130,8 @@ def _door(p, event) -> None:
             left, right = st.columns([4, 1], vertical_alignment="center")
             if dp.active:
                 left.markdown(escape_md(dp.label))
-                left.code(dp.url, language=None)
+                # In the organizer's language, which the volunteer can change with the switcher.
+                left.code(i18n.in_address(dp.url), language=None)
                 if right.button(_("Revoke"), key=f"r_revoke_{dp.id}"):
                     p.revoke_door_pass(dp.id, actor=actor())
                     flash(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
+from planner import i18n
 from planner.i18n import N_, _, format_number
 from planner.ui.components import language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
@@ -100,7 +101,7 @@ def _ticket(p, token, registration) -> None:
 
 def _details(p, token, registration) -> None:
     st.subheader(_("Your details"))
-    st.caption(_("Registered as {email}").format(email=escape_md(registration.email)))
+    st.caption(_("Registered as {email}").format(email=i18n.ltr(escape_md(registration.email))))
     if registration.status == "cancelled":
         who = escape_md(registration.name)
         if registration.organization:

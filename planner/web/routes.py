@@ -29,8 +29,9 @@ SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 1
 
 
 def _language(request: Request) -> str:
-    """This request's language: ``?lang=``, else the browser's Accept-Language (first supported)."""
-    asked = [request.query_params.get("lang", "")]
+    """This request's language: ``?lang=``, else the switcher's cookie, else the browser's
+    Accept-Language (first supported)."""
+    asked = [request.query_params.get("lang", ""), request.cookies.get("planner_lang", "")]
     for part in request.headers.get("accept-language", "").split(","):
         code, _sep, quality = part.strip().partition(";q=")
         try:
@@ -93,11 +94,29 @@ def door(request: Request) -> Response:
     door_pass = open_planner().door_pass(secret)
     if door_pass is None:
         return RedirectResponse("/checkin?door=invalid", status_code=303)
-    response = RedirectResponse("/checkin", status_code=303)
+    response = RedirectResponse(i18n.in_address("/checkin", i18n.normalize(request.query_params.get("lang"))),
+                                status_code=303)
     response.set_cookie(
         DOOR_COOKIE, secret, max_age=DOOR_COOKIE_MAX_AGE, httponly=True, samesite="lax",
         secure=settings_from_env().secure_cookies, path="/",
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+LANGUAGE_COOKIE = "planner_lang"  # read by planner/ui/components/language.py
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def language(request: Request) -> Response:
+    """The language switcher's link: remember the choice in a cookie (a preference, not a secret;
+    Streamlit pages can read cookies but not set them) and go back to the page, with ``?lang=`` in
+    its address so that this first load already speaks it. Only this site's own paths are followed."""
+    chosen = i18n.normalize(request.query_params.get("to"))
+    back = i18n.in_address(safe_next(request.query_params.get("next"), "/"), chosen)
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_MAX_AGE, httponly=True, samesite="lax",
+                        secure=settings_from_env().secure_cookies, path="/")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -275,6 +294,7 @@ routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
     Route("/auth/sign-out", sign_out, methods=["GET"]),
     Route("/auth/door", door, methods=["GET"]),
+    Route("/language", language, methods=["GET"]),
     Route("/calendar.ics", programme_calendar, methods=["GET"]),
     Route("/calendar/{summit_id}.ics", summit_calendar, methods=["GET"]),
     Route("/events/{event_id}.ics", event_calendar, methods=["GET"]),

@@ -95,6 +95,8 @@ class World:
         for e in p.list_events():
             found |= {e.title, e.description, e.cancel_reason, e.timezone, e.uid, e.online_url or ""}
             found |= {zone_abbreviation(e.local_start), zone_abbreviation(e.local_end)}
+            with i18n.using(i18n.PSEUDO):  # CLDR's name of the zone ("Lima Time"): data, as dates are
+                found.add(i18n.zone_name(e.timezone))
             found |= {s.name for s in e.speakers} | {s.affiliation for s in e.speakers} | {s.email or "" for s in e.speakers}
             found |= {o.name for o in e.organizations}
             for r in p.registrations(e.id):
@@ -113,6 +115,7 @@ class World:
         for m in p.outbox():
             found |= {m.recipient, m.recipient_name, m.data.get("subject", ""), m.data.get("body", "")}
         found |= set(countries().values())  # Babel's names of countries, as the time zones' above
+        found |= set(i18n.NAMES.values())  # the switcher names each language in itself, on purpose
         found |= self.typed
         return sorted((d for d in found if d), key=len, reverse=True)
 

@@ -7,13 +7,20 @@ skips ``main.py`` and may run in another thread), each widget callback (callback
 ``main.py``) and each download built later in a thread of its own (``later``).
 
 The choice, in order: ``?lang=`` in the address (remembered for the session, because links
-between pages drop it), the session's earlier choice, then the browser's language.
+between pages drop it), the session's earlier choice, the ``planner_lang`` cookie (set by the
+switcher), then the browser's language, then English.
+
+The switcher (``switcher``) is a row of links to ``/language?to=…&next=…`` (planner/web/routes.py):
+Streamlit pages cannot set a cookie (``st.context.cookies`` only reads), a plain HTTP route can,
+so the route remembers the choice for a year and sends the browser back to the same page with
+``?lang=`` in its address. A new tab, a reload, a link from a mail all find the cookie.
 """
 
 from __future__ import annotations
 
 import functools
 from typing import Callable, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -41,8 +48,50 @@ def activate(function: F | None = None) -> str | F:
     if asked:
         state[KEY] = i18n.normalize(asked)
     elif KEY not in state:
-        state[KEY] = i18n.normalize(st.context.locale)
+        state[KEY] = i18n.normalize(remembered() or st.context.locale)
     return i18n.activate(state[KEY])
+
+
+COOKIE = "planner_lang"
+
+
+def remembered() -> str | None:
+    """The language the switcher stored in this browser's cookie, if any."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this run (a test's bare script)
+        return None
+    return value if isinstance(value, str) and value else None  # AppTest's cookies are a mock
+
+
+def switch_url(code: str, here: str) -> str:
+    """The switcher's link to ``code``: the route that stores the choice, then back to ``here``."""
+    return "/language?" + urlencode({"to": code, "next": here})
+
+
+def here(page) -> str:
+    """This page's address (path and query, without ``lang``), to come back to after switching."""
+    path = "/" + (getattr(page, "url_path", "") or "")
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != "lang"}
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def switcher(page) -> None:
+    """The languages with a catalogue, each named in itself, as links; the current one marked.
+    Shown at the top right of every page. Nothing is drawn while English is the only language."""
+    codes = i18n.available()
+    if len(codes) < 2:
+        return
+    current = i18n.current()
+    back = here(page)
+    with st.container(horizontal=True, horizontal_alignment="right", key="language_switcher"):
+        with st.popover(i18n.name(current) if current in i18n.NAMES else i18n.name(i18n.DEFAULT),
+                        icon=":material/translate:"):
+            for code in codes:
+                if code == current:
+                    st.markdown(f"**{i18n.name(code)}** ✓")
+                else:
+                    st.link_button(i18n.name(code), switch_url(code, back), width="stretch")
 
 
 def for_address() -> str | None:

@@ -7,6 +7,7 @@ import streamlit as st
 from planner import PendingConfirmation, PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.models import Registration
+from planner import i18n
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import altcha, language, questions_form
 from planner.ui.components.link_request import lost_link_expander
@@ -77,7 +78,7 @@ def check_your_email() -> str:
 
 
 def private_link(token: str) -> str:
-    return f"{base_url()}/ticket?t={token}"
+    return i18n.in_address(f"{base_url()}/ticket?t={token}")
 
 
 def render_rsvp(event, counts) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 from babel.dates import get_timezone_name
 
 from planner import Event
+from planner import i18n
 from planner.i18n import _, format_pattern, format_skeleton, format_time, locale
 
 
@@ -36,6 +37,11 @@ def zone_abbreviation(moment: datetime) -> str:
     return f"UTC{name}" if name[:1] in "+-" else name
 
 
+def zone_name(zone) -> str:
+    """"New York Time", "hora de Nueva York": the zone named in the active language (CLDR)."""
+    return i18n.zone_name(zone)
+
+
 def zone_long_name(moment: datetime) -> str:
     """"Eastern Daylight Time", "heure normale de l’Est nord-américain": the zone's name at
     that moment in the active language (CLDR), which tells summer time from winter time."""
@@ -53,9 +59,8 @@ def clock_seconds(moment: datetime) -> str:
 
 
 def long_date(moment: date) -> str:
-    """"Thursday 23 September 2027"."""
-    # Translators: a CLDR date pattern (EEEE weekday, d day, MMMM month, y year): a programme's day heading.
-    return format_pattern(moment, _("EEEE d MMMM y"))
+    """"Thursday 23 September 2027", "jueves, 23 de septiembre de 2027" (CLDR's full date)."""
+    return i18n.long_date(moment)
 
 
 def short_date(moment: date) -> str:

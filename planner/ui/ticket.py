@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
-from planner.i18n import N_, _, format_number
+from planner.i18n import N_, _, current, format_number
 from planner.ui.components import language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.link_request import lost_link_section
@@ -39,7 +39,7 @@ def render() -> None:
         )
         lost_link_section()
         return
-    event = p.get_event(registration.event_id)
+    event = p.get_event(registration.event_id).localized(current())
 
     st.caption(_("Your registration"))
     st.title(escape_md(event.title))

@@ -200,6 +200,10 @@ AUDIT_ACTIONS = {
     "let_in_not_on_security_list": N_("Guest let in though not on the security list"),
     "questions_changed": N_("Registration questions changed"),
     "reconfirmation_set": N_("Reconfirmation and overbooking set"),
+    # issue #13, event translations
+    "event_translated": N_("Event title and description translated"),
+    "event_translation_removed": N_("Event translation removed"),
+    "event_language_set": N_("Event's original language set"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -444,6 +448,10 @@ MESSAGES: dict[str, Lazy] = {
         "Give a time zone (such as America/New_York), a room or a summit: the times are read in the event's own zone."
     ),
     # data care (issue #11): deleting what was made by mistake, backups and restore
+    "translation_of_original": N_("The event was written in {language}: change its own title and description "
+                                  "instead of translating it into {language}."),
+    "original_is_translated": N_("The event already has a translation into {language}: remove it before "
+                                 "making {language} the event's original language."),
     "event_was_public": N_("“{title}” has been public, so it cannot be deleted: cancel it instead."),
     "event_has_registrations": N_("“{title}” has registrations, so it cannot be deleted: cancel it instead."),
     # Translators: {names} is a list of event titles, such as "Water rights, Youth forum and Closing".

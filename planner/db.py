@@ -433,6 +433,29 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX reconfirmations_event ON reconfirmations(event_id, answer)",
     ],
+    # issue #13, event translations: an event's title and description in other languages
+    # (``areas/translations.py``; the event's own columns stay the original) and the language
+    # the original is in (no row: English). Both are part of the public programme, so they bump
+    # catalog_version like the tables of migration 4. They go with a deleted draft.
+    [
+        """CREATE TABLE event_translations (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            language TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (event_id, language)
+        )""",
+        """CREATE TABLE event_languages (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+            original TEXT NOT NULL DEFAULT 'en'
+        )""",
+        *(
+            f"CREATE TRIGGER {table}_{op.lower()}_catalog AFTER {op} ON {table} BEGIN"
+            " UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'; END"
+            for table in ("event_translations", "event_languages")
+            for op in ("INSERT", "UPDATE", "DELETE")
+        ),
+    ],
 ]
 
 

@@ -7,7 +7,7 @@ them in the event's own zone (the venue's, else the summit's).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -96,6 +96,29 @@ class Event:
     registration_mode: str = "open"  # codes.REGISTRATION_MODES
     join_link_public: bool = False  # the organizer shows the join link to everyone
     reminder_hours: int | None = 24  # hours before the start the reminder goes to confirmed guests; None: none
+    # issue #13: the language ``title`` and ``description`` are in here (the original's,
+    # ``original_language``, unless ``localized`` chose another) and the event's other
+    # languages: code → (title, description). Left out of the hash: a dict has none.
+    language: str = "en"
+    original_language: str = "en"
+    translations: dict = field(default_factory=dict, hash=False)
+
+    def localized(self, language: str | None) -> "Event":
+        """The event with its title and description in ``language`` ("es", "es-AR", "ar"…)
+        when the organizers gave them, else as it is (the original). What the public pages,
+        calendar files and messages show a visitor or a guest."""
+        code = (language or "").replace("_", "-").split("-")[0].lower()
+        if code == self.language or code not in self.translations:
+            return self
+        title, description = self.translations[code]
+        others = {k: v for k, v in self.translations.items() if k != code}
+        return replace(self, title=title, description=description, language=code,
+                       translations={**others, self.language: (self.title, self.description)})
+
+    @property
+    def original_title(self) -> str:
+        """The title as the organizers first wrote it (whichever language is shown)."""
+        return self.title if self.language == self.original_language else self.translations[self.original_language][0]
 
     @property
     def zone(self) -> ZoneInfo:

@@ -22,7 +22,7 @@ from typing import Iterable
 from . import clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import audit, events, outbox, proofs, recovery, registrations
+from .areas import audit, events, outbox, proofs, recovery, registrations, translations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
@@ -44,12 +44,14 @@ from .face.reconfirm import ReconfirmMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .face.security_list import SecurityListMethods
+from .face.translations import TranslationMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
 
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
-              ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods):
+              ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods,
+              TranslationMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
@@ -76,6 +78,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         with self._db.write() as db:  # registrations made before tickets (or derived links) existed get them
             for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL OR link_derived = 0").fetchall():
                 registrations.set_code(db, registration_id, self._checkin_key)
+            events.refresh_name_keys(db)  # names sorted and matched by a match_key since refined (issue #13)
 
     def _read(self, rule, *args):
         with self._db.read() as db:
@@ -140,7 +143,9 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
             source = events.get_event(db, event_id)
             fields = {**events.as_fields(source), "title": events.copy_title(source.title)}
             checked = events.check_fields(db, **fields, stored_zone=source.timezone)
-            copy = events.get_event(db, events.create(db, checked, allow_past=True))
+            copy_id = events.create(db, checked, allow_past=True)
+            translations.copy(db, source.id, copy_id)  # issue #13: the copy keeps its languages
+            copy = events.get_event(db, copy_id)
             audit.record(db, actor, "event_duplicated", event_id=copy.id, title=copy.title, copied_from=source.id)
             return copy
 

@@ -22,18 +22,29 @@ def clean(value: str | None) -> str:
     return _SPACES.sub(" ", str(value)).strip()
 
 
-# Arabic tatweel (ـ), a stretch of the line between letters, carries no meaning; alef maksura (ى)
-# is typed for a final yeh (ي) and the two are searched as one.
-_FOLD = str.maketrans({"\u0640": None, "\u0649": "\u064a"})
+# Letters whose accents NFKD does not split off, and Arabic letters written interchangeably
+# (issue #13): folded as a search box in that script would. Cyrillic "й" stays apart from "и":
+# Russian collation (CLDR) tells them apart at primary strength; "ё" folds to "е", as it does.
+_FOLD = str.maketrans({
+    "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h", "ı": "i",
+    "ى": "ي", "ة": "ه", "ـ": "",  # alef maksura as yeh, teh marbuta as heh, tatweel (a stretch) dropped
+})
+_BREVE = "\u0306"  # what makes "й" of "и" once NFKD splits it: kept after "и"
 
 
 def match_key(value: str | None) -> str:
-    """The key two names share when they differ only in case, accents or spacing, in any script:
-    Latin accents, Arabic short vowels (tashkeel) and hamza/madda on alef, Cyrillic ё and е,
-    full-width and half-width forms (NFKD). Chinese has no case or accents and stays as it is."""
-    decomposed = unicodedata.normalize("NFKD", clean(value))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped.translate(_FOLD).casefold())
+    """The key two names (or a search and a text) share when they differ only in case, accents,
+    spacing or width, in every script: Latin accents, Cyrillic "ё" (not "й"), Arabic vowel
+    marks, hamza on alef ("إأآ" → "ا"), "ى" → "ي" and "ة" → "ه", full-width Latin and digits of
+    Chinese text (NFKC width). Used to match and to sort (``name_key``)."""
+    kept, previous = [], ""
+    for ch in unicodedata.normalize("NFKD", clean(value)):
+        if not unicodedata.combining(ch):
+            kept.append(ch)
+            previous = ch
+        elif ch == _BREVE and previous in "иИ":
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept).translate(_FOLD).casefold())
 
 
 def sort_key(value: str | None) -> tuple[str, str]:

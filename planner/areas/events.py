@@ -34,7 +34,7 @@ from ..i18n import N_, format_pattern
 from ..i18n import _ as translate
 from ..models import Event, EventChange, EventOrganization, Room, Speaker, Summit, Venue
 from ..text import match_key
-from . import catalog, registrations
+from . import catalog, registrations, translations
 from .conflicts import find_conflicts
 
 # Changing any of these changes what a calendar shows, so the event's SEQUENCE grows.
@@ -70,7 +70,9 @@ def select(db, where: str = "", params: list | tuple = ()) -> list[Event]:
         return []
     ids = [r["id"] for r in rows]
     speakers, organizations = _people_of(db, ids if len(ids) < 500 else None)
-    return [_from_row(r, tuple(speakers.get(r["id"], ())), tuple(organizations.get(r["id"], ()))) for r in rows]
+    originals, translated = translations.of_events(db, ids if len(ids) < 500 else None)
+    return [_from_row(r, tuple(speakers.get(r["id"], ())), tuple(organizations.get(r["id"], ())),
+                      originals.get(r["id"], translations.DEFAULT), translated.get(r["id"], {})) for r in rows]
 
 
 def get_event(db, event_id) -> Event:
@@ -98,7 +100,8 @@ def public_events(db) -> list[Event]:
 def filter_programme(events: list[Event], *, summit_id=None, day: date | None = None, organization=None,
                      format=None, query=None) -> list[Event]:
     """The public programme narrowed down; ``day`` is a date in each event's own zone;
-    ``organization`` and ``query`` match ignoring case and accents."""
+    ``organization`` and ``query`` match ignoring case and accents (in every script), ``query``
+    the title and description in any of the event's languages."""
     if summit_id is not None:
         summit_id = check.id(summit_id)
         events = [e for e in events if e.summit_id == summit_id]
@@ -113,6 +116,16 @@ def filter_programme(events: list[Event], *, summit_id=None, day: date | None = 
         words = match_key(query).split()
         events = [e for e in events if all(w in _search_text(e) for w in words)]
     return events
+
+
+def refresh_name_keys(db) -> None:
+    """Writes the people's and organizations' ``name_key`` again where ``match_key`` now gives
+    another (it learnt Cyrillic "й" and Arabic letter forms, issue #13), so they sort and match
+    as new names do. Two organizations whose keys now meet keep the older key (UNIQUE)."""
+    for table in ("people", "organizations"):
+        for row_id, name, key in db.execute(f"SELECT id, name, name_key FROM {table}").fetchall():
+            if match_key(name) != key:
+                db.execute(f"UPDATE OR IGNORE {table} SET name_key = ? WHERE id = ?", [match_key(name), row_id])
 
 
 def organization_names(db) -> list[str]:
@@ -519,7 +532,8 @@ def _people_of(db, ids: list[int] | None) -> tuple[dict, dict]:
     return speakers, organizations
 
 
-def _from_row(r, speakers: tuple, organizations: tuple) -> Event:
+def _from_row(r, speakers: tuple, organizations: tuple, original: str = translations.DEFAULT,
+              translated: dict | None = None) -> Event:
     venue = room = summit = None
     if r["room_id"] is not None:
         venue = Venue(r["r_venue_id"], r["v_name"], r["v_address"], r["v_timezone"])
@@ -537,12 +551,16 @@ def _from_row(r, speakers: tuple, organizations: tuple) -> Event:
         updated_at=from_db_time(r["updated_at"]), published_at=from_db_time(r["published_at"]),
         speakers=speakers, organizations=organizations, room=room, venue=venue, summit=summit,
         registration_mode=r["registration_mode"], join_link_public=bool(r["join_link_public"]),
-        reminder_hours=r["reminder_hours"],
+        reminder_hours=r["reminder_hours"], language=original, original_language=original,
+        translations=translated or {},
     )
 
 
 def _search_text(event: Event) -> str:
+    """What a programme search looks in: title and description in every language the event
+    has (issue #13), place, people, organizations and summit."""
     parts = [event.title, event.description, event.place]
+    parts += [f"{title} {description}" for title, description in event.translations.values()]
     parts += [f"{s.name} {s.affiliation}" for s in event.speakers]
     parts += [o.name for o in event.organizations]
     if event.summit:

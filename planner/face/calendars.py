@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import access
 from ..errors import ValidationError
-from ..i18n import N_, using
+from ..i18n import N_, current, using
 from ..mail.render import private_url
 from ..models import Event, Registration
 from ..outputs import calendar, calendar_links
@@ -20,32 +20,36 @@ class CalendarMethods:
                                        personal=personal)
 
     def event_ics(self, event_id: int) -> bytes:
-        """One public event as an iCalendar file (METHOD:PUBLISH)."""
-        event = self.get_event(event_id, actor=access.PUBLIC)
+        """One public event as an iCalendar file (METHOD:PUBLISH), its title and description in
+        the active language when the organizers gave them (else the original)."""
+        event = self.get_event(event_id, actor=access.PUBLIC).localized(current())
         return self._ics([event], event.title)
 
     def programme_ics(self, summit_id: int | None = None) -> bytes:
-        """Every public event (of one summit, if given), cancelled ones as CANCELLED."""
+        """Every public event (of one summit, if given), cancelled ones as CANCELLED, in the active
+        language as ``event_ics``."""
         name = self.get_summit(summit_id).name if summit_id is not None else str(N_("Side events"))
-        return self._ics(self.programme(summit_id=summit_id), name)
+        return self._ics([e.localized(current()) for e in self.programme(summit_id=summit_id)], name)
 
     def registration_ics(self, manage_token: str) -> bytes:
         """The attendee's own file: the event plus their join link, private page and a reminder an hour before,
-        in the language of the registration (its text and the ``?lang=`` of its links), as their messages are."""
+        in the language of the registration (its text, the event's title and description in that language when
+        the organizers gave them, and the ``?lang=`` of its links), as their messages are."""
         registration, event, personal = self._personal(manage_token)
         with using(registration.language):
             return self._ics([event], event.title, personal)
 
     def _personal(self, manage_token: str) -> tuple[Registration, Event, calendar.Personal]:
         registration = self.registration(manage_token)
-        event = self.get_event(registration.event_id)
+        event = self.get_event(registration.event_id).localized(registration.language)
         return registration, event, calendar.Personal(private_url(self.base_url, manage_token, registration.language),
                                                       event.join_url_for(registration))
 
     def calendar_links(self, event_id: int) -> dict[str, str]:
         """"Add to Google Calendar" and "Add to Outlook.com" links of one public event (keys "google",
         "outlook"), with its public details; none for a cancelled event. ``NotFound`` if never public."""
-        return calendar_links.links(self.get_event(event_id, actor=access.PUBLIC), base_url=self.base_url)
+        return calendar_links.links(self.get_event(event_id, actor=access.PUBLIC).localized(current()),
+                                    base_url=self.base_url)
 
     def registration_calendar_links(self, manage_token: str) -> dict[str, str]:
         """The same links with the person's own details (join link, private page), as ``registration_ics``;

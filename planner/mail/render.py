@@ -157,7 +157,8 @@ def _changes(before: dict, event: Event) -> list[tuple[str, str, str]]:
     if before.get("room"):
         venue = Venue(0, before.get("venue") or "", before.get("address") or "", before["timezone"])
         room = Room(0, 0, before["room"], 1, "", venue)
-    old = replace(event, title=before["title"], starts_at=from_db_time(before["starts_at"]),
+    # The title before, in the language shown when only the original's changed since (issue #13).
+    old = replace(event, title=event.title if before["title"] == event.original_title else before["title"], starts_at=from_db_time(before["starts_at"]),
                   ends_at=from_db_time(before["ends_at"]), timezone=before["timezone"], room=room, venue=venue,
                   format=before["format"], online_url=before.get("online_url"))
     found = []
@@ -322,8 +323,20 @@ def content_for(row, s: Situation, sender: Sender) -> Content | str:
     return _guest_content(row.kind, row, s, sender)
 
 
+def _localized(s: Situation, language: str) -> Situation:
+    """The situation with the event's title and description in the recipient's language, when the
+    organizers gave them (issue #13); a private-link message names each event in the language
+    of its registration. The recipient's own code, not the active one: a guest who registered in
+    Spanish gets the Spanish title even before the Spanish catalogue is compiled."""
+    extra = s.extra
+    if extra.get("registrations"):
+        extra = {**extra, "registrations": [(e.localized(r.language), r, t) for e, r, t in extra["registrations"]]}
+    return replace(s, event=s.event.localized(language) if s.event else None, extra=extra)
+
+
 def render(row, s: Situation, sender: Sender) -> Rendered:
     """The message for one outbox row, in its recipient's language, or why it is skipped."""
+    s = _localized(s, row.language)
     with using(row.language):
         content = content_for(row, s, sender)
         if isinstance(content, str):

@@ -32,6 +32,7 @@ from planner.ui.components import altcha, reconfirm_editor
 from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
+from planner.ui.components.event_translations import event_translations
 from planner.ui.components.questions_editor import questions_editor
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock as clock_time
@@ -315,6 +316,7 @@ def render() -> None:
         _save(p, event, fields)
     if event:
         questions_editor(event)  # issue #12
+        event_translations(event)  # issue #13
 
 
 def _registration_settings() -> None:

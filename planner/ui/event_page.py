@@ -9,7 +9,7 @@ import streamlit as st
 from planner import NotFound
 from planner.access import of_user
 from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
-from planner.i18n import _, format_number, ngettext
+from planner.i18n import _, current, format_number, ngettext
 from planner.outputs import calendar_links
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.description import show_description
@@ -29,12 +29,18 @@ def _not_found() -> None:
     st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
 
 
+def _ics_link(event) -> str:
+    """The event's calendar file, in the page's language (the route reads ``?lang=``)."""
+    return f"/events/{event.id}.ics" + (f"?lang={current()}" if current() != "en" else "")
+
+
 def render() -> None:
     event_id = st.query_params.get("id", "")
     try:
         event = planner().get_event(event_id, actor=of_user(signed_in_user()))
     except NotFound:  # the public never finds a draft
         return _not_found()
+    event = event.localized(current())  # title and description in the visitor's language, if given
     if not event.is_public:
         st.warning(
             _("This is a draft preview: the public cannot see this event until it is published."),
@@ -87,7 +93,7 @@ def render() -> None:
     if event.published_at is not None:
         with st.container(horizontal=True):
             # A plain route serves the file, so no calendar is built on every rerun of this page.
-            st.link_button(_("Add to my calendar (.ics)"), f"/events/{event.id}.ics", icon=":material/calendar_add_on:")
+            st.link_button(_("Add to my calendar (.ics)"), _ics_link(event), icon=":material/calendar_add_on:")
             # Built from the event already read (Planner.calendar_links would read it again): no query.
             web_calendar_buttons(calendar_links.links(event, base_url=planner().base_url))
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from planner.codes import FORMAT_LABELS, EVENT_STATUS_LABELS, label
 from planner import i18n
-from planner.i18n import _, format_number, ngettext
+from planner.i18n import _, current, format_number, ngettext
 from planner.ui.components.events import organizations_line, speakers_line
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import EVENT
@@ -91,7 +91,7 @@ def render() -> None:
         group = list(group)
         st.subheader(long_date(group[0].local_start), divider="gray")
         for event in group:
-            _event_card(event, zone)
+            _event_card(event.localized(current()), zone)  # its title in the visitor's language if given
 
 
 def _event_card(event, zone) -> None:

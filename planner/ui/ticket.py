@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
 from planner import i18n
-from planner.i18n import N_, _, format_number
+from planner.i18n import N_, _, current, format_number
 from planner.ui.components import language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.link_request import lost_link_section
@@ -40,7 +40,7 @@ def render() -> None:
         )
         lost_link_section()
         return
-    event = p.get_event(registration.event_id)
+    event = p.get_event(registration.event_id).localized(current())
 
     st.caption(_("Your registration"))
     st.title(escape_md(event.title))

@@ -134,6 +134,11 @@ def _door_calls(planner: Planner, w: dict):
                                                                    overbooking=2, actor=a),
         "no_show_rates": lambda a: planner.no_show_rates(actor=a),
         "suggested_overbooking": lambda a: planner.suggested_overbooking(40, actor=a),
+        # events in several languages (issue #13): organizers only
+        "event_translations": lambda a: planner.event_translations(event.id, actor=a),
+        "set_event_translation": lambda a: planner.set_event_translation(event.id, "es", title="Evento", actor=a),
+        "remove_event_translation": lambda a: planner.remove_event_translation(event.id, "es", actor=a),
+        "set_event_language": lambda a: planner.set_event_language(event.id, "fr", actor=a),
     }
 
 

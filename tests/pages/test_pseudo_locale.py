@@ -28,6 +28,7 @@ import streamlit as st
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
+from planner.areas.translations import LANGUAGE_NAMES
 from planner import i18n
 from planner.i18n import catalog
 from planner.config import open_planner, settings_from_env
@@ -102,6 +103,7 @@ class World:
             for r in p.registrations(e.id):
                 found |= {r.name, r.email, r.organization, r.needs, r.ticket_code or ""}
                 found |= {a.question for a in r.answer_items} | {str(v) for v in r.answers.values()}
+            found |= {text for pair in e.translations.values() for text in pair}  # issue #13, typed too
             for q in p.event_questions(e.id):  # the organizer's own questions are data
                 found |= {q.label, q.help, *q.choices}
             for d in p.door_passes(e.id):
@@ -116,6 +118,7 @@ class World:
             found |= {m.recipient, m.recipient_name, m.data.get("subject", ""), m.data.get("body", "")}
         found |= set(countries().values())  # Babel's names of countries, as the time zones' above
         found |= set(i18n.NAMES.values())  # the switcher names each language in itself, on purpose
+        found |= set(LANGUAGE_NAMES.values())  # languages named in themselves (Español), never translated
         found |= self.typed
         return sorted((d for d in found if d), key=len, reverse=True)
 

@@ -142,3 +142,23 @@ def test_each_language_has_a_catalogue(code):
     offers them."""
     assert po_path(code).exists(), f"no {po_path(code)}"
     assert code in i18n.available()
+
+
+# Texts that stay as they are in every language: example addresses and names, the product's name.
+KEPT_AS_IS = {"777 UN Plaza, New York, NY 10017", "Church Center for the United Nations", "Side Event Planner",
+              "you@example.org"}
+
+
+def test_no_sentence_is_left_in_english_in_another_catalogue():
+    """A catalogue merge can fill a new message with its English text (not empty, so not
+    "missing"): any message of three words or more whose translation is the English itself fails."""
+    import re
+
+    copied = []
+    for code in [c for c in present() if c != i18n.DEFAULT]:
+        for message in read(code):
+            words = re.findall(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", message.id if isinstance(message.id, str)
+                                                        else message.id[0]))
+            if message.id and message.id not in KEPT_AS_IS and len(words) >= 3 and message.string == message.id:
+                copied.append(f"{code}: {message.id!r}")
+    assert not copied, "\n".join(copied)

@@ -24,6 +24,8 @@ TITLE = "Climate mobility and migrants' rights: a Lima dialogue"
 def choose(page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by its label."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True))
+    wait_for_app(page)  # a rerun still drawing can swallow the click that opens the list
+    box.scroll_into_view_if_needed()
     box.click()
     page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
     wait_for_app(page)

@@ -116,7 +116,8 @@ def _sign_in(at: AppTest) -> str:
     at.text_input[1].input("correct-horse-battery")
     at.button[0].click().run()
     assert not at.exception
-    return at.get("link_button")[0].proto.url
+    # The language switcher's links come first on every page: the sign-in's is the one to /auth/.
+    return next(b.proto.url for b in at.get("link_button") if b.proto.url.startswith("/auth/"))
 
 
 def test_signing_in_keeps_a_language_chosen_in_the_address(app_planner):

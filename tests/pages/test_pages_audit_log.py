@@ -98,20 +98,6 @@ def test_organizers_and_visitors_cannot_reach_it(app_planner, logged):
         at.switch_page("audit_log.py")
 
 
-@pytest.fixture
-def handed(monkeypatch) -> dict:
-    """What the page hands st.download_button as data, by key (callables run when pressed)."""
-    import streamlit as st
-
-    caught = {}
-    real = st.download_button
-
-    def spy(label, data=None, **kwargs):
-        caught[kwargs.get("key")] = (data, kwargs.get("file_name"))
-        return real(label, data=data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", spy)
-    return caught
 
 
 def test_the_downloads_hold_the_filtered_log_and_parse(app_planner, logged, handed):

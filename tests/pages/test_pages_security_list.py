@@ -6,25 +6,11 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
-import streamlit as st
 
 from tests.pages.apptest import dialogue, no_exception, signed_in, texts
 from tests.pages.test_pages_checkin import open_door, verdict
 
 
-@pytest.fixture
-def handed(monkeypatch) -> dict:
-    """What the page hands st.download_button as data, by key (callables run when pressed)."""
-    caught = {}
-    real = st.download_button
-
-    def spy(label, data=None, **kwargs):
-        caught[kwargs.get("key")] = (data, kwargs.get("file_name"))
-        return real(label, data=data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", spy)
-    return caught
 
 
 def registrations_page(app_planner, event_id):

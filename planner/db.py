@@ -456,6 +456,14 @@ MIGRATIONS: list[list[str]] = [
             for op in ("INSERT", "UPDATE", "DELETE")
         ),
     ],
+    # The questions an event's form asks are read on every run of the event page (a
+    # registration rush's page): they bump catalog_version too, so the Planner keeps them until
+    # they change (``Planner.event_questions``).
+    [
+        f"CREATE TRIGGER event_questions_{op.lower()}_catalog AFTER {op} ON event_questions BEGIN"
+        " UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'; END"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    ],
 ]
 
 

@@ -75,6 +75,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         self._checkin_key = load_key(self.path.parent)
         self._proof_key = load_key(self.path.parent, proofs.KEY_FILE_NAME, damaged="proof_key_damaged")
         self._public_cache: tuple[int, list[Event], dict[int, Event]] | None = None
+        self._questions_cache: dict[int, tuple[int, list]] = {}  # event id → (catalog_version, questions)
         with self._db.write() as db:  # registrations made before tickets (or derived links) existed get them
             for (registration_id,) in db.execute("SELECT id FROM registrations WHERE checkin_code IS NULL OR link_derived = 0").fetchall():
                 registrations.set_code(db, registration_id, self._checkin_key)

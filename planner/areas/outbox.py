@@ -147,6 +147,20 @@ def _guests(db, event_id: int, statuses=("confirmed", "waitlisted")) -> list[int
     ).fetchall()]
 
 
+def audience(db, event_id: int, groups: set[str]) -> list[int]:
+    """The registrations an organizer's message to ``groups`` (``codes.MESSAGE_AUDIENCES``)
+    reaches, each once, in arrival order: those with an address who did not turn messages off."""
+    conditions = {
+        "confirmed": "status = 'confirmed'",
+        "waitlisted": "status = 'waitlisted'",
+        "checked_in": "(status = 'confirmed' AND checked_in_at IS NOT NULL)",
+    }
+    return [r[0] for r in db.execute(
+        "SELECT id FROM registrations WHERE event_id = ? AND email != '' AND messages_off = 0"
+        f" AND ({' OR '.join(conditions[g] for g in sorted(groups))}) ORDER BY id", [event_id],
+    ).fetchall()]
+
+
 def event_changed(db, event_id: int, before: dict, *, domain: str) -> None:
     """The time, place or title of a published event changed: one update per guest. A change
     soon after another merges into the update still waiting (it keeps the oldest "before",

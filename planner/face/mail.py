@@ -266,6 +266,19 @@ class MailMethods:
             raise ValidationError("message_body", field="body")
         return subject, body
 
+    def _audience(self, to) -> set[str]:
+        audience = {check.choice(t, MESSAGE_AUDIENCES, "to", N_("Send to"), MESSAGE_AUDIENCE_LABELS) for t in to}
+        if not audience:
+            raise ValidationError("no_audience", field="to")
+        return audience
+
+    @staff_only
+    def message_reach(self, event_id: int, to: Iterable[str] = ("confirmed",), *, actor: Actor = SYSTEM) -> int:
+        """How many people a message to ``to`` would reach now (each once), as ``message_guests``
+        chooses them: with an address, messages not turned off (writes nothing)."""
+        audience = self._audience(to)
+        return self._read(lambda db: len(outbox.audience(db, events.get_event(db, event_id).id, audience)))
+
     @staff_only
     def message_guests(self, event_id: int, subject: str, body: str, to: Iterable[str] = ("confirmed",), *,
                        actor: Actor = SYSTEM) -> str:
@@ -273,23 +286,11 @@ class MailMethods:
         ``to`` holds "confirmed", "waitlisted" and/or "checked_in". Guests who turned messages
         off are left out. Returns the batch id (``outbox_counts(batch=…)`` follows its delivery)."""
         subject, body = self._check_message(subject, body)
-        audience = {check.choice(t, MESSAGE_AUDIENCES, "to", N_("Send to"), MESSAGE_AUDIENCE_LABELS) for t in to}
-        if not audience:
-            raise ValidationError("no_audience", field="to")
+        audience = self._audience(to)
         batch = secrets.token_hex(8)
         with self._db.write() as db:
             event = events.get_event(db, event_id)
-            conditions = []
-            if "confirmed" in audience:
-                conditions.append("status = 'confirmed'")
-            if "waitlisted" in audience:
-                conditions.append("status = 'waitlisted'")
-            if "checked_in" in audience:
-                conditions.append("(status = 'confirmed' AND checked_in_at IS NOT NULL)")
-            ids = [r[0] for r in db.execute(
-                f"SELECT id FROM registrations WHERE event_id = ? AND email != '' AND messages_off = 0"
-                f" AND ({' OR '.join(conditions)}) ORDER BY id", [event.id],
-            ).fetchall()]
+            ids = outbox.audience(db, event.id, audience)
             if not ids:
                 raise ValidationError("no_recipients", field="to")
             for registration_id in ids:

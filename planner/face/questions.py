@@ -5,6 +5,7 @@ an export kind (``face/exports.py``)."""
 
 from __future__ import annotations
 
+from .. import validate as check
 from ..access import SYSTEM, Actor
 from ..areas import audit, events
 from ..areas import questions as rules
@@ -20,8 +21,17 @@ class QuestionMethods:
         set) and the organizer's own (``id``, ``kind``, ``label``, ``help``, ``choices``), each
         ``required`` or not. An event whose organizer never chose asks the access or
         interpretation needs, optionally. The keys ``register(answers=…)`` takes are each
-        question's ``answer_keys``."""
-        return self._read(lambda db: rules.event_questions(db, events.get_event(db, event_id).id))
+        question's ``answer_keys``. Kept until the programme's tables change (the event page
+        asks on every run: one small query then, instead of reading the event and its questions)."""
+        event_id = check.id(event_id)
+        with self._db.read() as db:
+            version = db.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()[0]
+            cached = self._questions_cache.get(event_id)
+            if cached is not None and cached[0] == version:
+                return list(cached[1])
+            found = rules.event_questions(db, events.get_event(db, event_id).id)
+        self._questions_cache[event_id] = (version, found)
+        return list(found)
 
     @staff_only
     def set_event_questions(self, event_id: int, questions: list[dict], *, actor: Actor = SYSTEM) -> list[Question]:

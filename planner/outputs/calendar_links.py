@@ -22,6 +22,8 @@ instead of the calendar. Why the links look the way they do:
 
 from __future__ import annotations
 
+import functools
+
 import re
 from datetime import UTC
 from typing import Callable
@@ -64,6 +66,14 @@ def links(event: Event, *, base_url: str, personal: calendar.Personal | None = N
         "google": google_calendar_url(event, details=details, location=where),
         "outlook": outlook_calendar_url(event, details=details, location=where),
     }
+
+
+@functools.lru_cache(maxsize=512)
+def public_links(event: Event, base_url: str, language: str) -> dict[str, str]:
+    """``links`` of a public event, made once per version of the event and language: the event
+    page shows them on every run, and a rush reruns it hundreds of times a second. (``Event`` is
+    frozen: an edit makes another key.) The caller must not change the dict it gets."""
+    return links(event, base_url=base_url)
 
 
 def _url(base: str, params: dict[str, str]) -> str:

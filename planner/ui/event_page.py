@@ -94,8 +94,9 @@ def render() -> None:
         with st.container(horizontal=True):
             # A plain route serves the file, so no calendar is built on every rerun of this page.
             st.link_button(_("Add to my calendar (.ics)"), _ics_link(event), icon=":material/calendar_add_on:")
-            # Built from the event already read (Planner.calendar_links would read it again): no query.
-            web_calendar_buttons(calendar_links.links(event, base_url=planner().base_url))
+            # Built from the event already read (Planner.calendar_links would read it again), once per
+            # version of the event and language: no query, and no text built again on each run.
+            web_calendar_buttons(calendar_links.public_links(event, planner().base_url, current()))
 
     if event.description:
         st.subheader(_("About"))

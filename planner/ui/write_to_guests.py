@@ -16,7 +16,7 @@ from planner.codes import MESSAGE_AUDIENCE_LABELS, MESSAGE_AUDIENCES, label
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language
 from planner.ui.components.events import event_choice
-from planner.ui.components.mail import audience, batch_progress, group_sizes, show_message
+from planner.ui.components.mail import batch_progress, show_message
 from planner.ui.components.markdown import error_md, escape_md, sentence_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.navigation import OUTBOX, REGISTRATIONS
@@ -53,8 +53,7 @@ def render() -> None:
     links[1].page_link(OUTBOX, label=_("Outbox of this event"), icon=":material/outbox:",
                        query_params={"id": str(event.id)})
 
-    registrations = p.registrations(event.id, actor=actor())
-    sizes = group_sizes(registrations)
+    sizes = {g: p.message_reach(event.id, (g,), actor=actor()) for g in MESSAGE_AUDIENCES}
     s.setdefault(key("to", event.id), ["confirmed"])
     panel = s.get(PANEL) if (s.get(PANEL) or (None,))[0] == event.id else None
     errors = dict(s.get(ERRORS, {}))
@@ -74,7 +73,7 @@ def render() -> None:
         placeholder=_("Choose one or more groups"),
     )
     _problem(errors, "to")
-    reached = len(audience(registrations, chosen))
+    reached = p.message_reach(event.id, chosen, actor=actor()) if chosen else 0
     st.caption(
         ngettext("It goes to {count} person. ", "It goes to {count} people. ", reached).format(
             count=format_number(reached))
@@ -177,7 +176,7 @@ def _ask(event_id: int) -> None:
         errors["other"] = error_md(err)
     if not to:
         errors["to"] = sentence_md("no_audience", {})
-    elif not audience(p.registrations(event_id, actor=actor()), to):
+    elif not p.message_reach(event_id, to, actor=actor()):
         errors["to"] = sentence_md("no_recipients", {})
     if errors:
         s[ERRORS] = errors
@@ -216,7 +215,7 @@ def _confirm(event, asked: tuple) -> None:
     to, subject, body = _values(event.id)
     if asked != (tuple(to), subject, body):
         return  # the fields changed since: the question no longer holds
-    count = len(audience(planner().registrations(event.id, actor=actor()), to))
+    count = planner().message_reach(event.id, to, actor=actor())
     with st.container(border=True):
         st.warning(
             ngettext(

@@ -94,6 +94,7 @@ def _door_calls(planner: Planner, w: dict):
         "by_organization": lambda a: planner.by_organization(event_id=event.id, actor=a),
         "organizer_turnout": lambda a: planner.organizer_turnout(actor=a),
         "outbox_eml": lambda a: planner.outbox_eml(planner.outbox()[0].id, actor=a),
+        "message_reach": lambda a: planner.message_reach(event.id, ("confirmed", "waitlisted"), actor=a),
         "message_guests": lambda a: planner.message_guests(event.id, "Room change", "Now in **room 2**.", actor=a),
         "preview_guest_message": lambda a: planner.preview_guest_message(event.id, "Hello", "Body", actor=a),
         "send_test_message": lambda a: planner.send_test_message(event.id, "Hello", "Body", "me@example.org",

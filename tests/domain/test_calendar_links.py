@@ -158,3 +158,14 @@ def test_a_link_with_only_a_title_and_place_too_long_drops_the_details():
     event = bare_event(title="ع" * 400)
     url = calendar_links.google_calendar_url(event, details="Event page: x", location="Sala", max_length=2000)
     assert query(url)["details"] == "" and query(url)["text"] == event.title
+
+
+def test_the_event_pages_links_are_made_once_per_version_and_language(planner, open_event):
+    from planner.outputs import calendar_links
+
+    event = planner.get_event(open_event(title="Borders").id)
+    first = calendar_links.public_links(event, planner.base_url, "en")
+    assert calendar_links.public_links(event, planner.base_url, "en") is first  # not built again
+    assert first == calendar_links.links(event, base_url=planner.base_url)
+    edited = planner.update_event(event.id, version=event.version, title="Borders, a dialogue")
+    assert "Borders%2C%20a%20dialogue" in calendar_links.public_links(edited, planner.base_url, "en")["google"]

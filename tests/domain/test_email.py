@@ -550,3 +550,16 @@ def test_a_server_that_times_out_loses_nothing_and_sends_once_when_it_answers_ag
     assert slow.deliver_outbox()["sent"] == 2
     assert sorted(m.message["To"].addresses[0].addr_spec for m in smtp_server.messages) == [
         "g0@example.org", "g1@example.org"]
+
+
+def test_the_reach_of_a_message_is_who_message_guests_writes_to(mailer, event_for):
+    event = event_for(capacity=2)
+    ana = mailer.register(event.id, name="Ana", email="ana@example.org")
+    bo = mailer.register(event.id, name="Bo", email="bo@example.org")
+    mailer.register(event.id, name="Cy", email="cy@example.org")  # waiting
+    mailer.set_messages(bo.manage_token, False)
+    mailer.check_in(ana.checkin_code, event.id)
+    assert mailer.message_reach(event.id, ("confirmed",)) == 1  # Bo turned messages off
+    assert mailer.message_reach(event.id, ("confirmed", "checked_in", "waitlisted")) == 2  # Ana once, Cy
+    batch = mailer.message_guests(event.id, "Hi", "Body", to=("confirmed", "checked_in", "waitlisted"))
+    assert sum(mailer.outbox_counts(batch=batch).values()) == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner import NotFound, ValidationError
+from planner import NotFound, Planner, ValidationError
 from planner.areas import questions as rules
 from planner.i18n import using
 
@@ -235,3 +235,15 @@ def test_an_unknown_question_key_in_a_bad_shape_is_refused(planner, asking, asse
     event, _ = asking
     error = assert_refused(lambda: planner.register(event.id, name="A", email="a@example.org", answers=["x"]))
     assert isinstance(error, ValidationError)
+
+
+def test_the_questions_are_kept_until_they_change(planner, open_event):
+    """The event page asks for them on every run: read once, then again only after a change."""
+    event = open_event()
+    first = planner.event_questions(event.id)
+    assert planner.event_questions(event.id) == first
+    planner.set_event_questions(event.id, [{"builtin": "country", "required": True}])
+    assert [q.builtin for q in planner.event_questions(event.id)] == ["country"]
+    again = Planner(planner.path)  # another process changes them: the counter tells this one
+    again.set_event_questions(event.id, [{"builtin": "gender"}])
+    assert [q.builtin for q in planner.event_questions(event.id)] == ["gender"]

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 import streamlit as st
 
-from planner.codes import MESSAGE_AUDIENCES, OUTBOX_STATUS_LABELS, label
+from planner.codes import OUTBOX_STATUS_LABELS, label
 from planner.i18n import _, format_number
 from planner.ui.components import language
 from planner.ui.components.markdown import escape_md
@@ -52,29 +52,6 @@ def skip_reason(reason: str | None) -> str:
         "no registration is left for this address": _("No registration is left for this address."),
     }
     return known.get(reason or "", reason or "")
-
-
-def hears_from_organizers(registration) -> bool:
-    """Whether a message from the organizers reaches this person at all: an address, and
-    messages not turned off (as ``Planner.message_guests`` chooses)."""
-    return bool(registration.email) and not registration.messages_off
-
-
-def in_group(registration, group: str) -> bool:
-    """Whether a registration belongs to one of ``codes.MESSAGE_AUDIENCES``."""
-    if group == "checked_in":
-        return registration.status == "confirmed" and registration.checked_in_at is not None
-    return registration.status == group
-
-
-def audience(registrations, groups) -> list:
-    """The registrations a message to ``groups`` reaches, each once."""
-    return [r for r in registrations if hears_from_organizers(r) and any(in_group(r, g) for g in groups)]
-
-
-def group_sizes(registrations) -> dict[str, int]:
-    """How many people each group reaches."""
-    return {g: len(audience(registrations, [g])) for g in MESSAGE_AUDIENCES}
 
 
 def html_part(message: EmailMessage) -> str:

@@ -63,8 +63,23 @@ class _Pseudo(_gettext.NullTranslations):
 
 def available() -> list[str]:
     """The languages with a compiled catalogue, default first."""
+    return list(_compiled())
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[str, ...]:
+    """Looked up on the disk once per process (every page run asks, several times): catalogues
+    change with a deployment, which restarts the server. ``catalog.update`` clears it."""
     found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
-    return [DEFAULT] + [code for code in found if code != DEFAULT]
+    return (DEFAULT, *(code for code in found if code != DEFAULT))
+
+
+@lru_cache(maxsize=256)
+def _negotiate(code: str, supported: tuple[str, ...]) -> str:
+    """The supported language closest to a browser's ``code`` ("en-US", "fr-CA"): CLDR's
+    negotiation, once per code (every page run of a browser asks with the same one)."""
+    found = Locale.negotiate([code.replace("-", "_")], [c.replace("-", "_") for c in supported], sep="_")
+    return str(found).replace("_", "-") if found else DEFAULT
 
 
 @lru_cache(maxsize=None)
@@ -87,8 +102,7 @@ def normalize(code: str | None) -> str:
     supported = available()
     if code in supported:
         return code
-    found = Locale.negotiate([code.replace("-", "_")], [c.replace("-", "_") for c in supported], sep="_")
-    return str(found).replace("_", "-") if found else DEFAULT
+    return _negotiate(code, tuple(supported))
 
 
 def activate(code: str | None) -> str:

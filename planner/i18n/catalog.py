@@ -70,6 +70,9 @@ def update(template: Catalog) -> None:
             catalog = read_po(f, locale=code)
         with path.with_suffix(".mo").open("wb") as f:
             write_mo(f, catalog)
+    from . import _compiled
+
+    _compiled.cache_clear()  # a new language may have been compiled
 
 
 def missing(template: Catalog, code: str = DEFAULT) -> list[str]:

@@ -57,6 +57,9 @@ class Speaker:
     affiliation: str
     email: str | None
     role: str
+    # issue #14: "confirmed" once the speaker said yes through their link (or the organizer
+    # entered them without asking); only confirmed speakers appear on public outputs.
+    status: str = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class EventOrganization:
     organization_id: int
     name: str
     role: str
+    # issue #14: "confirmed" once the organization's contact said yes (sign-on); public
+    # outputs show confirmed ones, and "invited" ones only where the organizer chose to.
+    status: str = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,20 @@ class Event:
 
     def organizations_with_role(self, role: str) -> list[EventOrganization]:
         return [o for o in self.organizations if o.role == role]
+
+    @property
+    def public_organizations(self) -> tuple[EventOrganization, ...]:
+        """The organizations every public output (pages, calendar files, embed, feed, posters)
+        may name: the single rule of issue #14 lives here."""
+        return tuple(o for o in self.organizations if o.status == "confirmed")
+
+    def public_organizations_with_role(self, role: str) -> list[EventOrganization]:
+        return [o for o in self.public_organizations if o.role == role]
+
+    @property
+    def public_speakers(self) -> tuple[Speaker, ...]:
+        """The speakers every public output may name (confirmed ones)."""
+        return tuple(s for s in self.speakers if s.status == "confirmed")
 
     @property
     def is_public(self) -> bool:

@@ -265,11 +265,11 @@ def _time(event: Event, local: datetime) -> datetime:
 
 def organizer_name(event: Event) -> str:
     """The first host, else the first organization, else the planner itself."""
-    hosts = event.organizations_with_role("host")
+    hosts = event.public_organizations_with_role("host")
     if hosts:
         return hosts[0].name
-    if event.organizations:
-        return event.organizations[0].name
+    if event.public_organizations:
+        return event.public_organizations[0].name
     return str(DEFAULT_ORGANIZER)
 
 
@@ -291,18 +291,18 @@ def description(event: Event, base_url: str, personal: Personal | None = None) -
         )
     if event.description.strip():
         blocks.append(plain_text(event.description.strip()))
-    if event.speakers:
+    if event.public_speakers:
         blocks.append("\n".join(
             str(N_("{name} ({affiliation}) — {role}").format(name=s.name, affiliation=s.affiliation,
                                                             role=SPEAKER_ROLE_LABELS[s.role]))
             if s.affiliation
             else str(N_("{name} — {role}").format(name=s.name, role=SPEAKER_ROLE_LABELS[s.role]))
-            for s in event.speakers
+            for s in event.public_speakers
         ))
     organizations = [
-        str(ORGANIZATION_ROLE_LINES[role].format(names=", ".join(o.name for o in event.organizations_with_role(role))))
+        str(ORGANIZATION_ROLE_LINES[role].format(names=", ".join(o.name for o in event.public_organizations_with_role(role))))
         for role in ("host", "co-sponsor", "endorser")
-        if event.organizations_with_role(role)
+        if event.public_organizations_with_role(role)
     ]
     if organizations:
         blocks.append("\n".join(organizations))

@@ -104,11 +104,11 @@ def render() -> None:
 
     # Each section is one Markdown element: every element is a message to the browser, and this
     # page is the one a registration rush opens.
-    if event.speakers:
+    if event.public_speakers:
         st.subheader(_("Speakers"))
         blocks = []
         for role in ("chair", "moderator", "speaker", "video message"):
-            people = [s for s in event.speakers if s.role == role]
+            people = [s for s in event.public_speakers if s.role == role]
             if people:
                 blocks.append(
                     f"**{label(SPEAKER_ROLE_HEADINGS, role)}**\n\n"
@@ -118,11 +118,11 @@ def render() -> None:
                 )
         st.markdown("\n\n".join(blocks))
 
-    if event.organizations:
+    if event.public_organizations:
         st.subheader(_("Organizations"))
         blocks = []
         for role in ("host", "endorser", "co-sponsor"):
-            orgs = event.organizations_with_role(role)
+            orgs = event.public_organizations_with_role(role)
             if orgs:
                 blocks.append(
                     f"**{label(ORGANIZATION_ROLE_HEADINGS, role)}**\n\n" + "\n".join(f"- {escape_md(o.name)}" for o in orgs)

@@ -64,7 +64,7 @@ def render() -> None:
         day = filters[1].selectbox(
             _("Day"), ["", *days], format_func=lambda d: short_date(d) if d else every, key="f_day"
         )
-        orgs = sorted({o.name for e in scoped for o in e.organizations}, key=str.casefold)
+        orgs = sorted({o.name for e in scoped for o in e.public_organizations}, key=str.casefold)
         organization = filters[2].selectbox(
             _("Organization"), ["", *orgs], format_func=lambda o: o or every, key="f_org"
         )

@@ -26,7 +26,7 @@ def organizations_line(event: Event, limit: int = 4) -> str:
     """"Hosted by GCM · Co-sponsored by ACLU, AFSC and 11 more", as Markdown (names escaped)."""
     parts = []
     for role in ("host", "co-sponsor", "endorser"):
-        names = [escape_md(o.name) for o in event.organizations_with_role(role)]
+        names = [escape_md(o.name) for o in event.public_organizations_with_role(role)]
         if names:
             parts.append(str(ORGANIZATION_ROLE_LINES[role].format(names=names_line(names, limit))))
     return " · ".join(parts)
@@ -39,7 +39,7 @@ def speakers_line(event: Event, limit: int = 4) -> str:
         _("{name} ({affiliation})").format(name=escape_md(s.name), affiliation=escape_md(s.affiliation))
         if s.affiliation
         else escape_md(s.name)
-        for s in event.speakers
+        for s in event.public_speakers
     ]
     return names_line(names, limit) if names else ""
 

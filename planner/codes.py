@@ -518,6 +518,9 @@ MESSAGES: dict[str, Lazy] = {
         "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
     ),
     "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
+    # issue #14, the programme on partners' websites: an ``organization=`` that names no
+    # organization shown on the public programme (the value is not repeated: it came from a URL).
+    "no_public_organization": N_("No organization of that name or number is on the public programme."),
 }
 
 

@@ -47,6 +47,17 @@ def match_key(value: str | None) -> str:
     return unicodedata.normalize("NFC", "".join(kept).translate(_FOLD).casefold())
 
 
+_NOT_SLUG = re.compile(r"[\W_]+")
+
+
+def slug(name: str | None) -> str:
+    """A name as it can be written in an address (issue #14: ``/embed?organization=…``): its
+    ``match_key`` with every run of anything but letters and digits as one "-" ("Global
+    Coalition on Migration (GCM)" → "global-coalition-on-migration-gcm"; Arabic, Cyrillic or
+    Chinese letters stay as they are). Two names with the same key have the same slug."""
+    return _NOT_SLUG.sub("-", match_key(name)).strip("-")
+
+
 def sort_key(value: str | None) -> tuple[str, str]:
     """A key to sort names for people, in any script: case and accents do not count (Émile sorts
     with Emile, ёлка with елка), then the exact text breaks ties so the order is stable.

@@ -111,7 +111,7 @@ def filter_programme(events: list[Event], *, summit_id=None, day: date | None = 
         events = [e for e in events if e.format == format]
     if organization:
         key = match_key(organization)
-        events = [e for e in events if any(match_key(o.name) == key for o in e.organizations)]
+        events = [e for e in events if any(match_key(o.name) == key for o in e.public_organizations)]
     if query and query.strip():
         words = match_key(query).split()
         events = [e for e in events if all(w in _search_text(e) for w in words)]

@@ -25,11 +25,17 @@ class CalendarMethods:
         event = self.get_event(event_id, actor=access.PUBLIC).localized(current())
         return self._ics([event], event.title)
 
-    def programme_ics(self, summit_id: int | None = None) -> bytes:
-        """Every public event (of one summit, if given), cancelled ones as CANCELLED, in the active
-        language as ``event_ics``."""
-        name = self.get_summit(summit_id).name if summit_id is not None else str(N_("Side events"))
-        return self._ics([e.localized(current()) for e in self.programme(summit_id=summit_id)], name)
+    def programme_ics(self, summit_id: int | None = None, organization: int | str | None = None) -> bytes:
+        """Every public event (of one summit, if given; of one organization in any role, if given,
+        by id, name or slug as ``programme_feed`` finds it), cancelled ones as CANCELLED, in the
+        active language as ``event_ics``. ``NotFound`` for an unknown summit or organization."""
+        feed = self.programme_feed(summit_id, organization)
+        name = feed.summit.name if feed.summit else str(N_("Side events"))
+        if feed.organization:
+            # Translators: a subscribed calendar's name: the programme's ("Side events", a summit's)
+            # and the organization it is narrowed to.
+            name = str(N_("{calendar} · {organization}").format(calendar=name, organization=feed.organization.name))
+        return self._ics(list(feed.events), name)
 
     def registration_ics(self, manage_token: str) -> bytes:
         """The attendee's own file: the event plus their join link, private page and a reminder an hour before,

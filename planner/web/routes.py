@@ -11,6 +11,7 @@ private link's token in its address and changes one thing only, in one direction
 
 from __future__ import annotations
 
+import json
 from html import escape
 from urllib.parse import urlencode
 
@@ -23,15 +24,16 @@ from .. import i18n
 from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError
 from ..i18n import _
+from ..outputs import embed as embed_output
 
 SESSION_COOKIE = "planner_session"
 SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 12 hours
 
 
-def _language(request: Request) -> str:
-    """This request's language: ``?lang=``, else the switcher's cookie, else the browser's
-    Accept-Language (first supported)."""
-    asked = [request.query_params.get("lang", ""), request.cookies.get("planner_lang", "")]
+def _language(request: Request, cookie: bool = True) -> str:
+    """This request's language: ``?lang=``, else the switcher's cookie (unless ``cookie`` is
+    False), else the browser's Accept-Language (first supported)."""
+    asked = [request.query_params.get("lang", ""), request.cookies.get("planner_lang", "") if cookie else ""]
     for part in request.headers.get("accept-language", "").split(","):
         code, _sep, quality = part.strip().partition(";q=")
         try:
@@ -150,16 +152,24 @@ def _path_id(request: Request, name: str) -> int:
 
 def programme_calendar(request: Request) -> Response:
     _language(request)
-    return _calendar(open_planner().programme_ics(), "side-events.ics")
+    try:  # ?organization= (id, name or slug) narrows it to one organization's events, as /embed does
+        body = open_planner().programme_ics(organization=request.query_params.get("organization"))
+    except NotFound:
+        return PlainTextResponse(_("There is no such organization on the public programme."), status_code=404)
+    return _calendar(body, "side-events.ics")
 
 
 def summit_calendar(request: Request) -> Response:
     _language(request)
     try:
         summit_id = _path_id(request, "summit_id")
-        body = open_planner().programme_ics(summit_id)
+        open_planner().get_summit(summit_id)
     except (NotFound, ValueError):
         return PlainTextResponse(_("There is no such summit."), status_code=404)
+    try:
+        body = open_planner().programme_ics(summit_id, request.query_params.get("organization"))
+    except NotFound:
+        return PlainTextResponse(_("There is no such organization on the public programme."), status_code=404)
     return _calendar(body, f"summit-{summit_id}.ics")
 
 
@@ -290,6 +300,76 @@ async def unsubscribe(request: Request) -> Response:
     return await run_in_threadpool(_unsubscribe, request, one_click)
 
 
+# ---------------------------------------------------------------------- the programme on partners' websites
+#
+# Issue #14: ``/embed`` (an HTML programme for an iframe on any site) and ``/programme.json`` (the
+# same events for partners who build their own page), both narrowed by ``?summit=<id>`` and
+# ``?organization=<id, name or slug>``, in the language of ``?lang=`` (else the browser's: the
+# switcher's cookie is this site's, and a partner's page chooses its own language). Both are
+# public and read-only. They are cached for a short while and revalidated by ETag: the tag is the
+# programme's version (``ProgrammeFeed.etag``), so an unchanged programme is answered 304 without
+# being rendered, and a changed one never served stale beyond ``max-age``.
+
+FEED_MAX_AGE = 60  # seconds a partner's page (or a proxy) may reuse an answer without asking
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    """The client's copy (If-None-Match, one tag or several, weak or strong) is this one."""
+    asked = request.headers.get("if-none-match", "")
+    return asked.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in asked.split(",")}
+
+
+def _feed_headers(etag: str) -> dict[str, str]:
+    return {"Cache-Control": f"public, max-age={FEED_MAX_AGE}", "ETag": etag, "Vary": "Accept-Language"}
+
+
+def _feed(request: Request):
+    """``(planner, feed, None)`` for the ``ProgrammeFeed`` the query asks for, else
+    ``(planner, None, (code, sentence))`` saying why not, in the request's language and without
+    repeating what the query said: "no_summit" or "no_public_organization"."""
+    planner = open_planner()
+    query = request.query_params
+    try:
+        return planner, planner.programme_feed(query.get("summit") or None, query.get("organization") or None), None
+    except NotFound as err:
+        if err.code == "no_public_organization":
+            return planner, None, (err.code, _("There is no such organization on the public programme."))
+        return planner, None, ("no_summit", _("There is no such summit."))
+
+
+_EMBED_HEADERS = {"Content-Security-Policy": embed_output.CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"}
+
+
+def programme_embed(request: Request) -> Response:
+    """The compact programme for an iframe: framing allowed to any site (CSP ``frame-ancestors *``,
+    no X-Frame-Options), its own CSS, one script allowed by hash (its height, for the snippet)."""
+    language = _language(request, cookie=False)
+    planner, feed, refused = _feed(request)
+    if refused:
+        return HTMLResponse(embed_output.not_found(language, refused[1]), status_code=404,
+                            headers={**_EMBED_HEADERS, "Cache-Control": "no-cache"})
+    headers = {**_feed_headers(feed.etag), **_EMBED_HEADERS}
+    if _not_modified(request, feed.etag):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(planner.programme_embed(feed), headers=headers)
+
+
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
+
+
+def programme_json(request: Request) -> Response:
+    """The JSON feed: open to every site's scripts for reading (CORS ``*``; GET only, no cookie read)."""
+    _language(request, cookie=False)
+    planner, feed, refused = _feed(request)
+    if refused:
+        body = json.dumps({"error": {"code": refused[0], "message": refused[1]}}, ensure_ascii=False)
+        return Response(body.encode("utf-8"), status_code=404, media_type="application/json",
+                        headers={**_CORS, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    headers = {**_feed_headers(feed.etag), **_CORS}
+    if _not_modified(request, feed.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(planner.programme_json(feed), media_type="application/json", headers=headers)
+
 routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
     Route("/auth/sign-out", sign_out, methods=["GET"]),
@@ -299,4 +379,6 @@ routes = [
     Route("/calendar/{summit_id}.ics", summit_calendar, methods=["GET"]),
     Route("/events/{event_id}.ics", event_calendar, methods=["GET"]),
     Route("/unsubscribe", unsubscribe, methods=["GET", "POST"]),
+    Route("/embed", programme_embed, methods=["GET"]),
+    Route("/programme.json", programme_json, methods=["GET"]),
 ]

@@ -180,12 +180,15 @@ def _days(events: list[Event], base_url: str) -> str:
 
 
 def _heading(feed) -> tuple[str, str]:
-    title = feed.summit.name if feed.summit else _("Side events")
-    sub = ""
-    if feed.organization:
-        # Translators: under the embedded programme's title when it shows one organization's events.
-        sub = _("Side events with {organization}").format(organization=feed.organization.name)
-    return title, sub
+    """The title (the summit's name, else "Side events") and, for one organization's events, the
+    line under it; without a summit, that line is the title."""
+    # Translators: the embedded programme's title (or the line under a summit's name) when it shows one
+    # organization's events: "Side events with Global Coalition on Migration (GCM)".
+    with_organization = _("Side events with {organization}").format(organization=feed.organization.name) \
+        if feed.organization else ""
+    if feed.summit:
+        return feed.summit.name, with_organization
+    return with_organization or _("Side events"), ""
 
 
 def html(feed, base_url: str, calendar_url: str) -> str:

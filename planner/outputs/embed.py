@@ -222,6 +222,8 @@ def html(feed, base_url: str, calendar_url: str) -> str:
 def not_found(language: str, message: str) -> str:
     """A short page for a programme that cannot be shown (an unknown summit or organization)."""
     title = _("Programme not found")
-    body = f'<h1>{escape(title)}</h1><p>{escape(message)}</p>'
+    # Translators: on the embedded programme's "not found" page, for whoever pasted the frame's address.
+    hint = _("Check the summit's number and the organization's name in the address of the frame.")
+    body = f'<h1>{escape(title)}</h1><p>{escape(message)}</p><p class="sub">{escape(hint)}</p>'
     return _PAGE.format(lang=escape(language), dir=direction(language), title=escape(title), style=_STYLE, body=body,
                         script=HEIGHT_SCRIPT)

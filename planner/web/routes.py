@@ -34,7 +34,7 @@ def _language(request: Request, cookie: bool = True) -> str:
     """This request's language: ``?lang=``, else the switcher's cookie (unless ``cookie`` is
     False), else the browser's Accept-Language (first supported)."""
     asked = [request.query_params.get("lang", ""), request.cookies.get("planner_lang", "") if cookie else ""]
-    for part in request.headers.get("accept-language", "").split(","):
+    for part in request.headers.get("accept-language", "").split(",")[:8]:  # a browser sends a few; never thousands
         code, _sep, quality = part.strip().partition(";q=")
         try:
             weight = float(quality) if quality else 1.0

@@ -243,6 +243,14 @@ def test_hostile_query_values_are_answered_harmlessly(server, demo, name, value)
             assert '<html lang="en" dir="ltr">' in text or name != "lang"
 
 
+def test_a_hostile_accept_language_is_answered_in_english(server, demo):
+    for header in (",".join(f"x{n}-{n}" for n in range(5000)), "<script>;q=1", "ar;q=abc, \u00e9;q=1", "*"):
+        for path in ("/embed", "/programme.json"):
+            response, body = request(server, path, headers={"Accept-Language": header.encode("utf-8").decode("latin-1")})
+            assert response.status == 200, (path, header[:40])
+            assert b"<script>;q" not in body
+
+
 # ---------------------------------------------------------------------- calendar feeds
 
 

@@ -162,7 +162,8 @@ def _item(event: Event, base_url: str) -> str:
         f'<p class="meta">{_place(event)}</p>',
     ]
     if event.status == "cancelled" and event.cancel_reason:
-        lines.append(f'<p class="meta">{_fill(_("Cancelled: {reason}"), reason=_bdi(event.cancel_reason))}</p>')
+        reason = _fill(_("Cancelled: {reason}"), reason=_bdi(event.cancel_reason))
+        lines.append(f'<p class="meta">{reason}</p>')
     for extra in (_organizations(event), _speakers(event)):
         if extra:
             lines.append(f'<p class="meta">{extra}</p>')
@@ -179,44 +180,48 @@ def _days(events: list[Event], base_url: str) -> str:
     return "".join(parts)
 
 
-def _heading(feed) -> tuple[str, str]:
-    """The title (the summit's name, else "Side events") and, for one organization's events, the
-    line under it; without a summit, that line is the title."""
+def _heading(feed) -> tuple[str, str, str]:
+    """The page's title as text, its heading and the line under it as HTML: the summit's name, else
+    "Side events"; for one organization's events, "Side events with …" under a summit's name, or as
+    the heading without a summit."""
+    title = feed.summit.name if feed.summit else _("Side events")
+    heading = f'<h1 dir="auto">{escape(title)}</h1>' if feed.summit else f"<h1>{escape(title)}</h1>"
+    if not feed.organization:
+        return title, heading, ""
     # Translators: the embedded programme's title (or the line under a summit's name) when it shows one
     # organization's events: "Side events with Global Coalition on Migration (GCM)".
-    with_organization = _("Side events with {organization}").format(organization=feed.organization.name) \
-        if feed.organization else ""
+    template = _("Side events with {organization}")
+    with_organization = _fill(template, organization=_bdi(feed.organization.name))
     if feed.summit:
-        return feed.summit.name, with_organization
-    return with_organization or _("Side events"), ""
+        return title, heading, f'<p class="sub">{with_organization}</p>'
+    return template.format(organization=feed.organization.name), f"<h1>{with_organization}</h1>", ""
 
 
 def html(feed, base_url: str, calendar_url: str) -> str:
     """The embeddable programme of a ``ProgrammeFeed`` (see the module's docstring);
     ``calendar_url`` is the calendar feed of the same filters, linked at the bottom."""
     base = base_url.rstrip("/")
-    title, sub = _heading(feed)
-    body = [f'<header><h1 dir="auto">{escape(title)}</h1>']
-    if sub:
-        body.append(f'<p class="sub" dir="auto">{escape(sub)}</p>')
-    body.append("</header><main>")
+    title, heading, sub = _heading(feed)
+    nothing, upcoming_title, none_upcoming = (_("No side events have been published here yet."), _("Upcoming events"),
+                                              _("No upcoming events. Past events are below."))
+    past_title, full, add = _("Past events"), _("Full programme"), _("Add to my calendar (.ics)")
+    body = ["<header>", heading, sub, "</header><main>"]
     upcoming, past = feed.upcoming, feed.past
     if not feed.events:
-        body.append(f'<p class="empty">{escape(_("No side events have been published here yet."))}</p>')
+        body.append(f'<p class="empty">{escape(nothing)}</p>')
     else:
-        body.append(f'<section aria-labelledby="upcoming"><h2 id="upcoming">{escape(_("Upcoming events"))}</h2>')
-        body.append(_days(upcoming, base) if upcoming else
-                    f'<p class="empty">{escape(_("No upcoming events. Past events are below."))}</p>')
+        body.append(f'<section aria-labelledby="upcoming"><h2 id="upcoming">{escape(upcoming_title)}</h2>')
+        body.append(_days(upcoming, base) if upcoming else f'<p class="empty">{escape(none_upcoming)}</p>')
         body.append("</section>")
         if past:
-            body.append(f'<section class="past" aria-labelledby="past"><h2 id="past">{escape(_("Past events"))}</h2>')
+            body.append(f'<section class="past" aria-labelledby="past"><h2 id="past">{escape(past_title)}</h2>')
             body.append(_days(past, base) + "</section>")
     body.append("</main><footer>")
-    body.append(_new_tab(in_address(f"{base}/"), escape(_("Full programme"))))
-    body.append(_new_tab(calendar_url, escape(_("Add to my calendar (.ics)"))))
+    body.append(_new_tab(in_address(f"{base}/"), escape(full)))
+    body.append(_new_tab(calendar_url, escape(add)))
     body.append("</footer>")
     return _PAGE.format(lang=escape(feed.language), dir=direction(feed.language), title=escape(title),
-                        style=_STYLE, body="\n".join(body), script=HEIGHT_SCRIPT)
+                        style=_STYLE, body="\n".join(b for b in body if b), script=HEIGHT_SCRIPT)
 
 
 def not_found(language: str, message: str) -> str:

@@ -286,8 +286,11 @@ def test_the_embed_links_the_calendar_feed_of_the_same_filters(planner, world):
     gcm = next(o for o in world["soon"].organizations if o.name == GCM)
     page = planner.programme_embed(planner.programme_feed(summit_id=world["summit"].id, organization="gcm"))
     assert f'href="http://localhost:8501/calendar/{world["summit"].id}.ics?organization={gcm.organization_id}"' in page
-    assert "Side events with Global Coalition on Migration (GCM)" in page
+    assert "Side events with <bdi>Global Coalition on Migration (GCM)</bdi>" in page
     assert 'href="http://localhost:8501/calendar.ics"' in planner.programme_embed(planner.programme_feed())
+    alone = planner.programme_embed(planner.programme_feed(organization="gcm"))
+    assert "<h1>Side events with <bdi>Global Coalition on Migration (GCM)</bdi></h1>" in alone
+    assert "<title>Side events with Global Coalition on Migration (GCM)</title>" in alone
 
 
 def test_the_embed_says_what_is_cancelled_and_why(planner, world):

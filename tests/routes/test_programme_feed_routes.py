@@ -120,7 +120,7 @@ def test_the_embed_filters_by_summit_and_organization(server, demo):
         assert f"/event?id={event.id}\"" in page
     for event in others:
         assert f"/event?id={event.id}\"" not in page
-    assert "Side events with Global Coalition on Migration (GCM)" in page
+    assert "Side events with <bdi>Global Coalition on Migration (GCM)</bdi>" in page
 
 
 def test_the_embed_speaks_the_language_asked_right_to_left_in_arabic(server, demo):

@@ -28,7 +28,7 @@ from ..text import slug
 # Changes whenever what the feed or the embed write from the same programme changes (a new
 # field, another layout), so that a cached copy is not taken for the new one.
 RENDER_VERSION = 1
-MAX_ASKED = 1000  # an ``organization=`` longer than any name (200) could be, even percent-encoded, finds nothing
+MAX_ASKED = 1000  # an ``organization=`` this long is no name (at most 200 characters): it finds nothing, quickly
 
 
 @dataclass(frozen=True)

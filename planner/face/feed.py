@@ -62,7 +62,8 @@ class ProgrammeFeed:
         state = (RENDER_VERSION, self.version, self.language, self.summit.id if self.summit else None,
                  self.organization.organization_id if self.organization else None,
                  sum(e.ends_at <= self.now for e in self.events))
-        return '"' + hashlib.sha256(repr(state).encode()).hexdigest()[:32] + '"'
+        # Weak (W/): the same programme may travel compressed or not (the server gzips large answers).
+        return 'W/"' + hashlib.sha256(repr(state).encode()).hexdigest()[:32] + '"'
 
 
 def _short_name(name: str) -> str:

@@ -316,7 +316,7 @@ FEED_MAX_AGE = 60  # seconds a partner's page (or a proxy) may reuse an answer w
 def _not_modified(request: Request, etag: str) -> bool:
     """The client's copy (If-None-Match, one tag or several, weak or strong) is this one."""
     asked = request.headers.get("if-none-match", "")
-    return asked.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in asked.split(",")}
+    return asked.strip() == "*" or etag.removeprefix("W/") in {t.strip().removeprefix("W/") for t in asked.split(",")}
 
 
 def _feed_headers(etag: str) -> dict[str, str]:

@@ -98,7 +98,7 @@ def world(tmp_path_factory):
 def fitted(page) -> dict:
     """Wait until the frame has taken the programme's height, then measure both."""
     page.wait_for_function(
-        """() => { const f = document.querySelector('iframe'); const d = f.contentDocument;
+        """() => { const f = document.querySelector('iframe');
                    return f.clientHeight !== 640 && f.clientHeight > 100; }""", timeout=30_000)
     page.wait_for_timeout(300)  # a last resize settles
     return page.evaluate("""() => { const f = document.querySelector('iframe');

@@ -181,7 +181,7 @@ def test_the_etag_moves_with_the_programme_the_language_the_filters_and_the_cloc
     assert moved != first
     planner.update_event(world["later"].id, version=world["later"].version, title="Webinar, renamed", allow_past=True)
     assert planner.programme_feed().etag != moved
-    assert re.fullmatch(r'"[0-9a-f]{32}"', moved)
+    assert re.fullmatch(r'W/"[0-9a-f]{32}"', moved)
 
 
 def test_titles_come_in_the_active_language_where_the_organizers_gave_them(planner, world):

@@ -99,12 +99,12 @@ def test_the_embed_shows_every_public_event_each_opening_its_page_in_a_new_tab(s
 def test_the_embed_is_cached_briefly_and_answers_304_while_nothing_changed(server, demo):
     response, body = request(server, "/embed?lang=es")
     etag = response.getheader("ETag")
-    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert re.fullmatch(r'W/"[0-9a-f]{32}"', etag)  # weak: the answer may travel gzipped or not
     assert response.getheader("Cache-Control") == "public, max-age=60"
     assert "Accept-Language" in response.getheader("Vary")
     again, body = request(server, "/embed?lang=es", headers={"If-None-Match": etag})
     assert again.status == 304 and body == b"" and again.getheader("ETag") == etag
-    also, _ = request(server, "/embed?lang=es", headers={"If-None-Match": f'"other", W/{etag}'})
+    also, _ = request(server, "/embed?lang=es", headers={"If-None-Match": f'"other", {etag[2:]}'})
     assert also.status == 304
     other, _ = request(server, "/embed?lang=fr", headers={"If-None-Match": etag})
     assert other.status == 200  # another language is another page

@@ -577,8 +577,9 @@ def _search_text(event: Event) -> str:
     has (issue #13), place, people, organizations and summit."""
     parts = [event.title, event.description, event.place]
     parts += [f"{title} {description}" for title, description in event.translations.values()]
-    parts += [f"{s.name} {s.affiliation}" for s in event.speakers]
-    parts += [o.name for o in event.organizations]
+    # Only the names the public may see (issue #14): a search must not tell who was merely asked.
+    parts += [f"{s.name} {s.affiliation}" for s in event.public_speakers]
+    parts += [f"{o.name} {o.display_name}" for o in event.public_organizations]
     if event.summit:
         parts.append(event.summit.name)
     return match_key(" ".join(parts))

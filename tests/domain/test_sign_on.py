@@ -92,6 +92,7 @@ def test_an_organization_asked_is_left_off_every_public_output_until_it_confirms
     assert names(shown) == {"OHCHR"} and [o.status for o in shown.organizations] == ["pending", "confirmed"]
     assert b"ACLU" not in planner.event_ics(event.id) and b"ACLU" not in planner.programme_ics()
     assert planner.programme(organization="ACLU") == []  # the programme's filter does not reveal it either
+    assert planner.programme(query="ACLU") == []  # nor its search
 
 
 def test_a_confirmed_organization_is_named_by_the_name_its_contact_gave_with_its_logo(planner, draft):

@@ -125,3 +125,16 @@ def test_the_organizers_page_sends_a_request_and_shows_where_it_stands(app_plann
     at.toggle(key=f"sponsor_show_invited_{event.id}").set_value(True).run()
     no_exception(at)
     assert app_planner.sign_on_status(event.id).show_invited
+
+
+def test_the_programme_names_an_organization_not_answering_only_as_invited(app_planner, event):
+    organization = next(o for o in event.organizations if o.role == "co-sponsor")
+    app_planner.request_sign_on(event.id, organization.name, "contact@example.org", role=organization.role)
+    at = app()
+    at.run()
+    no_exception(at)
+    assert f"{organization.name} (invited)" not in seen(at)
+    app_planner.set_show_invited(event.id, True)
+    at = app()
+    at.run()
+    assert f"{organization.name} (invited)" in seen(at)

@@ -554,7 +554,7 @@ MESSAGES: dict[str, Lazy] = {
         "Give your name as it is written on your ID document: the host needs it to let you in."
     ),
     "image_too_large": N_(
-        "This picture is too large: send a file under 2 MB, at most 10,000 pixels wide and high."
+        "This picture is too large: send a file under 8 MB, at most 10,000 pixels wide and high."
     ),
     "image_too_small": N_("This picture is too small: send one at least {side} pixels wide and high."),
     "image_not_an_image": N_(

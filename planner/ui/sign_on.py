@@ -46,7 +46,7 @@ def _request(p, token: str, found, request) -> None:
             name = st.text_input(_("Name to show on the event page"), value=request.display_name or found.organization,
                                  max_chars=200, key=f"sign_on_name_{request.id}")
             logo = st.file_uploader(
-                _("Logo (optional: PNG, JPEG or SVG, up to 2 MB)"), type=["png", "jpg", "jpeg", "svg"],
+                _("Logo (optional: PNG, JPEG or SVG, up to 8 MB)"), type=["png", "jpg", "jpeg", "svg"],
                 key=f"sign_on_logo_{request.id}")
             if request.logo:
                 st.caption(_("You sent a logo already; send another only to replace it."))

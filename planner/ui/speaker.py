@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import NotFound, PlannerError
+from planner import NotFound, PlannerError, clock
 from planner.codes import SIGN_ON_STATUS_LABELS, SPEAKER_ATTENDANCE, SPEAKER_ATTENDANCE_LABELS, SPEAKER_ROLE_LABELS, \
     When, label
 from planner.i18n import _
@@ -42,8 +42,12 @@ def render() -> None:
     if found.status != "pending":
         st.markdown(_("Your answer: **{answer}**").format(answer=label(SIGN_ON_STATUS_LABELS, found.status)))
     if not found.changeable:
-        st.caption(_("The event is published, so this answer can no longer change. Write to the organizers if "
-                     "something is wrong."))
+        if event.status == "cancelled" or event.ends_at <= clock.now():
+            st.info(_("This event has ended or was cancelled, so there is nothing left to answer."),
+                    icon=":material/info:")
+        else:
+            st.caption(_("The event is published, so this answer can no longer change. Write to the organizers if "
+                         "something is wrong."))
         return
     with st.form("speaker_form"):
         choice = st.radio(_("Will you take part?"), [YES, NO], index=1 if found.status == "declined" else 0,
@@ -59,7 +63,7 @@ def render() -> None:
         bio = st.text_area(_("Short bio for the event page"), value=found.bio, max_chars=1000, key="speaker_bio")
         speaks = st.text_input(_("The language you will speak in"), value=found.speaks, max_chars=60,
                                key="speaker_speaks")
-        photo = st.file_uploader(_("Photo for the event page (optional: PNG or JPEG, up to 2 MB)"),
+        photo = st.file_uploader(_("Photo for the event page (optional: PNG or JPEG, up to 8 MB)"),
                                  type=["png", "jpg", "jpeg"], key="speaker_photo")
         if found.photo:
             st.caption(_("You sent a photo already; send another only to replace it."))

@@ -478,3 +478,16 @@ def test_the_sign_on_message_names_the_organization_and_the_role(planner, draft)
     parsed = email.message_from_bytes(planner.outbox_eml(message.id), policy=policy.default)
     text = parsed.get_body(("plain",)).get_content()
     assert "ACLU" in parsed["Subject"] and "co-sponsor" in text and event.title in text
+
+
+def test_the_data_folder_with_pictures_in_it_is_still_made_private_at_start(planner, draft):
+    import os
+
+    from planner import Planner
+
+    token = asked(planner, draft())
+    planner.answer_sign_on(token, planner.sign_on(token).requests[0].id, confirm=True, logo=png())
+    folder = planner.path.parent
+    os.chmod(folder, 0o755)
+    Planner(planner.path)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # images/ is the planner's own

@@ -33,6 +33,8 @@ def _request(p, token: str, found, request) -> None:
             st.markdown(_("Your answer: **{answer}**").format(answer=label(SIGN_ON_STATUS_LABELS, request.status)))
             if request.status == "confirmed":
                 st.caption(_("Shown as: {name}").format(name=escape_md(request.display_name or found.organization)))
+                if request.logo:
+                    st.image(p.picture(request.logo), width=96, caption=_("Your logo"))
         if not request.changeable:
             st.caption(_("The event is published, so this answer can no longer change. Write to the organizers if "
                          "something is wrong."))

@@ -590,3 +590,22 @@ def erase(db, email: str, person_ids: list[int]) -> list[str]:
     db.execute("UPDATE sign_on_contacts SET email = 'erased-' || id, token_hash = 'erased:' || id"
                " WHERE lower(email) = ?", [email])
     return files
+
+
+def copy_requests(db, source_id: int, copy_id: int, *, speaker_token_for) -> None:
+    """Writes, for a duplicated event: every organization and speaker that was asked on the
+    source is asked on the copy too, pending, by the same contact (no message is sent: the
+    organizer sends it from the sign-on page). Otherwise the copy would name them as if the
+    organizer vouched for them, whatever they answered for the source."""
+    db.execute(
+        "INSERT INTO sign_on_requests (event_id, organization_id, role, contact_id, status, language, requested_at)"
+        " SELECT ?, organization_id, role, contact_id, 'pending', language, requested_at FROM sign_on_requests"
+        " WHERE event_id = ?", [copy_id, source_id])
+    for row in db.execute("SELECT * FROM speaker_requests WHERE event_id = ?", [source_id]).fetchall():
+        request_id = db["speaker_requests"].insert({
+            "event_id": copy_id, "person_id": row["person_id"], "email": row["email"],
+            "token_hash": f"unset:{secrets.token_hex(16)}", "status": "pending", "language": row["language"],
+            "requested_at": row["requested_at"],
+        }).last_pk
+        db.execute("UPDATE speaker_requests SET token_hash = ? WHERE id = ?",
+                   [security.token_hash(speaker_token_for(request_id)), request_id])

@@ -491,3 +491,26 @@ def test_the_data_folder_with_pictures_in_it_is_still_made_private_at_start(plan
     os.chmod(folder, 0o755)
     Planner(planner.path)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # images/ is the planner's own
+
+
+def test_a_draft_with_requests_can_still_be_deleted(planner, draft):
+    event = draft()
+    asked(planner, event)
+    speaker_asked(planner, event)
+    planner.delete_event(event.id)
+    with pytest.raises(NotFound):
+        planner.get_event(event.id)
+
+
+def test_a_copy_of_an_event_asks_again_whoever_was_asked_and_names_nobody_meanwhile(planner, draft, clock):
+    clock.now = FUTURE - timedelta(days=5)
+    event = draft()
+    token = asked(planner, event)
+    planner.answer_sign_on(token, planner.sign_on(token).requests[0].id, confirm=False)
+    speaker_asked(planner, event)
+    copy = planner.duplicate_event(event.id)
+    assert names(copy) == {"OHCHR"} and copy.public_speakers == ()
+    assert [o.status for o in planner.sign_on_status(copy.id).organizations] == ["pending", "vouched"]
+    assert [r.event.id for r in planner.sign_on(token).pending] == [copy.id]  # the same contact's link
+    clock.advance(hours=2)
+    planner.remind_sign_on(copy.id, "ACLU")  # the organizer sends it when ready

@@ -514,3 +514,13 @@ def test_a_copy_of_an_event_asks_again_whoever_was_asked_and_names_nobody_meanwh
     assert [r.event.id for r in planner.sign_on(token).pending] == [copy.id]  # the same contact's link
     clock.advance(hours=2)
     planner.remind_sign_on(copy.id, "ACLU")  # the organizer sends it when ready
+
+
+def test_a_request_answered_before_its_message_left_is_not_sent(planner, draft):
+    event = draft()
+    token = asked(planner, event)
+    planner.answer_sign_on(token, planner.sign_on(token).requests[0].id, confirm=True)
+    speaker = speaker_asked(planner, event)
+    planner.answer_speaker(speaker, confirm=False)
+    for message in planner.outbox():
+        assert planner.outbox_eml(message.id).startswith(b"Subject: (not sent:"), message.kind

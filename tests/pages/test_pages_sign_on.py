@@ -138,3 +138,16 @@ def test_the_programme_names_an_organization_not_answering_only_as_invited(app_p
     at = app()
     at.run()
     assert f"{organization.name} (invited)" in seen(at)
+
+
+def test_the_outbox_lists_sign_on_and_speaker_requests(app_planner, event):
+    app_planner.request_sign_on(event.id, event.organizations[0].name, "contact@example.org",
+                                role=event.organizations[0].role)
+    app_planner.request_speaker_confirmation(event.id, event.speakers[0].person_id, email="speaker@example.org")
+    at = signed_in(app_planner)
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("outbox.py").run()
+    no_exception(at)
+    shown = seen(at) + " ".join(str(v) for df in at.dataframe for v in df.value.values.ravel())
+    assert "contact@example.org" in shown and "speaker@example.org" in shown

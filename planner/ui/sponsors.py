@@ -67,12 +67,13 @@ def _organizations(p, event, status) -> None:
             email = st.text_input(_("Contact's email"), value=o.email, key=f"sponsor_email_{key}",
                                   placeholder="name@example.org")
             buttons = st.columns(2)
-            if buttons[0].button(_("Send the request") if o.status in ("vouched", "declined") or email != o.email
-                                 else _("Send it again"), key=f"sponsor_send_{key}", icon=":material/send:"):
+            # A request when nobody was asked or the address changed (after a "no": ask someone else); a reminder while waiting.
+            if (o.status == "vouched" or email != o.email) and buttons[0].button(
+                    _("Send the request"), key=f"sponsor_send_{key}", icon=":material/send:"):
                 _run(lambda: p.request_sign_on(event.id, o.name, email, role=o.role, actor=actor()),
                      _("Request sent to {email}.").format(email=email))
-            if o.status == "pending" and buttons[1].button(_("Remind"), key=f"sponsor_remind_{key}",
-                                                           icon=":material/notifications:"):
+            if o.status == "pending" and email == o.email and buttons[1].button(
+                    _("Remind"), key=f"sponsor_remind_{key}", icon=":material/notifications:"):
                 _run(lambda: p.remind_sign_on(event.id, o.name, role=o.role, actor=actor()), _("Reminder sent."))
 
 
@@ -95,12 +96,12 @@ def _speakers(p, event, status) -> None:
             email = st.text_input(_("Speaker's email"), value=s.email, key=f"speaker_email_{key}",
                                   placeholder="name@example.org")
             buttons = st.columns(2)
-            if buttons[0].button(_("Send the request") if s.status in ("vouched", "declined") or email != s.email
-                                 else _("Send it again"), key=f"speaker_send_{key}", icon=":material/send:"):
+            if (s.status == "vouched" or email != s.email) and buttons[0].button(
+                    _("Send the request"), key=f"speaker_send_{key}", icon=":material/send:"):
                 _run(lambda: p.request_speaker_confirmation(event.id, s.person_id, email=email or None, actor=actor()),
                      _("Request sent to {email}.").format(email=email or s.email))
-            if s.status == "pending" and buttons[1].button(_("Remind"), key=f"speaker_remind_{key}",
-                                                           icon=":material/notifications:"):
+            if s.status == "pending" and email == s.email and buttons[1].button(
+                    _("Remind"), key=f"speaker_remind_{key}", icon=":material/notifications:"):
                 _run(lambda: p.remind_speaker(event.id, s.person_id, actor=actor()), _("Reminder sent."))
 
 

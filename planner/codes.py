@@ -115,6 +115,9 @@ MESSAGE_KINDS = {
     "test": N_("Test message"),
     "reconfirm": N_("Still coming?"),
     "released": N_("Place released"),
+    # issue #14, sign-on and speakers
+    "sign_on": N_("Co-sponsor sign-on request"),
+    "speaker_request": N_("Speaker confirmation request"),
 }
 OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
 OUTBOX_STATUS_LABELS = {
@@ -158,6 +161,9 @@ AUDIT_DETAIL_LABELS = {
     # reconfirmation (issue #12)
     "enabled": N_("Ask “Still coming?”"), "release_unanswered": N_("Release unanswered places"),
     "overbooking": N_("Places beyond the capacity"),
+    # issue #14, sign-on and speakers
+    "organization": N_("Organization"), "speaker": N_("Speaker"), "reminder": N_("Reminder"),
+    "show_invited": N_("Show invited organizations publicly"), "answer": N_("Answer"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -204,6 +210,12 @@ AUDIT_ACTIONS = {
     "event_translated": N_("Event title and description translated"),
     "event_translation_removed": N_("Event translation removed"),
     "event_language_set": N_("Event's original language set"),
+    # issue #14, sign-on and speakers
+    "sign_on_requested": N_("Sign-on request sent to an organization"),
+    "sign_on_answered": N_("Organization answered its sign-on request"),
+    "speaker_requested": N_("Confirmation request sent to a speaker"),
+    "speaker_answered": N_("Speaker answered their request"),
+    "show_invited_set": N_("Showing invited organizations set"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -521,6 +533,41 @@ MESSAGES: dict[str, Lazy] = {
     # issue #14, the programme on partners' websites: an ``organization=`` that names no
     # organization shown on the public programme (the value is not repeated: it came from a URL).
     "no_public_organization": N_("No organization of that name or number is on the public programme."),
+    # issue #14, sign-on and speaker confirmations
+    "sign_on_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email, or ask the organizers."
+    ),
+    "speaker_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email, or ask the organizers."
+    ),
+    "sign_on_no_organization": N_("“{name}” is not an organization of this event: add it to the event first."),
+    "sign_on_no_speaker": N_("This person is not a speaker of this event: add them to the event first."),
+    "speaker_no_email": N_("{name} has no email address: give one to send the request."),
+    "sign_on_answered": N_(
+        "This request was answered and the event is published, so the answer can no longer change. "
+        "Write to the organizers if something is wrong."
+    ),
+    "sign_on_closed": N_("This event has ended or was cancelled, so there is nothing left to answer."),
+    "sign_on_not_pending": N_("Only a request that has no answer yet can be sent again."),
+    "sign_on_no_request": N_("No request was sent for this yet: send one first."),
+    "sign_on_not_yours": N_("This request is not one of those your link can answer."),
+    "sign_on_remind_too_soon": N_("A request was sent less than an hour ago: wait a little before sending it again."),
+    "speaker_attendance_needed": N_("Say whether you will speak in person, remotely or by video message."),
+    "speaker_id_name_needed": N_(
+        "Give your name as it is written on your ID document: the host needs it to let you in."
+    ),
+    "image_too_large": N_(
+        "This picture is too large: send a file under 8 MB, at most 10,000 pixels wide and high."
+    ),
+    "image_too_small": N_("This picture is too small: send one at least {side} pixels wide and high."),
+    "image_not_an_image": N_(
+        "This file is not a picture we can use: send a PNG or JPEG file (or, for a logo, an SVG file)."
+    ),
+    "svg_unsafe": N_(
+        "This SVG file holds scripts, links to other files or parts we do not accept. "
+        "Send the logo as a PNG file instead."
+    ),
+    "svg_no_size": N_("This SVG file does not say how large it is (no viewBox): send the logo as a PNG file instead."),
 }
 
 
@@ -673,3 +720,14 @@ ANSWER_LABELS = {
     "gender": N_("Gender"),
 }
 YES_NO_LABELS = {True: N_("Yes"), False: N_("No")}
+
+# issue #14: how a speaker takes part, and where a sign-on or speaker request stands (as organizers
+# see it: "vouched" is an organization or speaker the organizer added without asking).
+SPEAKER_ATTENDANCE = ("in_person", "remote", "video")
+SPEAKER_ATTENDANCE_LABELS = {
+    "in_person": N_("In person"), "remote": N_("Remotely (live online)"), "video": N_("By video message"),
+}
+SIGN_ON_STATUS_LABELS = {
+    "vouched": N_("Added by the organizers (not asked)"), "pending": N_("No answer yet"),
+    "confirmed": N_("Confirmed"), "declined": N_("Declined"),
+}

@@ -464,6 +464,70 @@ MIGRATIONS: list[list[str]] = [
         " UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'; END"
         for op in ("INSERT", "UPDATE", "DELETE")
     ],
+    # issue #14, sign-on (``areas/sign_on.py``): who signs for an organization (one contact per
+    # organization and address: their one link lists every request of that organization sent to
+    # them, ``token_hash`` the SHA-256 of a link derived from the contact's id), each request to
+    # an organization on an event (per event, organization and role: the event's organization
+    # rows are written again on every save), its answer, the name to display and the logo's file
+    # (under the data folder's images/); each speaker's request (per event and person) with the
+    # speaker's answer, bio, photo, name as on the ID document, how they take part and their
+    # language; and per event whether organizations not yet answering are shown as "invited".
+    # Ids are never reused (AUTOINCREMENT): a link names one contact or request for good. What
+    # the public pages show changes with them, so they bump catalog_version.
+    [
+        """CREATE TABLE sign_on_contacts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            email TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            UNIQUE (organization_id, email)
+        )""",
+        """CREATE TABLE sign_on_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            organization_id INTEGER NOT NULL REFERENCES organizations(id),
+            role TEXT NOT NULL,
+            contact_id INTEGER NOT NULL REFERENCES sign_on_contacts(id),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'declined')),
+            display_name TEXT NOT NULL DEFAULT '',
+            logo TEXT,
+            language TEXT NOT NULL DEFAULT 'en',
+            requested_at TEXT NOT NULL,
+            reminded_at TEXT,
+            answered_at TEXT,
+            UNIQUE (event_id, organization_id, role)
+        )""",
+        "CREATE INDEX sign_on_requests_contact ON sign_on_requests(contact_id, status)",
+        """CREATE TABLE speaker_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            email TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'declined')),
+            bio TEXT NOT NULL DEFAULT '',
+            photo TEXT,
+            id_name TEXT NOT NULL DEFAULT '',
+            attendance TEXT CHECK (attendance IS NULL OR attendance IN ('in_person', 'remote', 'video')),
+            speaks TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'en',
+            requested_at TEXT NOT NULL,
+            reminded_at TEXT,
+            answered_at TEXT,
+            UNIQUE (event_id, person_id)
+        )""",
+        """CREATE TABLE sign_on_settings (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+            show_invited INTEGER NOT NULL DEFAULT 0 CHECK (show_invited IN (0, 1))
+        )""",
+        *(
+            f"CREATE TRIGGER {table}_{op.lower()}_catalog AFTER {op} ON {table} BEGIN"
+            " UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'; END"
+            for table in ("sign_on_requests", "speaker_requests", "sign_on_settings")
+            for op in ("INSERT", "UPDATE", "DELETE")
+        ),
+    ],
 ]
 
 

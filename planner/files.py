@@ -38,6 +38,7 @@ PROOF_KEY_FILE_NAME = "altcha.key"  # the proof-of-work key (planner/areas/proof
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite adds to the database's name
 SETUP_LOCK_SUFFIX = ".setup-lock"  # held while a process sets up a new database (config.py)
 NOTES = ("README.md", ".gitkeep")  # may sit in a data folder that is still the planner's own
+IMAGES_FOLDER = "images"  # logos and speakers' photos (issue #14, images.py): 0700, each file 0600
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _private_folder(database: Path) -> None:
     info = folder.stat()
     if not stat.S_IMODE(info.st_mode) & 0o077:
         return
-    own = {path.name for path in planner_files(database)} | set(NOTES)
+    own = {path.name for path in planner_files(database)} | set(NOTES) | {IMAGES_FOLDER}
     others = [
         entry.name for entry in os.scandir(folder)
         if entry.name not in own and not entry.name.startswith(f".{KEY_FILE_NAME}.")  # a key being written

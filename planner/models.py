@@ -58,8 +58,15 @@ class Speaker:
     email: str | None
     role: str
     # issue #14: "confirmed" once the speaker said yes through their link (or the organizer
-    # entered them without asking); only confirmed speakers appear on public outputs.
+    # entered them without asking), "pending" while a request waits, "declined"; only confirmed
+    # speakers appear on public outputs, with what they gave through their link: a short bio,
+    # a photo (the name of a file ``Planner.picture`` reads), how they take part
+    # (``codes.SPEAKER_ATTENDANCE``) and the language they speak in.
     status: str = "confirmed"
+    bio: str = ""
+    photo: str | None = None
+    attendance: str | None = None
+    speaks: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,24 @@ class EventOrganization:
     organization_id: int
     name: str
     role: str
-    # issue #14: "confirmed" once the organization's contact said yes (sign-on); public
-    # outputs show confirmed ones, and "invited" ones only where the organizer chose to.
+    # issue #14: "confirmed" once the organization's contact said yes (sign-on), or when the
+    # organizer added it without asking; "pending" while a request waits ("invited" instead
+    # when the organizer chose to show such organizations publicly, marked as invited);
+    # "declined". ``display_name`` is the name its contact asked to be shown, ``logo`` the
+    # name of its logo's file (``Planner.picture``).
     status: str = "confirmed"
+    display_name: str = ""
+    logo: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name public outputs show: the one the organization's contact gave, else its own."""
+        return self.display_name or self.name
+
+    @property
+    def invited(self) -> bool:
+        """Asked, not answered yet, and shown publicly as "invited" (never as confirmed)."""
+        return self.status == "invited"
 
 
 @dataclass(frozen=True)
@@ -159,7 +181,15 @@ class Event:
     @property
     def public_organizations(self) -> tuple[EventOrganization, ...]:
         """The organizations every public output (pages, calendar files, embed, feed, posters)
-        may name: the single rule of issue #14 lives here."""
+        may name: the single rule of issue #14 lives here. Confirmed ones, and, where the
+        organizer chose to show them, those asked who have not answered yet with status
+        "invited": every output that names one must mark it so (``EventOrganization.invited``)."""
+        return tuple(o for o in self.organizations if o.status in ("confirmed", "invited"))
+
+    @property
+    def confirmed_organizations(self) -> tuple[EventOrganization, ...]:
+        """Only the organizations that agreed (or were added without asking): what outputs that
+        cannot mark a name "invited", or keep it up to date, show (calendar files)."""
         return tuple(o for o in self.organizations if o.status == "confirmed")
 
     def public_organizations_with_role(self, role: str) -> list[EventOrganization]:

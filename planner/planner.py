@@ -22,7 +22,7 @@ from typing import Iterable
 from . import clock
 from . import validate as check
 from .access import SYSTEM, Actor
-from .areas import audit, events, outbox, proofs, recovery, registrations, translations
+from .areas import audit, events, outbox, proofs, recovery, registrations, sign_on, translations
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
@@ -45,6 +45,7 @@ from .face.reconfirm import ReconfirmMethods
 from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .face.security_list import SecurityListMethods
+from .face.sign_on import SignOnMethods
 from .face.translations import TranslationMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
@@ -52,7 +53,8 @@ from .mail.render import snapshot
 
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
               ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods,
-              TranslationMethods, FeedMethods):
+              TranslationMethods, FeedMethods,
+              SignOnMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""
@@ -147,6 +149,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
             checked = events.check_fields(db, **fields, stored_zone=source.timezone)
             copy_id = events.create(db, checked, allow_past=True)
             translations.copy(db, source.id, copy_id)  # issue #13: the copy keeps its languages
+            sign_on.copy_requests(db, source.id, copy_id, speaker_token_for=self._speaker_token)  # issue #14
             copy = events.get_event(db, copy_id)
             audit.record(db, actor, "event_duplicated", event_id=copy.id, title=copy.title, copied_from=source.id)
             return copy

@@ -44,6 +44,7 @@ class Erasure:
     messages: int
     speaker_entries: int
     log_cleared: bool = True  # False if another process's reader kept the old log this time
+    pictures: tuple = ()  # issue #14: speakers' photo files no longer named (removed after the commit)
 
     @property
     def anything(self) -> bool:
@@ -120,6 +121,9 @@ def erase(db, email: str) -> Erasure:
     messages = _blank_messages(db, f"lower(recipient) = ? OR registration_id IN ({_in(ids)})", [email, *ids])
     speaker_entries = 0
     person_ids = [p["id"] for p in people]
+    from . import sign_on  # issue #14: speaker requests go, a sign-on contact loses the address
+
+    pictures = tuple(sign_on.erase(db, email, person_ids))
     if person_ids:
         speaker_entries = db.execute(f"DELETE FROM event_speakers WHERE person_id IN ({_in(person_ids)})",
                                      person_ids).rowcount
@@ -127,7 +131,8 @@ def erase(db, email: str) -> Erasure:
     db.execute("DELETE FROM sign_in_failures WHERE lower(email) = ?", [email])
     _forget_listed(db, "1", [], set(ids))
     _scrub_text(db, texts)
-    return Erasure(registrations=len(ids), held_places=len(holds), messages=messages, speaker_entries=speaker_entries)
+    return Erasure(registrations=len(ids), held_places=len(holds), messages=messages, speaker_entries=speaker_entries,
+                   pictures=pictures)
 
 
 def anonymize_ended(db, cutoff: datetime) -> Retention:

@@ -33,9 +33,12 @@ def _when(event: Event) -> When:
 
 
 def _speaker_keys(event: Event) -> dict[tuple[str, str], str]:
-    """One key per way a speaker can be recognised (by email, by name), with the name shown."""
+    """One key per way a speaker can be recognised (by email, by name), with the name shown.
+    Only confirmed speakers (issue #14): one who declined, or has not answered, is due nowhere."""
     keys: dict[tuple[str, str], str] = {}
     for s in event.speakers:
+        if s.status != "confirmed":
+            continue
         if s.email:
             keys.setdefault(("email", s.email.strip().lower()), s.name)
         keys.setdefault(("name", match_key(s.name)), s.name)

@@ -513,6 +513,9 @@ def _people_of(db, ids: list[int] | None) -> tuple[dict, dict]:
     if ids is not None:
         where = f"WHERE event_id IN ({','.join('?' * len(ids))})"
         params = ids
+    from . import sign_on  # issue #14: who agreed to be named
+
+    organization_answers, speaker_answers, showing_invited = sign_on.overlay(db, ids)
     speakers: dict[int, list[Speaker]] = {}
     for r in db.execute(
         "SELECT es.event_id, es.person_id, p.name, es.affiliation, p.email, es.role"
@@ -520,7 +523,13 @@ def _people_of(db, ids: list[int] | None) -> tuple[dict, dict]:
         " ORDER BY es.event_id, es.position",
         params,
     ):
-        speakers.setdefault(r[0], []).append(Speaker(r[1], r[2], r[3], r[4], r[5]))
+        asked = speaker_answers.get((r[0], r[1]))
+        if asked is None:  # added without a request: the organizer vouches for them (issue #14)
+            speakers.setdefault(r[0], []).append(Speaker(r[1], r[2], r[3], r[4], r[5]))
+        else:
+            status, bio, photo, attendance, speaks = asked
+            speakers.setdefault(r[0], []).append(Speaker(r[1], r[2], r[3], r[4], r[5], status, bio, photo,
+                                                         attendance, speaks))
     organizations: dict[int, list[EventOrganization]] = {}
     for r in db.execute(
         "SELECT eo.event_id, eo.organization_id, o.name, eo.role FROM event_organizations eo"
@@ -528,7 +537,14 @@ def _people_of(db, ids: list[int] | None) -> tuple[dict, dict]:
         " ORDER BY eo.event_id, eo.position",
         params,
     ):
-        organizations.setdefault(r[0], []).append(EventOrganization(r[1], r[2], r[3]))
+        asked = organization_answers.get((r[0], r[1], r[3]))
+        if asked is None:
+            organizations.setdefault(r[0], []).append(EventOrganization(r[1], r[2], r[3]))
+        else:
+            status, display_name, logo = asked
+            if status == "pending" and r[0] in showing_invited:
+                status = "invited"
+            organizations.setdefault(r[0], []).append(EventOrganization(r[1], r[2], r[3], status, display_name, logo))
     return speakers, organizations
 
 
@@ -561,8 +577,9 @@ def _search_text(event: Event) -> str:
     has (issue #13), place, people, organizations and summit."""
     parts = [event.title, event.description, event.place]
     parts += [f"{title} {description}" for title, description in event.translations.values()]
-    parts += [f"{s.name} {s.affiliation}" for s in event.speakers]
-    parts += [o.name for o in event.organizations]
+    # Only the names the public may see (issue #14): a search must not tell who was merely asked.
+    parts += [f"{s.name} {s.affiliation}" for s in event.public_speakers]
+    parts += [f"{o.name} {o.display_name}" for o in event.public_organizations]
     if event.summit:
         parts.append(event.summit.name)
     return match_key(" ".join(parts))

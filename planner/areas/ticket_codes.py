@@ -113,3 +113,17 @@ def normalize(scanned) -> str | None:
         text = values[0] if values else ""
     text = _SEPARATORS.sub("", text).upper().translate(_TYPED)
     return text if _VALID.fullmatch(text) else None
+
+
+def sign_on_token(key: bytes, contact_id: int) -> str:
+    """The token of an organization's contact's sign-on link (issue #14): like ``link_token``,
+    with a label of its own, so it is no private link, check-in code or speaker link, and opens
+    only that contact's requests. Contact ids are never used twice (AUTOINCREMENT)."""
+    digest = hmac.new(key, f"sign-on:{contact_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def speaker_token(key: bytes, request_id: int) -> str:
+    """The token of a speaker's confirmation link (issue #14), for that one request."""
+    digest = hmac.new(key, f"speaker-request:{request_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")

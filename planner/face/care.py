@@ -52,6 +52,10 @@ class CareMethods:
                          messages=done.messages, speaker_entries=done.speaker_entries)
         cleared = self._db.checkpoint()
         self._public_cache = None
+        from .. import images
+
+        for name in done.pictures:  # issue #14: a speaker's photo goes with them
+            images.remove(self.path.parent, name)
         return care.Erasure(done.registrations, done.held_places, done.messages, done.speaker_entries, cleared)
 
     def apply_retention(self, now: datetime | None = None, *, once_a_day: bool = False) -> care.Retention:

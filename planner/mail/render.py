@@ -40,7 +40,8 @@ from ..outputs.markdown import description_html
 from ..outputs.qr import qr_png
 
 AUTOMATIC_KINDS = ("confirmed", "waitlisted", "moved_up", "event_changed", "event_cancelled",
-                   "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released")
+                   "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released",
+                   "sign_on", "speaker_request")
 UNSUBSCRIBABLE = ("reminder", "organizer_message")
 
 
@@ -320,6 +321,10 @@ def content_for(row, s: Situation, sender: Sender) -> Content | str:
         from .reconfirm import reconfirm_content  # "Still coming?" (issue #12)
 
         return reconfirm_content(row, s, sender)
+    if row.kind in ("sign_on", "speaker_request"):
+        from .sign_on import sign_on_content  # co-sponsors and speakers sign on (issue #14)
+
+        return sign_on_content(row, s, sender)
     return _guest_content(row.kind, row, s, sender)
 
 

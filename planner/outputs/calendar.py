@@ -265,11 +265,11 @@ def _time(event: Event, local: datetime) -> datetime:
 
 def organizer_name(event: Event) -> str:
     """The first host, else the first organization, else the planner itself."""
-    hosts = event.public_organizations_with_role("host")
+    hosts = [o for o in event.confirmed_organizations if o.role == "host"]
     if hosts:
-        return hosts[0].name
-    if event.public_organizations:
-        return event.public_organizations[0].name
+        return hosts[0].shown_name
+    if event.confirmed_organizations:
+        return event.confirmed_organizations[0].shown_name
     return str(DEFAULT_ORGANIZER)
 
 
@@ -299,10 +299,11 @@ def description(event: Event, base_url: str, personal: Personal | None = None) -
             else str(N_("{name} — {role}").format(name=s.name, role=SPEAKER_ROLE_LABELS[s.role]))
             for s in event.public_speakers
         ))
+    # A calendar entry is not updated when an invited organization answers: it names confirmed ones only.
     organizations = [
-        str(ORGANIZATION_ROLE_LINES[role].format(names=", ".join(o.name for o in event.public_organizations_with_role(role))))
+        str(ORGANIZATION_ROLE_LINES[role].format(names=", ".join(o.shown_name for o in names)))
         for role in ("host", "co-sponsor", "endorser")
-        if event.public_organizations_with_role(role)
+        if (names := [o for o in event.confirmed_organizations if o.role == role])
     ]
     if organizations:
         blocks.append("\n".join(organizations))

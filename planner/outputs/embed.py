@@ -121,9 +121,11 @@ def _names(items: list[str]) -> str:
 def _organizations(event: Event) -> str:
     lines = []
     for role in ("host", "co-sponsor", "endorser"):
-        names = [o.name for o in event.public_organizations_with_role(role)]
+        # Issue #14: the name the organization's contact gave; one only invited says so.
+        names = [_fill(_("{name} (invited)"), name=_bdi(o.shown_name)) if o.invited else _bdi(o.shown_name)
+                 for o in event.public_organizations_with_role(role)]
         if names:
-            lines.append(_fill(_(ORGANIZATION_ROLE_LINES[role]), names=_names([_bdi(n) for n in names])))
+            lines.append(_fill(_(ORGANIZATION_ROLE_LINES[role]), names=_names(names)))
     return " · ".join(lines)
 
 

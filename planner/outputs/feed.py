@@ -74,8 +74,11 @@ def event_item(event: Event, base_url: str) -> dict:
         "place": _place(event),
         "speakers": [{"name": s.name, "affiliation": s.affiliation or None, "role": s.role,
                       "role_label": label(SPEAKER_ROLE_LABELS, s.role)} for s in event.public_speakers],
-        "organizations": [{"id": o.organization_id, "name": o.name, "slug": slug(o.name), "role": o.role,
-                           "role_label": label(ORGANIZATION_ROLE_LABELS, o.role)} for o in event.public_organizations],
+        "organizations": [{"id": o.organization_id, "name": o.shown_name, "slug": slug(o.name), "role": o.role,
+                           "role_label": label(ORGANIZATION_ROLE_LABELS, o.role),
+                           # issue #14: "invited" = asked, no answer yet, shown because the organizer chose so
+                           "status": "invited" if o.invited else "confirmed"}
+                          for o in event.public_organizations],
         "summit": {"id": event.summit.id, "name": event.summit.name} if event.summit else None,
         "url": event_url(base, event),
         "ics": in_address(f"{base}/events/{event.id}.ics"),

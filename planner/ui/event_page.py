@@ -109,25 +109,73 @@ def render() -> None:
         blocks = []
         for role in ("chair", "moderator", "speaker", "video message"):
             people = [s for s in event.public_speakers if s.role == role]
-            if people:
-                blocks.append(
-                    f"**{label(SPEAKER_ROLE_HEADINGS, role)}**\n\n"
-                    + "\n".join(
-                        f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in people
-                    )
-                )
-        st.markdown("\n\n".join(blocks))
+            if not people:
+                continue
+            plain = [s for s in people if not (s.photo or s.bio)]
+            blocks.append(f"**{label(SPEAKER_ROLE_HEADINGS, role)}**" + ("\n\n" if plain else "") + "\n".join(
+                f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in plain
+            ))
+            if len(plain) < len(people):  # issue #14: who confirmed with a photo or bio gets a card
+                st.markdown("\n\n".join(blocks))
+                blocks = []
+                for s in people:
+                    if s.photo or s.bio:
+                        _speaker_card(s)
+        if blocks:
+            st.markdown("\n\n".join(blocks))
 
     if event.public_organizations:
         st.subheader(_("Organizations"))
         blocks = []
         for role in ("host", "endorser", "co-sponsor"):
             orgs = event.public_organizations_with_role(role)
-            if orgs:
-                blocks.append(
-                    f"**{label(ORGANIZATION_ROLE_HEADINGS, role)}**\n\n" + "\n".join(f"- {escape_md(o.name)}" for o in orgs)
-                )
-        st.markdown("\n\n".join(blocks))
+            if not orgs:
+                continue
+            heading = f"**{label(ORGANIZATION_ROLE_HEADINGS, role)}**"
+            if any(o.logo and not o.invited for o in orgs):  # issue #14: logos, small, beside the names
+                st.markdown("\n\n".join([*blocks, heading]))
+                blocks = []
+                _logos(orgs)
+            else:
+                blocks.append(heading + "\n\n" + "\n".join(f"- {_organization_name(o)}" for o in orgs))
+        if blocks:
+            st.markdown("\n\n".join(blocks))
+
+
+def _speaker_card(s) -> None:
+    """A confirmed speaker with the photo and bio they gave (issue #14)."""
+    with st.container(horizontal=True, key=f"speaker_card_{s.person_id}_{s.role}", gap="medium"):
+        if s.photo:
+            st.image(_picture(s.photo), width=96)
+        with st.container():
+            line = f"**{escape_md(s.name)}**" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "")
+            st.markdown(line)
+            if s.bio:
+                st.caption(escape_md(s.bio))
+
+
+def _organization_name(o) -> str:
+    """The name its contact gave (escaped), marked when the organization is only invited (issue #14)."""
+    if o.invited:
+        # Translators: an organization asked to co-sponsor that has not answered yet, shown as invited.
+        return _("{name} (invited)").format(name=escape_md(o.shown_name))
+    return escape_md(o.shown_name)
+
+
+def _logos(orgs) -> None:
+    """Organizations side by side, each with its logo (small) above its name."""
+    with st.container(horizontal=True, gap="medium"):
+        for o in orgs:
+            with st.container(key=f"org_{o.organization_id}_{o.role}", width="content"):
+                if o.logo and not o.invited:
+                    st.image(_picture(o.logo), width=64)
+                st.markdown(_organization_name(o))
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _picture(name: str) -> bytes:
+    """A logo's or photo's bytes: the file never changes under its random name, so it is read once."""
+    return planner().picture(name)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ SECRET_NEEDS = "Wheelchair space, French interpretation"
 def door_world(planner, open_event):
     """A published event with a guest who gave an email and needs, a waiting guest, a door
     pass for it, and a second event with its own pass."""
-    event = open_event(capacity=1)
+    event = open_event(capacity=1, organizations=[{"name": "ACLU", "role": "co-sponsor"}],
+                       speakers=[{"name": "Ana Speaker", "email": "ana.speaker@example.net"}])
     guest = planner.register(event.id, name="Ana Pérez", email=SECRET_EMAIL, organization="CELS", needs=SECRET_NEEDS)
     waiting = planner.register(event.id, name="Bo Waits", email="bo.secret@example.org", needs="Quiet room")
     door_pass = planner.create_door_pass(event.id, "North door")
@@ -140,6 +141,14 @@ def _door_calls(planner: Planner, w: dict):
         "set_event_translation": lambda a: planner.set_event_translation(event.id, "es", title="Evento", actor=a),
         "remove_event_translation": lambda a: planner.remove_event_translation(event.id, "es", actor=a),
         "set_event_language": lambda a: planner.set_event_language(event.id, "fr", actor=a),
+        # co-sponsor sign-on and speaker confirmations (issue #14): organizers only
+        "request_sign_on": lambda a: planner.request_sign_on(event.id, "ACLU", "contact@aclu.example.org", actor=a),
+        "remind_sign_on": lambda a: planner.remind_sign_on(event.id, "ACLU", actor=a),
+        "request_speaker_confirmation": lambda a: planner.request_speaker_confirmation(
+            event.id, event.speakers[0].person_id, actor=a),
+        "remind_speaker": lambda a: planner.remind_speaker(event.id, event.speakers[0].person_id, actor=a),
+        "sign_on_status": lambda a: planner.sign_on_status(event.id, actor=a),
+        "set_show_invited": lambda a: planner.set_show_invited(event.id, True, actor=a),
     }
 
 
@@ -213,3 +222,38 @@ def test_the_public_reaches_no_organizer_method_and_no_draft(planner, door_world
     assert_refused(lambda: planner.get_event(draft.id, actor=PUBLIC), exc=NotFound)
     assert planner.get_event(draft.id, actor=SYSTEM).title == "Not yet"
     assert planner.get_event(door_world["event"].id, actor=PUBLIC).id == door_world["event"].id
+
+
+def test_a_sign_on_link_answers_its_own_requests_only_and_opens_nothing_else(planner, door_world):
+    """A sign-on or speaker link is no registration link, no ticket and no door pass, and neither
+    of those answers a request."""
+    import email
+    import re
+    from email import policy
+
+    event, guest = door_world["event"], door_world["guest"]
+    planner.request_sign_on(event.id, "ACLU", "contact@aclu.example.org")
+    planner.request_speaker_confirmation(event.id, event.speakers[0].person_id)
+    tokens = {}
+    for message in planner.outbox():
+        if message.kind in ("sign_on", "speaker_request"):
+            text = email.message_from_bytes(planner.outbox_eml(message.id), policy=policy.default).get_body(
+                ("plain",)).get_content()
+            tokens[message.kind] = re.search(r"\?t=([A-Za-z0-9_-]+)", text).group(1)
+    for token in tokens.values():
+        with pytest.raises(NotFound):
+            planner.registration(token)
+        with pytest.raises(NotFound):
+            planner.cancel_registration(token)
+        assert planner.check_in(token, event.id).verdict == "invalid"
+        assert planner.door_pass(token) is None
+    with pytest.raises(NotFound):
+        planner.answer_speaker(tokens["sign_on"], confirm=True, attendance="remote")
+    with pytest.raises(NotFound):
+        planner.answer_sign_on(tokens["speaker_request"], 1, confirm=True)
+    for token in (guest.manage_token, guest.checkin_code, door_world["pass"].url.rsplit("=", 1)[-1]):
+        with pytest.raises(NotFound):
+            planner.sign_on(token)
+        with pytest.raises(NotFound):
+            planner.speaker_request(token)
+    assert planner.registration(guest.manage_token).status == "confirmed"

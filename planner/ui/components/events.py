@@ -26,7 +26,11 @@ def organizations_line(event: Event, limit: int = 4) -> str:
     """"Hosted by GCM · Co-sponsored by ACLU, AFSC and 11 more", as Markdown (names escaped)."""
     parts = []
     for role in ("host", "co-sponsor", "endorser"):
-        names = [escape_md(o.name) for o in event.public_organizations_with_role(role)]
+        names = [
+            # Translators: an organization asked to co-sponsor that has not answered yet, shown as invited.
+            _("{name} (invited)").format(name=escape_md(o.shown_name)) if o.invited else escape_md(o.shown_name)
+            for o in event.public_organizations_with_role(role)
+        ]
         if names:
             parts.append(str(ORGANIZATION_ROLE_LINES[role].format(names=names_line(names, limit))))
     return " · ".join(parts)

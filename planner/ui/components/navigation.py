@@ -38,6 +38,9 @@ REPORTS = "reports.py"
 DATA = "data_care.py"
 AUDIT_LOG = "audit_log.py"
 STILL_COMING = "still_coming.py"
+SIGN_ON = "sign_on.py"
+SPEAKER = "speaker.py"
+SPONSORS = "sponsors.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -64,6 +67,10 @@ def navigation(user):
               visibility="hidden"),
         _page(STILL_COMING, title=_("Still coming?"), icon=":material/event_available:", url_path="still-coming",
               visibility="hidden"),
+        # issue #14: an organization's contact and a speaker answer through their private links.
+        _page(SIGN_ON, title=_("Sign on"), icon=":material/handshake:", url_path="sign-on", visibility="hidden"),
+        _page(SPEAKER, title=_("Speaker confirmation"), icon=":material/record_voice_over:", url_path="speaker",
+              visibility="hidden"),
     ]
     door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")
     if user is None:
@@ -80,6 +87,7 @@ def navigation(user):
         _page(ORGANIZE, title=_("Events"), icon=":material/edit_calendar:", url_path="organize"),
         _page(EDIT_EVENT, title=_("Edit event"), icon=":material/edit:", url_path="edit-event", visibility="hidden"),
         _page(REGISTRATIONS, title=_("Registrations"), icon=":material/how_to_reg:", url_path="registrations"),
+        _page(SPONSORS, title=_("Co-sponsors and speakers"), icon=":material/handshake:", url_path="sponsors"),
         # Reached from an event's registrations (and the outbox), with the event in ?id=.
         _page(WRITE_TO_GUESTS, title=_("Write to guests"), icon=":material/forward_to_inbox:",
               url_path="write-to-guests", visibility="hidden"),

@@ -115,6 +115,13 @@ MESSAGE_KINDS = {
     "test": N_("Test message"),
     "reconfirm": N_("Still coming?"),
     "released": N_("Place released"),
+    # issue #14, calls for side events: news to a proposer
+    "proposal_received": N_("Proposal received"),
+    "proposal_changes_requested": N_("Changes requested to a proposal"),
+    "proposal_accepted": N_("Proposal accepted"),
+    "proposal_declined": N_("Proposal declined"),
+    "proposal_comment": N_("Comment on a proposal"),
+    "proposal_merged": N_("Proposals merged"),
 }
 OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
 OUTBOX_STATUS_LABELS = {
@@ -158,6 +165,10 @@ AUDIT_DETAIL_LABELS = {
     # reconfirmation (issue #12)
     "enabled": N_("Ask “Still coming?”"), "release_unanswered": N_("Release unanswered places"),
     "overbooking": N_("Places beyond the capacity"),
+    # issue #14, calls for side events
+    "opens_at": N_("Opens"), "closes_at": N_("Closes"), "text": N_("Text"), "questions": N_("Questions"),
+    "proposal": N_("Proposal"), "merged": N_("Merged proposal"), "visible": N_("Visible to the proposer"),
+    "event": N_("Event"), "conflicts": N_("Clashes"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -204,6 +215,14 @@ AUDIT_ACTIONS = {
     "event_translated": N_("Event title and description translated"),
     "event_translation_removed": N_("Event translation removed"),
     "event_language_set": N_("Event's original language set"),
+    # issue #14, calls for side events
+    "call_opened": N_("Call for side events opened"),
+    "call_edited": N_("Call for side events changed"),
+    "proposal_commented": N_("Comment on a proposal"),
+    "proposal_changes_requested": N_("Changes requested to a proposal"),
+    "proposal_declined": N_("Proposal declined"),
+    "proposals_merged": N_("Proposals merged"),
+    "proposal_accepted": N_("Proposal accepted"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -518,6 +537,27 @@ MESSAGES: dict[str, Lazy] = {
         "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
     ),
     "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
+    # calls for side events (issue #14)
+    "call_not_found": N_("There is no such call for side events. Check the link you were given."),
+    "call_closes_before_opening": N_("A call must close after it opens."),
+    "call_not_open": N_("This call for side events is not open: it takes proposals from {opens} to {closes}."),
+    "call_question_kind": N_("“{value}” is not a kind of question a call can ask."),
+    "proposal_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email about your proposal, or ask the organizers."
+    ),
+    "proposal_not_found": N_("There is no proposal with id {id}."),
+    "proposal_decided": N_("This proposal is {status}: it cannot be changed any more."),
+    "proposal_edit_closed": N_(
+        "The call is closed: a proposal can be changed now only when the organizers ask for changes."
+    ),
+    "proposal_too_many": N_("A proposal can list at most {max} {label}."),
+    "proposal_day_outside_summit": N_("{day} is not one of the summit's days ({first} to {last})."),
+    "proposal_merge_itself": N_("A proposal cannot be merged with itself."),
+    "proposal_merge_other_call": N_("Only proposals to the same call can be merged."),
+    "proposal_time_not_preferred": N_(
+        "The time chosen is not among the days and times the proposers preferred: confirm it to accept anyway."
+    ),
+    "proposal_time_outside_summit": N_("The time chosen is not within the summit's days ({first} to {last})."),
 }
 
 
@@ -670,3 +710,22 @@ ANSWER_LABELS = {
     "gender": N_("Gender"),
 }
 YES_NO_LABELS = {True: N_("Yes"), False: N_("No")}
+
+
+# issue #14, calls for side events: where a proposal stands, and the parts of a day a proposer may prefer.
+PROPOSAL_STATUSES = ("submitted", "changes_requested", "accepted", "declined", "withdrawn", "merged")
+PROPOSAL_STATUS_LABELS = {
+    "submitted": N_("Submitted"),
+    "changes_requested": N_("Changes requested"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+    "merged": N_("Merged into another proposal"),
+}
+DAY_PARTS = ("morning", "midday", "afternoon", "evening")
+DAY_PART_LABELS = {
+    "morning": N_("Morning (8:00–12:00)"),
+    "midday": N_("Midday (12:00–14:00)"),
+    "afternoon": N_("Afternoon (14:00–18:00)"),
+    "evening": N_("Evening (18:00–22:00)"),
+}

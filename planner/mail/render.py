@@ -40,7 +40,9 @@ from ..outputs.markdown import description_html
 from ..outputs.qr import qr_png
 
 AUTOMATIC_KINDS = ("confirmed", "waitlisted", "moved_up", "event_changed", "event_cancelled",
-                   "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released")
+                   "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released",
+                   "proposal_received", "proposal_changes_requested", "proposal_accepted", "proposal_declined",
+                   "proposal_comment", "proposal_merged")
 UNSUBSCRIBABLE = ("reminder", "organizer_message")
 
 
@@ -320,6 +322,10 @@ def content_for(row, s: Situation, sender: Sender) -> Content | str:
         from .reconfirm import reconfirm_content  # "Still coming?" (issue #12)
 
         return reconfirm_content(row, s, sender)
+    if row.kind.startswith("proposal_"):
+        from .proposals import proposal_content  # calls for side events (issue #14)
+
+        return proposal_content(row, s, sender)
     return _guest_content(row.kind, row, s, sender)
 
 

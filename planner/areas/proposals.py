@@ -176,7 +176,7 @@ def _check_questions(value) -> list[dict]:
         raise ValidationError("questions_not_a_list", field="questions")
     if len(value) > question_rules.QUESTIONS_MAX:
         raise ValidationError("too_many_questions", field="questions", max=question_rules.QUESTIONS_MAX)
-    found, ids = [], set()
+    found = []
     for q in value:
         if not isinstance(q, dict):
             raise ValidationError("questions_not_a_list", field="questions")
@@ -202,7 +202,8 @@ def _number_questions(checked: list[dict], before: list[dict]) -> list[dict]:
     known = {q["id"] for q in before}
     next_id = max(known, default=0) + 1
     for q in checked:
-        if q["id"] is None or q["id"] not in known or isinstance(q["id"], bool):
+        given = q["id"]
+        if not (isinstance(given, int) and not isinstance(given, bool) and given in known):
             q["id"] = next_id
             next_id += 1
     ids = [q["id"] for q in checked]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .. import clock
-from .. import validate as check
 from ..access import SYSTEM, Actor
 from ..areas import audit, events, outbox, proofs
 from ..areas import proposals as rules

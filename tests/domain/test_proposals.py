@@ -5,12 +5,12 @@ event with every field filled, checked against the programme, the proposers told
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import altcha
 import pytest
 
-from planner import NotFound, PermissionDenied, TooManyRequests, ValidationError
+from planner import NotFound, PermissionDenied, TooManyRequests
 from planner.access import PUBLIC, of_user
 from planner.areas import proposals as rules
 from planner.ratelimit import ClientKey, RegistrationLimits

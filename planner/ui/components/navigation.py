@@ -38,6 +38,10 @@ REPORTS = "reports.py"
 DATA = "data_care.py"
 AUDIT_LOG = "audit_log.py"
 STILL_COMING = "still_coming.py"
+CALL = "call.py"
+PROPOSAL = "proposal.py"
+CALLS = "calls.py"
+PROPOSALS = "proposals.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -63,6 +67,10 @@ def navigation(user):
         _page(CONFIRM, title=_("Confirm your place"), icon=":material/mark_email_read:", url_path="confirm",
               visibility="hidden"),
         _page(STILL_COMING, title=_("Still coming?"), icon=":material/event_available:", url_path="still-coming",
+              visibility="hidden"),
+        # issue #14: a call's public form and the proposer's private page, reached through their links
+        _page(CALL, title=_("Propose an event"), icon=":material/campaign:", url_path="call", visibility="hidden"),
+        _page(PROPOSAL, title=_("Your proposal"), icon=":material/lightbulb:", url_path="proposal",
               visibility="hidden"),
     ]
     door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")
@@ -90,6 +98,8 @@ def navigation(user):
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),
         _page(IMPORTS, title=_("Import"), icon=":material/upload_file:", url_path="import"),
+        _page(CALLS, title=_("Calls for events"), icon=":material/campaign:", url_path="calls"),
+        _page(PROPOSALS, title=_("Proposals"), icon=":material/inbox:", url_path="proposals"),
     ]
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))

@@ -15,7 +15,7 @@ from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.session import planner
 
-PREFIX = "prop"
+PREFIX = "propedit"
 STATUS_ICONS = {"submitted": ":material/hourglass_top:", "changes_requested": ":material/edit_note:",
                 "accepted": ":material/task_alt:", "declined": ":material/block:", "withdrawn": ":material/undo:",
                 "merged": ":material/merge:"}

@@ -128,7 +128,7 @@ def _form(call) -> None:
         challenge = s.get(f"call_challenge_{call.id}")
         if challenge is None:
             challenge = s[f"call_challenge_{call.id}"] = planner().call_challenge(call.key)
-        altcha.proof_widget(challenge, key=_proof_key(call.id))
+        altcha.proof_widget(challenge, key=_proof_key(call.id), proposing=True)
         field_error("proof")
     if error and error_field not in shown:
         st.error(error, icon=":material/error:")

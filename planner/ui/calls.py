@@ -14,7 +14,7 @@ import streamlit as st
 from planner import PlannerError, ValidationError, clock
 from planner.areas.questions import KINDS
 from planner.codes import Moment, QUESTION_KIND_LABELS
-from planner.i18n import _
+from planner.i18n import _, format_number, ngettext
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.navigation import PROPOSALS
@@ -68,7 +68,9 @@ def _form(summit, call=None) -> None:
         st.caption(_("Times are in the summit's time zone, {zone}.").format(zone=summit.timezone))
         a, b = st.columns(2)
         opens_day = a.date_input(_("Opens on"), value=opens.date(), key=f"{k}_opens_day")
-        opens_time = b.time_input(_("Opening time"), value=opens.time().replace(tzinfo=None), key=f"{k}_opens_time", step=900)
+        opens_time = b.time_input(_("Opening time"), value=opens.time().replace(tzinfo=None), key=f"{k}_opens_time",
+                                  step=900)
+        a, b = st.columns(2)  # a row each, so a phone shows each day above its time
         closes_day = a.date_input(_("Closes on"), value=closes.date(), key=f"{k}_closes_day")
         closes_time = b.time_input(_("Closing time"), value=closes.time().replace(tzinfo=None), key=f"{k}_closes_time",
                                    step=900)
@@ -80,12 +82,12 @@ def _form(summit, call=None) -> None:
             column_config={
                 "label": st.column_config.TextColumn(_("Question"), max_chars=300, width="large"),
                 "kind": st.column_config.SelectboxColumn(_("Kind of answer"), options=list(KINDS), required=True,
-                                                         default="short_text"),
+                                                         default="short_text",
+                                                         format_func=lambda kind: str(QUESTION_KIND_LABELS[kind])),
                 "choices": st.column_config.TextColumn(_("Choices (a; b; c)")),
                 "required": st.column_config.CheckboxColumn(_("Required"), default=False),
             },
         )
-        st.caption(" · ".join(f"{kind}: {QUESTION_KIND_LABELS[kind]}" for kind in KINDS))
         submitted = st.form_submit_button(_("Save the call") if call else _("Open the call"), type="primary",
                                           icon=":material/save:")
     if not submitted:
@@ -115,7 +117,11 @@ def render() -> None:
         return
     wanted = st.query_params.get("summit")
     ids = [s.id for s in summits]
-    index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else len(ids) - 1
+    if wanted and wanted.isdigit() and int(wanted) in ids:
+        index = ids.index(int(wanted))
+    else:  # the summit of the latest call, else the latest summit
+        latest = max(p.calls(actor=actor()), key=lambda c: c.id, default=None)
+        index = ids.index(latest.summit_id) if latest is not None else len(ids) - 1
     summit = st.selectbox(_("Summit"), summits, index=index, key="calls_summit", format_func=lambda s: s.name)
     calls = p.calls(summit.id, actor=actor())
     now = clock.now()
@@ -125,8 +131,10 @@ def render() -> None:
         with st.container(border=True, key=f"call_card_{call.id}"):
             state = _("Open") if call.is_open(now) else (_("Not open yet") if now < call.opens_at else _("Closed"))
             st.markdown(f"**{escape_md(call.title)}** · {state}")
-            st.caption(_("From {opens} to {closes} ({zone}) · {count} proposals").format(
-                opens=Moment(call.opens_at), closes=Moment(call.closes_at), zone=call.timezone, count=call.proposals))
+            st.caption(ngettext("From {opens} to {closes} ({zone}) · {count} proposal",
+                                "From {opens} to {closes} ({zone}) · {count} proposals", call.proposals).format(
+                opens=Moment(call.opens_at), closes=Moment(call.closes_at), zone=call.timezone,
+                count=format_number(call.proposals)))
             st.caption(_("Link to share (copy it with the button at its right):"))
             st.code(call_link(call), language=None)
             left, right = st.columns(2)

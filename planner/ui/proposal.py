@@ -95,7 +95,7 @@ def render() -> None:
         st.caption(_("No comments yet."))
     for c in p.comments:
         with st.container(border=True):
-            st.markdown(comment_line(c))
+            st.markdown(comment_line(c, p.call.timezone))
     if p.status != "merged":
         st.text_area(_("Answer the organizers"), key="prop_reply", max_chars=4000, height=100)
         st.button(_("Send the answer"), key="prop_reply_send", icon=":material/send:", on_click=_reply)

@@ -197,7 +197,7 @@ def render() -> None:
         st.markdown("**" + _("Comments") + "**")
         for c in pick.comments:
             with st.container(border=True):
-                st.markdown(comment_line(c, for_organizers=True))
+                st.markdown(comment_line(c, call.timezone, for_organizers=True))
                 if not c.visible:
                     st.caption(_("Internal: the proposers do not see it."))
         if not pick.comments:

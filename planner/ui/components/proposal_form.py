@@ -101,7 +101,7 @@ def draw(prefix: str, call, field_error) -> None:
                             max_chars=254)
             st.session_state.setdefault(f"{prefix}_sp_{row}_role", "speaker")
             right.selectbox(_("Role of speaker {n}").format(n=n), SPEAKER_ROLES, key=f"{prefix}_sp_{row}_role",
-                            format_func=lambda r: str(SPEAKER_ROLE_LABELS[r]))
+                            format_func=lambda r: str(SPEAKER_ROLE_LABELS[r]).capitalize())
             st.button(_("Remove speaker {n}").format(n=n), key=f"{prefix}_sp_remove_{row}", icon=":material/delete:",
                       on_click=_remove_row, args=(prefix, "sp", row))
     field_error("speakers")

@@ -3,6 +3,8 @@ comments, everything people typed escaped for Markdown."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
 from planner.codes import DAY_PART_LABELS, FORMAT_LABELS, Moment, ORGANIZATION_ROLE_LABELS, SPEAKER_ROLE_LABELS, label
@@ -11,7 +13,7 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.proposal_form import plain
 
 
-def comment_line(c, *, for_organizers: bool = False) -> str:
+def comment_line(c, zone: str, *, for_organizers: bool = False) -> str:
     """One comment as the page shows it (what people typed escaped), its author and moment."""
     who = (escape_md(c.author_label) or _("An organizer")) if for_organizers and c.author == "organizer" else (
         _("The organizers") if c.author == "organizer" else escape_md(c.author_label))
@@ -26,7 +28,7 @@ def comment_line(c, *, for_organizers: bool = False) -> str:
         body = plain(c.body)
         body = f"**{prefix}** {body}" if prefix else body
     # Translators: above a comment on a proposal: who wrote it and when.
-    return _("{who}, {when}").format(who=who, when=Moment(c.at)) + "\n\n" + body
+    return _("{who}, {when}").format(who=who, when=Moment(c.at.astimezone(ZoneInfo(zone)))) + "\n\n" + body
 
 
 def details(p) -> None:
@@ -41,11 +43,12 @@ def details(p) -> None:
     if p.speakers:
         st.markdown("**" + _("Speakers") + "**  \n" + "  \n".join(
             "· " + " — ".join(x for x in (escape_md(s["name"]), escape_md(s.get("affiliation") or ""),
-                                          str(label(SPEAKER_ROLE_LABELS, s.get("role"))),
+                                          str(label(SPEAKER_ROLE_LABELS, s.get("role"))).capitalize(),
                                           escape_md(s.get("email") or "")) if x) for s in p.speakers))
     if p.organizations:
         st.markdown("**" + _("Organizations") + "**  \n" + "  \n".join(
-            "· " + " — ".join(x for x in (escape_md(o["name"]), str(label(ORGANIZATION_ROLE_LABELS, o.get("role"))),
+            "· " + " — ".join(x for x in (escape_md(o["name"]),
+                                          str(label(ORGANIZATION_ROLE_LABELS, o.get("role"))).capitalize(),
                                           escape_md(o.get("email") or "")) if x) for o in p.organizations))
     for question, answer in p.answer_items():
         shown = ", ".join(answer) if isinstance(answer, list) else (

@@ -750,3 +750,21 @@ def proposer_ids(db, proposal_id: int) -> list[int]:
 
 def proposer(db, proposer_id: int):
     return db.execute("SELECT * FROM proposers WHERE id = ?", [proposer_id]).fetchone()
+
+
+def erase(db, email: str) -> int:
+    """Writes (an erasure, ``face/care.py``): proposers with this address are blanked (their
+    link stops mattering: nobody can be told any more), and the address is cut out of the
+    speakers and organizations of every proposal. Returns how many proposals it touched."""
+    touched = {r[0] for r in db.execute("SELECT proposal_id FROM proposers WHERE email = ?", [email])}
+    db.execute("UPDATE proposers SET name = '', email = '', organization = '' WHERE email = ?", [email])
+    like = f"%{json.dumps(email)[1:-1]}%"
+    for row in db.execute("SELECT id, speakers, organizations FROM proposals WHERE speakers LIKE ? OR"
+                          " organizations LIKE ?", [like, like]).fetchall():
+        speakers = [{**s, "email": ""} if s.get("email") == email else s for s in json.loads(row["speakers"])]
+        organizations = [{**o, "email": ""} if o.get("email") == email else o
+                         for o in json.loads(row["organizations"])]
+        db["proposals"].update(row["id"], {"speakers": json.dumps(speakers, ensure_ascii=False),
+                                           "organizations": json.dumps(organizations, ensure_ascii=False)})
+        touched.add(row["id"])
+    return len(touched)

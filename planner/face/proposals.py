@@ -260,6 +260,8 @@ class ProposalMethods:
         """Inside the caller's transaction: ``kind`` to each proposer, in their language."""
         for proposer_id in rules.proposer_ids(db, proposal_id):
             row = rules.proposer(db, proposer_id)
+            if not row["email"]:  # erased
+                continue
             outbox.enqueue(db, kind, recipient=row["email"], recipient_name=row["name"], language=row["language"],
                            data={"proposer_id": proposer_id, "proposal_id": proposal_id, **data}, domain=self._domain)
 

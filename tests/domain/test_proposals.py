@@ -416,3 +416,15 @@ def test_the_proposer_messages_render_in_their_language_for_every_kind(planner, 
     third = propose(email="third@example.org")
     planner.decline_proposal(third.id, "Full.")
     assert "Full." in latest("proposal_declined")
+
+
+def test_erasing_a_person_removes_them_from_proposals_too(planner, propose):
+    done = propose()
+    planner.erase_person("marta@example.org")
+    planner.erase_person("sign@cels.example.org")
+    seen = planner.get_proposal(done.id)
+    assert seen.proposers[0].email == "" and seen.proposers[0].name == ""
+    assert seen.organizations[0]["email"] == "" and seen.organizations[0]["name"] == "CELS"
+    assert seen.speakers[0]["email"] == "ana@example.org"  # others stay
+    planner.decline_proposal(done.id, "Full.")
+    assert kinds(planner).count("proposal_declined") == 0  # nobody left to tell

@@ -428,3 +428,36 @@ def test_erasing_a_person_removes_them_from_proposals_too(planner, propose):
     assert seen.speakers[0]["email"] == "ana@example.org"  # others stay
     planner.decline_proposal(done.id, "Full.")
     assert kinds(planner).count("proposal_declined") == 0  # nobody left to tell
+
+
+def test_two_organizers_deciding_at_once_make_one_decision(planner, propose, room):
+    """Accept and decline race on real threads, many times: exactly one wins, and an accepted
+    proposal has exactly one draft event."""
+    import threading
+
+    for _ in range(5):
+        done = propose()
+        results, barrier = [], threading.Barrier(2)
+
+        def run(action):
+            barrier.wait()
+            try:
+                action()
+                results.append("ok")
+            except Exception as err:  # noqa: BLE001 - the refusal is what is counted
+                results.append(getattr(err, "code", repr(err)))
+
+        accept = lambda: planner.accept_proposal(  # noqa: E731
+            done.id, starts_at=datetime(2026, 10, 20, 9, 0, tzinfo=NY), ends_at=datetime(2026, 10, 20, 10, tzinfo=NY),
+            room_id=room.id, allow_other_time=True)
+        decline = lambda: planner.decline_proposal(done.id, "Full.")  # noqa: E731
+        threads = [threading.Thread(target=run, args=(a,)) for a in (accept, decline)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == ["ok", "proposal_decided"]
+        final = planner.get_proposal(done.id)
+        events = [e for e in planner.list_events() if e.title == "Border dialogue"]
+        assert (final.status == "accepted") == (final.event_id is not None)
+    assert len(events) == sum(p.status == "accepted" for p in planner.proposals(done.call.id))

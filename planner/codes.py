@@ -118,6 +118,13 @@ MESSAGE_KINDS = {
     # issue #14, sign-on and speakers
     "sign_on": N_("Co-sponsor sign-on request"),
     "speaker_request": N_("Speaker confirmation request"),
+    # issue #14, calls for side events: news to a proposer
+    "proposal_received": N_("Proposal received"),
+    "proposal_changes_requested": N_("Changes requested to a proposal"),
+    "proposal_accepted": N_("Proposal accepted"),
+    "proposal_declined": N_("Proposal declined"),
+    "proposal_comment": N_("Comment on a proposal"),
+    "proposal_merged": N_("Proposals merged"),
 }
 OUTBOX_STATUSES = ("waiting", "sending", "sent", "failed", "skipped")
 OUTBOX_STATUS_LABELS = {
@@ -164,6 +171,10 @@ AUDIT_DETAIL_LABELS = {
     # issue #14, sign-on and speakers
     "organization": N_("Organization"), "speaker": N_("Speaker"), "reminder": N_("Reminder"),
     "show_invited": N_("Show invited organizations publicly"), "answer": N_("Answer"),
+    # issue #14, calls for side events
+    "opens_at": N_("Opens"), "closes_at": N_("Closes"), "text": N_("Text"), "questions": N_("Questions"),
+    "proposal": N_("Proposal"), "merged": N_("Merged proposal"), "visible": N_("Visible to the proposer"),
+    "event": N_("Event"), "conflicts": N_("Clashes"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -216,6 +227,14 @@ AUDIT_ACTIONS = {
     "speaker_requested": N_("Confirmation request sent to a speaker"),
     "speaker_answered": N_("Speaker answered their request"),
     "show_invited_set": N_("Showing invited organizations set"),
+    # issue #14, calls for side events
+    "call_opened": N_("Call for side events opened"),
+    "call_edited": N_("Call for side events changed"),
+    "proposal_commented": N_("Comment on a proposal"),
+    "proposal_changes_requested": N_("Changes requested to a proposal"),
+    "proposal_declined": N_("Proposal declined"),
+    "proposals_merged": N_("Proposals merged"),
+    "proposal_accepted": N_("Proposal accepted"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -568,6 +587,27 @@ MESSAGES: dict[str, Lazy] = {
         "Send the logo as a PNG file instead."
     ),
     "svg_no_size": N_("This SVG file does not say how large it is (no viewBox): send the logo as a PNG file instead."),
+    # calls for side events (issue #14)
+    "call_not_found": N_("There is no such call for side events. Check the link you were given."),
+    "call_closes_before_opening": N_("A call must close after it opens."),
+    "call_not_open": N_("This call for side events is not open: it takes proposals from {opens} to {closes}."),
+    "call_question_kind": N_("“{value}” is not a kind of question a call can ask."),
+    "proposal_link_unknown": N_(
+        "This link is not valid. Open the link from your most recent email about your proposal, or ask the organizers."
+    ),
+    "proposal_not_found": N_("There is no proposal with id {id}."),
+    "proposal_decided": N_("This proposal is {status}: it cannot be changed any more."),
+    "proposal_edit_closed": N_(
+        "The call is closed: a proposal can be changed now only when the organizers ask for changes."
+    ),
+    "proposal_too_many": N_("A proposal can list at most {max} {label}."),
+    "proposal_day_outside_summit": N_("{day} is not one of the summit's days ({first} to {last})."),
+    "proposal_merge_itself": N_("A proposal cannot be merged with itself."),
+    "proposal_merge_other_call": N_("Only proposals to the same call can be merged."),
+    "proposal_time_not_preferred": N_(
+        "The time chosen is not among the days and times the proposers preferred: confirm it to accept anyway."
+    ),
+    "proposal_time_outside_summit": N_("The time chosen is not within the summit's days ({first} to {last})."),
 }
 
 
@@ -730,4 +770,22 @@ SPEAKER_ATTENDANCE_LABELS = {
 SIGN_ON_STATUS_LABELS = {
     "vouched": N_("Added by the organizers (not asked)"), "pending": N_("No answer yet"),
     "confirmed": N_("Confirmed"), "declined": N_("Declined"),
+}
+
+# issue #14, calls for side events: where a proposal stands, and the parts of a day a proposer may prefer.
+PROPOSAL_STATUSES = ("submitted", "changes_requested", "accepted", "declined", "withdrawn", "merged")
+PROPOSAL_STATUS_LABELS = {
+    "submitted": N_("Submitted"),
+    "changes_requested": N_("Changes requested"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+    "merged": N_("Merged into another proposal"),
+}
+DAY_PARTS = ("morning", "midday", "afternoon", "evening")
+DAY_PART_LABELS = {
+    "morning": N_("Morning (8:00–12:00)"),
+    "midday": N_("Midday (12:00–14:00)"),
+    "afternoon": N_("Afternoon (14:00–18:00)"),
+    "evening": N_("Evening (18:00–22:00)"),
 }

@@ -528,6 +528,72 @@ MIGRATIONS: list[list[str]] = [
             for op in ("INSERT", "UPDATE", "DELETE")
         ),
     ],
+    # issue #14, calls for side events (``areas/proposals.py``): per summit, calls with their
+    # window (UTC), text and questions (JSON) and the key of their public link; the proposals
+    # made to them (what the proposer typed, JSON where it is a list, the event an acceptance
+    # made); the proposers (two after a merge), each with the SHA-256 of their private link,
+    # derived from the row's id (``ticket_codes.proposal_token``), so ids are never reused; and
+    # the comments on a proposal (visible to its proposers or internal).
+    [
+        """CREATE TABLE calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            summit_id INTEGER NOT NULL REFERENCES summits(id),
+            key TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            opens_at TEXT NOT NULL,
+            closes_at TEXT NOT NULL,
+            questions TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX calls_summit ON calls(summit_id)",
+        """CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_id INTEGER NOT NULL REFERENCES calls(id),
+            status TEXT NOT NULL DEFAULT 'submitted' CHECK (status IN
+                ('submitted', 'changes_requested', 'accepted', 'declined', 'withdrawn', 'merged')),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            format TEXT NOT NULL,
+            preferred_days TEXT NOT NULL DEFAULT '[]',
+            preferred_times TEXT NOT NULL DEFAULT '[]',
+            audience TEXT NOT NULL DEFAULT '',
+            speakers TEXT NOT NULL DEFAULT '[]',
+            organizations TEXT NOT NULL DEFAULT '[]',
+            answers TEXT NOT NULL DEFAULT '{}',
+            decline_reason TEXT NOT NULL DEFAULT '',
+            merged_into INTEGER REFERENCES proposals(id),
+            event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            decided_at TEXT
+        )""",
+        "CREATE INDEX proposals_call ON proposals(call_id, id)",
+        """CREATE TABLE proposers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            organization TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'en',
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX proposers_proposal ON proposers(proposal_id)",
+        """CREATE TABLE proposal_comments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+            at TEXT NOT NULL,
+            author TEXT NOT NULL CHECK (author IN ('organizer', 'proposer')),
+            author_label TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            visible INTEGER NOT NULL CHECK (visible IN (0, 1)),
+            kind TEXT NOT NULL DEFAULT 'comment'
+        )""",
+        "CREATE INDEX proposal_comments_proposal ON proposal_comments(proposal_id, id)",
+    ],
 ]
 
 

@@ -40,6 +40,7 @@ from .face.feed import FeedMethods
 from .face.imports import ImportMethods
 from .face.mail import MailMethods
 from .face.places import PlaceMethods
+from .face.proposals import ProposalMethods
 from .face.questions import QuestionMethods
 from .face.reconfirm import ReconfirmMethods
 from .face.records import RecordMethods
@@ -54,7 +55,7 @@ from .mail.render import snapshot
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
               ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods,
               TranslationMethods, FeedMethods,
-              SignOnMethods):
+              SignOnMethods, ProposalMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

@@ -73,15 +73,47 @@ def check_proof(db, event_id, proof, key: bytes) -> None:
         raise ValidationError("proof_required", field="proof")
     if not isinstance(proof, str) or len(proof) > PAYLOAD_MAX:
         raise ValidationError("proof_invalid", field="proof")
+    _use(db, proof, key, "event", event_id)
+
+
+def new_call_challenge(key: bytes, call_id: int) -> dict:
+    """A signed challenge for one call's proposal form (issue #14): like ``new_challenge``, naming
+    the call instead of an event, so a solution for one is never good for the other."""
     challenge_secret, key_secret = _secrets(key)
-    result = altcha.verify_solution(proof, challenge_secret, hmac_key_secret=key_secret)
+    expires = int((clock.now() + LIFETIME).timestamp())
+    challenge = altcha.create_challenge(
+        ALGORITHM, COST, counter=COUNTERS[0] + secrets.randbelow(COUNTERS[1] - COUNTERS[0]),
+        data={"call": check.id(call_id), "expires": expires},
+        hmac_secret=challenge_secret, hmac_key_secret=key_secret,
+    )
+    return challenge.to_dict()
+
+
+def check_call_proof(db, call_id: int, proof, key: bytes) -> None:
+    """Writes. A proposal always needs a proof: refuses unless ``proof`` solves an unexpired
+    challenge made for this call and not used before, then records it as used."""
+    if not proof:
+        raise ValidationError("proof_required", field="proof")
+    if not isinstance(proof, str) or len(proof) > PAYLOAD_MAX:
+        raise ValidationError("proof_invalid", field="proof")
+    _use(db, proof, key, "call", call_id)
+
+
+def _use(db, proof: str, key: bytes, subject: str, subject_id: int) -> None:
+    """Writes: checks a payload solves a challenge made for ``subject`` (event or call)
+    ``subject_id``, unexpired and not used before, and records it as used."""
+    challenge_secret, key_secret = _secrets(key)
+    try:
+        result = altcha.verify_solution(proof, challenge_secret, hmac_key_secret=key_secret)
+    except Exception:  # a payload that is not one at all
+        raise ValidationError("proof_invalid", field="proof") from None
     if not result.verified:
         raise ValidationError("proof_invalid", field="proof")
     # Signed, so these are the server's own values.
     payload = altcha.Payload.from_base64(proof)
     data = payload.challenge.parameters.data or {}
     expires, signature = data.get("expires"), payload.challenge.signature
-    if data.get("event") != event_id or not isinstance(expires, int):
+    if data.get(subject) != subject_id or not isinstance(expires, int):
         raise ValidationError("proof_invalid", field="proof")
     now = clock.now()
     if expires <= now.timestamp():

@@ -102,6 +102,14 @@ def reconfirm_token(key: bytes, registration_id: int) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def proposal_token(key: bytes, proposer_id: int) -> str:
+    """The token of a proposer's private link to their proposal (issue #14): like ``link_token``,
+    with a label of its own, so it is neither a registration's private link, a door's link nor a
+    check-in code, and follows one proposer only. Proposer ids are never used twice."""
+    digest = hmac.new(key, f"proposal:{proposer_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def normalize(scanned) -> str | None:
     """The code in what the door received — the QR code's URL, the bare code, or a typed
     one — or None when it cannot be a code at all."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import backups, clock
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import audit, care, catalog, events
+from ..areas import audit, care, catalog, events, proposals
 from ..i18n import N_
 from . import admin_only, staff_only
 
@@ -48,6 +48,7 @@ class CareMethods:
         email = check.email(email, "email")
         with self._db.write() as db:
             done = care.erase(db, email)
+            proposals.erase(db, email)  # issue #14: proposers, and speakers' and contacts' addresses in proposals
             audit.record(db, actor, "erasure", registrations=done.registrations, held_places=done.held_places,
                          messages=done.messages, speaker_entries=done.speaker_entries)
         cleared = self._db.checkpoint()

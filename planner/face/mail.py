@@ -119,6 +119,7 @@ class MailMethods:
                 extra["confirm_token"] = ticket_codes.hold_token(self._checkin_key, hold["id"])
         extra.update(self._reconfirm_extra(db, row))  # "Still coming?" and its release (face/reconfirm.py)
         extra.update(self._sign_on_extra(db, row))  # sign-on and speaker requests (face/sign_on.py)
+        extra.update(self._proposal_extra(db, row))  # news to a proposer (face/proposals.py, issue #14)
         history = outbox.calendar_history(db, row.recipient, row.event_id) if row.event_id else (None, -1)
         return render.Situation(event, registration, token, history, extra)
 

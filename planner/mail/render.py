@@ -41,7 +41,9 @@ from ..outputs.qr import qr_png
 
 AUTOMATIC_KINDS = ("confirmed", "waitlisted", "moved_up", "event_changed", "event_cancelled",
                    "registration_cancelled", "reminder", "private_link", "confirm_email", "reconfirm", "released",
-                   "sign_on", "speaker_request")
+                   "sign_on", "speaker_request",
+                   "proposal_received", "proposal_changes_requested", "proposal_accepted", "proposal_declined",
+                   "proposal_comment", "proposal_merged")
 UNSUBSCRIBABLE = ("reminder", "organizer_message")
 
 
@@ -325,6 +327,10 @@ def content_for(row, s: Situation, sender: Sender) -> Content | str:
         from .sign_on import sign_on_content  # co-sponsors and speakers sign on (issue #14)
 
         return sign_on_content(row, s, sender)
+    if row.kind.startswith("proposal_"):
+        from .proposals import proposal_content  # calls for side events (issue #14)
+
+        return proposal_content(row, s, sender)
     return _guest_content(row.kind, row, s, sender)
 
 

@@ -27,8 +27,21 @@ def door_world(planner, open_event):
     door_pass = planner.create_door_pass(event.id, "North door")
     other = open_event()
     other_pass = planner.create_door_pass(other.id, "Other door")
+    # issue #14: a call of the event's summit, open now, with one proposal
+    from datetime import UTC, datetime, timedelta
+
+    import altcha
+
+    now = datetime.now(UTC)
+    call = planner.open_call(event.summit_id, title="Call", opens_at=now - timedelta(days=1),
+                             closes_at=now + timedelta(days=30))
+    challenge = altcha.Challenge.from_dict(planner.call_challenge(call.key))
+    proposal = planner.propose_event(call.key, name="Pia Proposer", email="pia.secret@example.org", title="Idea",
+                                     description="An idea.", format="in_person",
+                                     proof=altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64())
     return {"event": event, "guest": guest, "waiting": waiting, "door": of_door(door_pass),
-            "other_door": of_door(other_pass), "pass": door_pass, "other": other}
+            "other_door": of_door(other_pass), "pass": door_pass, "other": other, "call": call,
+            "proposal": proposal}
 
 
 def _holds_secret(value) -> bool:
@@ -149,6 +162,22 @@ def _door_calls(planner: Planner, w: dict):
         "remind_speaker": lambda a: planner.remind_speaker(event.id, event.speakers[0].person_id, actor=a),
         "sign_on_status": lambda a: planner.sign_on_status(event.id, actor=a),
         "set_show_invited": lambda a: planner.set_show_invited(event.id, True, actor=a),
+        # calls for side events (issue #14): organizers only; proposers act through their link
+        "open_call": lambda a: planner.open_call(event.summit_id, title="C", opens_at=w["call"].opens_at,
+                                                 closes_at=w["call"].closes_at, actor=a),
+        "update_call": lambda a: planner.update_call(w["call"].id, title="C2", actor=a),
+        "close_call": lambda a: planner.close_call(w["call"].id, actor=a),
+        "calls": lambda a: planner.calls(actor=a),
+        "proposals": lambda a: planner.proposals(w["call"].id, actor=a),
+        "get_proposal": lambda a: planner.get_proposal(w["proposal"].id, actor=a),
+        "comment_on_proposal": lambda a: planner.comment_on_proposal(w["proposal"].id, "Note", actor=a),
+        "request_changes": lambda a: planner.request_changes(w["proposal"].id, "More", actor=a),
+        "decline_proposal": lambda a: planner.decline_proposal(w["proposal"].id, "No", actor=a),
+        "merge_proposals": lambda a: planner.merge_proposals(w["proposal"].id, w["proposal"].id, actor=a),
+        "preview_acceptance": lambda a: planner.preview_acceptance(w["proposal"].id, starts_at=event.starts_at,
+                                                                   ends_at=event.ends_at, actor=a),
+        "accept_proposal": lambda a: planner.accept_proposal(w["proposal"].id, starts_at=event.starts_at,
+                                                             ends_at=event.ends_at, allow_other_time=True, actor=a),
     }
 
 
@@ -257,3 +286,23 @@ def test_a_sign_on_link_answers_its_own_requests_only_and_opens_nothing_else(pla
         with pytest.raises(NotFound):
             planner.speaker_request(token)
     assert planner.registration(guest.manage_token).status == "confirmed"
+def test_a_proposers_link_is_good_for_its_proposal_only(planner, door_world, assert_refused):
+    """Issue #14: the private link of a proposal is its own purpose: it cannot manage a
+    registration, open the door or check anyone in, and no other link opens the proposal."""
+    token, event, guest = door_world["proposal"].token, door_world["event"], door_world["guest"]
+    assert planner.proposal(token).title == "Idea"
+    for call in (lambda: planner.registration(token), lambda: planner.update_registration(token, name="X"),
+                 lambda: planner.cancel_registration(token), lambda: planner.reconfirmation(token),
+                 lambda: planner.answer_reconfirmation(token, False)):
+        assert_refused(call, exc=NotFound)
+    assert planner.door_pass(token) is None
+    assert planner.check_in(token, event.id).verdict != "ok"
+    assert planner.registration(guest.manage_token).status == "confirmed"
+    from urllib.parse import parse_qs, urlsplit
+
+    door_secret = next(iter(parse_qs(urlsplit(door_world["pass"].url).query).values()))[0]
+    assert planner.door_pass(door_secret) is not None
+    for other in (guest.manage_token, guest.checkin_code, door_secret):
+        assert_refused(lambda: planner.proposal(other), exc=NotFound)
+        assert_refused(lambda: planner.edit_proposal(other, title="Taken over"), exc=NotFound)
+        assert_refused(lambda: planner.withdraw_proposal(other), exc=NotFound)

@@ -157,7 +157,10 @@ def test_every_sentence_reads_as_a_sentence_with_its_parameters():
               "first_day": "19 Oct", "last_day": "23 Oct", "clash": i18n.N_("The room is busy."),
               "wait": timedelta(minutes=15), "current": "Asia/Kolkata", "zone": "America/New_York",
               "start": "02:00", "end": "03:00", "count": 60_000, "missing": "Date, Start", "found": "Title, Where",
-              "venue": "Church Center", "language": "Español", "side": 16}
+              "venue": "Church Center", "language": "Español", "side": 16,
+              # issue #14, calls for side events
+              "opens": "1 Oct 09:00", "closes": "15 Oct 17:00", "status": i18n.N_("Declined"), "day": "1 Nov",
+              "last": "23 Oct"}
     for code in MESSAGES:
         text = message(code, sample)
         assert is_readable(text) and "{" not in text, (code, text)

@@ -50,6 +50,12 @@ def skip_reason(reason: str | None) -> str:
         "the registration or event is no longer on, or it has started": _(
             "The registration or the event is no longer on, or the event has started."),
         "no registration is left for this address": _("No registration is left for this address."),
+        # issue #14, calls for side events (mail/proposals.py)
+        "the proposal or its proposer is gone": _("The proposal or its proposer no longer exists."),
+        "the proposal is no longer waiting for changes": _("The proposal is no longer waiting for changes."),
+        "the proposal is no longer accepted": _("The proposal is no longer accepted."),
+        "the proposal is no longer declined": _("The proposal is no longer declined."),
+        "the comment is gone or not meant for the proposer": _("The comment is not meant for the proposers."),
     }
     return known.get(reason or "", reason or "")
 

@@ -41,6 +41,10 @@ STILL_COMING = "still_coming.py"
 SIGN_ON = "sign_on.py"
 SPEAKER = "speaker.py"
 SPONSORS = "sponsors.py"
+CALL = "call.py"
+PROPOSAL = "proposal.py"
+CALLS = "calls.py"
+PROPOSALS = "proposals.py"
 
 
 _made: dict[tuple, st.Page] = {}
@@ -71,6 +75,10 @@ def navigation(user):
         _page(SIGN_ON, title=_("Sign on"), icon=":material/handshake:", url_path="sign-on", visibility="hidden"),
         _page(SPEAKER, title=_("Speaker confirmation"), icon=":material/record_voice_over:", url_path="speaker",
               visibility="hidden"),
+        # issue #14: a call's public form and the proposer's private page, reached through their links
+        _page(CALL, title=_("Propose an event"), icon=":material/campaign:", url_path="call", visibility="hidden"),
+        _page(PROPOSAL, title=_("Your proposal"), icon=":material/lightbulb:", url_path="proposal",
+              visibility="hidden"),
     ]
     door = dict(title=_("Door check-in"), icon=":material/qr_code_scanner:", url_path="checkin")
     if user is None:
@@ -98,6 +106,8 @@ def navigation(user):
         _page(VENUES, title=_("Venues and rooms"), icon=":material/meeting_room:", url_path="venues"),
         _page(SUMMITS, title=_("Summits"), icon=":material/public:", url_path="summits"),
         _page(IMPORTS, title=_("Import"), icon=":material/upload_file:", url_path="import"),
+        _page(CALLS, title=_("Calls for events"), icon=":material/campaign:", url_path="calls"),
+        _page(PROPOSALS, title=_("Proposals"), icon=":material/inbox:", url_path="proposals"),
     ]
     if user.is_admin:
         organize.append(_page(ACCOUNTS, title=_("Accounts"), icon=":material/group:", url_path="accounts"))

@@ -27,12 +27,13 @@ def available() -> bool:
     return WIDGET_SCRIPT.is_file()
 
 
-def proof_widget(challenge: dict, *, key: str) -> str | None:
-    """The widget for one challenge; the solved payload once the person ticked the box, else None."""
+def proof_widget(challenge: dict, *, key: str, proposing: bool = False) -> str | None:
+    """The widget for one challenge; the solved payload once the person ticked the box, else None.
+    ``proposing``: the words of a call's proposal form (issue #14) instead of a registration's."""
     strings = {
-        "label": _("I am a person registering"),
+        "label": _("I am a person proposing an event") if proposing else _("I am a person registering"),
         "verifying": _("Checking…"),
-        "verified": _("Checked: you can register."),
+        "verified": _("Checked: you can send your proposal.") if proposing else _("Checked: you can register."),
         "waitAlert": _("Checking… please wait a moment."),
         "verificationRequired": _("Tick the box first."),
         "error": _("The check failed. Tick the box to try again."),

@@ -158,6 +158,8 @@ AUDIT_DETAIL_LABELS = {
     # reconfirmation (issue #12)
     "enabled": N_("Ask “Still coming?”"), "release_unanswered": N_("Release unanswered places"),
     "overbooking": N_("Places beyond the capacity"),
+    # issue #15, posters
+    "theme": N_("Poster colours"), "size": N_("Size in bytes"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -204,6 +206,10 @@ AUDIT_ACTIONS = {
     "event_translated": N_("Event title and description translated"),
     "event_translation_removed": N_("Event translation removed"),
     "event_language_set": N_("Event's original language set"),
+    # issue #15, posters and social cards
+    "poster_theme_set": N_("Poster colours chosen"),
+    "coalition_logo_set": N_("Coalition logo uploaded"),
+    "coalition_logo_removed": N_("Coalition logo removed"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -518,7 +524,15 @@ MESSAGES: dict[str, Lazy] = {
         "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
     ),
     "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
+    # posters and social cards (issue #15)
+    "logo_not_an_image": N_("The logo must be a PNG or JPEG picture. Save it as one and upload it again."),
+    "logo_too_large": N_("The logo is too large: upload a picture of at most {max_kb} KB and {max_side} pixels on its longest side."),
 }
+
+# The colours of posters and social cards (planner/outputs/poster.py THEMES).
+POSTER_THEME_LABELS = {"navy": N_("Navy and gold"), "forest": N_("Forest green"), "plum": N_("Plum and coral")}
+POSTER_PAPER_LABELS = {"a4": N_("A4"), "letter": N_("US Letter")}
+CARD_SIZE_LABELS = {"1200x630": N_("Wide (1200 × 630)"), "1080x1080": N_("Square (1080 × 1080)")}
 
 
 # "Required" reads best as a whole sentence naming the field; other labels get the general one.

@@ -65,8 +65,7 @@ class ShareMethods:
         with using(language):
             event = self.get_event(event_id, actor=access.PUBLIC).localized(language)
             link = self.short_url(event.id, language)
-            when = _("{day}, {times}").format(day=long_date(event.local_start), times=_times(event))
-            text = "\n".join([event.title, when, _place_line(event)])
+            text = "\n".join([event.title, _when(event), _place_line(event)])
             return {
                 "link": link,
                 "email": "mailto:?" + urlencode({"subject": event.title, "body": f"{text}\n{link}"}, quote_via=quote),
@@ -84,7 +83,7 @@ class ShareMethods:
         language = normalize(language or current())
         with using(language):
             event = self.get_event(event_id, actor=access.PUBLIC).localized(language)
-            parts = [_("{day}, {times}").format(day=long_date(event.local_start), times=_times(event)), _place_line(event)]
+            parts = [_when(event), _place_line(event)]
             hosts = [o.name for o in event.public_organizations_with_role("host")]
             if hosts:
                 parts.append(_("Hosted by {names}").format(names=", ".join(hosts)))
@@ -144,8 +143,7 @@ class ShareMethods:
             sheet = poster.Sheet(
                 language=language, direction=direction(language), title=event.title,
                 day=long_date(event.local_start),
-                # Translators: an event's times and the name of its zone on a poster: "17:00–19:00 (New York Time)".
-                times=_("{times} ({zone})").format(times=_times(event), zone=zone_name(event.timezone)),
+                times=_times_in_zone(event),
                 place=_place_lines(event), online_link=event.public_join_url,
                 speakers_heading=_("Speakers"),
                 speakers=tuple((f"{s.name} — {s.affiliation}" if s.affiliation else s.name,
@@ -233,6 +231,17 @@ def _times(event: Event) -> str:
     until = format_time(end) if end.date() == start.date() else format_pattern(end, _("EEE dd MMM HH:mm"))
     # Translators: an event's start and end times: "17:00–19:00".
     return _("{start}–{end}").format(start=format_time(start), end=until)
+
+
+def _times_in_zone(event: Event) -> str:
+    # Translators: an event's times and the name of its zone: "17:00–19:00 (New York Time)".
+    return _("{times} ({zone})").format(times=_times(event), zone=zone_name(event.timezone))
+
+
+def _when(event: Event) -> str:
+    """"Thursday 23 September 2027, 17:00–19:00 (New York Time)": the day and times in the venue's zone."""
+    # Translators: an event's day, then its times and zone: "Thursday 23 September 2027, 17:00–19:00 (New York Time)".
+    return _("{day}, {times}").format(day=long_date(event.local_start), times=_times_in_zone(event))
 
 
 def _place_lines(event: Event) -> tuple[str, ...]:

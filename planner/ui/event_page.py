@@ -17,6 +17,7 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
+from planner.ui.components.share import render_share, set_tab_title
 from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone, zone_name
 
 
@@ -41,6 +42,7 @@ def render() -> None:
     except NotFound:  # the public never finds a draft
         return _not_found()
     event = event.localized(current())  # title and description in the visitor's language, if given
+    set_tab_title(event)
     if not event.is_public:
         st.warning(
             _("This is a draft preview: the public cannot see this event until it is published."),
@@ -128,6 +130,8 @@ def render() -> None:
                     f"**{label(ORGANIZATION_ROLE_HEADINGS, role)}**\n\n" + "\n".join(f"- {escape_md(o.name)}" for o in orgs)
                 )
         st.markdown("\n\n".join(blocks))
+
+    render_share(event)  # issue #15: copy link, share links, poster and cards
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ behaviour; Pillow's raqm layout would have needed its own line breaking, column 
 shrinking written by hand, and would have drifted from the poster's.
 
 Fitting: a page is laid out at a font scale, and the boxes of the layout are measured against
-the page (``_overflows``); while anything lies beyond the page's bottom or right edge, or the
+the page (``_measure``); while anything lies beyond the page's bottom or right edge, or the
 layout spills onto a second page, the scale steps down (organizations flow into columns from
 the start when there are many). The smallest scale is the last resort, so the result is
 always one page; the tests check that no text lies outside it.
@@ -208,11 +208,9 @@ footer .short {{ font-size: 20pt; font-weight: 700; color: {band}; margin: .1rem
             f"<style>{css}</style></head><body>{body}</body></html>")
 
 
-def _overflows(document) -> bool:
-    """Whether the layout needs a second page, a box reaches past the page's edges, or the text
-    reaches down into the poster's footer (the QR code, pinned to the bottom of the page)."""
-    if len(document.pages) != 1:
-        return True
+def _measure(document) -> tuple[bool, float]:
+    """Whether the layout fits (one page, no box past the page's edges, the text above the poster's
+    footer, where the QR code is pinned), and how much of the room it had the text took (1.0: all)."""
     page = document.pages[0]
     boxes, stack = [], [page._page_box]
     while stack:
@@ -221,13 +219,18 @@ def _overflows(document) -> bool:
             boxes.append(box)
         stack.extend(getattr(box, "children", None) or ())
     floor = min((b.position_y for b in boxes if getattr(b, "element_tag", None) == "footer"), default=page.height)
+    fits = len(document.pages) == 1
+    top, bottom = page.height, 0.0
     for box in boxes:
-        bottom = box.position_y + box.margin_height()
-        if bottom > page.height + 0.5 or box.position_x + box.margin_width() > page.width + 0.5 or box.position_x < -0.5:
-            return True
-        if getattr(box, "element_tag", None) == "main" and bottom > floor:
-            return True
-    return False
+        end = box.position_y + box.margin_height()
+        if end > page.height + 0.5 or box.position_x + box.margin_width() > page.width + 0.5 or box.position_x < -0.5:
+            fits = False
+        if getattr(box, "element_tag", None) == "main":
+            top, bottom = min(top, box.position_y), max(bottom, end)
+    if len(document.pages) > 1:  # what spilled over counts as a page more of text
+        bottom += page.height * (len(document.pages) - 1)
+    fits = fits and bottom <= floor
+    return fits, (bottom - top) / max(floor - top, 1.0)
 
 
 # WeasyPrint's layout is pure Python holding the GIL: one drawing at a time keeps a burst of
@@ -237,24 +240,30 @@ _one_at_a_time = threading.Lock()  # around a whole drawing that is to be kept (
 
 
 def _layout(sheet: Sheet, kind: str):
-    """The page at the largest of ``_SCALES`` that fits (a bisection: four or five layouts), else the smallest."""
+    """The page at the largest of ``_SCALES`` that fits, else at the smallest.
+
+    A search between the largest scale known to fit and the smallest known not to: each layout
+    says how much of its room the text took, and the text's height grows between linearly and
+    as the square of the scale (lines that wrap), so the next scale tried is the last one times
+    the square root of the room left, kept strictly between the two bounds. Two to four layouts.
+    """
     from weasyprint import HTML
 
-    def render(index: int):
-        return HTML(string=page_html(sheet, kind, _SCALES[index]), url_fetcher=_fetcher()).render()
-
-    first = render(0)
-    if not _overflows(first):
-        return first
-    low, high, best = 1, len(_SCALES) - 1, None  # the answer lies in low..high
-    while low <= high:
-        middle = (low + high) // 2
-        document = render(middle)
-        if _overflows(document):
-            low = middle + 1
+    fit_at = fail_at = None  # indices into _SCALES (larger index: smaller scale)
+    index, best, last = _SCALES.index(1.0), None, None
+    while True:
+        last = HTML(string=page_html(sheet, kind, _SCALES[index]), url_fetcher=_fetcher()).render()
+        fits, used = _measure(last)
+        if fits:
+            fit_at, best = index, last
         else:
-            best, high = document, middle - 1
-    return best or render(len(_SCALES) - 1)
+            fail_at = index
+        lower = 0 if fail_at is None else fail_at + 1
+        upper = len(_SCALES) - 1 if fit_at is None else fit_at - 1
+        if lower > upper:
+            return best or last  # nothing fits at all: the smallest scale, the last one tried
+        guess = _SCALES[index] * (1.0 / max(used, 1e-3)) ** 0.5
+        index = min(range(lower, upper + 1), key=lambda i: abs(_SCALES[i] - guess))
 
 
 def poster_pdf(sheet: Sheet, paper: str) -> bytes:

@@ -72,7 +72,6 @@ def render_share(event) -> None:
         _copy_button(links["link"])
         with st.container(horizontal=True):
             st.link_button(_("Email"), links["email"], icon=":material/mail:")
-            # Translators: names of messaging apps and networks stay as they are.
             for key, name in (("whatsapp", "WhatsApp"), ("telegram", "Telegram"), ("linkedin", "LinkedIn"), ("x", "X")):
                 st.link_button(name, links[key], icon=":material/share:")
         base = f"/e/{event.id}"

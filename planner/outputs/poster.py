@@ -195,7 +195,7 @@ footer .short {{ font-size: 20pt; font-weight: 700; color: {band}; margin: .1rem
         main.append(f'<h2>{e(sheet.speakers_heading)}</h2><ul class="cols-{cols}">{items}</ul>')
     for heading, orgs in sheet.organizations:
         items = "".join(
-            f'<li class="org">' + (f'<img src="{_data_url(logo)}" alt=""> ' if logo else "") + f'<bdi dir="{text_direction(name)}">{e(name)}</bdi></li>'
+            '<li class="org">' + (f'<img src="{_data_url(logo)}" alt=""> ' if logo else "") + f'<bdi dir="{text_direction(name)}">{e(name)}</bdi></li>'
             for name, logo in orgs)
         main.append(f'<h2>{e(heading)}</h2><ul class="cols-{_columns(len(orgs), kind)}">{items}</ul>')
     qr = f'<img src="data:image/svg+xml;base64,{base64.b64encode(qr_svg(sheet.rsvp_url)).decode()}" alt="">'

@@ -10,16 +10,12 @@ clicks one: no script of WhatsApp, X or LinkedIn is loaded, and no request leave
 from __future__ import annotations
 
 import functools
-import json
-from html import escape
-
 import streamlit as st
-import streamlit.components.v1 as components
 
 from planner import PlannerError
 from planner.access import of_user
 from planner.codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS, POSTER_THEME_LABELS, label
-from planner.i18n import _, current, direction, in_address
+from planner.i18n import _, current, in_address
 from planner.ui.components.session import planner, signed_in_user
 
 
@@ -34,27 +30,11 @@ def _links(event_id: int, version: int, language: str, base_url: str) -> dict[st
     return planner().share_links(event_id, language)
 
 
-def _copy_button(url: str) -> None:
-    """The link in a field and a *Copy link* button that says "Link copied" once it is on the clipboard
-    (a few lines of our own in the component's frame: Streamlit has no clipboard call)."""
-    texts = json.dumps({"url": url, "done": _("Link copied"), "failed": _("Select the link and copy it")}).replace("<", "\\u003c")
-    components.html(
-        f"""<style>body {{ margin: 0; padding: 2px; }}</style><div dir="{direction()}" style="display:flex;gap:.5rem;align-items:center;font:15px system-ui,sans-serif">
-<input id="u" readonly value="{escape(url)}" dir="ltr" aria-label="{escape(_('Link to this event'))}"
- style="flex:1;min-width:0;font:inherit;padding:.45rem .6rem;border:1px solid #c9ccd1;border-radius:.5rem;color:#1f2328">
-<button id="b" type="button" style="font:inherit;padding:.45rem .9rem;border:1px solid #c9ccd1;border-radius:.5rem;
- background:#fff;color:#1f2328;cursor:pointer;white-space:nowrap">{escape(_("Copy link"))}</button>
-<span id="s" role="status" aria-live="polite" style="white-space:nowrap;color:#1a7f37"></span></div>
-<script>
-const t = {texts}, s = document.getElementById("s"), u = document.getElementById("u");
-document.getElementById("b").addEventListener("click", async () => {{
-  try {{ await navigator.clipboard.writeText(t.url); s.textContent = "✓ " + t.done; }}
-  catch (e) {{ u.select(); s.textContent = t.failed; }}
-  setTimeout(() => {{ s.textContent = ""; }}, 4000);
-}});
-</script>""",
-        height=52,
-    )
+def _copy_button(event_id: int, language: str) -> None:
+    """The short link in a field and a *Copy link* button that says "Link copied" once it is on the
+    clipboard: a small page of our own (``/e/<id>/copy``, one script allowed by its hash) in an
+    iframe, since Streamlit has no clipboard call."""
+    st.iframe(in_address(f"/e/{event_id}/copy", language), height=52)
 
 
 def render_share(event) -> None:
@@ -69,10 +49,14 @@ def render_share(event) -> None:
         st.caption(_("Once the event is published, its short link, share links, poster and cards appear here."))
     else:
         links = _links(event.id, event.version, language, planner().base_url)
-        _copy_button(links["link"])
+        _copy_button(event.id, language)
         with st.container(horizontal=True):
             st.link_button(_("Email"), links["email"], icon=":material/mail:")
-            for key, name in (("whatsapp", "WhatsApp"), ("telegram", "Telegram"), ("linkedin", "LinkedIn"), ("x", "X")):
+            services = {
+                # Translators: the names of apps and networks on share buttons; keep them as they are.
+                "whatsapp": _("WhatsApp"), "telegram": _("Telegram"), "linkedin": _("LinkedIn"), "x": _("X"),
+            }
+            for key, name in services.items():
                 st.link_button(name, links[key], icon=":material/share:")
         base = f"/e/{event.id}"
         with st.container(horizontal=True):

@@ -26,7 +26,7 @@ from ..areas import audit, events
 from ..codes import ORGANIZATION_ROLE_HEADINGS, POSTER_THEME_LABELS, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
 from ..errors import StorageError, ValidationError
 from ..files import LOGO_FILE_NAME, make_private
-from ..i18n import N_, _, current, direction, format_pattern, format_time, in_address, long_date, normalize, using
+from ..i18n import N_, _, current, direction, format_pattern, format_time, in_address, long_date, ltr, normalize, using
 from ..i18n import zone_name
 from ..models import Event
 from ..outputs import poster
@@ -230,7 +230,7 @@ def _times(event: Event) -> str:
     start, end = event.local_start, event.local_end
     until = format_time(end) if end.date() == start.date() else format_pattern(end, _("EEE dd MMM HH:mm"))
     # Translators: an event's start and end times: "17:00–19:00".
-    return _("{start}–{end}").format(start=format_time(start), end=until)
+    return ltr(_("{start}–{end}").format(start=format_time(start), end=until))  # never "19:00–17:00" in Arabic
 
 
 def _times_in_zone(event: Event) -> str:

@@ -234,6 +234,7 @@ def test_arabic_is_shaped_and_runs_right_to_left(planner, hostile, tmp_path):
     Arabic font mapped to their letters; the page is laid out right to left."""
     _event, sheet = planner._sheet(hostile.id, None, "ar", SYSTEM)
     assert sheet.direction == "rtl"
+    assert sheet.times.startswith("\u2066")  # the times isolated left to right: never "19:00–17:00"
     html = poster.page_html(sheet, "a4")
     assert "direction: rtl" in html and 'dir="rtl"' in html
     pdf = planner.poster_pdf(hostile.id, language="ar")

@@ -58,10 +58,14 @@ def test_organizers_choose_the_posters_colours_on_the_event_page(app_planner):
     assert not at.get("file_uploader")  # the coalition's logo is for admins
 
 
-def test_a_drafts_share_section_is_for_organizers_only(app_planner):
+def test_a_drafts_share_section_is_for_organizers_only_and_prints_its_poster(app_planner, handed):
     draft = next(e for e in app_planner.list_events() if e.status == "draft")
     at = event_page(app_planner, draft.id, signed_in(app_planner))
     no_exception(at)
     assert "Once the event is published" in texts(at)
+    data, name = handed["draft_poster_a4"]
+    assert name == f"event-{draft.id}-a4.pdf" and data().startswith(b"%PDF")
+    data, name = handed["draft_card_1080x1080"]
+    assert name == f"event-{draft.id}-1080x1080.png" and data().startswith(b"\x89PNG")
     assert not at.get("iframe") and "WhatsApp" not in _links(at)
     assert at.get("file_uploader")  # admins upload the coalition's logo here

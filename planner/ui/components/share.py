@@ -16,6 +16,7 @@ from planner import PlannerError
 from planner.access import of_user
 from planner.codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS, POSTER_THEME_LABELS, label
 from planner.i18n import _, current, in_address
+from planner.ui.components.language import later
 from planner.ui.components.session import planner, signed_in_user
 
 
@@ -46,7 +47,9 @@ def render_share(event) -> None:
     st.subheader(_("Share this event"))
     language = current()
     if not event.is_public:
-        st.caption(_("Once the event is published, its short link, share links, poster and cards appear here."))
+        st.caption(_("Once the event is published, its short link and share links appear here. Organizers can "
+                     "print the poster before that."))
+        _draft_downloads(event, user, language)
     else:
         links = _links(event.id, event.version, language, planner().base_url)
         _copy_button(event.id, language)
@@ -70,6 +73,25 @@ def render_share(event) -> None:
                                in_address(f"{base}/card.png?size={size}", language), icon=":material/image:")
     if staff:
         _poster_settings(event, user)
+
+
+def _draft_downloads(event, user, language: str) -> None:
+    """A draft's poster and cards for its organizers (the routes serve public events only), drawn
+    only when a button is pressed."""
+    actor = of_user(user)
+    with st.container(horizontal=True):
+        for paper in ("a4", "letter"):
+            st.download_button(
+                _("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
+                data=later(lambda paper=paper: planner().poster_pdf(event.id, paper, language=language, actor=actor)),
+                file_name=f"event-{event.id}-{paper}.pdf", mime="application/pdf", on_click="ignore",
+                icon=":material/picture_as_pdf:", key=f"draft_poster_{paper}")
+        for size in ("1200x630", "1080x1080"):
+            st.download_button(
+                _("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
+                data=later(lambda size=size: planner().social_card_png(event.id, size, language=language, actor=actor)),
+                file_name=f"event-{event.id}-{size}.png", mime="image/png", on_click="ignore",
+                icon=":material/image:", key=f"draft_card_{size}")
 
 
 def _poster_settings(event, user) -> None:

@@ -388,3 +388,17 @@ def test_the_link_preview_gives_the_day_and_time_in_the_venues_zone_the_place_an
     assert (preview["image_width"], preview["image_height"]) == (1200, 630)
     french = planner.link_preview(hostile.id, "fr")
     assert "mardi 20 octobre 2026" in french["description"] and french["image"].endswith("&lang=fr")
+
+
+def test_text_people_typed_is_escaped_and_nothing_is_fetched_while_drawing(planner, make_event, tmp_path):
+    hostile = '</style><script>alert(1)</script><img src="http://evil.example/x.png"> & "quotes"'
+    event = make_event(title=hostile, organizations=[{"name": '<link rel="stylesheet" href="http://evil.example/">',
+                                                      "role": "host"}])
+    _event, sheet = planner._sheet(event.id, None, "en", SYSTEM)
+    html = poster.page_html(sheet, "a4")
+    assert "<script>" not in html and "evil.example/x.png\"" not in html and '<link rel=' not in html
+    assert "&lt;/style&gt;&lt;script&gt;" in html
+    with pytest.raises(Exception):
+        poster._fetcher().fetch("http://evil.example/x.png")
+    text = text_of(planner.poster_pdf(event.id), tmp_path)
+    assert "alert(1)" in text  # drawn as the text it is

@@ -173,3 +173,17 @@ def test_the_copy_link_page_holds_the_short_address_and_only_its_own_script(serv
     page = body.decode()
     assert f'value="{server.url}/e/{event.id}?lang=fr"' in page and 'lang="fr"' in page
     assert request(server, f"/e/{demo['drafts'][0].id}/copy")[0].status == 404
+
+
+def test_a_title_with_markup_and_quotes_stays_text_in_the_preview(server, demo):
+    p = Planner(server.db)
+    hosted = demo["hosted"]
+    hostile = '"><script>alert(1)</script> “Borders” & <b>more</b>'
+    event = p.create_event(title=hostile, starts_at=hosted.starts_at, ends_at=hosted.ends_at,
+                           timezone=hosted.timezone, format="online", allow_past=True)
+    p.publish_event(event.id, allow_past=True)
+    response, body = request(server, f"/e/{event.id}")
+    assert response.status == 200 and b"<script>" not in body
+    tags = parse(body)
+    assert tags.meta["og:title"] == hostile == tags.title
+    assert "Online" in tags.meta["og:description"]

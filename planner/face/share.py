@@ -249,7 +249,7 @@ def _place_lines(event: Event) -> tuple[str, ...]:
     lines = []
     if event.room and event.venue:
         lines += [event.room.name, event.venue.name] + ([event.venue.address] if event.venue.address else [])
-    if event.format == "online" or (not lines and event.online_url):
+    if event.format == "online" or (not lines and (event.online_url or event.format == "hybrid")):
         lines.append(_("Online"))
     elif event.format == "hybrid":
         lines.append(_("Also online"))

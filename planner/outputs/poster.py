@@ -9,10 +9,12 @@ behaviour; Pillow's raqm layout would have needed its own line breaking, column 
 shrinking written by hand, and would have drifted from the poster's.
 
 Fitting: a page is laid out at a font scale, and the boxes of the layout are measured against
-the page (``_measure``); while anything lies beyond the page's bottom or right edge, or the
-layout spills onto a second page, the scale steps down (organizations flow into columns from
-the start when there are many). The smallest scale is the last resort, so the result is
-always one page; the tests check that no text lies outside it.
+the page (``_measure``): it fits when it is one page, no box lies beyond the page's edges and the
+text stays above the footer where the QR code is pinned. The largest scale that fits is searched
+for (``_layout``: two to four layouts), so a short poster fills its page and a long one shrinks;
+organizations flow into two or three columns from the start when there are many. The smallest
+scale is the last resort, so the result is always one page; the tests check that no text lies
+outside it.
 
 Nothing is fetched while drawing: the URL fetcher refuses everything but ``data:`` URLs (the
 QR code, the coalition's logo and organizations' logos are embedded by us), so text people
@@ -24,8 +26,8 @@ from __future__ import annotations
 import base64
 import io
 import threading
-from collections import OrderedDict
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 

@@ -402,3 +402,29 @@ def test_text_people_typed_is_escaped_and_nothing_is_fetched_while_drawing(plann
         poster._fetcher().fetch("http://evil.example/x.png")
     text = text_of(planner.poster_pdf(event.id), tmp_path)
     assert "alert(1)" in text  # drawn as the text it is
+
+
+def test_a_cancelled_event_says_so_on_its_poster_and_preview(planner, hostile, tmp_path):
+    planner.cancel_event(hostile.id, reason="The room is closed.")
+    assert "This event is cancelled." in text_of(planner.poster_pdf(hostile.id), tmp_path)
+    assert planner.link_preview(hostile.id)["description"].startswith("This event is cancelled.")
+
+
+def test_many_visitors_asking_for_a_new_poster_at_once_get_one_drawing(planner, hostile, monkeypatch):
+    import threading
+
+    drawn = []
+    real = poster.poster_pdf
+    monkeypatch.setattr(poster, "poster_pdf", lambda sheet, paper: drawn.append(paper) or real(sheet, paper))
+    results, start = [], threading.Barrier(8)
+
+    def visit():
+        start.wait()
+        results.append(planner.poster_pdf(hostile.id, "letter"))
+
+    threads = [threading.Thread(target=visit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert drawn == ["letter"] and len(results) == 8 and len(set(results)) == 1

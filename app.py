@@ -29,6 +29,8 @@ except PlannerError as err:
 import icalendar  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 
+import weasyprint  # noqa: E402,F401  (posters and cards, planner/outputs/poster.py)
+
 import planner.outputs.calendar  # noqa: E402,F401
 import planner.outputs.qrscan  # noqa: E402,F401
 

@@ -175,6 +175,8 @@ AUDIT_DETAIL_LABELS = {
     "opens_at": N_("Opens"), "closes_at": N_("Closes"), "text": N_("Text"), "questions": N_("Questions"),
     "proposal": N_("Proposal"), "merged": N_("Merged proposal"), "visible": N_("Visible to the proposer"),
     "event": N_("Event"), "conflicts": N_("Clashes"),
+    # issue #15, posters
+    "theme": N_("Poster colours"), "size": N_("Size in bytes"),
 }
 
 # What the audit log records (issue #11): every organizer and admin action that changes data.
@@ -235,6 +237,10 @@ AUDIT_ACTIONS = {
     "proposal_declined": N_("Proposal declined"),
     "proposals_merged": N_("Proposals merged"),
     "proposal_accepted": N_("Proposal accepted"),
+    # issue #15, posters and social cards
+    "poster_theme_set": N_("Poster colours chosen"),
+    "coalition_logo_set": N_("Coalition logo uploaded"),
+    "coalition_logo_removed": N_("Coalition logo removed"),
 }
 
 # ---------------------------------------------------------------------- refusals
@@ -608,7 +614,15 @@ MESSAGES: dict[str, Lazy] = {
         "The time chosen is not among the days and times the proposers preferred: confirm it to accept anyway."
     ),
     "proposal_time_outside_summit": N_("The time chosen is not within the summit's days ({first} to {last})."),
+    # posters and social cards (issue #15)
+    "logo_not_an_image": N_("The logo must be a PNG or JPEG picture. Save it as one and upload it again."),
+    "logo_too_large": N_("The logo is too large: upload a picture of at most {max_kb} KB and {max_side} pixels on its longest side."),
 }
+
+# The colours of posters and social cards (planner/outputs/poster.py THEMES).
+POSTER_THEME_LABELS = {"navy": N_("Navy and gold"), "forest": N_("Forest green"), "plum": N_("Plum and coral")}
+POSTER_PAPER_LABELS = {"a4": N_("A4"), "letter": N_("US Letter")}
+CARD_SIZE_LABELS = {"1200x630": N_("Wide (1200 × 630)"), "1080x1080": N_("Square (1080 × 1080)")}
 
 
 # "Required" reads best as a whole sentence naming the field; other labels get the general one.

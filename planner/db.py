@@ -594,6 +594,14 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX proposal_comments_proposal ON proposal_comments(proposal_id, id)",
     ],
+    # Posters and social cards (issue #15): the colours an event's organizers chose. The
+    # coalition's logo is a file in the data folder (face/share.py), not a row.
+    [
+        """CREATE TABLE event_poster (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+            theme TEXT NOT NULL DEFAULT 'navy'
+        )""",
+    ],
 ]
 
 

@@ -34,6 +34,7 @@ from .areas.ticket_codes import KEY_FILE_NAME
 from .errors import StorageError
 
 PASSWORD_FILE_NAME = "admin-password.txt"
+LOGO_FILE_NAME = "coalition-logo.png"  # the posters' logo (planner/face/share.py)
 PROOF_KEY_FILE_NAME = "altcha.key"  # the proof-of-work key (planner/areas/proofs.py)
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite adds to the database's name
 SETUP_LOCK_SUFFIX = ".setup-lock"  # held while a process sets up a new database (config.py)
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 def planner_files(database: Path) -> list[Path]:
     """Every file the planner may keep in the database's folder, existing or not."""
     names = [database.name + suffix for suffix in ("", *DATABASE_COMPANIONS, SETUP_LOCK_SUFFIX)]
-    return [database.parent / name for name in (*names, KEY_FILE_NAME, PROOF_KEY_FILE_NAME, PASSWORD_FILE_NAME)]
+    return [database.parent / name for name in (*names, KEY_FILE_NAME, PROOF_KEY_FILE_NAME, PASSWORD_FILE_NAME, LOGO_FILE_NAME)]
 
 
 def prepare(database: Path) -> None:

@@ -47,6 +47,7 @@ from .face.records import RecordMethods
 from .face.reports import ReportMethods
 from .face.security_list import SecurityListMethods
 from .face.sign_on import SignOnMethods
+from .face.share import ShareMethods
 from .face.translations import TranslationMethods
 from .i18n import current as current_language
 from .mail.render import snapshot
@@ -55,7 +56,8 @@ from .mail.render import snapshot
 class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMethods, RecordMethods, ExportMethods,
               ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods,
               TranslationMethods, FeedMethods,
-              SignOnMethods, ProposalMethods):
+              SignOnMethods, ProposalMethods,
+              ShareMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

@@ -17,6 +17,7 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
+from planner.ui.components.share import render_share, set_tab_title
 from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone, zone_name
 
 
@@ -41,6 +42,7 @@ def render() -> None:
     except NotFound:  # the public never finds a draft
         return _not_found()
     event = event.localized(current())  # title and description in the visitor's language, if given
+    set_tab_title(event)
     if not event.is_public:
         st.warning(
             _("This is a draft preview: the public cannot see this event until it is published."),
@@ -176,6 +178,8 @@ def _logos(orgs) -> None:
 def _picture(name: str) -> bytes:
     """A logo's or photo's bytes: the file never changes under its random name, so it is read once."""
     return planner().picture(name)
+
+    render_share(event)  # issue #15: copy link, share links, poster and cards
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import i18n
+from .. import access, i18n
 from ..config import open_planner, settings_from_env
-from ..errors import NotFound, PlannerError
+from ..errors import NotFound, PlannerError, ValidationError
 from ..i18n import _
 from ..outputs import embed as embed_output
 
@@ -369,6 +369,188 @@ def programme_json(request: Request) -> Response:
     if _not_modified(request, feed.etag):
         return Response(status_code=304, headers=headers)
     return Response(planner.programme_json(feed), media_type="application/json", headers=headers)
+# ---------------------------------------------------------------------- sharing an event (issue #15)
+#
+# /e/<id> is the short address people paste into chats and posts: a small page whose Open Graph
+# and Twitter card tags give link previews the event's title, day and time in the venue's zone,
+# place and host, and its 1200×630 card; people (not the previewing robots, which read tags and
+# follow no refresh) are sent on to the event page by a meta refresh and a link, with no script.
+# The card and the posters are drawn by planner/outputs/poster.py once per version of what they
+# show; their ETag says which, so a preview robot or a browser asking again gets a 304.
+
+
+def _share_event_id(request: Request) -> int | None:
+    try:
+        return _path_id(request, "event_id")
+    except ValueError:
+        return None
+
+
+def _no_such_event() -> Response:
+    return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
+
+
+_PREVIEW = """<!doctype html>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<meta name="description" content="{description}">
+<link rel="canonical" href="{url}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="{site}">
+<meta property="og:title" content="{title}">
+<meta property="og:description" content="{description}">
+<meta property="og:url" content="{url}">
+<meta property="og:locale" content="{locale}">
+<meta property="og:image" content="{image}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="{width}">
+<meta property="og:image:height" content="{height}">
+<meta property="og:image:alt" content="{title}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:title" content="{title}">
+<meta name="twitter:description" content="{description}">
+<meta name="twitter:image" content="{image}">
+<meta http-equiv="refresh" content="0; url={page}">
+<style>
+body {{ font: 1.05rem/1.5 system-ui, sans-serif; max-width: 34rem; margin: 2.5rem auto; padding: 0 1rem;
+       color: #1f2328; background: #fff; }}
+h1 {{ font-size: 1.5rem; line-height: 1.25; }} a {{ color: #0b57d0; }}
+</style></head>
+<body><h1>{title}</h1>
+<p>{description}</p>
+<p><a href="{page}">{open}</a></p>
+</body></html>
+"""
+
+
+def event_preview(request: Request) -> Response:
+    """``/e/<id>``: the link preview of a public event, then on to its page; 404 for drafts and unknown ids."""
+    language = _language(request)
+    event_id = _share_event_id(request)
+    if event_id is None:
+        return _no_such_event()
+    asked = request.query_params.get("lang") or None
+    try:
+        preview = open_planner().link_preview(event_id, language)
+    except NotFound:
+        return _no_such_event()
+    page = i18n.in_address(f"/event?id={event_id}", i18n.normalize(asked) if asked else i18n.DEFAULT)
+    body = _PREVIEW.format(
+        lang=escape(language), dir=escape(str(preview["direction"])), title=escape(str(preview["title"])),
+        description=escape(str(preview["description"])), url=escape(str(preview["url"])),
+        site=escape(str(preview["site_name"])), locale=escape(language.replace("-", "_")),
+        image=escape(str(preview["image"])), width=preview["image_width"], height=preview["image_height"],
+        page=escape(page), open=escape(_("Open the event page")))
+    return HTMLResponse(body, headers={
+        "Cache-Control": "no-cache", "X-Robots-Tag": "noindex",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                                   "frame-ancestors 'none'",
+    })
+
+
+# The event page's *Copy link* button (planner/ui/components/share.py shows this page in an iframe:
+# Streamlit has no clipboard call). The one script is ours, allowed by its hash and nothing else.
+_COPY_SCRIPT = (
+    'const b = document.getElementById("b"), s = document.getElementById("s"), u = document.getElementById("u");'
+    'b.addEventListener("click", async () => {'
+    ' try { await navigator.clipboard.writeText(u.value); s.textContent = "\u2713 " + b.dataset.done; }'
+    ' catch (e) { u.select(); s.textContent = b.dataset.failed; }'
+    ' setTimeout(() => { s.textContent = ""; }, 4000); });'
+)
+_COPY_PAGE = """<!doctype html>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<style>
+body {{ margin: 0; padding: 2px; font: 15px system-ui, sans-serif; color: #1f2328; }}
+div {{ display: flex; gap: .5rem; align-items: center; }}
+input {{ flex: 1; min-width: 0; font: inherit; padding: .45rem .6rem; border: 1px solid #c9ccd1; border-radius: .5rem;
+         color: inherit; direction: ltr; }}
+button {{ font: inherit; padding: .45rem .9rem; border: 1px solid #c9ccd1; border-radius: .5rem; background: #fff;
+          color: inherit; cursor: pointer; white-space: nowrap; }}
+span {{ white-space: nowrap; color: #1a7f37; }}
+</style></head>
+<body><div><input id="u" readonly value="{url}" aria-label="{label}">
+<button id="b" type="button" data-done="{done}" data-failed="{failed}">{copy}</button>
+<span id="s" role="status" aria-live="polite"></span></div>
+<script>{script}</script></body></html>
+"""
+
+
+def _script_hash(script: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+_COPY_HEADERS = {
+    "Cache-Control": "public, max-age=3600",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": f"default-src 'none'; style-src 'unsafe-inline'; script-src {_script_hash(_COPY_SCRIPT)}; "
+                               "base-uri 'none'; frame-ancestors 'self'",
+}
+
+
+def event_copy_link(request: Request) -> Response:
+    """``/e/<id>/copy``: the short address in a field and a button that copies it and says so."""
+    language = _language(request)
+    event_id = _share_event_id(request)
+    if event_id is None:
+        return _no_such_event()
+    planner = open_planner()
+    try:
+        planner.get_event(event_id, actor=access.PUBLIC)
+    except NotFound:
+        return _no_such_event()
+    asked = request.query_params.get("lang") or None
+    body = _COPY_PAGE.format(
+        lang=escape(language), dir=escape(i18n.direction(language)),
+        url=escape(planner.short_url(event_id, i18n.normalize(asked) if asked else None)),
+        label=escape(_("Link to this event")), done=escape(_("Link copied")),
+        failed=escape(_("Select the link and copy it")), copy=escape(_("Copy link")), script=_COPY_SCRIPT)
+    return HTMLResponse(body, headers=_COPY_HEADERS)
+
+
+def _shared_file(request: Request, kind: str, media_type: str, filename: str) -> Response:
+    language = _language(request)
+    event_id = _share_event_id(request)
+    if event_id is None:
+        return _no_such_event()
+    theme = request.query_params.get("theme") or None
+    planner = open_planner()
+    try:
+        tag = planner.share_file_tag(event_id, kind, theme, language, actor=access.PUBLIC)
+        if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "public, max-age=300"})
+        if kind in ("a4", "letter"):
+            body = planner.poster_pdf(event_id, kind, theme, language, actor=access.PUBLIC)
+        else:
+            body = planner.social_card_png(event_id, kind, theme, language, actor=access.PUBLIC)
+    except NotFound:
+        return _no_such_event()
+    except ValidationError as err:
+        return PlainTextResponse(str(err), status_code=400)
+    return Response(body, media_type=media_type, headers={
+        "ETag": tag, "Cache-Control": "public, max-age=300",
+        "Content-Disposition": f'inline; filename="{filename}"',
+    })
+
+
+def event_card(request: Request) -> Response:
+    """``/e/<id>/card.png?size=1200x630|1080x1080&theme=&lang=``: the social card of a public event."""
+    size = request.query_params.get("size") or "1200x630"
+    if size not in ("1200x630", "1080x1080"):
+        return PlainTextResponse(_("Choose the size 1200x630 or 1080x1080."), status_code=400)
+    return _shared_file(request, size, "image/png", f"event-{request.path_params['event_id']}-{size}.png")
+
+
+def event_poster(request: Request) -> Response:
+    """``/e/<id>/poster.pdf?paper=a4|letter&theme=&lang=``: the poster of a public event."""
+    paper = request.query_params.get("paper") or "a4"
+    if paper not in ("a4", "letter"):
+        return PlainTextResponse(_("Choose the paper a4 or letter."), status_code=400)
+    return _shared_file(request, paper, "application/pdf", f"event-{request.path_params['event_id']}-{paper}.pdf")
+
 
 routes = [
     Route("/auth/sign-in", sign_in, methods=["GET"]),
@@ -381,4 +563,8 @@ routes = [
     Route("/unsubscribe", unsubscribe, methods=["GET", "POST"]),
     Route("/embed", programme_embed, methods=["GET"]),
     Route("/programme.json", programme_json, methods=["GET"]),
+    Route("/e/{event_id}", event_preview, methods=["GET"]),
+    Route("/e/{event_id}/card.png", event_card, methods=["GET"]),
+    Route("/e/{event_id}/poster.pdf", event_poster, methods=["GET"]),
+    Route("/e/{event_id}/copy", event_copy_link, methods=["GET"]),
 ]

@@ -178,7 +178,16 @@ def _door_calls(planner: Planner, w: dict):
                                                                    ends_at=event.ends_at, actor=a),
         "accept_proposal": lambda a: planner.accept_proposal(w["proposal"].id, starts_at=event.starts_at,
                                                              ends_at=event.ends_at, allow_other_time=True, actor=a),
+        # posters and social cards (issue #15): public events for anyone, drafts and settings for organizers
+        "poster_pdf": lambda a: planner.poster_pdf(event.id, actor=a),
+        "social_card_png": lambda a: planner.social_card_png(event.id, actor=a),
+        "share_file_tag": lambda a: planner.share_file_tag(event.id, "a4", actor=a),
+        "set_poster_theme": lambda a: planner.set_poster_theme(event.id, "forest", actor=a),
+        "set_coalition_logo": lambda a: planner.set_coalition_logo(None, actor=a),
     }
+
+# What a public event shows anyone (its page, its posters and cards): allowed to every actor.
+PUBLIC_OUTPUTS = {"get_event", "poster_pdf", "social_card_png", "share_file_tag"}
 
 
 def test_every_method_that_takes_an_actor_is_tried(planner, door_world):
@@ -200,7 +209,7 @@ def test_a_door_pass_never_sees_an_email_or_needs_through_any_method(planner, do
         assert not _holds_secret(result), f"{name} showed the door an email or needs: {result!r}"
     # The door's own work is allowed, and nothing else.
     assert set(allowed) == {"check_in", "check_in_registration", "undo_check_in", "walk_in", "search_guests",
-                            "attendance", "door_list_csv", "get_event", "check_in_anyway"}
+                            "attendance", "door_list_csv", "check_in_anyway"} | PUBLIC_OUTPUTS
     # What the door did happened: the guest is in, the walk-in is registered.
     assert planner.attendance(door_world["event"].id).checked_in >= 1
     assert any(r.name == "Walker" for r in planner.registrations(door_world["event"].id))
@@ -227,7 +236,7 @@ def test_an_organizer_cannot_call_admin_only_methods(planner, door_world, assert
     organizer = of_user(planner.add_user(email="org@example.org", name="Org", password="long enough pw"))
     assert admin.user.id == 1  # the account the calls below try to change or remove
     for name in ("add_user", "remove_user", "list_users", "set_password", "sign_in_failures", "audit_log", "backup",
-                 "erase_person"):
+                 "erase_person", "set_coalition_logo"):
         error = assert_refused(lambda: _door_calls(planner, door_world)[name](organizer), exc=PermissionDenied)
         assert error.code == "admin_only" and "admin" in str(error)
     assert planner.list_users(actor=admin)
@@ -244,11 +253,15 @@ def test_an_organizer_may_plan_and_see_registrations(planner, door_world):
 
 def test_the_public_reaches_no_organizer_method_and_no_draft(planner, door_world, make_event, assert_refused):
     for name, call in _door_calls(planner, door_world).items():
-        if name == "get_event":
+        if name in PUBLIC_OUTPUTS:
             continue
         assert_refused(lambda: call(PUBLIC), exc=PermissionDenied)
     draft = make_event(title="Not yet")
     assert_refused(lambda: planner.get_event(draft.id, actor=PUBLIC), exc=NotFound)
+    for call in (planner.poster_pdf, planner.social_card_png, planner.share_links, planner.link_preview):
+        assert_refused(lambda: call(draft.id, actor=PUBLIC) if call in (planner.poster_pdf, planner.social_card_png)
+                       else call(draft.id), exc=NotFound)
+    assert planner.poster_pdf(draft.id, actor=SYSTEM).startswith(b"%PDF")  # organizers print before publishing
     assert planner.get_event(draft.id, actor=SYSTEM).title == "Not yet"
     assert planner.get_event(door_world["event"].id, actor=PUBLIC).id == door_world["event"].id
 

@@ -10,7 +10,8 @@ script runs the way the browser does:
   ForwardMsg and the query string as the server last set it (``page_info_changed``);
 * every rerun carries the widget values the browser holds (text inputs, text areas and
   checkboxes outside forms; a form's values only when it is submitted) plus, for a click,
-  the button's ``trigger_value``;
+  the button's ``trigger_value``; a button inside an ``st.fragment`` reruns that fragment
+  alone (its ``fragment_id``), as the browser does;
 * ForwardMsgs are read until ``script_finished`` (a run ended by ``st.rerun()`` is followed
   to the run that replaces it); the element deltas are collected into a flat list of
   ``Element``s (type, text, widget id, label, key, form, fragment), so a test can look for
@@ -80,6 +81,8 @@ class Run:
     messages: int
     reruns: int = 0  # runs that ended early for st.rerun() before this one
     elements: list[Element] = field(default_factory=list)
+    deltas: int = 0  # elements and blocks the server sent in this run
+    delta_fragments: set[str] = field(default_factory=set)  # the fragment ids they carried ("" outside any)
 
 
 def _text_of(kind: str, e) -> str:
@@ -274,7 +277,8 @@ class StClient:
             self.elements_by_path = {p: e for p, e in self.elements_by_path.items() if e.fragment_id != fragment_id}
         self._fragment_run = bool(fragment_id)  # fragment runs start with new_session too
         await self.ws.send(self._back_msg(states, fragment_id, is_auto_rerun))
-        messages = early = 0
+        messages = early = deltas = 0
+        delta_fragments: set[str] = set()
         try:
             async with asyncio.timeout(self.timeout):
                 while True:
@@ -289,6 +293,9 @@ class StClient:
                             continue
                         status = _DONE.get(msg.script_finished, str(msg.script_finished))
                         break
+                    if kind == "delta":
+                        deltas += 1
+                        delta_fragments.add(msg.delta.fragment_id)
                     self._apply(msg, kind)
         except TimeoutError:
             raise ProtocolError(f"no script_finished within {self.timeout:.0f} s ({messages} messages)") from None
@@ -296,7 +303,7 @@ class StClient:
         if not fragment_id:  # the browser forgets widgets the run no longer drew
             live = {e.id for e in self.elements_by_path.values() if e.id}
             self.values = {i: v for i, v in self.values.items() if i in live}
-        return Run(status, time.perf_counter() - started, messages, early, self.elements)
+        return Run(status, time.perf_counter() - started, messages, early, self.elements, deltas, delta_fragments)
 
     def _apply(self, msg: ForwardMsg, kind: str) -> None:
         if kind == "new_session":
@@ -410,7 +417,7 @@ class StClient:
             self._set(field_element, value)
         states = self.browser_states(form_id=submit.form_id)
         states.append(WidgetState(id=submit.id, trigger_value=True))
-        return await self.rerun(states)
+        return await self.rerun(states, fragment_id=submit.fragment_id)  # in a fragment: it alone reruns
 
     async def click(self, button: str, values: dict[str, str | bool] | None = None) -> Run:
         """Set widgets outside forms (by key or label), then press a button, in one rerun."""
@@ -421,7 +428,7 @@ class StClient:
             raise LookupError(f"{pressed!r} is not a button")
         states = self.browser_states()
         states.append(WidgetState(id=pressed.id, trigger_value=True))
-        return await self.rerun(states)
+        return await self.rerun(states, fragment_id=pressed.fragment_id)
 
     async def upload(self, widget: str, data: bytes, name: str = "image.jpg", mime: str = "image/jpeg") -> Run:
         """Give a camera input or file uploader (by key or label) one file, as the browser does:

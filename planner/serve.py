@@ -86,7 +86,7 @@ def haproxy_config(address: str, port: int, backends: list[int], *, secure_cooki
     bind = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     cookie_flags = "httponly" + (" secure" if secure_cookie else "") + ' attr "SameSite=Lax"'
     servers = "\n".join(
-        f"    server app{i} 127.0.0.1:{p} cookie app{i} check inter 2s fall 3 rise 2"
+        f"    server app{i} 127.0.0.1:{p} cookie app{i} check inter 2s fall 5 rise 2"
         for i, p in enumerate(backends, start=1)
     )
     return f"""# Written by `python -m planner serve` (planner/serve.py); regenerated at every start.
@@ -101,6 +101,8 @@ defaults
     # a Streamlit page is one long websocket: keep it open while the tab is
     timeout tunnel 2h
     timeout http-request 15s
+    # a process busy with a rush answers its health check late, not never: only a dead one is taken out
+    timeout check 10s
     option redispatch
     retries 2
 

@@ -239,3 +239,14 @@ def test_the_proxy_replaces_the_clients_forwarded_header_and_keeps_browsers_on_o
     assert f"cookie {STICKY_COOKIE} insert indirect nocache httponly" in config
     assert "server app1 127.0.0.1:40001 cookie app1" in config and "server app2 127.0.0.1:40002 cookie app2" in config
     assert "secure" in haproxy_config("0.0.0.0", 443, [40001], secure_cookie=True)
+
+
+def test_serve_says_in_words_why_it_cannot_start(tmp_path, capsys):
+    from planner.serve import ServeError, start
+
+    env = {"PLANNER_DB": str(tmp_path / "data" / "planner.db"), "PLANNER_DEMO": "off"}
+    with pytest.raises(ServeError, match="at least 1"):
+        start(0, "127.0.0.1", free_port(), env=env)
+    with pytest.raises(ServeError, match="HAProxy refused its configuration|HAProxy stopped"):
+        start(1, "127.0.0.1", free_port(), env=env, haproxy="/bin/false")
+    assert not list((tmp_path / "data").glob("*.log"))

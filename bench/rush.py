@@ -50,7 +50,8 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
 
 * scale — journeys per second at 50 and at 200 simultaneous users, one process and N
   behind the proxy in interleaved bursts (three by default); the ratio N/one (median) should
-  be at least 1.6 at both;
+  be at least 1.6 at both. Both run with ``--runner.postScriptGC=false`` (``serve``'s default;
+  ``--flag=--runner.postScriptGC=true`` turns it on for both);
 * the rush at once and the rush over 60 s with the doors, as above, through the proxy;
 * camera door — a volunteer's phone scans 20 tickets by camera (each photo uploaded over
   plain HTTP, as ``st.camera_input`` does, so it must reach the process holding the
@@ -1092,8 +1093,11 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
         tmp = Path(tmp_name)
         (tmp / "one").mkdir()
         (tmp / "served").mkdir()
-        with app_server(tmp / "one", name="one") as one, \
-                ServedApp(tmp / "served", processes=processes, env=UNLIMITED, flags=server_flags(),
+        # `serve` turns Streamlit's after-run collection off; the one process gets the same, so the
+        # ratio is of processes, not of that setting (--flag=--runner.postScriptGC=true: both on).
+        gc = [] if any(f.startswith("--runner.postScriptGC") for f in EXTRA_FLAGS) else NO_GC
+        with app_server(tmp / "one", gc, name="one") as one, \
+                ServedApp(tmp / "served", processes=processes, env=UNLIMITED, flags=[*server_flags(), *gc],
                           own_base_url=False) as served:
             one_planner = Planner(one.db, base_url=one.url)
             served_planner = Planner(served.db, base_url=served.url)
@@ -1103,7 +1107,8 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
             for _ in range(processes * 2):  # every process behind the proxy gets its first visits
                 await warm_up(served, [], served_planner, token)
             print(f"servers: one process pid {one.pid} ({one.url}); {processes} processes {served.app_pids} behind "
-                  f"HAProxy pid {served.proxy_pid} ({served.url}); extra flags {EXTRA_FLAGS or 'none'}\n", flush=True)
+                  f"HAProxy pid {served.proxy_pid} ({served.url}); flags of both {[*gc, *EXTRA_FLAGS] or 'none'}\n",
+                  flush=True)
 
             scale = await scale_comparison(one, one_planner, served, served_planner, sizes)
             for pairs in scale.values():

@@ -216,6 +216,8 @@ def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
     pids = [int(line.split("pid ", 1)[1].split()[0]) for line in log.read_text().splitlines() if "pid " in line]
     assert len(pids) == 3, log.read_text()  # two processes and HAProxy
     assert all(_alive(pid) for pid in pids)
+    for pid in pids[:2]:  # Streamlit's after-run collection off (a rush's sessions made it 5x dearer)
+        assert "--runner.postScriptGC\0false" in Path(f"/proc/{pid}/cmdline").read_text()
     return proc, pids
 
 

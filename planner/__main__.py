@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8501, help="the port HAProxy listens on (default 8501)")
     serve.add_argument("--log-dir", default=None, help="write each process's output to a file there (app1.log…)")
     serve.add_argument("streamlit_flags", nargs=argparse.REMAINDER,
-                       help="after --: more `streamlit run` flags for every process, e.g. -- --runner.postScriptGC=false")
+                       help="after --: more `streamlit run` flags for every process, e.g. -- --server.maxUploadSize=5")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from pathlib import Path

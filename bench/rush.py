@@ -1,32 +1,42 @@
-"""A registration rush and a busy door, through the real server (issue #5).
+"""A registration rush and a busy door, through the real server (issues #5 and #17).
 
 Run from the repository root:
 
-    python bench/rush.py            # the full run (about 9 minutes here; longer when the app is slow)
-    python bench/rush.py --quick    # smaller numbers, same checks (about 6 minutes)
-    python bench/rush.py --flag=--runner.postScriptGC=false   # extra `streamlit run` flags, both servers
+    python bench/rush.py                  # one process: the app against the bare floor, then the rushes
+    python bench/rush.py --quick          # smaller numbers, same checks
+    python bench/rush.py --processes 2    # the app on 2 processes behind HAProxy against one process
+    python bench/rush.py --flag=--server.enableWebsocketCompression=true   # extra `streamlit run` flags, every server
 
-It starts two servers on 127.0.0.1, each with ``python -m streamlit run`` from this folder's
-parent (so both read the same ``.streamlit/config.toml``), through ``bench/server.py``:
+**One process (the default).** Four servers on 127.0.0.1, each ``python -m streamlit run``
+from this folder's parent (so all read the same ``.streamlit/config.toml``), through
+``bench/server.py``:
 
 * the app, ``app.py``, on a fresh database in a temporary folder, demo events on;
-* the bare comparison app, ``bench/bare_app.py``: the same three-field form doing one
-  SQLite ``BEGIN IMMEDIATE`` insert per submit behind an in-process lock.
+* the bare comparison app, ``bench/bare_app.py``: a fair floor, the same three-field form
+  doing what a real RSVP does in one SQLite ``BEGIN IMMEDIATE`` transaction behind an
+  in-process lock (the event's capacity, its confirmed count, the insert as confirmed or
+  at the end of the waiting list) and answering in the app's words;
+* the same two again with ``--runner.postScriptGC=false`` ("app0", "bare0"): the
+  like-for-like comparison, without Streamlit's full garbage collection after every run
+  (whose cost grows with the heap, so it charges the bigger app more than the bare one).
 
-Both get ``--server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's session for
+All get ``--server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's session for
 120 s by default, so a reconnecting tab finds its state; the bench sets it to a few
 seconds so memory after a run can be read without waiting two minutes) and
 ``--server.fileWatcherType none`` (no source watching per session, as in production).
 
 Visitors are ``bench/stclient.py`` clients speaking Streamlit's websocket protocol, one per
-person, each a new session: health check (XSRF cookie), websocket, page load, form submit,
-result. Scenarios, each on its own copy of the demo event "GCM celebration…" (the first rush
-uses the demo event itself; later ones use published duplicates of it):
+person, each a new session: health check (XSRF cookie), websocket, page load, form submit
+(a fragment rerun when the form is in a fragment, as the browser sends it), result.
+Scenarios, each on its own copy of the demo event "GCM celebration…" (the first rush uses
+the demo event itself; later ones use published duplicates of it):
 
-* speed — 50 simultaneous users doing RSVP journeys (load + submit + result) back to back,
-  against the app and against the bare app, in alternating rounds of the same run: the
-  app should reach at least 0.8 of the bare app's journeys per second, with a p95 journey
-  at most 1.5 times the bare app's;
+* speed — five interleaved bursts: in each, 50 simultaneous users do RSVP journeys (load +
+  submit + result) back to back on the bare app and on the app of both pairs, one after the
+  other, the order turned every burst. Two standing lines, side by side, give the medians
+  over the five bursts of app/bare journeys per second and of app/bare p95 journey time:
+  by default (postScriptGC on) the app should reach 0.8 with a p95 ratio at most 1.5; like
+  for like it should reach 1.0 with a p95 ratio at most 1.2;
 * rush at once — 200 people open ``/event?id=`` and then all submit in the same moment
   (capacity 150);
 * rush over 60 s — 500 people arriving evenly over 60 s (capacity 300) while two door
@@ -35,22 +45,35 @@ uses the demo event itself; later ones use published duplicates of it):
   handshake, keeps the door page's live counter open (its 3-second fragment timer run by
   the client).
 
+**``--processes N``.** ``python -m planner serve --processes N`` (N app processes behind
+HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fresh:
+
+* scale — journeys per second at 50 and at 200 simultaneous users, one process and N
+  behind the proxy in interleaved bursts (three by default); the ratio N/one (median) should
+  be at least 1.6 at both. Both run with ``--runner.postScriptGC=false`` (``serve``'s default;
+  ``--flag=--runner.postScriptGC=true`` turns it on for both);
+* the rush at once and the rush over 60 s with the doors, as above, through the proxy;
+* camera door — a volunteer's phone scans 20 tickets by camera (each photo uploaded over
+  plain HTTP, as ``st.camera_input`` does, so it must reach the process holding the
+  session), then the first one again: 20 greens and one amber.
+
 After each scenario the database is checked: every submission stored once, each person
 shown the status (and waiting-list place) the database holds, confirmed = capacity when
 oversubscribed, no ``exception`` element anywhere, exactly one green per code (one green and
 one amber for the codes scanned at both doors), the counter's last number equal to
-``attendance().checked_in``. Server memory (VmRSS of the streamlit process) is read at idle,
-sampled during each scenario for the peak, and read again once the scenario's sessions have
-closed and expired. The whole set repeats (3 times; ``--repeat``) to show no growth: the
-highest after-run RSS of the last repeat may exceed the first repeat's by at most 10 MiB.
+``attendance().checked_in``; the bare app's database too. Server memory (VmRSS of the
+streamlit process, summed over the processes behind a proxy) is read at idle, sampled during
+each scenario for the peak, and read again once the scenario's sessions have closed and
+expired. The rushes repeat (3 times; ``--repeat``) to show no growth: the highest after-run
+RSS of the last repeat may exceed the first repeat's by at most 10 MiB.
 
-The table: ok / fail per person (per scan on the doors' row); jour/s, completed journeys per
+The table: ok / fail per person (per scan on the doors' rows); jour/s, completed journeys per
 second of the scenario's wall time (scans per second for the doors); p50 / p95 / max of one
 journey, page load + submit + result (one scan for the doors); cpu ms, the server's CPU time
-per journey (read from /proc); RSS idle / peak / after in MiB.
+per journey (read from /proc, all app processes behind a proxy); RSS idle / peak / after in MiB.
 
 Every request goes to 127.0.0.1; every loop is bounded in count and in time; the script
-stops both servers and exits by itself (status 1 if a requirement failed).
+stops every server and exits by itself (status 1 if a requirement failed).
 """
 
 from __future__ import annotations
@@ -64,13 +87,16 @@ if not __package__:  # run as `python bench/rush.py`: the repository root first 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import html  # noqa: E402
+import io  # noqa: E402
+import statistics  # noqa: E402
 import re  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
-from bench.server import ADMIN_EMAIL, AppServer, StreamlitServer  # noqa: E402
+from bench.bare_app import add_event as add_bare_event  # noqa: E402
+from bench.server import ADMIN_EMAIL, AppServer, ServedApp, StreamlitServer  # noqa: E402
 from bench.stclient import StClient  # noqa: E402
 
 from planner import Planner  # noqa: E402
@@ -103,14 +129,44 @@ UNLIMITED = {
 }
 
 
-def app_server(workdir: Path) -> AppServer:
+def app_server(workdir: Path, flags: list[str] = (), name: str = "app") -> AppServer:
     """The app on a fresh database with the demo events, flood limits lifted; its links keep the default base URL."""
-    return AppServer(workdir, env=UNLIMITED, flags=server_flags(), own_base_url=False)
+    return AppServer(workdir, name=name, env=UNLIMITED, flags=[*server_flags(), *flags], own_base_url=False)
 
 
-def bare_server(workdir: Path) -> StreamlitServer:
-    """bench/bare_app.py on its own database."""
-    return StreamlitServer("bench/bare_app.py", workdir, "bare", {"BARE_DB": str(workdir / "bare.db")}, server_flags())
+def bare_server(workdir: Path, name: str = "bare", flags: list[str] = ()) -> StreamlitServer:
+    """bench/bare_app.py on its own database (``server.bare_db``)."""
+    server = StreamlitServer("bench/bare_app.py", workdir, name, {"BARE_DB": str(workdir / f"{name}.db")},
+                             [*server_flags(), *flags])
+    server.bare_db = str(workdir / f"{name}.db")
+    return server
+
+
+NO_GC = ["--runner.postScriptGC", "false"]  # like for like: no full collection after each run, on both sides
+
+
+def check_bare(server: StreamlitServer, bare_event: int, journeys: list["Journey"], capacity: int) -> list[str]:
+    """The bare app's database after a burst: everyone once, shown what is stored, confirmed = capacity."""
+    import sqlite3
+
+    conn = sqlite3.connect(server.bare_db)
+    try:
+        rows = conn.execute("SELECT email, status, position FROM registrations WHERE event_id = ?", [bare_event]).fetchall()
+    finally:
+        conn.close()
+    problems = [f"{j.name}: {j.error}" for j in journeys if not j.ok]
+    stored = {}
+    for email, status, position in rows:
+        stored.setdefault(email, []).append((status, position))
+    for j in journeys:
+        found = stored.get(j.email, [])
+        if len(found) != 1:
+            problems.append(f"bare {j.email}: {len(found)} rows")
+        elif j.ok and j.shown != found[0]:
+            problems.append(f"bare {j.name} shown {j.shown}, stored {found[0]}")
+    if sum(status == "confirmed" for _, status, _ in rows) != min(capacity, len(rows)):
+        problems.append(f"bare: confirmed {sum(st == 'confirmed' for _, st, _ in rows)} for capacity {capacity}")
+    return problems
 
 
 class RssSampler:
@@ -178,8 +234,8 @@ class Target:
         return cls(url, "/event", f"id={event_id}", keys, f"rsvp_{event_id}", event_id)
 
     @classmethod
-    def bare(cls, url: str) -> "Target":
-        return cls(url, "/", "", ("name", "email", "organization"), "rsvp")
+    def bare(cls, url: str, bare_event: int) -> "Target":
+        return cls(url, "/", f"event={bare_event}", ("name", "email", "organization"), "rsvp")
 
 
 @dataclass
@@ -207,12 +263,8 @@ _WAITING = re.compile(r"You're on the waiting list, (.+?)\*\* — place (\d+)\."
 
 
 def shown_status(client: StClient, target: Target, name: str) -> tuple[str, int | None]:
-    """What the page told this person, or ValueError."""
+    """What the page told this person, or ValueError (the bare app answers in the app's words)."""
     bodies = client.texts("alert")
-    if target.event_id is None:
-        if f"Registered, {name}" in bodies:
-            return ("registered", None)
-        raise ValueError(f"no 'Registered' for {name}: {client.elements}")
     for body in bodies:
         if "already registered" in body:
             raise ValueError(f"told 'already registered': {body!r}")
@@ -670,8 +722,8 @@ def print_table(rows: list[Row]) -> None:
 @dataclass
 class Sizes:
     speed_users: int = 50
-    speed_journeys: int = 200  # per round and server
-    speed_rounds: int = 2  # alternating bare, app, bare, app…
+    speed_journeys: int = 150  # per burst and server
+    speed_bursts: int = 5  # interleaved: bare and app of both pairs, order turned each burst
     at_once: int = 200
     at_once_capacity: int = 150
     spread: int = 500
@@ -680,17 +732,24 @@ class Sizes:
     door_each: int = 100
     door_shared: int = 20
     door_pace: float = 0.3
+    camera_scans: int = 20
+    scale_users: tuple[int, ...] = (50, 200)
+    scale_per_user: int = 4  # journeys per simultaneous user in one burst of the --processes comparison
+    scale_bursts: int = 3
     repeat: int = 3
 
 
-QUICK = Sizes(speed_journeys=100, speed_rounds=1, at_once=100, at_once_capacity=70, spread=150,
-              spread_seconds=20.0, spread_capacity=100, door_each=30, door_shared=10, door_pace=0.2, repeat=3)
+QUICK = Sizes(speed_journeys=60, at_once=100, at_once_capacity=70, spread=150, spread_seconds=20.0, spread_capacity=100,
+              door_each=30, door_shared=10, door_pace=0.2, camera_scans=5, scale_per_user=2, scale_bursts=1, repeat=3)
 
 
-async def warm_up(app: StreamlitServer, bare: StreamlitServer, planner: Planner, token: str) -> None:
+async def warm_up(app: StreamlitServer, bares: list[StreamlitServer], planner: Planner, token: str) -> None:
     """First visits import the pages' modules: do them before reading the idle level."""
     event_id = prepare_event(planner, 1000, copy=True)
-    for j in [await journey(Target.event(app.url, event_id), "Warmup", 0), await journey(Target.bare(bare.url), "Warmup", 0)]:
+    done = [await journey(Target.event(app.url, event_id), "Warmup", 0)]
+    for bare in bares:
+        done.append(await journey(Target.bare(bare.url, add_bare_event(bare.bare_db, 1000)), "Warmup", 0))
+    for j in done:
         if not j.ok:
             raise RuntimeError(f"warm-up journey failed: {j.error}\n{app.log_tail()}")
     reg = planner.registrations(event_id)[0]
@@ -705,106 +764,223 @@ async def warm_up(app: StreamlitServer, bare: StreamlitServer, planner: Planner,
         raise RuntimeError(f"warm-up at the door failed: {problems} {more} {run.scans}")
 
 
-async def speed(app: StreamlitServer, bare: StreamlitServer, planner: Planner, sizes: Sizes, rep: int) -> list[Row]:
-    """Closed-loop RSVP journeys at ``speed_users`` simultaneous users, bare and app in turns."""
-    capacity = sizes.speed_journeys * sizes.speed_rounds // 2  # half confirmed, half waiting
+# ---------------------------------------------------------------------- app against the bare floor
+
+
+@dataclass
+class Pair:
+    """The app and the bare app, started with the same flags."""
+
+    label: str
+    tag: str  # the servers' names in the table: "app"/"bare", or "app0"/"bare0" without postScriptGC
+    app: StreamlitServer
+    bare: StreamlitServer
+    planner: Planner
+    bursts: list[tuple[Row, Row]] = field(default_factory=list)  # (bare, app)
+
+    @property
+    def rate_ratios(self) -> list[float]:
+        return [a.rate / b.rate if b.rate else float("nan") for b, a in self.bursts]
+
+    @property
+    def p95_ratios(self) -> list[float]:
+        return [a.pct(0.95) / b.pct(0.95) if b.times else float("nan") for b, a in self.bursts]
+
+
+async def speed_burst(pair: Pair, sizes: Sizes, k: int) -> tuple[Row, Row]:
+    """``speed_journeys`` closed-loop journeys at ``speed_users`` users on each server of the
+    pair, one after the other (bare first in odd bursts, the app first in even ones), each on
+    a fresh event of half that capacity (half confirmed, half waiting)."""
+    capacity = sizes.speed_journeys // 2
+    event_id = prepare_event(pair.planner, capacity, copy=True)
+    bare_event = add_bare_event(pair.bare.bare_db, capacity)
+    order = [("bare", pair.bare, Target.bare(pair.bare.url, bare_event)), ("app", pair.app, Target.event(pair.app.url, event_id))]
+    rows: dict[str, Row] = {}
+    for name, server, target in (order if k % 2 else order[::-1]):
+        row = Row(f"speed {pair.tag} burst {k}", name + pair.tag[len("app"):], sizes.speed_users, 0, 0, 0.0, [], rss_idle=server.rss())
+        cpu = server.cpu_seconds()
+        journeys, row.seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{pair.tag}{k}{name}")
+        row.server_cpu = server.cpu_seconds() - cpu
+        fill(row, journeys)
+        row.problems = (check_rsvps(pair.planner, event_id, journeys, capacity) if name == "app"
+                        else check_bare(pair.bare, bare_event, journeys, capacity))
+        rows[name] = row
+    return rows["bare"], rows["app"]
+
+
+async def speed_comparison(pairs: list[Pair], sizes: Sizes) -> list[Row]:
+    """Five interleaved bursts: in each, every pair's bare app and app in turn (the pairs'
+    order turned too), so a slow patch of a shared machine hits both sides."""
+    rows: list[Row] = []
+    for k in range(1, sizes.speed_bursts + 1):
+        for pair in (pairs if k % 2 else pairs[::-1]):
+            bare_row, app_row = await speed_burst(pair, sizes, k)
+            pair.bursts.append((bare_row, app_row))
+            rows += [bare_row, app_row]
+            print_progress([bare_row, app_row])
+    return rows
+
+
+def speed_line(pair: Pair, sizes: Sizes) -> str:
+    """The standing line of a pair: medians over the bursts of app/bare journeys/s and p95."""
+    rates, p95s = pair.rate_ratios, pair.p95_ratios
+    app_rate = statistics.median(a.rate for _, a in pair.bursts)
+    bare_rate = statistics.median(b.rate for b, _ in pair.bursts)
+    return (f"speed, {sizes.speed_users} users, {pair.label}: app/bare journeys/s median {statistics.median(rates):.2f} "
+            f"(bursts {', '.join(f'{r:.2f}' for r in rates)}; app {app_rate:.1f}/s, bare {bare_rate:.1f}/s), "
+            f"p95 app/bare median {statistics.median(p95s):.2f} (bursts {', '.join(f'{r:.2f}' for r in p95s)})")
+
+
+# ---------------------------------------------------------------------- the rushes
+
+
+async def at_once_row(server: StreamlitServer, planner: Planner, sizes: Sizes, rep: int, *, copy: bool) -> Row:
+    capacity = sizes.at_once_capacity
+    event_id = prepare_event(planner, capacity, copy=copy)
+    row = Row(f"rush {sizes.at_once} at once #{rep}", "app", sizes.at_once, 0, 0, 0.0, [], rss_idle=server.rss())
+    with RssSampler(server) as sampler:
+        started, cpu = time.perf_counter(), server.cpu_seconds()
+        journeys = await asyncio.wait_for(rush_at_once(Target.event(server.url, event_id), sizes.at_once, f"A{rep}"), 600)
+        row.seconds = time.perf_counter() - started
+        row.server_cpu = server.cpu_seconds() - cpu
+    row.rss_peak = sampler.peak[server.name]
+    fill(row, journeys)
+    row.problems += check_rsvps(planner, event_id, journeys, capacity)
+    return row
+
+
+async def spread_rows(server: StreamlitServer, planner: Planner, token: str, sizes: Sizes, rep: int) -> tuple[Row, Row, DoorRun]:
+    """Arrivals over a minute, two doors and an organizer watching the counter."""
+    capacity = sizes.spread_capacity
     event_id = prepare_event(planner, capacity, copy=True)
-    app_journeys: list[Journey] = []
-    rows = {name: Row(f"speed, {sizes.speed_users} users #{rep}", name, sizes.speed_users, 0, 0, 0.0, []) for name in ("bare", "app")}
-    for name, server in (("bare", bare), ("app", app)):
-        rows[name].rss_idle = server.rss()
-    with RssSampler(app, bare) as sampler:
-        for round_ in range(sizes.speed_rounds):
-            for name, server, target in (("bare", bare, Target.bare(bare.url)), ("app", app, Target.event(app.url, event_id))):
-                cpu = server.cpu_seconds()
-                journeys, seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{rep}{round_}{name}")
-                row = rows[name]
-                row.server_cpu += server.cpu_seconds() - cpu
-                row.ok += sum(j.ok for j in journeys)
-                row.failed += sum(not j.ok for j in journeys)
-                row.seconds += seconds
-                row.times += [j.total_s for j in journeys if j.ok]
-                if name == "app":
-                    app_journeys += journeys
-                else:
-                    row.problems += [f"{j.name}: {j.error}" for j in journeys if not j.ok]
-    for name, server in (("bare", bare), ("app", app)):
-        rows[name].rss_peak = sampler.peak[server.name]
-    rows["app"].problems += check_rsvps(planner, event_id, app_journeys, capacity)
-    return [rows["bare"], rows["app"]]
+    row = Row(f"rush {sizes.spread} over {sizes.spread_seconds:.0f} s #{rep}", "app", sizes.spread, 0, 0, 0.0, [],
+              rss_idle=server.rss())
+    door_row = Row(f"  doors 2x{sizes.door_each} (+organizer) #{rep}", "app", 3, 0, 0, 0.0, [],
+                   server_cpu=float("nan"))  # the server's CPU is counted in the rush's row
+    with RssSampler(server) as sampler:
+        started, cpu = time.perf_counter(), server.cpu_seconds()
+        journeys, door_run = await asyncio.wait_for(
+            asyncio.gather(
+                rush_spread(Target.event(server.url, event_id), sizes.spread, sizes.spread_seconds, f"B{rep}"),
+                busy_door(server.url, planner, event_id, token, sizes.door_each, sizes.door_shared,
+                          sizes.door_pace, limit_s=sizes.spread_seconds + 120),
+            ),
+            sizes.spread_seconds + 600,
+        )
+        row.seconds = door_row.seconds = time.perf_counter() - started
+        row.server_cpu = server.cpu_seconds() - cpu  # the doors' share included
+    row.rss_peak = door_row.rss_peak = sampler.peak[server.name]
+    fill(row, journeys)
+    row.problems += check_rsvps(planner, event_id, journeys, capacity)
+    door_row.ok = sum(bool(s.verdict) and not s.error for s in door_run.scans)
+    door_row.failed = sum(bool(s.error) for s in door_run.scans)
+    door_row.times = [s.seconds for s in door_run.scans if not s.error]
+    door_row.problems += check_door(planner, event_id, door_run, sizes.door_each, sizes.door_shared)
+    door_row.rss_idle = row.rss_idle
+    return row, door_row, door_run
+
+
+def jpeg(png: bytes) -> bytes:
+    """A ticket's QR code as the JPEG a phone camera sends."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+async def camera_door(server: StreamlitServer, planner: Planner, count: int, rep: int) -> Row:
+    """A volunteer's phone scanning ``count`` tickets with the camera (each photo uploaded over
+    plain HTTP, as Streamlit's camera input does), then the first one again: ``count`` greens
+    and one amber. The door page is reopened for every third guest, so new sessions land on
+    every process behind a proxy."""
+    event_id = prepare_event(planner, count + 10, copy=True)
+    guests = [planner.register(event_id, name=f"Camera Guest {i:03d}", email=f"camera-{rep}-{i:03d}@example.org")
+              for i in range(count)]
+    secret = planner.create_door_pass(event_id, "Camera door").url.split("pass=", 1)[1]
+    photos = [(g.name, jpeg(planner.ticket_qr_png(g.manage_token))) for g in guests]
+    row = Row(f"  camera door {count}+1 #{rep}", "app", 1, 0, 0, 0.0, [], server_cpu=float("nan"))
+    expected = [("green", name, photo) for name, photo in photos] + [("amber", *photos[0])]
+    client: StClient | None = None
+    started = time.perf_counter()
+    try:
+        for i, (want, name, photo) in enumerate(expected):
+            if client is None or i % 3 == 0:
+                if client is not None:
+                    await client.close()
+                client = StClient(server.url, timeout=RUN_TIMEOUT)
+                await client.open("/checkin", f"pass={secret}")
+            scan_started = time.perf_counter()
+            try:
+                (camera,) = client.find(type="camera_input")
+                await client.upload(camera.key, photo)
+                got = verdict_of(client, name)
+            except Exception as err:  # noqa: BLE001
+                row.failed += 1
+                row.problems.append(f"camera {name}: {type(err).__name__}: {err}")
+                client = None
+                continue
+            if got != want:
+                row.failed += 1
+                row.problems.append(f"camera {name}: {got}, expected {want}")
+            else:
+                row.ok += 1
+                row.times.append(time.perf_counter() - scan_started)
+    finally:
+        if client is not None:
+            await client.close()
+    row.seconds = time.perf_counter() - started
+    if planner.attendance(event_id).checked_in != count:
+        row.problems.append(f"camera door: {planner.attendance(event_id).checked_in} checked in, expected {count}")
+    return row
+
+
+# ---------------------------------------------------------------------- one server process (the default run)
 
 
 async def main(sizes: Sizes) -> int:
+    from contextlib import ExitStack
+
     results: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="rush-") as tmp_name:
         tmp = Path(tmp_name)
-        with app_server(tmp) as app, bare_server(tmp) as bare:
+        (tmp / "default").mkdir()
+        (tmp / "nogc").mkdir()
+        with app_server(tmp / "default") as app, bare_server(tmp / "default") as bare:
             planner = Planner(app.db, base_url=app.url)
             admin = next(u for u in planner.list_users() if u.email == ADMIN_EMAIL)
             token = planner.start_session(admin.id)
             rss_start = {"app": app.rss(), "bare": bare.rss()}
-            await warm_up(app, bare, planner, token)
+            with ExitStack() as like_for_like:
+                app0 = like_for_like.enter_context(app_server(tmp / "nogc", NO_GC, name="app0"))
+                bare0 = like_for_like.enter_context(bare_server(tmp / "nogc", "bare0", NO_GC))
+                planner0 = Planner(app0.db, base_url=app0.url)
+                token0 = planner0.start_session(next(u for u in planner0.list_users() if u.email == ADMIN_EMAIL).id)
+                await warm_up(app, [bare], planner, token)
+                await warm_up(app0, [bare0], planner0, token0)
+                print(f"servers: app pid {app.pid}, bare pid {bare.pid} (default flags); app0 pid {app0.pid}, bare0 pid "
+                      f"{bare0.pid} (--runner.postScriptGC=false); disconnectedSessionTTL {SESSION_TTL} s; "
+                      f"extra flags {EXTRA_FLAGS or 'none'}\n", flush=True)
+                pairs = [Pair("default (postScriptGC on)", "app", app, bare, planner),
+                         Pair("like for like (postScriptGC off on both)", "app0", app0, bare0, planner0)]
+                results += await speed_comparison(pairs, sizes)
             idle = {"app": await settle(app), "bare": await settle(bare)}
-            print(f"servers: app pid {app.pid} ({app.url}), bare pid {bare.pid} ({bare.url}); "
-                  f"disconnectedSessionTTL {SESSION_TTL} s; extra flags {EXTRA_FLAGS or 'none'}")
-            print(f"RSS at start: app {rss_start['app']:.1f} MiB, bare {rss_start['bare']:.1f} MiB; "
-                  f"idle after warm-up: app {idle['app']:.1f} MiB, bare {idle['bare']:.1f} MiB\n", flush=True)
+            print(f"\nRSS at start: app {rss_start['app']:.1f} MiB, bare {rss_start['bare']:.1f} MiB; "
+                  f"idle after warm-up and speed: app {idle['app']:.1f} MiB, bare {idle['bare']:.1f} MiB\n", flush=True)
             for rep in range(1, sizes.repeat + 1):
-                # speed: bare and app in turns
-                rows = await speed(app, bare, planner, sizes, rep)
-                rows[0].rss_after, rows[1].rss_after = await asyncio.gather(settle(bare), settle(app))
-                results += rows
-                print_progress(rows)
-
-                # everyone at once
-                capacity = sizes.at_once_capacity
-                event_id = prepare_event(planner, capacity, copy=rep > 1)
-                row = Row(f"rush {sizes.at_once} at once #{rep}", "app", sizes.at_once, 0, 0, 0.0, [], rss_idle=app.rss())
-                with RssSampler(app) as sampler:
-                    started, cpu = time.perf_counter(), app.cpu_seconds()
-                    journeys = await asyncio.wait_for(rush_at_once(Target.event(app.url, event_id), sizes.at_once, f"A{rep}"), 600)
-                    row.seconds = time.perf_counter() - started
-                    row.server_cpu = app.cpu_seconds() - cpu
-                row.rss_peak = sampler.peak["app"]
-                fill(row, journeys)
-                row.problems += check_rsvps(planner, event_id, journeys, capacity)
+                row = await at_once_row(app, planner, sizes, rep, copy=rep > 1)
                 row.rss_after = await settle(app)
                 results.append(row)
                 print_progress([row])
 
-                # arrivals over a minute, two doors and an organizer watching the counter
-                capacity = sizes.spread_capacity
-                event_id = prepare_event(planner, capacity, copy=True)
-                row = Row(f"rush {sizes.spread} over {sizes.spread_seconds:.0f} s #{rep}", "app", sizes.spread, 0, 0, 0.0, [], rss_idle=app.rss())
-                door_row = Row(f"  doors 2x{sizes.door_each} (+organizer) #{rep}", "app", 3, 0, 0, 0.0, [],
-                               server_cpu=float("nan"))  # the server's CPU is counted in the rush's row
-                with RssSampler(app) as sampler:
-                    started, cpu = time.perf_counter(), app.cpu_seconds()
-                    journeys, door_run = await asyncio.wait_for(
-                        asyncio.gather(
-                            rush_spread(Target.event(app.url, event_id), sizes.spread, sizes.spread_seconds, f"B{rep}"),
-                            busy_door(app.url, planner, event_id, token, sizes.door_each, sizes.door_shared,
-                                      sizes.door_pace, limit_s=sizes.spread_seconds + 120),
-                        ),
-                        sizes.spread_seconds + 600,
-                    )
-                    row.seconds = door_row.seconds = time.perf_counter() - started
-                    row.server_cpu = app.cpu_seconds() - cpu  # the doors' share included
-                row.rss_peak = door_row.rss_peak = sampler.peak["app"]
-                fill(row, journeys)
-                row.problems += check_rsvps(planner, event_id, journeys, capacity)
-                door_row.ok = sum(bool(s.verdict) and not s.error for s in door_run.scans)
-                door_row.failed = sum(bool(s.error) for s in door_run.scans)
-                door_row.times = [s.seconds for s in door_run.scans if not s.error]
-                door_row.problems += check_door(planner, event_id, door_run, sizes.door_each, sizes.door_shared)
+                row, door_row, door_run = await spread_rows(app, planner, token, sizes, rep)
                 row.rss_after = door_row.rss_after = await settle(app)
-                door_row.rss_idle = row.rss_idle
                 results += [row, door_row]
                 print_progress([row, door_row], extra=f"    counter shown: {door_run.counter}")
 
-            failures += report(results, idle, sizes)
-            for server in (app, bare):
+            failures += report(results, idle, sizes, pairs)
+            for server in (app, bare, app0, bare0):
                 errors = server.errors()
                 if errors:
                     print(f"\n{server.name} server logged {sum(errors.values())} uncaught exceptions:")
@@ -828,35 +1004,42 @@ def print_progress(rows: list[Row], extra: str = "") -> None:
         print(extra, flush=True)
 
 
-def report(rows: list[Row], idle: dict[str, float], sizes: Sizes) -> list[str]:
+class Verdicts:
+    def __init__(self):
+        self.failures: list[str] = []
+
+    def __call__(self, name: str, held: bool, detail: str) -> None:
+        print(f"{'HOLDS' if held else 'FAILS'}  {name}: {detail}")
+        if not held:
+            self.failures.append(name)
+
+
+def correctness_verdict(verdict: Verdicts, rows: list[Row]) -> None:
+    problems = [p for r in rows for p in r.problems]
+    verdict("rush and door correctness", not problems and all(r.failed == 0 for r in rows),
+            "no failed or lost submission, statuses and places as stored, confirmed = capacity, one green per code, "
+            "counter right" if not problems else "; ".join(problems[:10]))
+
+
+def report(rows: list[Row], idle: dict[str, float], sizes: Sizes, pairs: list[Pair]) -> list[str]:
     print()
     print_table(rows)
     print()
-    failures: list[str] = []
-
-    def verdict(name: str, held: bool, detail: str) -> None:
-        print(f"{'HOLDS' if held else 'FAILS'}  {name}: {detail}")
-        if not held:
-            failures.append(name)
-
-    correctness = [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")]
-    problems = [p for r in correctness for p in r.problems]
-    verdict("rush and door correctness", not problems and all(r.failed == 0 for r in correctness),
-            "no failed or lost submission, statuses and places as stored, confirmed = capacity, one green per code, "
-            "counter right" if not problems else "; ".join(problems[:10]))
-    app_speed = [r for r in rows if r.scenario.startswith("speed") and r.server == "app"]
-    bare_speed = [r for r in rows if r.scenario.startswith("speed") and r.server == "bare"]
-    speed_problems = [p for r in app_speed + bare_speed for p in r.problems]
-    verdict("speed runs without failures", not speed_problems and all(r.failed == 0 for r in app_speed + bare_speed),
-            "; ".join(speed_problems[:5]) or "every journey ok")
-    for a, b in zip(app_speed, bare_speed):
-        rate_ratio = a.rate / b.rate if b.rate else float("nan")
-        p95_ratio = a.pct(0.95) / b.pct(0.95) if b.times else float("nan")
-        verdict(f"speed {a.scenario.split('#')[1]}: journeys/s app/bare >= 0.8", rate_ratio >= 0.8,
-                f"{a.rate:.1f} / {b.rate:.1f} = {rate_ratio:.2f}")
-        verdict(f"speed {a.scenario.split('#')[1]}: p95 app/bare <= 1.5", p95_ratio <= 1.5,
-                f"{a.pct(0.95):.2f} s / {b.pct(0.95):.2f} s = {p95_ratio:.2f}")
-    app_rows = [r for r in rows if r.server == "app"]
+    for pair in pairs:  # the standing lines, next to each other
+        print(speed_line(pair, sizes))
+    print()
+    verdict = Verdicts()
+    correctness_verdict(verdict, [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")])
+    speed_rows = [r for r in rows if r.scenario.startswith("speed")]
+    speed_problems = [p for r in speed_rows for p in r.problems]
+    verdict("speed runs without failures", not speed_problems and all(r.failed == 0 for r in speed_rows),
+            "; ".join(speed_problems[:5]) or "every journey ok, every database exact")
+    for pair, (rate_min, p95_max) in zip(pairs, [(0.8, 1.5), (1.0, 1.2)]):
+        rate, p95 = statistics.median(pair.rate_ratios), statistics.median(pair.p95_ratios)
+        verdict(f"speed {pair.label}: journeys/s app/bare >= {rate_min} (median of {len(pair.bursts)})", rate >= rate_min,
+                f"{rate:.2f}")
+        verdict(f"speed {pair.label}: p95 app/bare <= {p95_max} (median of {len(pair.bursts)})", p95 <= p95_max, f"{p95:.2f}")
+    app_rows = [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")]
     worst = max(app_rows, key=lambda r: r.rss_after)
     verdict("memory returns within 50 MiB of idle", worst.rss_after - idle["app"] <= 50,
             f"idle {idle['app']:.1f} MiB, highest after-run {worst.rss_after:.1f} MiB ({worst.scenario.strip()}), "
@@ -870,22 +1053,123 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes) -> list[str]:
         growth = per_rep[reps[-1]] - per_rep[reps[0]]
         verdict(f"no memory growth over {len(reps)} repeats (<= 10 MiB)", growth <= 10,
                 "after-run RSS per repeat " + ", ".join(f"#{k} {per_rep[k]:.1f}" for k in reps) + f" MiB (growth {growth:+.1f})")
-    return failures
+    return verdict.failures
 
 
-def parse_args(argv=None) -> Sizes:
+# ---------------------------------------------------------------------- N processes behind the proxy
+
+
+async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
+                           sizes: Sizes) -> dict[int, list[tuple[Row, Row]]]:
+    """Journeys/s of one process (straight) and of N behind the proxy, at each number of
+    simultaneous users, in interleaved bursts (order turned each burst)."""
+    out: dict[int, list[tuple[Row, Row]]] = {}
+    tag = f"x{served.processes}"
+    for users in sizes.scale_users:
+        count = users * sizes.scale_per_user
+        for k in range(1, sizes.scale_bursts + 1):
+            rows = {}
+            order = [("one", one, one_planner), (tag, served, served_planner)]
+            for name, server, planner in (order if k % 2 else order[::-1]):
+                capacity = count // 2
+                event_id = prepare_event(planner, capacity, copy=True)
+                row = Row(f"scale {users} users burst {k}", name, users, 0, 0, 0.0, [], rss_idle=server.rss())
+                cpu = server.cpu_seconds()
+                journeys, row.seconds = await closed_loop(Target.event(server.url, event_id), users, count, f"N{name}{users}{k}")
+                row.server_cpu = server.cpu_seconds() - cpu
+                fill(row, journeys)
+                row.problems = check_rsvps(planner, event_id, journeys, capacity)
+                rows[name] = row
+            out.setdefault(users, []).append((rows["one"], rows[tag]))
+            print_progress([rows["one"], rows[tag]])
+    return out
+
+
+async def main_processes(sizes: Sizes, processes: int) -> int:
+    """``--processes N``: the app on N processes behind HAProxy (``python -m planner serve``)
+    against one process in the same run, then the rushes and the doors through the proxy."""
+    results: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="rush-") as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "one").mkdir()
+        (tmp / "served").mkdir()
+        # `serve` turns Streamlit's after-run collection off; the one process gets the same, so the
+        # ratio is of processes, not of that setting (--flag=--runner.postScriptGC=true: both on).
+        gc = [] if any(f.startswith("--runner.postScriptGC") for f in EXTRA_FLAGS) else NO_GC
+        with app_server(tmp / "one", gc, name="one") as one, \
+                ServedApp(tmp / "served", processes=processes, env=UNLIMITED, flags=[*server_flags(), *gc],
+                          own_base_url=False) as served:
+            one_planner = Planner(one.db, base_url=one.url)
+            served_planner = Planner(served.db, base_url=served.url)
+            token = served_planner.start_session(next(u for u in served_planner.list_users() if u.email == ADMIN_EMAIL).id)
+            one_token = one_planner.start_session(next(u for u in one_planner.list_users() if u.email == ADMIN_EMAIL).id)
+            await warm_up(one, [], one_planner, one_token)
+            for _ in range(processes * 2):  # every process behind the proxy gets its first visits
+                await warm_up(served, [], served_planner, token)
+            print(f"servers: one process pid {one.pid} ({one.url}); {processes} processes {served.app_pids} behind "
+                  f"HAProxy pid {served.proxy_pid} ({served.url}); flags of both {[*gc, *EXTRA_FLAGS] or 'none'}\n",
+                  flush=True)
+
+            scale = await scale_comparison(one, one_planner, served, served_planner, sizes)
+            for pairs in scale.values():
+                for a, b in pairs:
+                    results += [a, b]
+
+            proxy_cpu = served.proxy_cpu_seconds()
+            row = await at_once_row(served, served_planner, sizes, 1, copy=False)
+            results.append(row)
+            print_progress([row])
+            row, door_row, door_run = await spread_rows(served, served_planner, token, sizes, 1)
+            results += [row, door_row]
+            print_progress([row, door_row], extra=f"    counter shown: {door_run.counter}")
+            camera = await camera_door(served, served_planner, sizes.camera_scans, 1)
+            results.append(camera)
+            print_progress([camera])
+            proxy_cpu = served.proxy_cpu_seconds() - proxy_cpu
+
+            print()
+            print_table(results)
+            print()
+            verdict = Verdicts()
+            correctness_verdict(verdict, [r for r in results if not r.scenario.startswith("scale")])
+            scale_rows = [r for r in results if r.scenario.startswith("scale")]
+            problems = [p for r in scale_rows for p in r.problems]
+            verdict("scale runs without failures", not problems and all(r.failed == 0 for r in scale_rows),
+                    "; ".join(problems[:5]) or "every journey ok, every database exact")
+            for users, pairs in scale.items():
+                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
+                p95s = [b.pct(0.95) / a.pct(0.95) if a.times else float("nan") for a, b in pairs]
+                ratio = statistics.median(ratios)
+                print(f"scale, {users} users: {processes} processes / one, journeys/s median {ratio:.2f} (bursts "
+                      f"{', '.join(f'{r:.2f}' for r in ratios)}; one {statistics.median(a.rate for a, _ in pairs):.1f}/s, "
+                      f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s), p95 ratio median "
+                      f"{statistics.median(p95s):.2f}")
+                verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
+            print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s")
+            errors = served.errors()
+            if errors:
+                print(f"\nthe {processes} processes logged {sum(errors.values())} uncaught exceptions:")
+                for line, n in sorted(errors.items(), key=lambda kv: -kv[1]):
+                    print(f"  {n:5d} x {line}")
+    return 1 if verdict.failures else 0
+
+
+def parse_args(argv=None) -> tuple[Sizes, int]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller numbers, same checks (about 6 minutes)")
-    parser.add_argument("--repeat", type=int, help="how many times to repeat the set (default 3)")
+    parser.add_argument("--quick", action="store_true", help="smaller numbers, same checks")
+    parser.add_argument("--repeat", type=int, help="how many times to repeat the rushes (default 3)")
+    parser.add_argument("--processes", type=int, default=0, metavar="N",
+                        help="run the app as `python -m planner serve --processes N` behind HAProxy, against one process")
     parser.add_argument("--flag", action="append", default=[], metavar="FLAG",
-                        help="an extra `streamlit run` flag for both servers, e.g. --flag=--runner.postScriptGC=false")
+                        help="an extra `streamlit run` flag for every server, e.g. --flag=--runner.postScriptGC=false")
     args = parser.parse_args(argv)
     EXTRA_FLAGS[:] = args.flag
     sizes = QUICK if args.quick else Sizes()
     if args.repeat:
         sizes.repeat = max(1, min(args.repeat, 10))
-    return sizes
+    return sizes, max(0, args.processes)
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    _sizes, _processes = parse_args()
+    sys.exit(asyncio.run(main_processes(_sizes, _processes) if _processes else main(_sizes)))

@@ -8,6 +8,9 @@ with this process's environment plus ``env`` and any extra ``flags``; its output
 (a server that exits or stays unhealthy for a minute is stopped and raises with its log);
 leaving it stops the server (terminate, then kill after ten seconds).
 
+``ServedApp(workdir, processes=N)`` is the same app through ``python -m planner serve``: N
+processes behind HAProxy, ``url`` being HAProxy's address.
+
 ``AppServer(workdir)`` is the app itself, ``app.py``, on a fresh database ``workdir/planner.db``
 (``.db``) with the demo events and the first admin ``ADMIN_EMAIL`` / ``ADMIN_PASSWORD``; its
 links (``PLANNER_BASE_URL``) point at the server itself unless ``own_base_url=False``.
@@ -57,19 +60,19 @@ class StreamlitServer:
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "streamlit", "run", self.script,
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            *self.flags,
+        ]
+
     def __enter__(self):
         with self.log.open("w") as log:  # the child keeps its own copy of the file descriptor
-            self.process = subprocess.Popen(
-                [
-                    sys.executable, "-m", "streamlit", "run", self.script,
-                    "--server.port", str(self.port),
-                    "--server.address", "127.0.0.1",
-                    "--server.headless", "true",
-                    "--browser.gatherUsageStats", "false",
-                    *self.flags,
-                ],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )
+            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + HEALTHY_WITHIN
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -99,33 +102,18 @@ class StreamlitServer:
 
     def rss(self) -> float:
         """Resident memory of the server process (VmRSS), in MiB."""
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        raise RuntimeError(f"no VmRSS for {self.pid}")
+        return _rss(self.pid)
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the server process has used so far."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return _cpu(self.pid)
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def errors(self) -> dict[str, int]:
         """Uncaught exceptions the server logged: the last line of each traceback, counted."""
-        found: dict[str, int] = {}
-        lines = self.log.read_text(errors="replace").splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("Traceback (most recent call last)"):
-                j = i + 1
-                while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
-                    j += 1
-                if j < len(lines):
-                    found[lines[j][:200]] = found.get(lines[j][:200], 0) + 1
-        return found
+        return _errors_in(self.log)
 
 
 class AppServer(StreamlitServer):
@@ -150,3 +138,96 @@ class AppServer(StreamlitServer):
         if own_base_url:
             self.env["PLANNER_BASE_URL"] = self.url
         self.env.update(env or {})
+
+
+class ServedApp(AppServer):
+    """``python -m planner serve --processes N``: the app on N processes behind HAProxy, on a
+    fresh database in ``workdir`` like ``AppServer``; ``url`` is HAProxy's. Memory and CPU are
+    the sums over the N app processes (``proxy_cpu_seconds`` is HAProxy's own); ``errors``
+    reads every process's log (``workdir/<name>-logs/app1.log``…)."""
+
+    def __init__(self, workdir: Path, processes: int = 2, name: str = "served", env: Mapping[str, str] | None = None,
+                 flags: Sequence[str] = (), own_base_url: bool = True):
+        super().__init__(workdir, name, env, flags, own_base_url)
+        self.processes = processes
+        self.log_dir = Path(workdir) / f"{name}-logs"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "planner", "serve", "--processes", str(self.processes),
+                "--address", "127.0.0.1", "--port", str(self.port), "--log-dir", str(self.log_dir),
+                "--", *self.flags]
+
+    def __enter__(self):
+        super().__enter__()
+        deadline = time.monotonic() + HEALTHY_WITHIN  # healthy through HAProxy: the supervisor has said who is who
+        while "Serving on" not in self.log.read_text(errors="replace"):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.__exit__()
+                raise RuntimeError(f"{self.name} did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+        return self
+
+    def _pids(self, prefix: str) -> list[int]:
+        pids = []
+        for line in self.log.read_text(errors="replace").splitlines():
+            if line.startswith(prefix) and "pid " in line:
+                pids.append(int(line.split("pid ", 1)[1].split()[0]))
+        return pids
+
+    @property
+    def app_pids(self) -> list[int]:
+        return self._pids("process ")
+
+    @property
+    def proxy_pid(self) -> int:
+        return self._pids("haproxy:")[0]
+
+    def rss(self) -> float:
+        return sum(_rss(pid) for pid in self.app_pids)
+
+    def cpu_seconds(self) -> float:
+        return sum(_cpu(pid) for pid in self.app_pids)
+
+    def proxy_cpu_seconds(self) -> float:
+        return _cpu(self.proxy_pid)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n\n".join(
+            f"== {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+            for log in [self.log, *sorted(self.log_dir.glob("*.log"))]
+        )
+
+    def errors(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for log in sorted(self.log_dir.glob("app*.log")):
+            for line, n in _errors_in(log).items():
+                found[line] = found.get(line, 0) + n
+        return found
+
+
+def _rss(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def _cpu(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _errors_in(log: Path) -> dict[str, int]:
+    """Uncaught exceptions in a log: the last line of each traceback, counted."""
+    found: dict[str, int] = {}
+    lines = log.read_text(errors="replace").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last)"):
+            j = i + 1
+            while j < len(lines) and (lines[j].startswith(" ") or not lines[j].strip()):
+                j += 1
+            if j < len(lines):
+                found[lines[j][:200]] = found.get(lines[j][:200], 0) + 1
+    return found

@@ -10,7 +10,8 @@ script runs the way the browser does:
   ForwardMsg and the query string as the server last set it (``page_info_changed``);
 * every rerun carries the widget values the browser holds (text inputs, text areas and
   checkboxes outside forms; a form's values only when it is submitted) plus, for a click,
-  the button's ``trigger_value``;
+  the button's ``trigger_value``; a button inside an ``st.fragment`` reruns that fragment
+  alone (its ``fragment_id``), as the browser does;
 * ForwardMsgs are read until ``script_finished`` (a run ended by ``st.rerun()`` is followed
   to the run that replaces it); the element deltas are collected into a flat list of
   ``Element``s (type, text, widget id, label, key, form, fragment), so a test can look for
@@ -27,10 +28,12 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
@@ -78,6 +81,8 @@ class Run:
     messages: int
     reruns: int = 0  # runs that ended early for st.rerun() before this one
     elements: list[Element] = field(default_factory=list)
+    deltas: int = 0  # elements and blocks the server sent in this run
+    delta_fragments: set[str] = field(default_factory=set)  # the fragment ids they carried ("" outside any)
 
 
 def _text_of(kind: str, e) -> str:
@@ -116,12 +121,15 @@ def key_of(widget_id: str | None) -> str | None:
     return m.group(1)
 
 
-async def http_get(host: str, port: int, target: str, timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
+async def http_get(host: str, port: int, target: str, timeout: float = 10.0,
+                   cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
     """A plain HTTP/1.1 GET (status, headers, body): enough for the health check's cookie."""
+    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
     async with asyncio.timeout(timeout):
         reader, writer = await asyncio.open_connection(host, port)
         try:
-            writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+            writer.write((f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+                          + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n").encode())
             await writer.drain()
             raw = await reader.read()
         finally:
@@ -131,6 +139,29 @@ async def http_get(host: str, port: int, target: str, timeout: float = 10.0) -> 
     status = int(lines[0].split()[1])
     headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
     return status, headers, body
+
+
+async def http_put_file(host: str, port: int, target: str, data: bytes, name: str, mime: str,
+                        cookies: dict[str, str], headers: dict[str, str], timeout: float = 30.0) -> int:
+    """A multipart PUT of one file (field ``file``), as the browser uploads a camera photo to
+    ``/_stcore/upload_file/…``: the status code."""
+    boundary = "----stclient" + uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: {mime}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    head = (f"PUT {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n")
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(head.encode() + body)
+            await writer.drain()
+            raw = await reader.read()
+        finally:
+            writer.close()
+    return int(raw.split(b"\r\n", 1)[0].split()[1])
 
 
 class StClient:
@@ -153,18 +184,17 @@ class StClient:
         self.values: dict[str, WidgetState] = {}  # what the browser's widget manager holds
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s)
         self.runs = 0
+        self.session_id = ""  # the server's id of this tab's session (uploads name it)
         self._fragment_run = False
 
     # ------------------------------------------------------------------ connection
 
     async def open(self, path: str = "/", query: str = "") -> Run:
         """Load a page: health check (XSRF cookie), websocket, first script run."""
-        status, headers, _ = await http_get(self.host, self.port, "/_stcore/health", self.timeout)
+        status, headers, _ = await http_get(self.host, self.port, "/_stcore/health", self.timeout, self.cookies)
         if status != 200:
             raise ProtocolError(f"health check answered {status}")
-        for name, value in headers:
-            if name == "set-cookie" and value.startswith(XSRF_COOKIE + "="):
-                self.cookies[XSRF_COOKIE] = value.split(";", 1)[0].split("=", 1)[1]
+        self.keep_cookies(headers)
         protocols = [Subprotocol("streamlit")]
         if self.cookies.get(XSRF_COOKIE):
             protocols.append(Subprotocol(self.cookies[XSRF_COOKIE]))
@@ -183,6 +213,15 @@ class StClient:
         self.page_name = path.strip("/")
         self.query_string = query.lstrip("?")
         return await self.rerun()
+
+    def keep_cookies(self, headers: list[tuple[str, str]]) -> None:
+        """Keep every cookie the server (or a proxy in front of it) sets, as a browser does:
+        the XSRF token, and behind ``python -m planner serve`` HAProxy's ``planner_server``,
+        which keeps this tab's websocket and uploads on one process."""
+        for name, value in headers:
+            if name == "set-cookie" and "=" in value.split(";", 1)[0]:
+                key, _, val = value.split(";", 1)[0].partition("=")
+                self.cookies[key.strip()] = val.strip()
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -238,7 +277,8 @@ class StClient:
             self.elements_by_path = {p: e for p, e in self.elements_by_path.items() if e.fragment_id != fragment_id}
         self._fragment_run = bool(fragment_id)  # fragment runs start with new_session too
         await self.ws.send(self._back_msg(states, fragment_id, is_auto_rerun))
-        messages = early = 0
+        messages = early = deltas = 0
+        delta_fragments: set[str] = set()
         try:
             async with asyncio.timeout(self.timeout):
                 while True:
@@ -253,6 +293,9 @@ class StClient:
                             continue
                         status = _DONE.get(msg.script_finished, str(msg.script_finished))
                         break
+                    if kind == "delta":
+                        deltas += 1
+                        delta_fragments.add(msg.delta.fragment_id)
                     self._apply(msg, kind)
         except TimeoutError:
             raise ProtocolError(f"no script_finished within {self.timeout:.0f} s ({messages} messages)") from None
@@ -260,7 +303,7 @@ class StClient:
         if not fragment_id:  # the browser forgets widgets the run no longer drew
             live = {e.id for e in self.elements_by_path.values() if e.id}
             self.values = {i: v for i, v in self.values.items() if i in live}
-        return Run(status, time.perf_counter() - started, messages, early, self.elements)
+        return Run(status, time.perf_counter() - started, messages, early, self.elements, deltas, delta_fragments)
 
     def _apply(self, msg: ForwardMsg, kind: str) -> None:
         if kind == "new_session":
@@ -269,6 +312,8 @@ class StClient:
                 self.auto_reruns = {}  # announced again by the run (their ids follow their place)
             if not self.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
+            if msg.new_session.initialize.session_id:
+                self.session_id = msg.new_session.initialize.session_id
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
@@ -372,7 +417,7 @@ class StClient:
             self._set(field_element, value)
         states = self.browser_states(form_id=submit.form_id)
         states.append(WidgetState(id=submit.id, trigger_value=True))
-        return await self.rerun(states)
+        return await self.rerun(states, fragment_id=submit.fragment_id)  # in a fragment: it alone reruns
 
     async def click(self, button: str, values: dict[str, str | bool] | None = None) -> Run:
         """Set widgets outside forms (by key or label), then press a button, in one rerun."""
@@ -383,6 +428,42 @@ class StClient:
             raise LookupError(f"{pressed!r} is not a button")
         states = self.browser_states()
         states.append(WidgetState(id=pressed.id, trigger_value=True))
+        return await self.rerun(states, fragment_id=pressed.fragment_id)
+
+    async def upload(self, widget: str, data: bytes, name: str = "image.jpg", mime: str = "image/jpeg") -> Run:
+        """Give a camera input or file uploader (by key or label) one file, as the browser does:
+        ask the server for an upload address over the websocket, PUT the file there over plain
+        HTTP (with the XSRF header and every cookie: behind a proxy, the one that routes this
+        tab to the process holding its session), then rerun with the widget's new value."""
+        element = self.widget(widget)
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self.ws.send(request.SerializeToString())
+        async with asyncio.timeout(self.timeout):
+            while True:
+                msg = ForwardMsg()
+                msg.ParseFromString(await self.ws.recv())
+                if msg.WhichOneof("type") == "file_urls_response":
+                    if msg.file_urls_response.response_id == request.file_urls_request.request_id:
+                        break
+        response = msg.file_urls_response
+        if response.error_msg or not response.file_urls:
+            raise ProtocolError(f"no upload address: {response.error_msg!r}")
+        urls = response.file_urls[0]
+        target = urls.upload_url
+        if target.startswith("http"):
+            target = "/" + target.split("/", 3)[3]
+        headers = {"X-Xsrftoken": self.cookies[XSRF_COOKIE]} if self.cookies.get(XSRF_COOKIE) else {}
+        headers["Origin"] = self.base_url
+        status = await http_put_file(self.host, self.port, target, data, name, mime, self.cookies, headers, self.timeout)
+        if status not in (200, 204):
+            raise ProtocolError(f"upload answered {status}")
+        state = WidgetState(id=element.id)
+        state.file_uploader_state_value.uploaded_file_info.append(
+            UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id, file_urls=urls))
+        states = [st for st in self.browser_states() if st.id != element.id] + [state]
         return await self.rerun(states)
 
     async def run_fragment(self, fragment_id: str | None = None) -> Run:

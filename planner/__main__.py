@@ -1,5 +1,7 @@
 """``python -m planner backup PATH`` and ``python -m planner restore PATH``: the database named by
-``PLANNER_DB`` (see README, "Backups and restore", and ``planner/backups.py``).
+``PLANNER_DB`` (see README, "Backups and restore", and ``planner/backups.py``);
+``python -m planner serve --processes N``: the app on N processes behind HAProxy (README,
+"Serving a rush on all cores", and ``planner/serve.py``).
 
 ``backup`` may run while the app serves: it writes a consistent snapshot to PATH and the
 check-in key to PATH.checkin.key (given a folder, a file named by the time inside it).
@@ -25,7 +27,22 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("path", help="the backup file (its PATH.checkin.key beside it)")
     restore.add_argument("--without-key", action="store_true",
                          help="restore without the check-in key: tickets and private links made before stop working")
+    serve = commands.add_parser("serve", help="run N app processes behind HAProxy on one address (stop with Ctrl-C)")
+    serve.add_argument("--processes", type=int, default=None, help="how many app processes (default: one per core)")
+    serve.add_argument("--address", default="0.0.0.0", help="the address HAProxy listens on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=8501, help="the port HAProxy listens on (default 8501)")
+    serve.add_argument("--log-dir", default=None, help="write each process's output to a file there (app1.log…)")
+    serve.add_argument("streamlit_flags", nargs=argparse.REMAINDER,
+                       help="after --: more `streamlit run` flags for every process, e.g. -- --server.maxUploadSize=5")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from pathlib import Path
+
+        from .serve import default_processes, run
+
+        flags = [f for f in args.streamlit_flags if f != "--"]
+        return run(args.processes or default_processes(), args.address, args.port, flags,
+                   Path(args.log_dir) if args.log_dir else None)
     try:
         settings = settings_from_env()
         if args.command == "backup":

@@ -90,8 +90,7 @@ def render() -> None:
             places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
             st.caption(f"{places} · {label(FORMAT_LABELS, event.format)}")
 
-    counts = planner().event_counts(event.id)
-    render_rsvp(event, counts)
+    render_rsvp(event)  # a fragment: Register reruns the box alone
     if event.published_at is not None:
         with st.container(horizontal=True):
             # A plain route serves the file, so no calendar is built on every rerun of this page.

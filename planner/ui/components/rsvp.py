@@ -1,4 +1,13 @@
-"""The RSVP box of an event page, and what the attendee sees once registered."""
+"""The RSVP box of an event page, and what the attendee sees once registered.
+
+The box is a fragment (``@st.fragment``, issue #17): pressing *Register* (or *Register someone
+else*, or the lost-link form) reruns only the box, not the event page around it, which is the
+page a registration rush opens and whose details do not change between the two runs. What the
+box needs it reads itself on every run of its own: the counts (full, places left), the session
+state (the form's values, the answer, the proof-of-work round), the flood limits (through
+``client_key``) and the session's language (``language.activate``, since a fragment rerun
+skips ``main.py``). The event is the one the page read in its last full run; whatever changed
+since is the Planner's to refuse when the form is sent."""
 
 from __future__ import annotations
 
@@ -81,12 +90,33 @@ def private_link(token: str) -> str:
     return i18n.in_address(f"{base_url()}/ticket?t={token}")
 
 
-def render_rsvp(event, counts) -> None:
+def render_rsvp(event) -> None:
     """The registration box: closed, done, or the form (with the waiting list when full); and,
-    unless this session has just registered, the way to get a lost private link by email."""
-    _registration_box(event, counts)
+    unless this session has just registered, the way to get a lost private link by email.
+    One fragment: its buttons rerun it alone."""
+    _rsvp_fragment(event)
+
+
+@st.fragment
+@language.activate
+def _rsvp_fragment(event) -> None:
+    _registration_box(event, planner().event_counts(event.id))
     if event.is_public and event.status != "cancelled" and st.session_state.get(f"rsvp_done_{event.id}") is None:
         lost_link_expander(event)
+
+
+@language.activate
+def _register_again(event_id: int) -> None:
+    """"Register someone else": forget the answer and the form's values (a callback, so the
+    fragment's own rerun draws the empty form)."""
+    s = st.session_state
+    s.pop(f"rsvp_done_{event_id}", None)
+    # A second press of Register after the first was answered found its check used up.
+    s.pop(f"rsvp_error_{event_id}", None)
+    for f in FIELDS:
+        s.pop(f"rsvp_{f}_{event_id}", None)
+    for key in [k for k in s if str(k).startswith(f"rsvp_q_{event_id}_")]:
+        del s[key]
 
 
 def _registration_box(event, counts) -> None:
@@ -99,15 +129,7 @@ def _registration_box(event, counts) -> None:
     done = st.session_state.get(f"rsvp_done_{event.id}")
     if done is not None:
         show_registered(event, done)
-        if st.button(_("Register someone else"), key=f"rsvp_again_{event.id}"):
-            del st.session_state[f"rsvp_done_{event.id}"]
-            # A second press of Register after the first was answered found its check used up.
-            st.session_state.pop(f"rsvp_error_{event.id}", None)
-            for f in FIELDS:
-                st.session_state.pop(f"rsvp_{f}_{event.id}", None)
-            for key in [k for k in st.session_state if str(k).startswith(f"rsvp_q_{event.id}_")]:
-                del st.session_state[key]
-            st.rerun()
+        st.button(_("Register someone else"), key=f"rsvp_again_{event.id}", on_click=_register_again, args=(event.id,))
         return
 
     if counts.is_full:

@@ -17,7 +17,7 @@ from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
-from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone, zone_name
+from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone
 
 
 def _not_found() -> None:
@@ -57,13 +57,13 @@ def render() -> None:
 
     when, where = st.columns(2)
     with when:
-        # Translators: an event's times ("17:00–19:00 EDT") and its time zone's name ("New York Time").
-        times = _("{times} ({zone})").format(times=time_range(event), zone=zone_name(event.timezone))
-        st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{times}")
+        st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{time_range(event)}")
         own = viewer_time_range(event, viewer_zone())
         if own:
             st.caption(own)
     with where:
+        # The same rule as Event.place (issue #16): a room, venue and address; "Place to be
+        # announced" while no room is set; "— and online" after a hybrid event's place.
         lines = []
         if event.room and event.venue:
             lines.append(f":material/location_on: **{escape_md(event.room.name)}**")
@@ -71,16 +71,17 @@ def render() -> None:
             if event.venue.address:
                 map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
                 lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
+        elif event.format != "online":
+            lines.append(f":material/location_on: {_('Place to be announced')}")
         if event.format in ("online", "hybrid"):
-            online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
+            # Translators: under a hybrid event's place, as in "Auditorium, Ford Foundation Center — and online".
+            online = _("— and online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
             lines.append(f":material/videocam: {online}")
             if event.public_join_url:
                 join = _("Join online")
                 lines.append(f"[{join}](<{event.public_join_url}>)")
             elif event.has_join_link:
                 lines.append(_("People registered get the link to join on their private page."))
-        if not lines:
-            lines.append(_("Place to be announced"))
         st.markdown("  \n".join(lines))
         if event.room and event.room.accessibility:
             st.caption(f":material/accessible: {escape_md(event.room.accessibility)}")

@@ -108,7 +108,7 @@ def _event_card(event, zone) -> None:
             st.markdown(" ".join(badges))
         with top[1]:
             st.page_link(EVENT, label=escape_md(event.title), query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
-            icon = ":material/location_on:" if event.venue and event.room else ":material/videocam:"
+            icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
             st.markdown(f"{icon} {escape_md(event.place)}")
             orgs = organizations_line(event)
             if orgs:

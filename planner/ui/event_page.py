@@ -21,7 +21,7 @@ from planner.ui.components.times import long_date, time_range, viewer_time_range
 
 
 def _not_found() -> None:
-    st.title(_("Event not found"))
+    st.title(_("Event not found"), anchor=False)
     st.info(
         _("We could not find that event. It may not be published yet, or the link may be incomplete."),
         icon=":material/search_off:",
@@ -50,7 +50,7 @@ def render() -> None:
     st.page_link(PROGRAMME, label=_("Programme"), icon=":material/arrow_back:")
     if event.summit:
         st.caption(escape_md(event.summit.name))
-    st.title(escape_md(event.title))
+    st.title(escape_md(event.title), anchor=False)
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
@@ -94,13 +94,19 @@ def render() -> None:
     if event.published_at is not None:
         with st.container(horizontal=True):
             # A plain route serves the file, so no calendar is built on every rerun of this page.
-            st.link_button(_("Add to my calendar (.ics)"), _ics_link(event), icon=":material/calendar_add_on:")
+            # The event's own file, for anyone: "Add to my calendar" is the private page's, whose file
+            # also carries the person's links (issue #16: each button says what it gives).
+            st.link_button(
+                _("Event's calendar file (.ics)"), _ics_link(event), icon=":material/calendar_add_on:",
+                help=_("The event as a calendar file: its time, place and page. Once registered, your private "
+                       "page has your own file, with your private link."),
+            )
             # Built from the event already read (Planner.calendar_links would read it again), once per
             # version of the event and language: no query, and no text built again on each run.
             web_calendar_buttons(calendar_links.public_links(event, planner().base_url, current()))
 
     if event.description:
-        st.subheader(_("About"))
+        st.header(_("About"), anchor=False)  # h2, as "Register" above it (headings in order)
         show_description(event.description)
 
     # Each section is one Markdown element: every element is a message to the browser, and this

@@ -111,9 +111,9 @@ def _ticket(p, token, registration) -> None:
         st.html(f"<img data-testid='ticket-qr' src='{src}' alt='{html.escape(alt, quote=True)}' width='300' height='300'"
                 " style='max-width:100%;height:auto;display:block;margin:0 auto;image-rendering:pixelated'>")
         # The code to type, large and left to right: not a heading (it names no section).
-        st.html(f"<p data-testid='ticket-code' dir='ltr' style='font-family:\"Source Code Pro\",monospace;"
-                f"font-size:1.6rem;font-weight:700;text-align:center;margin:0;letter-spacing:.04em'>"
-                f"{html.escape(registration.ticket_code)}</p>")
+        st.html(f"<p data-testid='ticket-code' style='text-align:center;margin:0'><code dir='ltr' style='font-size:1.6rem;"
+                f"font-weight:700;letter-spacing:.04em;color:#31333f;background:#f0f2f6;padding:.2rem .5rem;"
+                f"border-radius:.4rem'>{html.escape(registration.ticket_code)}</code></p>")
         st.download_button(
             _("Save the ticket (PNG)"), data=png,
             # Translators: the name of the ticket's image file people download, without its extension.

@@ -222,7 +222,7 @@ def test_the_private_page_shows_the_ticket_only_where_there_is_a_door_to_show_it
     no_exception(at)
     assert "Your ticket" in texts(at)
     drawn = " ".join(h.proto.body for h in at.get("html"))
-    assert f">{code}</p>" in drawn  # the code to type, large
+    assert f">{code}</code></p>" in drawn  # the code to type, large
     assert drawn.count("data-testid='ticket-qr'") == 1  # the QR code, with its text alternative
     assert f"alt='QR code for ticket {code}'" in drawn
 

@@ -1,7 +1,7 @@
 """Accessibility (WCAG 2.1 AA, issue #16): what Streamlit's own markup does not give, added once
 per page run from the entry script, and a way to tie an error to its field.
 
-**Contrast.** Streamlit's captions (and placeholders, and help text) are its text colour at 60 %
+**Contrast.** Streamlit's captions (and placeholders, and help text) are its text drawn at 60 %
 opacity: #828180 on white, 3.9:1, under the 4.5:1 that text needs. They get #5f636e (6.0:1 on
 white, 5.4:1 on the grey of code blocks and badges). The app has one theme, light: ``[theme]``
 in ``.streamlit/config.toml`` makes it a custom theme, which Streamlit does not turn dark with
@@ -9,7 +9,8 @@ the system's preference, and the minimal toolbar offers no theme switch.
 
 **Focus.** Every link and control shows a 3 px outline in the primary colour when reached with
 the keyboard (``:focus-visible``); text fields, selects and text areas outline their whole box
-(Streamlit puts the real input inside a styled wrapper, so the wrapper carries the outline).
+(Streamlit puts the real input inside a styled wrapper — ``st…RootElement``, react-aria's
+``role="group"`` — so the wrapper carries the outline).
 
 **Errors tied to fields.** Streamlit exposes neither ``aria-invalid`` nor ``aria-describedby``.
 ``field_error(message, key)`` draws the error (a Streamlit alert, role="alert", so it is
@@ -17,6 +18,9 @@ announced when it appears) in a container named after the widget's key; one smal
 installed once per browser tab, watches the page and, for each such error, gives the field
 ``aria-invalid="true"`` and ``aria-describedby`` pointing at the error's text — and takes both
 away when the error is gone. Without scripts the error still shows beside its field.
+
+**Headings in order.** Pages give their sections ``st.header`` (h2) after the ``st.title`` (h1),
+not ``st.subheader`` (h3); the CSS draws an h2 at the subheader's size.
 
 **Heading anchors.** Streamlit adds a "link to this heading" anchor to headings; pages pass
 ``anchor=False``. The script also takes any left out of the tab order (one extra tab stop per
@@ -36,17 +40,24 @@ CSS = (
     # Contrast: captions, widget help, placeholders.
     f" [data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p,"
     f" [data-testid='stWidgetLabel'] [data-testid='stTooltipIcon'],"
-    f" [data-testid='stMarkdownContainer'] small {{ color: {MUTED} !important; }}"
+    f" [data-testid='stMarkdownContainer'] small {{ color: {MUTED} !important; opacity: 1 !important; }}"
     f" [data-testid='stMain'] :is(input, textarea)::placeholder {{ color: {MUTED} !important; opacity: 1; }}"
     # Focus: a visible outline on every link and control reached with the keyboard.
     f" :is(a, button, summary, [role='button'], [role='tab'], [role='link'], [role='checkbox'], [role='radio'],"
     f" [role='switch'], [role='option'], [tabindex]:not([tabindex='-1'])):focus-visible"
     f" {{ outline: 3px solid {FOCUS} !important; outline-offset: 2px !important; }}"
     f" [data-testid='stPageLink'] a:focus-visible {{ outline-offset: 0 !important; }}"
-    f" :is([data-baseweb='input'], [data-baseweb='textarea'], [data-baseweb='select'] > div):focus-within"
+    f" :is([data-testid$='RootElement'], [data-testid='stNumberInputContainer'], [data-baseweb='input'],"
+    f" [data-baseweb='textarea'], [data-baseweb='select'] > div,"
+    f" :is([data-testid='stSelectbox'], [data-testid='stMultiSelect'], [data-testid='stDateInput'],"
+    f" [data-testid='stTimeInput']) [role='group']):focus-within"
     f" {{ outline: 3px solid {FOCUS} !important; outline-offset: 1px !important; }}"
-    f" label:has(> input[type='checkbox']:focus-visible), label:has(> input[type='radio']:focus-visible)"
+    f" label:has(input[type='checkbox']:focus-visible), label:has(input[type='radio']:focus-visible)"
     f" {{ outline: 3px solid {FOCUS}; outline-offset: 2px; border-radius: 4px; }}"
+    # Sections are h2 under the page's h1 (headings in order), drawn at the size the app's
+    # subheaders had (Streamlit's h3): the order changes for screen readers, not the look.
+    " @media (min-width: 641px) { [data-testid='stMain'] [data-testid='stHeadingWithActionElements'] h2"
+    " { font-size: 1.75rem; padding: 0.75rem 0 1rem; line-height: 1.2; } }"
     # The script's own element takes no room on the page.
     " [data-testid='stElementContainer']:has(script[data-planner='a11y']) { display: none; }"
     # Text kept for screen readers only (a page's heading that sighted people do not need).

@@ -74,8 +74,7 @@ def render() -> None:
         elif event.format != "online":
             lines.append(f":material/location_on: {_('Place to be announced')}")
         if event.format in ("online", "hybrid"):
-            # Translators: under a hybrid event's place, as in "Auditorium, Ford Foundation Center — and online".
-            online = _("— and online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
+            online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
             lines.append(f":material/videocam: {online}")
             if event.public_join_url:
                 join = _("Join online")

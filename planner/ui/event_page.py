@@ -72,7 +72,8 @@ def render() -> None:
                 map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
                 lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
         elif event.format != "online":
-            lines.append(f":material/location_on: {_('Place to be announced')}")
+            tba = _("Place to be announced")
+            lines.append(f":material/location_on: {tba}")
         if event.format in ("online", "hybrid"):
             online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
             lines.append(f":material/videocam: {online}")

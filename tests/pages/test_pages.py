@@ -284,3 +284,29 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_plann
     assert [(o.name, o.role) for o in created.organizations] == [
         ("Climate Space", "host"), ("GCM", "co-sponsor"), ("WECAN", "co-sponsor")
     ]
+
+
+def test_an_event_without_room_or_link_reads_place_to_be_announced_on_its_page_and_the_programme(app_planner):
+    summit = app_planner.list_summits()[0]
+    start = datetime(2027, 11, 18, 9, tzinfo=ZoneInfo(summit.timezone))
+    tba = app_planner.create_event(title="Somewhere soon", starts_at=start, ends_at=start + timedelta(hours=1),
+                                   summit_id=summit.id)
+    app_planner.publish_event(tba.id)
+    at = event_page(app_planner, tba.id)
+    no_exception(at)
+    page = texts(at)
+    assert ":material/location_on: Place to be announced" in page
+    assert "videocam" not in page and "Also online" not in page  # never "In person" with a video icon
+    at = app().run()
+    cards = [m.value for m in at.markdown if "Place to be announced" in m.value]
+    assert cards == [":material/location_on: Place to be announced"]
+
+
+def test_a_hybrid_events_place_reads_with_its_address_then_and_online_on_the_programme(app_planner):
+    hybrid = next(e for e in app_planner.list_events() if e.status == "published" and e.format == "hybrid" and e.room)
+    at = app().run()
+    no_exception(at)
+    from planner.ui.components.markdown import escape_md
+
+    assert hybrid.place.endswith(f"{hybrid.venue.address} — and online")
+    assert f":material/location_on: {escape_md(hybrid.place)}" in [m.value for m in at.markdown], texts(at)

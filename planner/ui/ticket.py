@@ -10,7 +10,7 @@ import streamlit as st
 from planner import NotFound, PlannerError, ValidationError
 from planner import i18n
 from planner.i18n import N_, _, current, format_number
-from planner.ui.components import language, questions_form
+from planner.ui.components import a11y, language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.copy_link import copy_link
 from planner.ui.components.link_request import lost_link_section
@@ -133,11 +133,14 @@ def _details(p, token, registration) -> None:
         return
     asked = p.event_questions(registration.event_id)
     with st.form("ticket_details"):
-        name = st.text_input(_("Your name"), registration.name, max_chars=200)
-        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200)
+        # Keys name the widgets, so an error can be tied to its field (a11y.field_error).
+        name = st.text_input(_("Your name"), registration.name, max_chars=200, key="tk_name")
+        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200,
+                                     key="tk_organization")
         questions_form.draw("tk", asked, lambda key: None, registration)
         needs = st.text_area(
-            _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80
+            _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80,
+            key="tk_needs",
         )
         questions_form.privacy("tk", registration)
         _earlier_answers(registration, asked)
@@ -145,8 +148,9 @@ def _details(p, token, registration) -> None:
             try:
                 p.update_registration(token, name=name, organization=organization, needs=needs,
                                       answers=questions_form.answers("tk", asked), **questions_form.choices("tk"))
-            except (ValidationError, PlannerError) as err:
-                st.error(error_md(err), icon=":material/error:")
+            except (ValidationError, PlannerError) as err:  # tied to its field and announced
+                field = getattr(err, "field", None)
+                a11y.field_error(error_md(err), f"tk_{field}" if field else "tk_form")
             else:
                 flash(_("Saved your details."))
                 st.rerun()

@@ -117,6 +117,13 @@ def test_the_private_page_passes_axe_with_its_ticket_described_and_its_link_in_f
     levels = page.eval_on_selector_all("[data-testid=stMain] :is(h1,h2,h3,h4)", "hs => hs.map(h => +h.tagName[1])")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
 
+    # Saving without a name: the error is tied to the name field.
+    page.get_by_label("Your name", exact=True).fill("")
+    page.get_by_role("button", name="Save changes").click()
+    wait_for_app(page)
+    assert described_error(page, '[class*="st-key-tk_name"] input')
+    assert_accessible(page, "the private page with an error")
+
 
 def test_the_door_and_its_verdicts_pass_axe_and_are_announced_in_words(site):
     server, planner, browser = site

@@ -166,14 +166,27 @@ class Event:
 
     @property
     def place(self) -> str:
-        """Where to go, in words: room and venue, "Online", or both for hybrid events."""
-        if self.room and self.venue:
-            if self.format == "hybrid":
-                return str(N_("{room}, {venue} and online").format(room=self.room.name, venue=self.venue.name))
-            return str(N_("{room}, {venue}").format(room=self.room.name, venue=self.venue.name))
-        if self.format == "online" or self.online_url:
+        """Where to go, in words — the one rule for the pages and the calendar file's LOCATION
+        (issue #16): "Auditorium, Ford Foundation Center, 320 E 43rd St, New York" (room, venue
+        and the venue's address), with " — and online" after it for a hybrid event; "Online" for
+        an online event; "Place to be announced" when no room is set yet (a hybrid event without
+        a room: "Place to be announced — and online"). The address ends the place, so "and
+        online" never falls between the building and its street."""
+        if self.format == "online":
             return str(N_("Online"))
-        return str(N_("Place to be announced"))
+        if self.room and self.venue:
+            where = ", ".join(p for p in (self.room.name, self.venue.name, self.venue.address) if p)
+        else:
+            where = str(N_("Place to be announced"))
+        if self.format == "hybrid":
+            # Translators: a hybrid event's place: "Auditorium, Ford Foundation Center, 320 E 43rd St — and online".
+            return str(N_("{place} — and online").format(place=where))
+        return where
+
+    @property
+    def place_is_known(self) -> bool:
+        """A room is set (or the event is online only): the place can be shown on a map or joined."""
+        return self.format == "online" or bool(self.room and self.venue)
 
     def organizations_with_role(self, role: str) -> list[EventOrganization]:
         return [o for o in self.organizations if o.role == role]

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
 from .errors import ValidationError
@@ -121,3 +122,33 @@ def wall_clock(day: date, clock: time, zone: ZoneInfo, *, fold: int | None = Non
 
 def _zone_name(moment: datetime) -> str:
     return getattr(moment.tzinfo, "key", None) or str(moment.tzinfo)
+
+
+# ---------------------------------------------------------------------- the viewer's own clock
+
+
+class OwnTimes(NamedTuple):
+    """An event's start and end on the viewer's clock, and how many days each lies from the day
+    the event is listed under (its start's day in its own zone): +1 the next day, −1 the day
+    before."""
+
+    start: datetime
+    end: datetime
+    start_days: int
+    end_days: int
+
+
+def own_times(starts_at: datetime, ends_at: datetime, event_zone, viewer_zone) -> OwnTimes | None:
+    """The event's times in ``viewer_zone`` (a ``ZoneInfo`` or a tz name), or None when there is
+    no viewer zone or its clocks read the same as the event's at the start and at the end (each
+    side's summer time counted on its own date)."""
+    if viewer_zone is None:
+        return None
+    event_zone = ZoneInfo(event_zone) if isinstance(event_zone, str) else event_zone
+    viewer_zone = ZoneInfo(viewer_zone) if isinstance(viewer_zone, str) else viewer_zone
+    here_start, here_end = starts_at.astimezone(event_zone), ends_at.astimezone(event_zone)
+    start, end = starts_at.astimezone(viewer_zone), ends_at.astimezone(viewer_zone)
+    if start.utcoffset() == here_start.utcoffset() and end.utcoffset() == here_end.utcoffset():
+        return None
+    listed = here_start.date()
+    return OwnTimes(start, end, (start.date() - listed).days, (end.date() - listed).days)

@@ -277,8 +277,9 @@ def format_skeleton(skeleton: str, value: date | datetime) -> str:
 # septembre 2027", "2027年9月23日星期四"), which needs no translator to get right.
 _LONG_DATE = {DEFAULT: "EEEE d MMMM y", PSEUDO: "EEEE d MMMM y"}
 # Babel keeps the last of CLDR's regionFormat variants, which for Russian is the summer-time one
-# ("{0}, летнее время"): the plain one is the city alone.
-_REGION_FORMAT = {"ru": "%s"}
+# ("{0}, летнее время"): the plain one is the city alone. English: CLDR's "{0} Time" reads as a
+# proper name; in a sentence people write "Lima time", "New York time" (issue #16).
+_REGION_FORMAT = {"ru": "%s", "en": "%s time"}
 
 
 def long_date(value: date | datetime) -> str:
@@ -288,7 +289,7 @@ def long_date(value: date | datetime) -> str:
 
 def zone_name(zone) -> str:
     """A time zone as people name it in the active language, from CLDR's city names: "New York
-    Time", "hora de Nueva York", "heure : New York", "توقيت نيويورك", "纽约时间" — instead of
+    time", "hora de Nueva York", "heure : New York", "توقيت نيويورك", "纽约时间" — instead of
     "America/New_York" or "UTC-05". ``zone`` is a tz name, a ``ZoneInfo`` or an aware datetime."""
     key = getattr(zone, "key", None) or getattr(getattr(zone, "tzinfo", None), "key", None) or str(zone)
     if key.upper() in ("UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z"):
@@ -301,11 +302,44 @@ def zone_name(zone) -> str:
     return pattern % city
 
 
+def day_mark(days: int) -> str:
+    """"(+1 day)", "(+2 days)", "(−1 day)": how far a time shown in another zone lies from the
+    day it is listed under; "" for the same day. Plural-safe (``ngettext``)."""
+    if days == 0:
+        return ""
+    count = format_number(abs(days))
+    if days > 0:
+        # Translators: after a time that falls on the next day(s) in the viewer's zone: "00:00 (+1 day)".
+        return ngettext("(+{count} day)", "(+{count} days)", abs(days)).format(count=count)
+    # Translators: after a time that falls on the day(s) before in the viewer's zone: "23:00 (−1 day)".
+    return ngettext("(−{count} day)", "(−{count} days)", abs(days)).format(count=count)
+
+
+def own_time_range(starts_at: datetime, ends_at: datetime, event_zone, viewer_zone) -> str | None:
+    """An event's times on the viewer's own clock, marked with the day they fall on when it is
+    not the day the event is listed under (its day in its own zone): "21:00–00:00 (+1 day) your
+    time", "01:00–02:00 (+1 day) your time", "23:00 (−1 day)–01:00 your time". None when the
+    viewer's clock reads as the event's (``times.own_times``)."""
+    from .. import times
+
+    own = times.own_times(starts_at, ends_at, event_zone, viewer_zone)
+    if own is None:
+        return None
+    start, end = format_time(own.start), format_time(own.end)
+    if own.start_days == own.end_days:
+        end = f"{end} {day_mark(own.end_days)}".rstrip()
+    else:
+        start = f"{start} {day_mark(own.start_days)}".rstrip()
+        end = f"{end} {day_mark(own.end_days)}".rstrip()
+    # Translators: an event's times on the viewer's own clock: "21:00–00:00 (+1 day) your time".
+    return _("{start}–{end} your time").format(start=start, end=end)
+
+
 def format_when(start: datetime, end: datetime) -> str:
     """An event's day and times in its own zone, named in the language: "Thursday 23 September
-    2027, 17:00–19:00 (New York Time)", "jueves, 23 de septiembre de 2027, 17:00–19:00 (hora de
+    2027, 17:00–19:00 (New York time)", "jueves, 23 de septiembre de 2027, 17:00–19:00 (hora de
     Nueva York)". ``start`` and ``end`` are aware and in the event's zone."""
-    # Translators: an event's day, times and zone: "Thursday 23 September 2027, 17:00–19:00 (New York Time)".
+    # Translators: an event's day, times and zone: "Thursday 23 September 2027, 17:00–19:00 (New York time)".
     return _("{day}, {start}–{end} ({zone})").format(
         day=long_date(start), start=format_time(start), end=format_time(end), zone=zone_name(start))
 

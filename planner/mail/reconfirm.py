@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from .. import clock
-from ..i18n import _, format_pattern, format_time
+from ..i18n import _, format_pattern, format_time, zone_name
 from . import render
 
 
@@ -27,9 +27,9 @@ def still_coming_url(base_url: str, token: str, answer: str, language: str) -> s
 
 def _deadline(event, deadline) -> str:
     local = deadline.astimezone(ZoneInfo(event.timezone))
-    # Translators: the reconfirmation deadline in the event's zone: "Mon 19 Oct 2026, 17:00 (America/New_York)".
+    # Translators: the reconfirmation deadline in the event's zone: "Mon 19 Oct 2026, 17:00 (New York time)".
     return _("{day}, {time} ({zone})").format(day=format_pattern(local, _("EEE d MMM y")), time=format_time(local),
-                                             zone=event.timezone)
+                                             zone=zone_name(event.timezone))
 
 
 def reconfirm_content(row, s: render.Situation, sender: render.Sender) -> render.Content | str:

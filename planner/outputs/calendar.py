@@ -274,11 +274,9 @@ def organizer_name(event: Event) -> str:
 
 
 def location(event: Event) -> str:
-    """"Room, Venue, Address" (+ " and online" for hybrid), "Online", or "Place to be announced"."""
-    if event.room and event.venue:
-        where = ", ".join(p for p in (event.room.name, event.venue.name, event.venue.address) if p)
-        return str(N_("{place} and online").format(place=where)) if event.format == "hybrid" else where
-    return event.place  # "Online" or "Place to be announced", in the active language
+    """The event's ``Event.place``: the same words as its pages ("Room, Venue, Address — and
+    online", "Online", "Place to be announced"), in the active language."""
+    return event.place
 
 
 def description(event: Event, base_url: str, personal: Personal | None = None) -> str:

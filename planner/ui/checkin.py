@@ -15,7 +15,7 @@ import streamlit as st
 from planner import NotFound, i18n
 from planner.codes import REGISTRATION_STATUS_LABELS, label
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import language
+from planner.ui.components import a11y, language
 from planner.ui.components.door import (
     ASK_FOR_A_NEW_ONE,
     NO_LONGER_VALID,
@@ -57,7 +57,7 @@ def render() -> None:
         _organizer_event_picker(p)
     found = access()
     if found is None and door_pass_secret():
-        st.title(_("Door check-in"))
+        st.title(_("Door check-in"), anchor=False)
         s.pop("door_result", None)
         st.error(
             _("This door link is no longer valid: nothing was checked in. Ask an organizer for a new one."),
@@ -65,7 +65,7 @@ def render() -> None:
         )
         return
     if found is None:
-        st.title(_("Your ticket"))
+        st.title(_("Your ticket"), anchor=False)
         st.info(
             _("Show this code to the volunteer at the door: they will scan it to let you in."),
             icon=":material/qr_code_2:",
@@ -83,6 +83,7 @@ def render() -> None:
         check(code, event_id)
         del params["code"]
 
+    a11y.screen_reader_heading(_("Door check-in"))  # the page's h1, for screen readers (the title is below)
     show_verdict()
     st.markdown(f"**{escape_md(event.title)}**  \n{weekday_and_time(event.local_start)} · {escape_md(door)}")
     _counter(event_id)
@@ -111,7 +112,7 @@ def render() -> None:
 
 
 def _link_not_valid() -> None:
-    st.title(_("Door check-in"))
+    st.title(_("Door check-in"), anchor=False)
     st.error(_("This door link is not valid any more. Ask an organizer for a new one."), icon=":material/block:")
 
 
@@ -205,8 +206,8 @@ def _walk_in(event_id: int) -> None:
     st.text_input(_("Name"), key="walk_name")
     st.text_input(_("Organization (optional)"), key="walk_org")
     st.text_input(_("Email (optional)"), key="walk_email")
-    if error:
-        st.error(error, icon=":material/error:")
+    if error:  # tied to its field and announced (a11y); a full room is the form's, not a field's
+        a11y.field_error(error, {"name": "walk_name", "organization": "walk_org", "email": "walk_email"}.get(field, "walk_form"))
         if field == "capacity":
             st.checkbox(_("There is space: let them in anyway"), key="walk_force")
     st.button(_("Add and check in"), key="walk_go", on_click=on_walk_in, args=(event_id,), type="primary", width="stretch")

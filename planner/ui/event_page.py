@@ -18,11 +18,11 @@ from planner.ui.components.navigation import PROGRAMME
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
 from planner.ui.components.share import render_share, set_tab_title
-from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone, zone_name
+from planner.ui.components.times import long_date, time_range, viewer_time_range, viewer_zone
 
 
 def _not_found() -> None:
-    st.title(_("Event not found"))
+    st.title(_("Event not found"), anchor=False)
     st.info(
         _("We could not find that event. It may not be published yet, or the link may be incomplete."),
         icon=":material/search_off:",
@@ -52,20 +52,20 @@ def render() -> None:
     st.page_link(PROGRAMME, label=_("Programme"), icon=":material/arrow_back:")
     if event.summit:
         st.caption(escape_md(event.summit.name))
-    st.title(escape_md(event.title))
+    st.title(escape_md(event.title), anchor=False)
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
 
     when, where = st.columns(2)
     with when:
-        # Translators: an event's times ("17:00–19:00 EDT") and its time zone's name ("New York Time").
-        times = _("{times} ({zone})").format(times=time_range(event), zone=zone_name(event.timezone))
-        st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{times}")
+        st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{time_range(event)}")
         own = viewer_time_range(event, viewer_zone())
         if own:
             st.caption(own)
     with where:
+        # The same rule as Event.place (issue #16): a room, venue and address; "Place to be
+        # announced" while no room is set; "— and online" after a hybrid event's place.
         lines = []
         if event.room and event.venue:
             lines.append(f":material/location_on: **{escape_md(event.room.name)}**")
@@ -73,6 +73,9 @@ def render() -> None:
             if event.venue.address:
                 map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
                 lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
+        elif event.format != "online":
+            tba = _("Place to be announced")
+            lines.append(f":material/location_on: {tba}")
         if event.format in ("online", "hybrid"):
             online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
             lines.append(f":material/videocam: {online}")
@@ -81,8 +84,6 @@ def render() -> None:
                 lines.append(f"[{join}](<{event.public_join_url}>)")
             elif event.has_join_link:
                 lines.append(_("People registered get the link to join on their private page."))
-        if not lines:
-            lines.append(_("Place to be announced"))
         st.markdown("  \n".join(lines))
         if event.room and event.room.accessibility:
             st.caption(f":material/accessible: {escape_md(event.room.accessibility)}")
@@ -94,13 +95,19 @@ def render() -> None:
     if event.published_at is not None:
         with st.container(horizontal=True):
             # A plain route serves the file, so no calendar is built on every rerun of this page.
-            st.link_button(_("Add to my calendar (.ics)"), _ics_link(event), icon=":material/calendar_add_on:")
+            # The event's own file, for anyone: "Add to my calendar" is the private page's, whose file
+            # also carries the person's links (issue #16: each button says what it gives).
+            st.link_button(
+                _("Event's calendar file (.ics)"), _ics_link(event), icon=":material/calendar_add_on:",
+                help=_("The event as a calendar file: its time, place and page. Once registered, your private "
+                       "page has your own file, with your private link."),
+            )
             # Built from the event already read (Planner.calendar_links would read it again), once per
             # version of the event and language: no query, and no text built again on each run.
             web_calendar_buttons(calendar_links.public_links(event, planner().base_url, current()))
 
     if event.description:
-        st.subheader(_("About"))
+        st.header(_("About"), anchor=False)  # h2, as "Register" above it (headings in order)
         show_description(event.description)
 
     # Each section is one Markdown element: every element is a message to the browser, and this

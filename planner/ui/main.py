@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.i18n import _
-from planner.ui.components import language
+from planner.ui.components import a11y, language
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import navigation
 from planner.ui.components.session import current_user
@@ -35,6 +35,8 @@ st.html(
     " [class*='st-key-event_card'] [data-testid='stPageLink'] p { font-size: 1.1rem; font-weight: 600; line-height: 1.35; }"
     "</style>"
 )
+# WCAG 2.1 AA (issue #16): text contrast, a visible keyboard focus, errors tied to their fields.
+a11y.install()
 
 # Right-to-left languages (Arabic): the whole page turns around — text, alignment, widgets,
 # the ticket and the door's verdict — while what must read left to right stays so: codes

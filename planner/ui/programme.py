@@ -19,7 +19,7 @@ from planner.ui.components.times import long_date, short_date, time_range, viewe
 def render() -> None:
     p = planner()
     head, subscribe = st.columns([3, 1], vertical_alignment="bottom")
-    head.title(_("Side events programme"))
+    head.title(_("Side events programme"), anchor=False)
     with subscribe.popover(_("Subscribe"), icon=":material/calendar_add_on:", width="stretch"):
         feed = base_url().split("://", 1)[1] + "/calendar.ics"
         st.link_button(_("Subscribe in my calendar app"), f"webcal://{feed}", icon=":material/sync:", width="stretch")
@@ -89,7 +89,8 @@ def render() -> None:
     zone = viewer_zone()
     for _day, group in groupby(events, key=lambda e: e.local_start.date()):
         group = list(group)
-        st.subheader(long_date(group[0].local_start), divider="gray")
+        # A day is a section of the page (h2 after the page's h1), without a link-anchor tab stop.
+        st.header(long_date(group[0].local_start), divider="gray", anchor=False)
         for event in group:
             _event_card(event.localized(current()), zone)  # its title in the visitor's language if given
 
@@ -108,7 +109,7 @@ def _event_card(event, zone) -> None:
             st.markdown(" ".join(badges))
         with top[1]:
             st.page_link(EVENT, label=escape_md(event.title), query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
-            icon = ":material/location_on:" if event.venue and event.room else ":material/videocam:"
+            icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
             st.markdown(f"{icon} {escape_md(event.place)}")
             orgs = organizations_line(event)
             if orgs:

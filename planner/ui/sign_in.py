@@ -13,13 +13,13 @@ import streamlit as st
 
 from planner import PlannerError
 from planner.i18n import _
-from planner.ui.components import language
+from planner.ui.components import a11y, language
 from planner.ui.components.messages import show_error
 from planner.ui.components.session import client_address, planner
 
 
 def render() -> None:
-    st.title(_("Organizer sign-in"))
+    st.title(_("Organizer sign-in"), anchor=False)
     if st.query_params.get("signin") == "expired":
         st.warning(_("That sign-in link has expired or was already used. Please sign in again."))
 
@@ -39,8 +39,9 @@ def render() -> None:
     left, _right = st.columns([1, 1])
     with left:
         with st.form("sign_in", border=True):
-            email = st.text_input(_("Email"), autocomplete="email")
-            password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+            email = st.text_input(_("Email"), autocomplete="email", key="sign_in_email")
+            password = st.text_input(_("Password"), type="password", autocomplete="current-password",
+                                     key="sign_in_password")
             submitted = st.form_submit_button(_("Sign in"), type="primary", width="stretch")
         if submitted:
             try:
@@ -60,7 +61,8 @@ def render() -> None:
 def _answer(user) -> None:
     """A wrong email or password in plain words, or on to the cookie route."""
     if user is None:
-        st.error(_("That email and password do not match an organizer account."), icon=":material/error:")
+        # Beside the form, announced, and tied to the password field (a11y).
+        a11y.field_error(_("That email and password do not match an organizer account."), "sign_in_password")
     else:
         st.session_state["sign_in_code"] = planner().issue_sign_in_code(user.id)
         st.rerun()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html
+
 import streamlit as st
 
 from planner import NotFound, PlannerError, ValidationError
 from planner import i18n
 from planner.i18n import N_, _, current, format_number
-from planner.ui.components import language, questions_form
+from planner.ui.components import a11y, language, questions_form
 from planner.ui.components.calendar_buttons import web_calendar_buttons
+from planner.ui.components.copy_link import copy_link
 from planner.ui.components.link_request import lost_link_section
 from planner.ui.components.mail_choice import messages_choice
 from planner.ui.components.markdown import error_md, escape_md
@@ -30,7 +34,7 @@ def render() -> None:
     try:
         registration = p.registration(token)
     except NotFound:
-        st.title(_("Registration not found"))
+        st.title(_("Registration not found"), anchor=False)
         st.info(
             _(
                 "We could not find a registration for this link. Check that you copied the whole link "
@@ -43,18 +47,14 @@ def render() -> None:
     event = p.get_event(registration.event_id).localized(current())
 
     st.caption(_("Your registration"))
-    st.title(escape_md(event.title))
+    st.title(escape_md(event.title), anchor=False)
     show_flash()
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**The event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
-    place = escape_md(event.place)
-    if event.venue and event.venue.address:
-        # Translators: where an event is ("Boss Room, Church Center") and the building's address.
-        place = _("{place}, {address}").format(place=place, address=escape_md(event.venue.address))
-    st.markdown(
-        f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n:material/location_on: {place}"
-    )
+    place = escape_md(event.place)  # room, venue and address; "— and online"; "Place to be announced"
+    icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
+    st.markdown(f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n{icon} {place}")
 
     sentence, icon = STATUS_TEXT[registration.status]
     body = str(sentence.format(name=escape_md(registration.name)))
@@ -75,14 +75,28 @@ def render() -> None:
     if registration.status != "cancelled":
         with st.container(horizontal=True):
             st.download_button(
-                _("Add to calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
+                _("Add to my calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
                 file_name=_("side-event") + ".ics", mime="text/calendar", icon=":material/event_available:",
                 on_click="ignore",
+                help=_("Your own calendar file: the event, with the link to this page (and the link to join, "
+                       "if it is online). It is updated when you open it again after a change."),
             )
             web_calendar_buttons(p.registration_calendar_links(token))
+    _private_link(p, token)
     _details(p, token, registration)
     if registration.status != "cancelled":
         _cancel(p, token, registration)
+
+
+def _private_link(p, token) -> None:
+    """The page's own address in full, wrapping on a phone, with a Copy button (issue #16)."""
+    st.markdown(
+        _(
+            "**Your private link** — keep it: it lets you see, change or cancel your registration. "
+            "Anyone with it can do the same, so don't share it."
+        )
+    )
+    copy_link(i18n.in_address(f"{p.base_url}/ticket?t={token}"), key="private-link")
 
 
 def _ticket(p, token, registration) -> None:
@@ -90,8 +104,16 @@ def _ticket(p, token, registration) -> None:
     png = p.ticket_qr_png(token)
     with st.container(border=True, horizontal_alignment="center"):
         st.markdown(_("**Your ticket** — show it at the door"))
-        st.image(png, width=300)
-        st.markdown(f"### `{registration.ticket_code}`")
+        # An image with its text alternative (st.image gives none): the code it holds, said in words.
+        # Translators: the text alternative of the ticket's QR code image, read by screen readers.
+        alt = _("QR code for ticket {code}").format(code=registration.ticket_code)
+        src = "data:image/png;base64," + base64.b64encode(png).decode()
+        st.html(f"<img data-testid='ticket-qr' src='{src}' alt='{html.escape(alt, quote=True)}' width='300' height='300'"
+                " style='max-width:100%;height:auto;display:block;margin:0 auto;image-rendering:pixelated'>")
+        # The code to type, large and left to right: not a heading (it names no section).
+        st.html(f"<p data-testid='ticket-code' style='text-align:center;margin:0'><code dir='ltr' style='font-size:1.6rem;"
+                f"font-weight:700;letter-spacing:.04em;color:#31333f;background:#f0f2f6;padding:.2rem .5rem;"
+                f"border-radius:.4rem'>{html.escape(registration.ticket_code)}</code></p>")
         st.download_button(
             _("Save the ticket (PNG)"), data=png,
             # Translators: the name of the ticket's image file people download, without its extension.
@@ -100,7 +122,7 @@ def _ticket(p, token, registration) -> None:
 
 
 def _details(p, token, registration) -> None:
-    st.subheader(_("Your details"))
+    st.header(_("Your details"), anchor=False)
     st.caption(_("Registered as {email}").format(email=i18n.ltr(escape_md(registration.email))))
     if registration.status == "cancelled":
         who = escape_md(registration.name)
@@ -111,11 +133,14 @@ def _details(p, token, registration) -> None:
         return
     asked = p.event_questions(registration.event_id)
     with st.form("ticket_details"):
-        name = st.text_input(_("Your name"), registration.name, max_chars=200)
-        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200)
+        # Keys name the widgets, so an error can be tied to its field (a11y.field_error).
+        name = st.text_input(_("Your name"), registration.name, max_chars=200, key="tk_name")
+        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200,
+                                     key="tk_organization")
         questions_form.draw("tk", asked, lambda key: None, registration)
         needs = st.text_area(
-            _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80
+            _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80,
+            key="tk_needs",
         )
         questions_form.privacy("tk", registration)
         _earlier_answers(registration, asked)
@@ -123,8 +148,9 @@ def _details(p, token, registration) -> None:
             try:
                 p.update_registration(token, name=name, organization=organization, needs=needs,
                                       answers=questions_form.answers("tk", asked), **questions_form.choices("tk"))
-            except (ValidationError, PlannerError) as err:
-                st.error(error_md(err), icon=":material/error:")
+            except (ValidationError, PlannerError) as err:  # tied to its field and announced
+                field = getattr(err, "field", None)
+                a11y.field_error(error_md(err), f"tk_{field}" if field else "tk_form")
             else:
                 flash(_("Saved your details."))
                 st.rerun()
@@ -142,7 +168,7 @@ def _earlier_answers(registration, asked) -> None:
 
 
 def _cancel(p, token, registration) -> None:
-    st.subheader(_("Can't come?"))
+    st.header(_("Can't come?"), anchor=False)
     if not st.session_state.get("ticket_confirm_cancel"):
         st.caption(_("Cancelling frees your place for the next person on the waiting list."))
         if st.button(_("Cancel my registration"), icon=":material/event_busy:"):

@@ -43,7 +43,7 @@ def test_attendee_registers_downloads_the_invite_and_cancels_and_the_next_moves_
         expect(ana.get_by_text("You're registered, Ana Pérez!")).to_be_visible()
         screenshot(ana, "attendee-registered")
         with ana.expect_download() as download:
-            ana.get_by_role("button", name="Add to calendar (.ics)").click()
+            ana.get_by_role("button", name="Add to my calendar (.ics)").click()
         ics = download.value.path().read_text()
         assert "BEGIN:VCALENDAR" in ics and f"UID:{event.uid}" in ics and "METHOD:PUBLISH" in ics
         assert ana_link.startswith(f"{server.url}/ticket?t=")

@@ -11,11 +11,11 @@ their name. Once at desktop size and once on a phone.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import time
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 
@@ -168,19 +168,20 @@ def test_confirmation_email_then_lost_link_email_opens_the_ticket(tmp_path, smtp
         expect(ticket.get_by_text("Your place is confirmed")).to_be_visible(timeout=30_000)
         expect(ticket.get_by_role("heading", name=event.title)).to_be_visible()
         expect(ticket.locator('[data-testid="stAlert"]', has_text="Your place is confirmed")).to_contain_text(name)
-        expect(ticket.locator("h3 code", has_text=ticket_code)).to_be_visible()
+        expect(ticket.locator("[data-testid=ticket-code] code", has_text=ticket_code)).to_be_visible()
         expect(ticket.get_by_label("Your name", exact=True)).to_have_value(name)
-        qr = ticket.locator('[data-testid="stImage"] img')
+        qr = ticket.locator('[data-testid="ticket-qr"]')  # a data: image with its text alternative (issue #16)
         expect(qr).to_have_count(1)
         expect(qr).to_be_visible()
-        # Streamlit serves st.image re-encoded (a JPEG): compare what the two codes say.
-        page_qr = ticket.request.get(urljoin(server.url + "/", qr.get_attribute("src"))).body()
+        expect(qr).to_have_attribute("alt", f"QR code for ticket {ticket_code}")
+        # Compare what the two codes say (the page's is a PNG in a data: address).
+        page_qr = base64.b64decode(qr.get_attribute("src").split(",", 1)[1])
         page_says = decode_first(page_qr)
         assert page_says is not None, "the ticket page's QR image does not scan"
         assert page_says == email_says, "the ticket page's QR code is not the one the confirmation carried"
         assert_no_exception(ticket)
         # The page scrolls inside Streamlit's own container: bring the QR and its code into view.
-        ticket.locator('[data-testid="stImage"]').evaluate("e => e.scrollIntoView({block: 'center'})")
+        ticket.locator('[data-testid="ticket-qr"]').evaluate("e => e.scrollIntoView({block: 'center'})")
         ticket_shot = save_shot(ticket, f"email-{size}-ticket-from-email", shots)
 
         assert server.errors() == {}, server.log_tail()

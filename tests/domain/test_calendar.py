@@ -344,7 +344,7 @@ def test_vevent_fields(p, world):
 
 def test_location_for_each_format(p, world):
     assert the_vevent(p.event_ics(world["lima"].id))["LOCATION"] == (
-        "Climate Space tent, Parque de la Exposición, Av. 28 de Julio, Lima and online"
+        "Climate Space tent, Parque de la Exposición, Av. 28 de Julio, Lima — and online"
     )
     assert the_vevent(p.event_ics(world["webinar"].id))["LOCATION"] == "Online"
     tba = p.create_event(title="Somewhere", starts_at=datetime(2027, 9, 21, 9, tzinfo=NY),

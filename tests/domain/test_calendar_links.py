@@ -110,7 +110,7 @@ def test_title_details_and_place_round_trip(p, lima):
     assert "All welcome.\nمرحبا بكم" in g["details"] and f"Event page: {BASE}/event?id={lima.id}" in g["details"]
     assert "meet.example.org" not in found["google"] + found["outlook"]  # the join link is for registrants
     assert g["location"] == o["location"] == calendar.location(lima) == (
-        "Climate Space tent, Parque de la Exposición, Av. 28 de Julio, Lima and online")
+        "Climate Space tent, Parque de la Exposición, Av. 28 de Julio, Lima — and online")
     for url in found.values():
         assert " " not in url and "+" not in url.split("?", 1)[1].replace("%2B", "")  # spaces are %20
 

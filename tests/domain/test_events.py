@@ -73,7 +73,8 @@ def test_format_follows_from_room_and_link(make_event):
     assert (online.format, online.place) == ("online", "Online")
     hybrid = make_event(online_url="https://zoom.us/j/123")
     assert hybrid.format == "hybrid"
-    assert hybrid.place == "Boss Room, 8th floor, Church Center for the United Nations and online"
+    assert hybrid.place == (
+        "Boss Room, 8th floor, Church Center for the United Nations, 777 United Nations Plaza, New York — and online")
     assert make_event(format="Hybrid", online_url="https://zoom.us/j/1").format == "hybrid"
 
 
@@ -682,7 +683,8 @@ def test_event_changes_lists_each_field_that_differs(planner, make_event, other_
     assert changes == {
         "Title": ("Old", "New"),
         "Starts": ("Tue 20 Oct 2026 10:00", "Tue 20 Oct 2026 09:00"),
-        "Place": ("Boss Room, 8th floor, Church Center for the United Nations", "Chapel, Church Center for the United Nations"),
+        "Place": ("Boss Room, 8th floor, Church Center for the United Nations, 777 United Nations Plaza, New York",
+                  "Chapel, Church Center for the United Nations, 777 United Nations Plaza, New York"),
         "Capacity": ("10", "20"),
         "Speakers": ("Ana Pérez (speaker)", "Ana Pérez (chair)"),
     }

@@ -42,9 +42,9 @@ def test_french_dates_read_as_french(all_six):
 
 def test_english_keeps_the_house_date_and_names_the_zone():
     assert i18n.long_date(START) == "Thursday 23 September 2027"
-    assert i18n.zone_name(START) == "New York Time"
+    assert i18n.zone_name(START) == "New York time"
     assert i18n.zone_name("UTC") == "UTC"
-    assert i18n.format_when(START, END) == "Thursday 23 September 2027, 17:00–19:00 (New York Time)"
+    assert i18n.format_when(START, END) == "Thursday 23 September 2027, 17:00–19:00 (New York time)"
 
 
 @pytest.mark.parametrize("code, city", [("ar", "نيويورك"), ("zh", "纽约"), ("ru", "Нью-Йорк")])

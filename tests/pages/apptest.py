@@ -32,7 +32,8 @@ def signed_in(app_planner, role="admin") -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
+    parts += [s.value for s in at.subheader]
     parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [s.value for s in at.success]
     return "\n".join(str(p) for p in parts)

@@ -23,7 +23,7 @@ def test_programme_lists_published_events_by_day_in_the_venue_zone(app_planner):
     event = dialogue(app_planner)
     page = texts(at)
     assert f"{event.local_start:%A} {event.local_start.day} {event.local_start:%B %Y}" in page
-    assert "17:00–19:00 EDT" in page
+    assert "17:00–19:00 New York time" in page  # the zone named for people (CLDR), not "EDT"
     assert "Boss Room, 8th floor" in page
     assert "Draft example" not in page  # drafts stay private
 
@@ -84,7 +84,7 @@ def test_event_page_shows_everything_about_the_event(app_planner):
     assert "Endorsed by" in page and "Office of the High Commissioner for Human Rights" in page
     assert "Co-sponsored by" in page and "United Methodist Women" in page
     assert "777 UN Plaza" in page and "openstreetmap.org" in page
-    assert "17:00–19:00 EDT (New York Time)" in page  # the zone named as people say it (CLDR)
+    assert "17:00–19:00 New York time" in page  # the zone named as people say it (CLDR)
 
 
 def test_drafts_and_unknown_events_are_not_found_for_the_public(app_planner):
@@ -284,3 +284,29 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_plann
     assert [(o.name, o.role) for o in created.organizations] == [
         ("Climate Space", "host"), ("GCM", "co-sponsor"), ("WECAN", "co-sponsor")
     ]
+
+
+def test_an_event_without_room_or_link_reads_place_to_be_announced_on_its_page_and_the_programme(app_planner):
+    summit = app_planner.list_summits()[0]
+    start = datetime(2027, 11, 18, 9, tzinfo=ZoneInfo(summit.timezone))
+    tba = app_planner.create_event(title="Somewhere soon", starts_at=start, ends_at=start + timedelta(hours=1),
+                                   summit_id=summit.id)
+    app_planner.publish_event(tba.id)
+    at = event_page(app_planner, tba.id)
+    no_exception(at)
+    page = texts(at)
+    assert ":material/location_on: Place to be announced" in page
+    assert "videocam" not in page and "Also online" not in page  # never "In person" with a video icon
+    at = app().run()
+    cards = [m.value for m in at.markdown if "Place to be announced" in m.value]
+    assert cards == [":material/location_on: Place to be announced"]
+
+
+def test_a_hybrid_events_place_reads_with_its_address_then_and_online_on_the_programme(app_planner):
+    hybrid = next(e for e in app_planner.list_events() if e.status == "published" and e.format == "hybrid" and e.room)
+    at = app().run()
+    no_exception(at)
+    from planner.ui.components.markdown import escape_md
+
+    assert hybrid.place.endswith(f"{hybrid.venue.address} — and online")
+    assert f":material/location_on: {escape_md(hybrid.place)}" in [m.value for m in at.markdown], texts(at)

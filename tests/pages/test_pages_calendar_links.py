@@ -30,7 +30,7 @@ def test_the_event_page_offers_the_web_calendars_beside_the_ics(app_planner):
     at = event_page(app_planner, event.id)
     no_exception(at)
     found = buttons(at)
-    assert found["Add to my calendar (.ics)"] == f"/events/{event.id}.ics"
+    assert found["Event's calendar file (.ics)"] == f"/events/{event.id}.ics"  # the event's, not "my" calendar
     links = web_calendar_links(at)
     assert set(links) == set(WEB_CALENDARS)
     for label, url in links.items():
@@ -47,7 +47,7 @@ def test_cancelled_events_and_drafts_offer_no_web_calendar(app_planner):
     app_planner.cancel_event(event.id, reason="The room is closed for repairs.")
     at = event_page(app_planner, event.id)
     no_exception(at)
-    assert "Add to my calendar (.ics)" in buttons(at)  # subscribers still need the cancellation
+    assert "Event's calendar file (.ics)" in buttons(at)  # subscribers still need the cancellation
     assert web_calendar_links(at) == {}
 
     draft = next(e for e in app_planner.list_events() if e.status == "draft")
@@ -61,7 +61,7 @@ def test_the_private_page_offers_the_web_calendars_with_the_persons_own_links(ap
     reg = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org")
     at = ticket(reg.manage_token)
     no_exception(at)
-    assert any(b.label == "Add to calendar (.ics)" for b in at.get("download_button"))
+    assert any(b.label == "Add to my calendar (.ics)" for b in at.get("download_button"))
     links = web_calendar_links(at)
     expected = app_planner.registration_calendar_links(reg.manage_token)
     assert links == {"Add to Google Calendar": expected["google"], "Add to Outlook.com": expected["outlook"]}

@@ -26,7 +26,9 @@ from planner.ui.components.markdown import error_md
 from planner.ui.components.session import door_pass_secret, planner, session_token
 from planner.ui.components.times import clock
 
-COLOURS = {"green": ("#e6f4ea", "#137333"), "amber": ("#fef7e0", "#b06000"), "red": ("#fce8e6", "#c5221f")}
+# Background and text: each pair at least 4.5:1 (green 5.2, amber 6.0, red 4.9), and the verdict is
+# told by its symbol and its words too, never by colour alone (WCAG 1.4.1, 1.4.3).
+COLOURS = {"green": ("#e6f4ea", "#137333"), "amber": ("#fef7e0", "#8f4e00"), "red": ("#fce8e6", "#c5221f")}
 SYMBOLS = {"green": "✓", "amber": "!", "red": "✕"}
 NO_LONGER_VALID = N_("This door link is no longer valid.")
 ASK_FOR_A_NEW_ONE = N_("Ask an organizer for a new one.")
@@ -251,10 +253,17 @@ def show_verdict() -> None:
         return
     colour, headline, detail = result
     bg, fg = COLOURS[colour]
+    # A live region (role="alert"): a screen reader says each new verdict as it appears. A new
+    # verdict is new markup even when its words repeat (the same code scanned twice), so the
+    # element is drawn again and announced again; a rerun that changes nothing stays quiet.
+    s = st.session_state
+    if s.get("door_shown") is not result:
+        s["door_shown"], s["door_seq"] = result, s.get("door_seq", 0) + 1
     st.html(
-        f"<div data-testid='door-verdict' data-verdict='{colour}' style='background:{bg};color:{fg};"
+        f"<div data-testid='door-verdict' data-verdict='{colour}' data-seq='{s['door_seq']}' role='alert'"
+        f" aria-live='assertive' aria-atomic='true' style='background:{bg};color:{fg};"
         f"border:3px solid {fg};border-radius:14px;padding:18px 16px;text-align:center;min-height:150px'>"
-        f"<div style='font-size:56px;line-height:1;font-weight:700'>{SYMBOLS[colour]}</div>"
+        f"<div aria-hidden='true' style='font-size:56px;line-height:1;font-weight:700'>{SYMBOLS[colour]}</div>"
         f"<div style='font-size:26px;font-weight:700;margin-top:6px'>{headline}</div>"
         f"<div style='font-size:18px;margin-top:4px'>{detail}</div></div>"
     )

@@ -18,7 +18,7 @@ from planner.codes import REGISTRATION_CLOSED
 from planner.models import Registration
 from planner import i18n
 from planner.i18n import _, format_number, ngettext
-from planner.ui.components import altcha, language, questions_form
+from planner.ui.components import a11y, altcha, language, questions_form
 from planner.ui.components.link_request import lost_link_expander
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.session import base_url, client_key, planner
@@ -120,7 +120,7 @@ def _register_again(event_id: int) -> None:
 
 
 def _registration_box(event, counts) -> None:
-    st.subheader(_("Register"), anchor="register")
+    st.header(_("Register"), anchor="register")  # h2 under the page's h1 (headings in order)
     closed = event.registration_closed(clock.now())
     if closed:
         st.caption(str(REGISTRATION_CLOSED[closed]))
@@ -154,8 +154,9 @@ def _registration_box(event, counts) -> None:
     error_field, error = st.session_state.get(f"rsvp_error_{event.id}", (None, None))
 
     def field_error(name: str) -> None:
-        if error and error_field == name:
-            st.error(error, icon=":material/error:")
+        if error and error_field == name:  # beside its field, tied to it and announced (a11y)
+            widget = f"rsvp_{name}_{event.id}" if name in FIELDS else f"rsvp_q_{event.id}_{name}"
+            a11y.field_error(error, widget)
 
     asked = planner().event_questions(event.id)
     answer_keys = {k for q in asked for k in q.answer_keys}
@@ -186,7 +187,7 @@ def _registration_box(event, counts) -> None:
             _proof_check(event)
             field_error("proof")
         if error and error_field not in (*FIELDS, "proof", *answer_keys):
-            st.error(error, icon=":material/error:")
+            a11y.field_error(error, f"rsvp_form_{event.id}")
         if event.registration_mode == "email":
             st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
         days = planner().retention_days
@@ -261,7 +262,7 @@ def show_registered(event, registration) -> None:
     link = private_link(registration.manage_token)
     token = registration.manage_token
     st.download_button(
-        _("Add to calendar (.ics)"),
+        _("Add to my calendar (.ics)"),
         data=language.later(lambda: planner().registration_ics(token)),  # built on click only
         # Translators: the name of the calendar file people download, without its extension.
         file_name=_("side-event") + ".ics",
@@ -276,5 +277,5 @@ def show_registered(event, registration) -> None:
             "Anyone with it can do the same, so don't share it."
         )
     )
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)  # in full on a phone too (issue #16)
     st.link_button(_("Open my private page"), link, icon=":material/open_in_new:")

@@ -23,7 +23,7 @@ from planner.ui.components import language
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt
 from planner.ui.components.session import actor, planner
-from planner.ui.components.times import clock, day_and_time, weekday_and_time
+from planner.ui.components.times import clock, day_and_time, weekday_and_time, zone_name
 
 KINDS = ("none", "hours", "working_days")
 
@@ -116,7 +116,7 @@ def deadline_panel(p, event) -> None:
 def _status(p, event) -> None:
     status = p.guest_list_status(event.id, actor=actor())
     when = weekday_and_time(status.deadline)
-    zone = status.deadline.tzinfo.key
+    zone = zone_name(status.deadline)  # "New York time", not "America/New_York" (issue #16)
     if status.passed:
         st.warning(_("The list was due {when} ({zone}), {left} ago.").format(
             when=when, zone=zone, left=_left(status.time_left)), icon=":material/alarm:")

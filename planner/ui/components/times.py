@@ -3,7 +3,9 @@ event's own zone, and in the viewer's when that differs.
 
 Each format that no CLDR skeleton reproduces is a pattern marked for translation, so every
 language can order the fields its own way; English uses en_GB data ("Tue 20 Oct", 24-hour
-clock). Zone abbreviations ("EDT", "UTC-05") are data from the tz database, not words.
+clock). Zones are named for people ("Lima time", "hora de Nueva York": CLDR through Babel) on
+the public pages; zone abbreviations ("EDT", "UTC-05"), data from the tz database, remain only
+on the organizers' tables and logs.
 """
 
 from __future__ import annotations
@@ -94,27 +96,20 @@ def weekday_and_time(moment: datetime) -> str:
 
 
 def time_range(event: Event) -> str:
-    """"17:00–19:00 EDT" in the event's own zone (with the end's day if it ends another day)."""
+    """"17:00–19:00 New York time" in the event's own zone, named for people (CLDR, issue #16),
+    with the end's day if it ends another day."""
     start, end = event.local_start, event.local_end
     if end.date() == start.date():
         until = clock(end)
     else:
         # Translators: a CLDR date and time pattern: when an event ends, on another day than it starts.
         until = format_pattern(end, _("EEE dd MMM HH:mm"))
-    # Translators: an event's times in its own zone, e.g. "17:00–19:00 EDT" ({zone} is a time zone abbreviation).
-    return _("{start}–{end} {zone}").format(start=clock(start), end=until, zone=zone_abbreviation(start))
+    # Translators: an event's times in its own zone, e.g. "17:00–19:00 New York time" ({zone} is the zone's name).
+    return _("{start}–{end} {zone}").format(start=clock(start), end=until, zone=zone_name(event.timezone))
 
 
 def viewer_time_range(event: Event, zone: ZoneInfo | None) -> str | None:
-    """The same times in the viewer's zone, or None when the clocks there read the same."""
-    if zone is None:
-        return None
-    start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
-    if start.utcoffset() == event.local_start.utcoffset():
-        return None
-    times = dict(start=clock(start), end=clock(end), zone=zone_abbreviation(start))
-    if start.date() == event.local_start.date():
-        # Translators: an event's times in the viewer's own zone, e.g. "00:00–02:00 CET your time".
-        return _("{start}–{end} {zone} your time").format(**times)
-    # Translators: as "{start}–{end} {zone} your time", on another day than in the venue ("Wed 07 Oct").
-    return _("{day} {start}–{end} {zone} your time").format(day=short_day(start), **times)
+    """The same times on the viewer's clock, marked with the day when it is not the event's
+    ("21:00–00:00 (+1 day) your time"), or None when the clocks there read the same. The rule
+    is the domain's (``planner.times.own_times``, ``i18n.own_time_range``)."""
+    return i18n.own_time_range(event.starts_at, event.ends_at, event.zone, zone)

@@ -273,12 +273,8 @@ def _place_lines(event: Event) -> tuple[str, ...]:
 
 
 def _place_line(event: Event) -> str:
-    if event.room and event.venue:
-        place = _("{room}, {venue}").format(room=event.room.name, venue=event.venue.name)
-        return _("{place}, and online").format(place=place) if event.format == "hybrid" else place
-    return _place_lines(event)[0]
-
-
+    """The place in one line: ``Event.place``, the one wording of pages and calendar files."""
+    return event.place
 
 
 def _checked_logo(image) -> bytes:

@@ -143,10 +143,11 @@ def _speakers(event: Event) -> str:
 
 
 def _place(event: Event) -> str:
-    """Where, as ``Event.place`` says it, with the room's and venue's names isolated."""
-    if event.room and event.venue:
-        template = _("{room}, {venue} and online") if event.format == "hybrid" else _("{room}, {venue}")
-        return _fill(template, room=_bdi(event.room.name), venue=_bdi(event.venue.name))
+    """Where, as ``Event.place`` says it (issue #16: the address ends the place, "— and online"
+    after it), with what people typed isolated in its own direction."""
+    if event.format != "online" and event.room and event.venue:
+        where = _bdi(", ".join(p for p in (event.room.name, event.venue.name, event.venue.address) if p))
+        return _fill(_("{place} — and online"), place=where) if event.format == "hybrid" else where
     return escape(event.place)
 
 

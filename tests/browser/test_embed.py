@@ -129,7 +129,7 @@ def test_the_embedded_programme_shows_the_events_fits_its_frame_and_opens_event_
             assert event.title in text, event.title
         assert "Upcoming events" in text and "Past events" in text
         assert text.index("Upcoming events") < text.index("Past events") < text.index(world["past"].title)
-        assert "New York Time" in text or "Lima Time" in text
+        assert "New York time" in text or "Lima time" in text
         links = frame.locator("a.title")
         assert links.count() == len(world["events"])
         for i in range(links.count()):

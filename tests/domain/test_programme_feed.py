@@ -204,7 +204,7 @@ def test_the_json_feed_gives_times_in_utc_and_in_the_venues_zone_with_its_name(p
     soon = next(e for e in doc["events"] if e["title"] == "Border dialogue")
     assert soon["start"] == {"utc": "2026-10-21T21:00:00Z", "local": "2026-10-21T17:00:00-04:00"}
     assert soon["end"] == {"utc": "2026-10-21T23:00:00Z", "local": "2026-10-21T19:00:00-04:00"}
-    assert soon["timezone"] == "America/New_York" and soon["timezone_name"] == "New York Time"
+    assert soon["timezone"] == "America/New_York" and soon["timezone_name"] == "New York time"
     tribunal = next(e for e in doc["events"] if e["title"] == "Tribunal")
     assert tribunal["start"] == {"utc": "2026-12-06T14:30:00Z", "local": "2026-12-06T09:30:00-05:00"}
     for event in doc["events"]:  # each local time is the same instant as its UTC time
@@ -217,7 +217,7 @@ def test_the_json_feed_describes_place_people_and_links(planner, world):
     doc = document(planner, summit_id=world["summit"].id)
     assert doc["summit"]["name"] == "UN General Assembly Week" and doc["organization"] is None
     soon = next(e for e in doc["events"] if e["title"] == "Border dialogue")
-    assert soon["place"] == {"label": "Boss Room, 8th floor, Church Center for the United Nations",
+    assert soon["place"] == {"label": "Boss Room, 8th floor, Church Center for the United Nations, 777 United Nations Plaza, New York",
                              "room": "Boss Room, 8th floor", "venue": "Church Center for the United Nations",
                              "address": "777 United Nations Plaza, New York", "online": False, "join_url": None}
     assert soon["speakers"] == [{"name": "Diego Morales", "affiliation": "CELS/GCM", "role": "video message",
@@ -268,8 +268,8 @@ def test_the_embed_lists_upcoming_events_then_past_ones_under_their_own_heading(
 
 def test_the_embed_gives_times_in_the_venues_zone_with_the_zone_named(planner, world):
     page = planner.programme_embed(planner.programme_feed())
-    assert "17:00–19:00 (New York Time)" in page and "Wednesday 21 October 2026" in page
-    assert "09:30–13:00 (Lima Time)" in page and "Sunday 6 December 2026" in page
+    assert "17:00–19:00 (New York time)" in page and "Wednesday 21 October 2026" in page
+    assert "09:30–13:00 (Lima time)" in page and "Sunday 6 December 2026" in page
 
 
 def test_every_link_of_the_embed_opens_in_a_new_tab(planner, world):

@@ -58,7 +58,10 @@ def update(template: Catalog) -> None:
                 catalog = read_po(f, locale=code)
         else:
             catalog = Catalog(locale=code, domain=DOMAIN, project="Side Event Planner")
-        catalog.update(template, update_header_comment=False)
+        # No fuzzy matching: Babel's guesses gave new sentences other sentences' translations,
+        # with other placeholders (one would crash when formatted); a new string stays empty
+        # until a person translates it, and English shows meanwhile.
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         if code == DEFAULT:  # the source language: each string is its own translation
             for message in catalog:
                 if message.id:

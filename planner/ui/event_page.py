@@ -149,6 +149,8 @@ def render() -> None:
         if blocks:
             st.markdown("\n\n".join(blocks))
 
+    render_share(event)  # issue #15: copy link, share links, poster and cards
+
 
 def _speaker_card(s) -> None:
     """A confirmed speaker with the photo and bio they gave (issue #14)."""
@@ -184,8 +186,6 @@ def _logos(orgs) -> None:
 def _picture(name: str) -> bytes:
     """A logo's or photo's bytes: the file never changes under its random name, so it is read once."""
     return planner().picture(name)
-
-    render_share(event)  # issue #15: copy link, share links, poster and cards
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ def render() -> None:
     }[p.status]
     st.info(status_text, icon=STATUS_ICONS[p.status])
     if p.status == "declined" and p.decline_reason:
-        st.markdown(f"**{_('Reason')}:** {proposal_form.plain(p.decline_reason)}")
+        # Translators: above the organizers' words on why they declined a proposal; **…** is bold.
+        st.markdown(_("**Reason:** {reason}").format(reason=proposal_form.plain(p.decline_reason)))
     if error and error_field in (None, "status", "body"):
         st.error(error, icon=":material/error:")
 

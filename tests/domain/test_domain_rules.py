@@ -160,7 +160,9 @@ def test_every_sentence_reads_as_a_sentence_with_its_parameters():
               "venue": "Church Center", "language": "Español", "side": 16,
               # issue #14, calls for side events
               "opens": "1 Oct 09:00", "closes": "15 Oct 17:00", "status": i18n.N_("Declined"), "day": "1 Nov",
-              "last": "23 Oct"}
+              "last": "23 Oct",
+              # issue #15, the coalition's logo
+              "max_kb": 1000, "max_side": 4000}
     for code in MESSAGES:
         text = message(code, sample)
         assert is_readable(text) and "{" not in text, (code, text)

@@ -6,6 +6,7 @@ from itertools import groupby
 
 import streamlit as st
 
+from planner import clock
 from planner.codes import FORMAT_LABELS, EVENT_STATUS_LABELS, label
 from planner import i18n
 from planner.i18n import _, current, format_number, ngettext
@@ -87,10 +88,23 @@ def render() -> None:
         return
 
     zone = viewer_zone()
+    now = clock.now()
+    upcoming = [e for e in events if e.ends_at > now]  # on now included
+    past = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True)
+    if not upcoming:
+        st.info(_("No upcoming events match. Past events are listed below."), icon=":material/event_busy:")
+    # A day is a section of the page (h2 after the page's h1), without a link-anchor tab stop;
+    # events that are over come after the upcoming ones, the latest first, under their own h2.
+    _days(upcoming, zone, st.header)
+    if past:
+        st.header(_("Past events"), divider="gray", anchor=False)
+        _days(past, zone, st.subheader)
+
+
+def _days(events, zone, heading) -> None:
     for _day, group in groupby(events, key=lambda e: e.local_start.date()):
         group = list(group)
-        # A day is a section of the page (h2 after the page's h1), without a link-anchor tab stop.
-        st.header(long_date(group[0].local_start), divider="gray", anchor=False)
+        heading(long_date(group[0].local_start), divider="gray" if heading is st.header else False, anchor=False)
         for event in group:
             _event_card(event.localized(current()), zone)  # its title in the visitor's language if given
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from planner.i18n import long_date
 from tests.pages.apptest import app, dialogue, event_page, no_exception, signed_in, texts
 
 # ---------------------------------------------------------------- the public programme
@@ -26,6 +27,25 @@ def test_programme_lists_published_events_by_day_in_the_venue_zone(app_planner):
     assert "17:00–19:00 New York time" in page  # the zone named for people (CLDR), not "EDT"
     assert "Boss Room, 8th floor" in page
     assert "Draft example" not in page  # drafts stay private
+
+
+def test_past_events_come_after_the_upcoming_ones_under_their_own_heading_latest_first(app_planner):
+    from planner import clock
+
+    room = next(r for r in app_planner.list_rooms() if r.venue)
+    ended = []
+    for days in (9, 2):  # ended nine days ago and two days ago
+        start = (clock.now() - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+        event = app_planner.create_event(title=f"Over {days} days ago", room_id=room.id, starts_at=start,
+                                         ends_at=start + timedelta(hours=1), allow_past=True)
+        app_planner.publish_event(event.id, allow_past=True)
+        ended.append(event)
+    at = app().run()
+    no_exception(at)
+    headings = [h.value for h in at.header]
+    assert headings[-1] == "Past events" and len(headings) > 1  # upcoming days first, as h2
+    assert long_date(dialogue(app_planner).local_start) in headings[:-1]  # an upcoming day, before the past
+    assert [s.value for s in at.subheader][-2:] == [long_date(e.local_start) for e in reversed(ended)]
 
 
 def test_programme_shows_the_viewers_own_time_when_it_differs(app_planner):

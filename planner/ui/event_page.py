@@ -15,6 +15,7 @@ from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
+from planner.ui.components.event_cache import per_version
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
 from planner.ui.components.share import render_share, set_tab_title
@@ -57,39 +58,17 @@ def render() -> None:
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
 
+    when_text, where_text, notes = _details(event)
     when, where = st.columns(2)
     with when:
-        st.markdown(f":material/schedule: **{long_date(event.local_start)}**  \n{time_range(event)}")
-        own = viewer_time_range(event, viewer_zone())
+        st.markdown(when_text)
+        own = viewer_time_range(event, viewer_zone())  # the viewer's own clock: per session, not cached
         if own:
             st.caption(own)
     with where:
-        # The same rule as Event.place (issue #16): a room, venue and address; "Place to be
-        # announced" while no room is set; "— and online" after a hybrid event's place.
-        lines = []
-        if event.room and event.venue:
-            lines.append(f":material/location_on: **{escape_md(event.room.name)}**")
-            lines.append(escape_md(event.venue.name))
-            if event.venue.address:
-                map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
-                lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
-        elif event.format != "online":
-            tba = _("Place to be announced")
-            lines.append(f":material/location_on: {tba}")
-        if event.format in ("online", "hybrid"):
-            online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
-            lines.append(f":material/videocam: {online}")
-            if event.public_join_url:
-                join = _("Join online")
-                lines.append(f"[{join}](<{event.public_join_url}>)")
-            elif event.has_join_link:
-                lines.append(_("People registered get the link to join on their private page."))
-        st.markdown("  \n".join(lines))
-        if event.room and event.room.accessibility:
-            st.caption(f":material/accessible: {escape_md(event.room.accessibility)}")
-        if event.capacity:
-            places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
-            st.caption(f"{places} · {label(FORMAT_LABELS, event.format)}")
+        st.markdown(where_text)
+        for note in notes:
+            st.caption(note)
 
     render_rsvp(event)  # a fragment: Register reruns the box alone
     if event.published_at is not None:
@@ -110,11 +89,71 @@ def render() -> None:
         st.header(_("About"), anchor=False)  # h2, as "Register" above it (headings in order)
         show_description(event.description)
 
-    # Each section is one Markdown element: every element is a message to the browser, and this
-    # page is the one a registration rush opens.
+    # Each section is as few Markdown elements as it can be: every element is a message to the
+    # browser, and this page is the one a registration rush opens.
+    for kind, value in _people(event):
+        if kind == "heading":
+            st.subheader(value)
+        elif kind == "markdown":
+            st.markdown(value)
+        elif kind == "speaker":
+            _speaker_card(value)
+        else:
+            _logos(value)
+
+    render_share(event)  # issue #15: copy link, share links, poster and cards
+
+
+@per_version
+def _details(event) -> tuple[str, str, tuple[str, ...]]:
+    """When (day, times, zone) and where (room, venue, address with its map link, online), as
+    Markdown, and the notes under them (access, places): the same for every visitor of a version
+    of the event in one language, so built once per version (issue #17)."""
+    when = f":material/schedule: **{long_date(event.local_start)}**  \n{time_range(event)}"
+    # The same rule as Event.place (issue #16): a room, venue and address; "Place to be
+    # announced" while no room is set; "— and online" after a hybrid event's place.
+    lines = []
+    if event.room and event.venue:
+        lines.append(f":material/location_on: **{escape_md(event.room.name)}**")
+        lines.append(escape_md(event.venue.name))
+        if event.venue.address:
+            map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
+            lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
+    elif event.format != "online":
+        tba = _("Place to be announced")
+        lines.append(f":material/location_on: {tba}")
+    if event.format in ("online", "hybrid"):
+        online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
+        lines.append(f":material/videocam: {online}")
+        if event.public_join_url:
+            join = _("Join online")
+            lines.append(f"[{join}](<{event.public_join_url}>)")
+        elif event.has_join_link:
+            lines.append(_("People registered get the link to join on their private page."))
+    notes = []
+    if event.room and event.room.accessibility:
+        notes.append(f":material/accessible: {escape_md(event.room.accessibility)}")
+    if event.capacity:
+        places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
+        notes.append(f"{places} · {label(FORMAT_LABELS, event.format)}")
+    return when, "  \n".join(lines), tuple(notes)
+
+
+@per_version
+def _people(event) -> tuple[tuple[str, object], ...]:
+    """The speakers' and organizations' sections as a plan of elements — ("heading", text),
+    ("markdown", text), ("speaker", a speaker's card), ("logos", organizations with logos) —
+    with consecutive text joined into one element; built once per version (issue #17)."""
+    parts: list[tuple[str, object]] = []
+    blocks: list[str] = []
+
+    def flush() -> None:
+        if blocks:
+            parts.append(("markdown", "\n\n".join(blocks)))
+            blocks.clear()
+
     if event.public_speakers:
-        st.subheader(_("Speakers"))
-        blocks = []
+        parts.append(("heading", _("Speakers")))
         for role in ("chair", "moderator", "speaker", "video message"):
             people = [s for s in event.public_speakers if s.role == role]
             if not people:
@@ -124,32 +163,24 @@ def render() -> None:
                 f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in plain
             ))
             if len(plain) < len(people):  # issue #14: who confirmed with a photo or bio gets a card
-                st.markdown("\n\n".join(blocks))
-                blocks = []
-                for s in people:
-                    if s.photo or s.bio:
-                        _speaker_card(s)
-        if blocks:
-            st.markdown("\n\n".join(blocks))
-
+                flush()
+                parts.extend(("speaker", s) for s in people if s.photo or s.bio)
+        flush()
     if event.public_organizations:
-        st.subheader(_("Organizations"))
-        blocks = []
+        parts.append(("heading", _("Organizations")))
         for role in ("host", "endorser", "co-sponsor"):
             orgs = event.public_organizations_with_role(role)
             if not orgs:
                 continue
             heading = f"**{label(ORGANIZATION_ROLE_HEADINGS, role)}**"
             if any(o.logo and not o.invited for o in orgs):  # issue #14: logos, small, beside the names
-                st.markdown("\n\n".join([*blocks, heading]))
-                blocks = []
-                _logos(orgs)
+                blocks.append(heading)
+                flush()
+                parts.append(("logos", tuple(orgs)))
             else:
                 blocks.append(heading + "\n\n" + "\n".join(f"- {_organization_name(o)}" for o in orgs))
-        if blocks:
-            st.markdown("\n\n".join(blocks))
-
-    render_share(event)  # issue #15: copy link, share links, poster and cards
+        flush()
+    return tuple(parts)
 
 
 def _speaker_card(s) -> None:

@@ -518,6 +518,10 @@ MESSAGES: dict[str, Lazy] = {
         "The room is full: it holds {capacity} and that many people are inside. Let someone in when others leave."
     ),
     "overbooking_too_large": N_("Offer at most {max} places beyond the capacity."),
+    # issue #16: one name, one place
+    "summit_name_taken": N_("There is already a summit called “{name}”: change that one, or give this one another name."),
+    "venue_name_taken": N_("There is already a venue called “{name}”: add rooms to it, or give this one another name."),
+    "room_name_taken": N_("{venue} already has a room called “{name}”: change that one, or give this one another name."),
 }
 
 

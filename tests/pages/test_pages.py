@@ -268,11 +268,11 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_plann
     at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("Pasted lists")
-    at.text_area(key="ev_paste_speakers").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
-    at.button(key="ev_paste_add_speakers").click().run()
-    assert at.text_area(key="ev_paste_speakers").value == ""  # emptied once added
-    at.text_area(key="ev_paste_orgs").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
-    at.button(key="ev_paste_add_orgs").click().run()
+    at.text_area(key="ev_sp_paste").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
+    at.button(key="ev_sp_paste_add").click().run()
+    assert at.text_area(key="ev_sp_paste").value == ""  # emptied once added
+    at.text_area(key="ev_org_paste").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
+    at.button(key="ev_org_paste_add").click().run()
     no_exception(at)
     at.button(key="ev_save").click().run()
     no_exception(at)

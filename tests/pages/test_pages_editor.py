@@ -1,0 +1,126 @@
+"""The event editor (issue #16): keyboard rows for speakers and organizations, every problem at
+once beside its field with a summary when saving fails, and publishing (with a room clash
+confirmed right there) and cancelling from the editor itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tests.pages.apptest import dialogue, no_exception, signed_in, texts
+
+
+def editor(app_planner, event_id=None):
+    at = signed_in(app_planner)
+    if event_id is not None:
+        at.query_params["id"] = str(event_id)
+    at.run()
+    at.switch_page("edit_event.py").run()
+    no_exception(at)
+    return at
+
+
+def errors_beside(at, key: str) -> list[str]:
+    """The error messages in the container with that key (the slot beside a field)."""
+    box = at.main.get_by_key(key)
+    return [str(e.value) for e in box.error] if box is not None else []
+
+
+def test_saving_with_several_problems_shows_them_all_beside_their_fields_and_a_summary(app_planner):
+    at = editor(app_planner)
+    before = len(app_planner.list_events())
+    at.text_input(key="ev_online_url").input("javascript:alert")
+    at.time_input(key="ev_end").set_value(datetime(2000, 1, 1, 9, 0).time())
+    at.text_input(key="ev_sp_1_affiliation").input("CELS").run()  # a speaker row without a name
+    at.button(key="ev_save").click().run()
+    no_exception(at)
+    assert len(app_planner.list_events()) == before  # nothing saved
+    assert "title is required" in " ".join(errors_beside(at, "ev_err_title"))
+    assert errors_beside(at, "ev_err_online_url")
+    assert "must end after it starts" in " ".join(errors_beside(at, "ev_err_times"))
+    assert "Name of speaker 1" in " ".join(errors_beside(at, "ev_sp_1_problems"))
+    summary = " ".join(errors_beside(at, "ev_summary"))
+    assert "Not saved: 4 things to fix" in summary
+    assert at.text_input(key="ev_sp_1_affiliation").value == "CELS"  # what was typed stays
+
+
+def test_before_the_first_save_only_what_was_typed_wrong_is_shown(app_planner):
+    at = editor(app_planner)
+    assert not errors_beside(at, "ev_err_title")  # an empty new form is not scolded
+    at.text_input(key="ev_online_url").input("ftp://files.example.org").run()
+    assert errors_beside(at, "ev_err_online_url")
+
+
+def test_typing_a_name_into_the_last_row_adds_the_next_with_the_usual_role(app_planner):
+    at = editor(app_planner)
+    assert at.selectbox(key="ev_org_1_role").value == "host"  # the first organization hosts
+    at.text_input(key="ev_org_1_name").input("Climate Space").run()
+    at.text_input(key="ev_org_2_name").input("GCM").run()
+    assert at.selectbox(key="ev_org_2_role").value == "co-sponsor"
+    assert at.text_input(key="ev_org_3_name").value == ""  # always one empty row at the end
+    at.text_input(key="ev_sp_1_name").input("Ana Pérez").run()
+    at.selectbox(key="ev_sp_1_role").set_value("chair").run()
+    at.text_input(key="ev_title").input("Rows typed one after another")
+    at.button(key="ev_save").click().run()
+    no_exception(at)
+    created = next(e for e in app_planner.list_events() if e.title == "Rows typed one after another")
+    assert [(o.name, o.role) for o in created.organizations] == [("Climate Space", "host"), ("GCM", "co-sponsor")]
+    assert [(s.name, s.role) for s in created.speakers] == [("Ana Pérez", "chair")]
+
+
+def test_a_row_can_be_removed(app_planner):
+    at = editor(app_planner)
+    at.text_input(key="ev_org_1_name").input("Mistake").run()
+    at.text_input(key="ev_org_2_name").input("Kept").run()
+    at.button(key="ev_org_1_remove").click().run()
+    assert [t.value for t in at.text_input if t.key and t.key.startswith("ev_org_")] == ["Kept", ""]
+
+
+def test_publishing_from_the_editor_over_a_room_clash_needs_the_confirmation_beside_it(app_planner):
+    event = dialogue(app_planner)
+    clash = app_planner.create_event(
+        title="Overlapping meeting", starts_at=event.starts_at, ends_at=event.ends_at, room_id=event.room_id
+    )
+    at = editor(app_planner, clash.id)
+    assert "is booked twice" in texts(at)  # beside the times, before anything is pressed
+    assert at.button(key="ev_publish").disabled
+    at.checkbox(key="ev_confirm_clash").check().run()
+    at.button(key="ev_publish").click().run()
+    no_exception(at)
+    assert app_planner.get_event(clash.id).status == "published"
+    assert "it is now on the public programme" in texts(at)
+
+
+def test_a_new_event_is_created_and_published_in_one_press(app_planner):
+    at = editor(app_planner)
+    at.text_input(key="ev_title").input("Published at once")
+    at.button(key="ev_publish").click().run()
+    no_exception(at)
+    created = next(e for e in app_planner.list_events() if e.title == "Published at once")
+    assert created.status == "published"
+
+
+def test_a_published_event_is_cancelled_from_the_editor_with_a_reason(app_planner):
+    event = dialogue(app_planner)
+    at = editor(app_planner, event.id)
+    assert "ev_publish" not in [b.key for b in at.button]  # published already
+    at.button(key="ev_cancel").click().run()
+    assert "reason for cancelling is required" in texts(at)
+    assert app_planner.get_event(event.id).status == "published"
+    at.text_input(key="ev_cancel_reason").input("Speakers cannot travel.")
+    at.button(key="ev_cancel").click().run()
+    no_exception(at)
+    assert app_planner.get_event(event.id).status == "cancelled"
+
+
+def test_the_description_is_previewed_as_markdown(app_planner):
+    at = editor(app_planner)
+    at.text_area(key="ev_description").input("**Bold** words <script>x</script>").run()
+    preview = at.main.get_by_key("ev_description_preview")
+    html = " ".join(str(h.proto.body) for h in preview.html)
+    assert "<strong>Bold</strong>" in html and "<script>" not in html
+
+
+def test_moving_the_start_moves_the_end_with_it(app_planner):
+    at = editor(app_planner)
+    at.time_input(key="ev_start").set_value(datetime(2000, 1, 1, 9, 30).time()).run()
+    assert at.time_input(key="ev_end").value == datetime(2000, 1, 1, 11, 30).time()

@@ -42,6 +42,7 @@ from planner.ui.components.questions_editor import questions_editor
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock as clock_time
 from planner.ui.components.times import zone_long_name
+from planner.ui.components import organizer_style
 from planner.times import is_repeated, wall_clock
 from planner.validate import timezone_names
 
@@ -138,6 +139,7 @@ def _start_moved() -> None:
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     s = st.session_state
     wanted = st.query_params.get("id") or s.get("edit_event_id")

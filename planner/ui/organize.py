@@ -17,9 +17,11 @@ from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, EVENT, REGISTRATIONS
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import table_date, time_range
+from planner.ui.components import organizer_style
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     head, action = st.columns([3, 1], vertical_alignment="bottom")
     head.title(_("Events"))

@@ -16,9 +16,11 @@ from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import CHECKIN, EXPORTS, OUTBOX, WRITE_TO_GUESTS
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock_seconds, day_and_time
+from planner.ui.components import organizer_style
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     st.title(_("Registrations"))
     show_flash()

@@ -11,10 +11,12 @@ from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt, show_flash
 from planner.ui.components.session import actor, planner
+from planner.ui.components import organizer_style
 from planner.validate import timezone_names
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     st.title(_("Venues and rooms"))
     show_flash()

@@ -102,7 +102,8 @@ def editor(kind: Kind, problems: dict[int, list] | None = None) -> dict[str, str
 
 def paste_box(kind: Kind) -> None:
     """Many rows at once, typed or pasted: added when the box is left (or with the button)."""
-    with st.expander(_("Type or paste a list"), icon=":material/content_paste:"):
+    # Open while the list is empty: on a new event the quickest way in is typing the whole list.
+    with st.expander(_("Type or paste a list"), icon=":material/content_paste:", expanded=not rows(kind)):
         st.text_area(
             _("Rows to add"), key=f"{kind.prefix}_paste", placeholder=str(kind.paste_hint),
             help=_("One per line; cells split by ; or by tabs. Added when you leave the box."),

@@ -109,14 +109,19 @@ def test_the_event_of_the_issue_takes_at_most_15_actions(tmp_path):
 
 
 def _focused(page) -> str:
-    """The accessible name of the element with the keyboard focus."""
+    """The accessible name of the control with the keyboard focus: its aria-label, or a button's
+    or link's text (without the name of its icon); '' when no control has it."""
     return page.evaluate(
-        "() => { const e = document.activeElement; if (!e) return '';"
-        " return (e.getAttribute('aria-label') || e.innerText || e.value || '').trim(); }"
+        "() => { const e = document.activeElement;"
+        " if (!e || e === document.body) return '';"
+        " if (e.getAttribute('aria-label')) return e.getAttribute('aria-label').trim();"
+        " if (!['BUTTON', 'A'].includes(e.tagName)) return '';"
+        " const icons = [...e.querySelectorAll('[data-testid=stIconMaterial]')].map(i => i.innerText);"
+        " return e.innerText.split('\\n').map(t => t.trim()).filter(t => t && !icons.includes(t)).join(' '); }"
     )
 
 
-def tab_to(page, name: str, limit: int = 120, back: bool = False) -> int:
+def tab_to(page, name: str, limit: int = 150, back: bool = False) -> int:
     """Press Tab (Shift+Tab with ``back``) until the focus is on the control named ``name``."""
     for presses in range(limit):
         if _focused(page) == name:

@@ -124,3 +124,28 @@ def test_moving_the_start_moves_the_end_with_it(app_planner):
     at = editor(app_planner)
     at.time_input(key="ev_start").set_value(datetime(2000, 1, 1, 9, 30).time()).run()
     assert at.time_input(key="ev_end").value == datetime(2000, 1, 1, 11, 30).time()
+
+
+# ---------------------------------------------------------------- the events table
+
+
+def test_the_events_table_puts_past_events_apart_and_a_row_chooses_the_event(app_planner):
+    from datetime import UTC, timedelta
+
+    start = datetime.now(UTC) - timedelta(days=3)
+    old = app_planner.create_event(title="Last week's briefing", starts_at=start, ends_at=start + timedelta(hours=1),
+                                   timezone="UTC", allow_past=True)
+    at = signed_in(app_planner).run()
+    at.switch_page("organize.py").run()
+    no_exception(at)
+    upcoming, past = at.dataframe[0].value, at.dataframe[1].value
+    assert "Last week's briefing" not in upcoming["Title"].tolist()
+    assert past["Title"].tolist()[0] == "Last week's briefing"
+    assert [s.value for s in at.subheader][:2] == ["Upcoming", "Past"]
+    assert list(upcoming.columns) == ["When", "Title", "Status", "Registered", "Places left", "Waiting", "Clashes",
+                                      "Place"]
+    assert "Select an event in a table above" in texts(at)  # nothing chosen yet: no dropdown either
+    assert not [s for s in at.selectbox if s.key == "o_event"]
+    at.session_state["o_event"] = old.id  # what a click on its row sets
+    at.run()
+    assert at.button(key=f"publish_{old.id}")

@@ -12,8 +12,8 @@ import streamlit as st
 
 CSS = (
     "<style data-planner-style='organizer'>"
-    " [data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p { color: #575a66; }"
-    " [data-testid='stWidgetLabel'] [data-testid='stCaptionContainer'] { color: #575a66; }"
+    " .stApp [data-testid='stCaptionContainer'], .stApp [data-testid='stCaptionContainer'] p"
+    " { color: #575a66; }"
     " .planner-wrap, [class*='st-key-door_link'] code { white-space: pre-wrap; word-break: break-all; }"
     "</style>"
 )

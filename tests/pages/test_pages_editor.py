@@ -149,3 +149,50 @@ def test_the_events_table_puts_past_events_apart_and_a_row_chooses_the_event(app
     at.session_state["o_event"] = old.id  # what a click on its row sets
     at.run()
     assert at.button(key=f"publish_{old.id}")
+
+
+# ---------------------------------------------------------------- venues, rooms and summits
+
+
+def test_the_venue_form_empties_once_added_and_refuses_an_existing_name_keeping_the_input(app_planner):
+    at = signed_in(app_planner).run()
+    at.switch_page("venues.py").run()
+    at.text_input(key="v_new_name").input("Palais des Nations")
+    at.button(key="FormSubmitter:add_venue-Add venue").click().run()
+    no_exception(at)
+    assert "Added the venue Palais des Nations." in texts(at)
+    assert at.text_input(key="v_new_name").value == ""  # a second press adds nothing twice
+    at.text_input(key="v_new_name").input("palais des nations")
+    at.button(key="FormSubmitter:add_venue-Add venue").click().run()
+    assert "There is already a venue called “Palais des Nations”" in texts(at)
+    assert at.text_input(key="v_new_name").value == "palais des nations"
+    assert [v.name for v in app_planner.list_venues()].count("Palais des Nations") == 1
+
+
+def test_the_room_form_refuses_a_room_name_its_venue_has(app_planner):
+    room = next(r for r in app_planner.list_rooms() if r.name.startswith("Boss Room"))
+    at = signed_in(app_planner).run()
+    at.switch_page("venues.py").run()
+    at.selectbox(key="r_new_venue").set_value(room.venue_id)
+    at.text_input(key="r_new_name").input(room.name.upper())
+    at.button(key="FormSubmitter:add_room-Add room").click().run()
+    no_exception(at)
+    assert "already has a room called" in texts(at)
+    at.text_input(key="r_new_name").input("Small meeting room")
+    at.button(key="FormSubmitter:add_room-Add room").click().run()
+    assert at.text_input(key="r_new_name").value == ""
+    assert any(r.name == "Small meeting room" for r in app_planner.list_rooms())
+
+
+def test_the_summit_form_empties_once_added_and_refuses_an_existing_name(app_planner):
+    existing = app_planner.list_summits()[0]
+    at = signed_in(app_planner).run()
+    at.switch_page("summits.py").run()
+    at.text_input(key="s_new_name").input(existing.name)
+    at.button(key="FormSubmitter:add_summit-Add summit").click().run()
+    no_exception(at)
+    assert "There is already a summit called" in texts(at)
+    at.text_input(key="s_new_name").input("Habitat IV")
+    at.button(key="FormSubmitter:add_summit-Add summit").click().run()
+    assert "Added Habitat IV." in texts(at)
+    assert at.text_input(key="s_new_name").value == ""

@@ -1,11 +1,13 @@
-"""The event editor's part of the Planner (issue #16): every problem with an event's fields at
-once, each naming its field, so a form shows them all beside their fields in one go instead of
-one per save."""
+"""The organizer pages' part of the Planner (issue #16): every problem with an event's fields at
+once, each naming its field, so the editor shows them all beside their fields in one go instead
+of one per save; and the registrations page's explanation of walk-ins let in past the capacity."""
 
 from __future__ import annotations
 
-from ..areas import events
+from ..access import SYSTEM, Actor
+from ..areas import door_summary, events
 from ..errors import ValidationError
+from . import staff_only
 
 
 class EditorMethods:
@@ -17,3 +19,11 @@ class EditorMethods:
         ``params["row"]``, from 1). Empty when ``create_event``/``update_event`` would accept
         them (a start in the past aside: that is asked, not refused). Writes nothing."""
         return self._read(events.problems, event_id, fields)
+
+    @staff_only
+    def past_capacity_note(self, event_id: int, *, actor: Actor = SYSTEM) -> str | None:
+        """"4 inside for 3 places: 1 let in past capacity by Main door at 13:05" (the active
+        language, times in the event's zone), or None when nobody was let in past the capacity."""
+        with self._db.read() as db:
+            event = events.get_event(db, event_id)
+            return door_summary.sentence(door_summary.past_capacity(db, event.id), event.timezone)

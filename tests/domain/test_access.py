@@ -140,6 +140,8 @@ def _door_calls(planner: Planner, w: dict):
         "set_event_translation": lambda a: planner.set_event_translation(event.id, "es", title="Evento", actor=a),
         "remove_event_translation": lambda a: planner.remove_event_translation(event.id, "es", actor=a),
         "set_event_language": lambda a: planner.set_event_language(event.id, "fr", actor=a),
+        # the organizer pages (issue #16): organizers only
+        "past_capacity_note": lambda a: planner.past_capacity_note(event.id, actor=a),
     }
 
 

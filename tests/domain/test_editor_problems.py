@@ -89,3 +89,31 @@ def test_a_bad_speaker_name_is_on_its_row(planner, at, name):
     problems = planner.event_problems(title="T", starts_at=at(20, 10), ends_at=at(20, 11),
                                       speakers=[{"name": "Ok"}, {"name": "Ok too"}, {"name": name}])
     assert fields_of(problems) == [("speakers", 3)]
+
+
+# ---------------------------------------------------------------- walk-ins past the capacity
+
+
+def test_a_walk_in_let_in_past_capacity_is_explained_with_its_door_and_time(planner, open_event, clock):
+    from datetime import timedelta
+
+    event = open_event(capacity=3)
+    clock.now = event.starts_at + timedelta(minutes=5)
+    for n in range(3):
+        planner.walk_in(event.id, name=f"Guest {n}", door="Side door")
+    assert planner.past_capacity_note(event.id) is None  # full, but nobody let in past it
+    planner.walk_in(event.id, name="Fourth", door="Main door", force=True)
+    expected_time = f"{clock().astimezone(event.zone):%H:%M}"
+    assert planner.past_capacity_note(event.id) == (
+        f"4 inside for 3 places: 1 let in past capacity by Main door at {expected_time}")
+    planner.walk_in(event.id, name="Fifth", door="Side door", force=True)
+    note = planner.past_capacity_note(event.id)
+    assert note.startswith("5 inside for 3 places: 2 let in past capacity by Main door at ")
+    assert " and Side door at " in note
+
+
+def test_one_place_reads_in_the_singular(planner, open_event):
+    event = open_event(capacity=1)
+    planner.walk_in(event.id, name="First")
+    planner.walk_in(event.id, name="Second", force=True)
+    assert planner.past_capacity_note(event.id).startswith("2 inside for 1 place: 1 let in past capacity by Main door")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.pages.apptest import dialogue, no_exception, signed_in, texts
+from tests.pages.apptest import dialogue, no_exception, seen, signed_in, texts
 
 
 def editor(app_planner, event_id=None):
@@ -196,3 +196,44 @@ def test_the_summit_form_empties_once_added_and_refuses_an_existing_name(app_pla
     at.button(key="FormSubmitter:add_summit-Add summit").click().run()
     assert "Added Habitat IV." in texts(at)
     assert at.text_input(key="s_new_name").value == ""
+
+
+# ---------------------------------------------------------------- registrations and door passes
+
+
+def registrations_of(app_planner, event):
+    at = signed_in(app_planner)
+    at.query_params["id"] = str(event.id)
+    at.run()
+    at.switch_page("registrations.py").run()
+    no_exception(at)
+    return at
+
+
+def test_the_list_shows_check_in_time_and_door_walk_ins_and_who_was_let_in_past_capacity(app_planner):
+    event = dialogue(app_planner)
+    app_planner.update_event(event.id, version=event.version, capacity=1)
+    guest = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org")
+    app_planner.check_in(guest.checkin_code, event.id, door="North door")
+    app_planner.walk_in(event.id, name="Bo Walker", door="Main door", force=True)
+    at = registrations_of(app_planner, event)
+    table = at.dataframe[-1].value
+    ana = table[table["Name"] == "Ana Pérez"].iloc[0]
+    assert ana["Door"] == "North door" and ana["Checked in"]
+    bo = table[table["Name"] == "Bo Walker"].iloc[0]
+    assert bo["Status"] == "Walk-in" and bo["Door"] == "Main door"
+    assert "2 inside for 1 place: 1 let in past capacity by Main door at " in seen(at)
+
+
+def test_a_new_door_pass_shows_its_whole_link_a_copy_button_and_its_qr_code(app_planner):
+    event = dialogue(app_planner)
+    at = registrations_of(app_planner, event)
+    at.text_input(key=f"r_pass_label_{event.id}").input("East door")
+    at.button(key=f"FormSubmitter:r_pass_{event.id}-Create a door pass").click().run()
+    no_exception(at)
+    [made] = [d for d in app_planner.door_passes(event.id) if d.label == "East door"]
+    html = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert made.url.split("?")[1].split("&")[0] in html  # the link, in full
+    assert ">Copy</button>" in html
+    assert 'alt="QR code of the door pass for East door"' in html
+    assert "Door pass created" in texts(at)

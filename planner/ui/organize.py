@@ -158,14 +158,14 @@ def _events_table(events, counts, clash_count, key: str) -> None:
         on_select=lambda: _chose(key, ids),
         selection_mode="single-row",
         column_config={
-            columns["when"]: st.column_config.TextColumn(width=200),
-            columns["title"]: st.column_config.TextColumn(width=160),
+            columns["when"]: st.column_config.TextColumn(width=190),
+            columns["title"]: st.column_config.TextColumn(width=150),
             columns["status"]: st.column_config.TextColumn(width=70),
             columns["registered"]: st.column_config.TextColumn(width=80),
             columns["left"]: st.column_config.TextColumn(width=75),
             columns["waiting"]: st.column_config.TextColumn(width=60),
             columns["clashes"]: st.column_config.TextColumn(width=60),
-            columns["place"]: st.column_config.TextColumn(width=90),
+            columns["place"]: st.column_config.TextColumn(width=85),
         },
     )
 

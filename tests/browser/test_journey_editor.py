@@ -65,6 +65,53 @@ def sign_in(page, url: str) -> None:
     page.get_by_text("Manage an event").wait_for(timeout=30_000)
 
 
+def pick_row(page, table_key: str, text: str) -> None:
+    """Click the row of the events table (``o_upcoming`` or ``o_past``) whose cells hold ``text``.
+    The grid is drawn on a canvas; its hidden accessible table says which row is where, and the
+    row's selection box is the canvas's first column."""
+    wait_for_app(page)
+    box = page.locator(f".st-key-{table_key}")
+    box.locator("canvas").first.wait_for(timeout=30_000)
+    index = page.evaluate(
+        """([key, text]) => { const rows = document.querySelectorAll(`.st-key-${key} tbody tr`);
+             for (const row of rows) if (row.innerText.includes(text)) return Number(row.getAttribute('aria-rowindex'));
+             return -1; }""", [table_key, text])
+    assert index > 0, f"no row with {text!r} in {table_key}"
+    grid = box.locator(".dvn-scroller").first  # lies over the canvas and takes its clicks
+    grid.scroll_into_view_if_needed()
+    row_height = 35  # Streamlit's data grid: header and rows 35 px high
+    grid.click(position={"x": 18, "y": row_height * (index - 1) + row_height / 2})
+    wait_for_app(page)
+
+
+def test_an_event_is_chosen_by_clicking_its_row_in_the_events_table(tmp_path):
+    chromium = require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
+        browser = launch(pw, chromium)
+        for width, height, kind in ((1280, 800, "desktop"), (390, 844, "phone")):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            sign_in(page, server.url)
+            page.locator(".st-key-o_upcoming canvas").first.wait_for(timeout=30_000)
+            if kind == "desktop":  # every column's header inside the table's width
+                page.wait_for_timeout(500)
+                scroll = page.evaluate("""() => { const s = document.querySelector('.st-key-o_upcoming .dvn-scroller');
+                                                 return s ? [s.scrollWidth, s.clientWidth] : null; }""")
+                assert scroll is not None and scroll[0] <= scroll[1], scroll  # no sideways scrolling
+                headers = page.evaluate("() => [...document.querySelectorAll('.st-key-o_upcoming thead th')]"
+                                        ".map(th => th.textContent)")
+                assert headers == ["When", "Title", "Status", "Registered", "Places left", "Waiting", "Clashes",
+                                   "Place"]
+            screenshot(page, f"{SHOTS}-events-{kind}")
+            pick_row(page, "o_upcoming", "Rights of Nature Tribunal")
+            expect(page.get_by_role("button", name="Duplicate")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Rights of Nature Tribunal (Published)")).to_be_visible()
+            screenshot(page, f"{SHOTS}-events-chosen-{kind}")
+            page.close()
+        browser.close()
+
+
 def test_the_event_of_the_issue_takes_at_most_15_actions(tmp_path):
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright

@@ -87,6 +87,9 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
         page.get_by_role("textbox", name="Rows to add").first.fill(
             "Ana Pérez; Red Latinoamericana de Migración; moderator\nLuis Quispe; CELS; speaker"
         )
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Rows to add").nth(1).click()  # leaving the first box adds its rows
+        wait_for_app(page)
         page.get_by_role("textbox", name="Rows to add").nth(1).fill(
             "Climate Space; co-sponsor\nWomen's Earth & Climate Action Network (WECAN); co-sponsor\n"
             "Global Coalition on Migration (GCM); co-sponsor"

@@ -51,10 +51,10 @@ _SCRIPT = """
 def link_with_copy(url: str, key: str) -> None:
     """The whole ``url`` (wrapping on a phone) and a *Copy* button; a polite live region says
     "Copied" (or how to copy by hand) so screen readers hear it too."""
-    box = f"planner-copy-{key}"
+    box, copy = f"planner-copy-{key}", _("Copy")
     st.html(
         _STYLE + f'<p class="planner-link">{html.escape(url)}</p>'
-        f'<div class="planner-copy" id="{box}"><button type="button">{html.escape(_("Copy"))}</button>'
+        f'<div class="planner-copy" id="{box}"><button type="button">{html.escape(copy)}</button>'
         '<span role="status" aria-live="polite"></span></div>'
         + _SCRIPT % {
             "box": json.dumps(box), "text": json.dumps(url), "done": json.dumps(_("Copied: paste it in a message.")),

@@ -260,10 +260,10 @@ def render() -> None:
             else:
                 st.caption(_("The description shows here as the public will read it."))
 
-    st.subheader(_("Speakers"))
+    st.subheader(_("Speakers"), anchor=False)
     speaker_slot = st.container()
     people_rows.paste_box(SPEAKERS)
-    st.subheader(_("Organizations"))
+    st.subheader(_("Organizations"), anchor=False)
     org_slot = st.container()
     people_rows.paste_box(ORGANIZATIONS)
     known = p.organization_names()

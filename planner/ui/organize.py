@@ -65,13 +65,13 @@ def render() -> None:
     upcoming = [e for e in events if e.ends_at >= now]
     past = [e for e in events if e.ends_at < now][::-1]  # the latest first
     st.caption(_("Select an event by its row to manage it."))
-    st.subheader(_("Upcoming"))
+    st.subheader(_("Upcoming"), anchor=False)
     if upcoming:
         _events_table(upcoming, counts, clash_count, "o_upcoming")
     else:
         st.caption(_("No upcoming events."))
     if past:
-        st.subheader(_("Past"))
+        st.subheader(_("Past"), anchor=False)
         _events_table(past, counts, clash_count, "o_past")
 
     if conflicts:
@@ -86,7 +86,7 @@ def render() -> None:
     if "o_event" not in st.session_state and wanted and wanted.isdigit():
         st.session_state["o_event"] = int(wanted)
     chosen = st.session_state.get("o_event")
-    st.subheader(_("Manage an event"))
+    st.subheader(_("Manage an event"), anchor=False)
     if chosen not in by_id:
         st.info(_("Select an event in a table above: its row."), icon=":material/touch_app:")
         return

@@ -196,7 +196,7 @@ def _door(p, event) -> None:
 
 
 def _table(p, event) -> None:
-    st.subheader(_("Who registered"))
+    st.subheader(_("Who registered"), anchor=False)
     registrations = p.registrations(event.id, actor=actor())
     if not registrations:
         st.info(_("Nobody has registered yet. Share the event page's link."), icon=":material/person_add:")

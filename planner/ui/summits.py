@@ -64,7 +64,7 @@ def render() -> None:
     with right:
         if not summits:
             return
-        st.subheader(_("Change a summit"))
+        st.subheader(_("Change a summit"), anchor=False)
         by_id = {s.id: s for s in summits}
         chosen = by_id[st.selectbox(_("Summit"), list(by_id), format_func=lambda i: by_id[i].name)]
         with st.form(f"summit_{chosen.id}"):

@@ -72,11 +72,14 @@ def pick_row(page, table_key: str, text: str) -> None:
     wait_for_app(page)
     box = page.locator(f".st-key-{table_key}")
     box.locator("canvas").first.wait_for(timeout=30_000)
+    page.wait_for_function(  # the grid's accessible table is filled a moment after the canvas shows
+        "(key) => document.querySelectorAll(`.st-key-${key} tbody tr`).length > 0", arg=table_key, timeout=30_000)
     index = page.evaluate(
         """([key, text]) => { const rows = document.querySelectorAll(`.st-key-${key} tbody tr`);
              for (const row of rows) if (row.innerText.includes(text)) return Number(row.getAttribute('aria-rowindex'));
              return -1; }""", [table_key, text])
-    assert index > 0, f"no row with {text!r} in {table_key}"
+    assert index > 0, (f"no row with {text!r} in {table_key}", page.evaluate(
+        "(key) => [...document.querySelectorAll(`.st-key-${key} tbody tr`)].map(r => r.innerText)", table_key))
     grid = box.locator(".dvn-scroller").first  # lies over the canvas and takes its clicks
     grid.scroll_into_view_if_needed()
     row_height = 35  # Streamlit's data grid: header and rows 35 px high

@@ -237,3 +237,18 @@ def test_a_new_door_pass_shows_its_whole_link_a_copy_button_and_its_qr_code(app_
     assert ">Copy</button>" in html
     assert 'alt="QR code of the door pass for East door"' in html
     assert "Door pass created" in texts(at)
+
+
+def test_publishing_a_new_event_dated_in_the_past_asks_first_then_publishes(app_planner):
+    from datetime import date, timedelta
+
+    at = editor(app_planner)
+    at.text_input(key="ev_title").input("Yesterday's vigil")
+    at.date_input(key="ev_date").set_value(date.today() - timedelta(days=2))
+    at.button(key="ev_publish").click().run()
+    no_exception(at)
+    assert not [e for e in app_planner.list_events() if e.title == "Yesterday's vigil"]  # asked, not saved
+    at.button(key="ev_past_confirm").click().run()
+    no_exception(at)
+    [saved] = [e for e in app_planner.list_events() if e.title == "Yesterday's vigil"]
+    assert saved.status == "published"

@@ -252,3 +252,11 @@ def test_publishing_a_new_event_dated_in_the_past_asks_first_then_publishes(app_
     no_exception(at)
     [saved] = [e for e in app_planner.list_events() if e.title == "Yesterday's vigil"]
     assert saved.status == "published"
+
+
+def test_a_list_sent_again_by_a_late_rerun_is_not_added_twice(app_planner):
+    at = editor(app_planner)
+    at.text_area(key="ev_org_paste").input("Climate Space; host\nGCM").run()
+    at.text_area(key="ev_org_paste").input("Climate Space; host\nGCM").run()  # the browser's stale copy
+    names = [t.value for t in at.text_input if t.key and t.key.startswith("ev_org_") and t.value]
+    assert names == ["Climate Space", "GCM"]

@@ -120,6 +120,12 @@ def _take_paste(kind: Kind) -> None:
     pasted = s.get(f"{kind.prefix}_paste") or ""
     if not pasted.strip():
         return
+    # A rerun asked for before the browser saw the box emptied sends the old text again: the
+    # same list right after it was added is that echo, not a second list.
+    if pasted == s.get(f"{kind.prefix}_paste_taken"):
+        s[f"{kind.prefix}_paste"] = ""
+        return
+    s[f"{kind.prefix}_paste_taken"] = pasted
     parsed = parse_rows(pasted, [*kind.columns, "role"])
     if "email" in kind.columns:  # "Name; affiliation; role", without an email
         for row in parsed:

@@ -33,6 +33,7 @@ from planner.i18n import _, format_number, ngettext
 from planner.i18n import N_
 from planner.ui.components import altcha, people_rows, reconfirm_editor
 from planner.ui.components.description import show_description
+from planner.ui.components.event_preview import show_preview
 from planner.ui.components.field_errors import tie_errors
 from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
@@ -379,12 +380,13 @@ def _actions(p, event, fields, problems, room_clashes, summary, blocked: bool) -
             if confirmed else _("Tick the box above to publish in a room that is booked at that time."),
         )
     if event is not None:
-        buttons[2].page_link(EVENT, label=_("Preview the public page"), icon=":material/visibility:",
+        buttons[2].page_link(EVENT, label=_("Open the public page"), icon=":material/open_in_new:",
                              query_params={"id": str(event.id)}, width="stretch")
-        if event.status == "draft":
-            st.caption(_("The preview shows the event as last saved."))
-    else:
-        buttons[2].caption(_("Create the draft to preview its public page."))
+    with st.expander(_("Preview the public page"), icon=":material/visibility:"):
+        if problems:
+            st.caption(_("Fix the problems above to see the preview."))
+        else:
+            show_preview(p.preview_event(event.id if event else None, **fields))
     if save or publish:
         if problems:
             s["ev_tried"] = True

@@ -260,3 +260,15 @@ def test_a_list_sent_again_by_a_late_rerun_is_not_added_twice(app_planner):
     at.text_area(key="ev_org_paste").input("Climate Space; host\nGCM").run()  # the browser's stale copy
     names = [t.value for t in at.text_input if t.key and t.key.startswith("ev_org_") and t.value]
     assert names == ["Climate Space", "GCM"]
+
+
+def test_the_public_page_is_previewed_from_what_is_typed_before_saving(app_planner):
+    at = editor(app_planner)
+    at.text_input(key="ev_title").input("Previewed <b>dialogue</b>")
+    at.text_input(key="ev_org_1_name").input("Climate Space").run()
+    at.text_input(key="ev_sp_1_name").input("Ana Pérez").run()
+    preview = at.main.get_by_key("ev_public_preview")
+    shown = " ".join(str(m.value) for m in preview.markdown)
+    assert "Previewed \\<b\\>dialogue\\</b\\>" in shown  # typed text, escaped
+    assert "Hosted by" in shown and "Climate Space" in shown and "Ana Pérez" in shown
+    assert not [e for e in app_planner.list_events() if e.title.startswith("Previewed")]  # nothing saved

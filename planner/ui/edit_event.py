@@ -384,7 +384,7 @@ def _actions(p, event, fields, problems, room_clashes, summary, blocked: bool) -
                              query_params={"id": str(event.id)}, width="stretch")
     with st.expander(_("Preview the public page"), icon=":material/visibility:"):
         if problems:
-            st.caption(_("Fix the problems above to see the preview."))
+            st.caption(_("The preview shows once the event could be saved: a title, and times that work."))
         else:
             show_preview(p.preview_event(event.id if event else None, **fields))
     if save or publish:

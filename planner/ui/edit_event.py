@@ -92,7 +92,7 @@ def _load(event) -> None:
     s = st.session_state
     s["ev_loaded"] = event.id if event else "new"
     s["ev_snapshot"] = event
-    for key in ("ev_stale", "ev_past", "ev_tried", "ev_publish_after_past"):
+    for key in ("ev_stale", "ev_past", "ev_tried", "ev_publish_after_past", "ev_end_set"):
         s.pop(key, None)
     if event is None:
         tomorrow = clock.now().date() + timedelta(days=1)
@@ -125,12 +125,19 @@ def _load(event) -> None:
     people_rows.load(ORGANIZATIONS, orgs)
 
 
+def _end_set() -> None:
+    st.session_state["ev_end_set"] = True
+
+
 def _start_moved() -> None:
-    """A new start keeps the event's length: the end moves with it (on the same day)."""
+    """A new start keeps the event's length: the end moves with it (on the same day) — unless the
+    end was typed in this form and still comes after the new start."""
     s = st.session_state
     before, after, end = s.get("ev_start_before"), s["ev_start"], s["ev_end"]
     s["ev_start_before"] = after
     if before is None or after is None or end is None:
+        return
+    if s.get("ev_end_set") and after < end:
         return
     day = datetime(2000, 1, 1)
     length = datetime.combine(day, end) - datetime.combine(day, before)
@@ -221,7 +228,7 @@ def render() -> None:
     times = st.columns(3)
     times[0].date_input(_("Date"), key="ev_date", format="YYYY-MM-DD")
     times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15), on_change=_start_moved)
-    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15))
+    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15), on_change=_end_set)
     st.caption(f":material/schedule: {zone_why}")
     slots["starts_at"] = slots["ends_at"] = st.container(key="ev_err_times")
     clash_slot = st.container(key="ev_clashes")

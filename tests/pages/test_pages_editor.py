@@ -272,3 +272,10 @@ def test_the_public_page_is_previewed_from_what_is_typed_before_saving(app_plann
     assert "Previewed \\<b\\>dialogue\\</b\\>" in shown  # typed text, escaped
     assert "Hosted by" in shown and "Climate Space" in shown and "Ana Pérez" in shown
     assert not [e for e in app_planner.list_events() if e.title.startswith("Previewed")]  # nothing saved
+
+
+def test_an_end_typed_first_stays_when_the_start_moves_before_it(app_planner):
+    at = editor(app_planner)
+    at.time_input(key="ev_end").set_value(datetime(2000, 1, 1, 20, 0).time()).run()
+    at.time_input(key="ev_start").set_value(datetime(2000, 1, 1, 18, 0).time()).run()
+    assert at.time_input(key="ev_end").value == datetime(2000, 1, 1, 20, 0).time()

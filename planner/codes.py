@@ -617,6 +617,10 @@ MESSAGES: dict[str, Lazy] = {
     # posters and social cards (issue #15)
     "logo_not_an_image": N_("The logo must be a PNG or JPEG picture. Save it as one and upload it again."),
     "logo_too_large": N_("The logo is too large: upload a picture of at most {max_kb} KB and {max_side} pixels on its longest side."),
+    # issue #16: one name, one place
+    "summit_name_taken": N_("There is already a summit called “{name}”: change that one, or give this one another name."),
+    "venue_name_taken": N_("There is already a venue called “{name}”: add rooms to it, or give this one another name."),
+    "room_name_taken": N_("{venue} already has a room called “{name}”: change that one, or give this one another name."),
 }
 
 # The colours of posters and social cards (planner/outputs/poster.py THEMES).

@@ -448,20 +448,15 @@ def seed_demo(planner: Planner, today: date | None = None) -> bool:
 
 def _summit(planner: Planner, *, name, city, timezone, starts_on: date, ends_on: date) -> Summit:
     """The summit of that name and zone if one already covers these days, else a new one."""
-    for s in planner.list_summits():
-        if (
-            match_key(s.name) == match_key(name)
-            and s.timezone == timezone
-            and s.starts_on <= starts_on
-            and s.ends_on >= ends_on
-        ):
+    for s in planner.list_summits():  # one summit per name (issue #16): the existing one, whatever its days
+        if match_key(s.name) == match_key(name):
             return s
     return planner.add_summit(name=name, city=city, timezone=timezone, starts_on=starts_on, ends_on=ends_on)
 
 
 def _venue(planner: Planner, place: _Place) -> Venue:
     for v in planner.list_venues():
-        if match_key(v.name) == match_key(place.venue) and v.timezone == place.timezone:
+        if match_key(v.name) == match_key(place.venue):  # one venue per name (issue #16)
             return v
     return planner.add_venue(name=place.venue, address=place.address, timezone=place.timezone)
 

@@ -35,6 +35,7 @@ from .face.accounts import AccountMethods
 from .face.calendars import CalendarMethods
 from .face.care import DEFAULT_RETENTION_DAYS, CareMethods
 from .face.door import DoorMethods
+from .face.editor import EditorMethods
 from .face.exports import ExportMethods
 from .face.feed import FeedMethods
 from .face.imports import ImportMethods
@@ -57,7 +58,7 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
               ImportMethods, ReportMethods, CareMethods, SecurityListMethods, QuestionMethods, ReconfirmMethods,
               TranslationMethods, FeedMethods,
               SignOnMethods, ProposalMethods,
-              ShareMethods):
+              ShareMethods, EditorMethods):
     """Plan side events for summits: venues, rooms, events, speakers, organizations, users,
     registrations and the door. ``Planner(path)`` creates the database file and its schema if
     needed. One Planner may be shared by many threads: every call borrows its own connection."""

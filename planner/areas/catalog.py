@@ -16,6 +16,7 @@ from ..db import to_db_time
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import Room, Summit, Venue
+from ..text import match_key
 from . import registrations
 
 
@@ -37,8 +38,10 @@ def summit_fields(*, name, city, timezone, starts_on, ends_on, stored_zone=None)
 
 
 def add_summit(db, **fields) -> int:
-    """Writes."""
-    return db["summits"].insert(summit_fields(**fields)).last_pk
+    """Writes. A name another summit has (capitals and accents aside) is refused."""
+    checked = summit_fields(**fields)
+    refuse_taken(db, "summits", checked["name"], "summit_name_taken")
+    return db["summits"].insert(checked).last_pk
 
 
 def update_summit(db, summit_id: int, changes: dict) -> None:
@@ -48,6 +51,7 @@ def update_summit(db, summit_id: int, changes: dict) -> None:
               "starts_on": current.starts_on, "ends_on": current.ends_on}
     reject_unknown(changes, merged)
     fields = summit_fields(**{**merged, **changes}, stored_zone=current.timezone)
+    refuse_taken(db, "summits", fields["name"], "summit_name_taken", own_id=current.id)
     db["summits"].update(current.id, fields)
     if fields["timezone"] != current.timezone:  # events without a room take the summit's zone
         calendar_changed(db, "summit_id = ? AND room_id IS NULL", [current.id], timezone=fields["timezone"])
@@ -81,8 +85,10 @@ def venue_fields(*, name, address, timezone, stored_zone=None) -> dict:
 
 
 def add_venue(db, **fields) -> int:
-    """Writes."""
-    return db["venues"].insert(venue_fields(**fields)).last_pk
+    """Writes. A name another venue has (capitals and accents aside) is refused."""
+    checked = venue_fields(**fields)
+    refuse_taken(db, "venues", checked["name"], "venue_name_taken")
+    return db["venues"].insert(checked).last_pk
 
 
 def update_venue(db, venue_id: int, changes: dict) -> None:
@@ -92,6 +98,7 @@ def update_venue(db, venue_id: int, changes: dict) -> None:
     merged = {"name": current.name, "address": current.address, "timezone": current.timezone}
     reject_unknown(changes, merged)
     fields = venue_fields(**{**merged, **changes}, stored_zone=current.timezone)
+    refuse_taken(db, "venues", fields["name"], "venue_name_taken", own_id=current.id)
     db["venues"].update(current.id, fields)
     if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
         calendar_changed(db, "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", [current.id],
@@ -122,9 +129,11 @@ def room_fields(*, name, capacity, accessibility) -> dict:
 
 
 def add_room(db, *, venue_id, **fields) -> int:
-    """Writes."""
+    """Writes. A name another room of the same venue has (capitals and accents aside) is refused."""
     venue = get_venue(db, venue_id)
-    return db["rooms"].insert({"venue_id": venue.id, **room_fields(**fields)}).last_pk
+    checked = room_fields(**fields)
+    refuse_taken(db, "rooms", checked["name"], "room_name_taken", venue=venue)
+    return db["rooms"].insert({"venue_id": venue.id, **checked}).last_pk
 
 
 def update_room(db, room_id: int, changes: dict) -> list[int]:
@@ -134,6 +143,7 @@ def update_room(db, room_id: int, changes: dict) -> list[int]:
     merged = {"name": current.name, "capacity": current.capacity, "accessibility": current.accessibility}
     reject_unknown(changes, merged)
     fields = room_fields(**{**merged, **changes})
+    refuse_taken(db, "rooms", fields["name"], "room_name_taken", own_id=current.id, venue=current.venue)
     db["rooms"].update(current.id, fields)
     if fields["name"] != current.name:  # the room's name is in its events' calendar LOCATION
         calendar_changed(db, "room_id = ?", [current.id])
@@ -181,6 +191,17 @@ def calendar_changed(db, where: str, params: list, **set_also) -> None:
         f"UPDATE events SET sequence = sequence + 1, updated_at = ?{assignments} WHERE {where}",
         [to_db_time(clock.now()), *set_also.values(), *params],
     )
+
+
+def refuse_taken(db, table: str, name: str, code: str, *, own_id: int | None = None, venue=None) -> None:
+    """Two summits, two venues, or two rooms of one venue with the same name (ignoring capitals,
+    accents and spacing) are one added twice by mistake, and pickers could not tell them apart:
+    refused with ``code``, naming the one that exists. Run inside the writing transaction."""
+    where, params = ("WHERE venue_id = ?", [venue.id]) if venue is not None else ("", [])
+    key = match_key(name)
+    for row_id, existing in db.execute(f"SELECT id, name FROM {table} {where}", params).fetchall():
+        if row_id != own_id and match_key(existing) == key:
+            raise ValidationError(code, field="name", name=existing, venue=venue.name if venue else "")
 
 
 def reject_unknown(changes: dict, known) -> None:

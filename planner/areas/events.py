@@ -151,13 +151,7 @@ def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None,
     description = check.long_text(description, "description", N_("Description"))
     # Compare instants in UTC (same-zone datetimes compare by wall clock, which is wrong
     # across a clock change), at the second precision that is stored.
-    utc = ZoneInfo("UTC")
-    starts_at = check.aware(starts_at, "starts_at", N_("Start")).astimezone(utc).replace(microsecond=0)
-    ends_at = check.aware(ends_at, "ends_at", N_("End")).astimezone(utc).replace(microsecond=0)
-    if ends_at <= starts_at:
-        raise ValidationError("event_ends_before_start", field="ends_at")
-    if ends_at - starts_at > timedelta(days=31):
-        raise ValidationError("event_too_long", field="ends_at")
+    starts_at, ends_at = _check_times(starts_at, ends_at)
     online_url = check.web_link(online_url)
     capacity = check.capacity(capacity)
     summit = catalog.get_summit(db, summit_id) if summit_id is not None else None
@@ -187,6 +181,18 @@ def check_fields(db, *, title, starts_at, ends_at, summit_id=None, room_id=None,
         **_check_registration(registration_mode, join_link_public),
         "reminder_hours": _check_reminder(reminder_hours),
     }
+
+
+def _check_times(starts_at, ends_at):
+    """Start and end as UTC instants, the end after the start and at most 31 days later."""
+    utc = ZoneInfo("UTC")
+    starts_at = check.aware(starts_at, "starts_at", N_("Start")).astimezone(utc).replace(microsecond=0)
+    ends_at = check.aware(ends_at, "ends_at", N_("End")).astimezone(utc).replace(microsecond=0)
+    if ends_at <= starts_at:
+        raise ValidationError("event_ends_before_start", field="ends_at")
+    if ends_at - starts_at > timedelta(days=31):
+        raise ValidationError("event_too_long", field="ends_at")
+    return starts_at, ends_at
 
 
 def _check_reminder(hours) -> int | None:
@@ -234,34 +240,97 @@ def as_fields(event: Event) -> dict:
 
 
 def _check_speakers(speakers) -> list[dict]:
-    result = []
-    for n, s in enumerate(speakers or (), start=1):
-        if not isinstance(s, dict):
-            raise ValidationError("speaker_not_mapping", field="speakers", n=n)
+    return [_check_speaker(n, s) for n, s in enumerate(speakers or (), start=1)]
+
+
+def _check_speaker(n: int, s) -> dict:
+    """Speaker ``n`` (counted from 1); a refusal carries ``row=n`` so a form can show it on that row."""
+    if not isinstance(s, dict):
+        raise ValidationError("speaker_not_mapping", field="speakers", n=n, row=n)
+    try:
         name = check.text(s.get("name"), "speakers", N_("Name of speaker {n}").format(n=n))
-        result.append({
+        return {
             "name": name,
             "affiliation": check.text(s.get("affiliation"), "speakers", N_("Affiliation of {name}").format(name=name),
                                       required=False),
             "email": check.email(s.get("email"), "speakers", required=False),
             "role": check.choice(s.get("role") or "speaker", SPEAKER_ROLES, "speakers", N_("Speaker role"),
                                  SPEAKER_ROLE_LABELS),
-        })
-    return result
+        }
+    except ValidationError as err:
+        err.params.setdefault("row", n)
+        raise
 
 
 def _check_organizations(organizations) -> list[dict]:
     result, seen = [], set()
     for n, o in enumerate(organizations or (), start=1):
-        if not isinstance(o, dict):
-            raise ValidationError("organization_not_mapping", field="organizations", n=n)
+        checked = _check_organization(n, o)
+        if (match_key(checked["name"]), checked["role"]) not in seen:
+            seen.add((match_key(checked["name"]), checked["role"]))
+            result.append(checked)
+    return result
+
+
+def _check_organization(n: int, o) -> dict:
+    """Organization ``n`` (counted from 1); a refusal carries ``row=n``."""
+    if not isinstance(o, dict):
+        raise ValidationError("organization_not_mapping", field="organizations", n=n, row=n)
+    try:
         name = check.text(o.get("name"), "organizations", N_("Name of organization {n}").format(n=n))
         role = check.choice(o.get("role") or "co-sponsor", ORGANIZATION_ROLES, "organizations",
                             N_("Organization role"), ORGANIZATION_ROLE_LABELS)
-        if (match_key(name), role) not in seen:
-            seen.add((match_key(name), role))
-            result.append({"name": name, "role": role})
-    return result
+    except ValidationError as err:
+        err.params.setdefault("row", n)
+        raise
+    return {"name": name, "role": role}
+
+
+def problems(db, event_id, fields: dict) -> list[ValidationError]:
+    """Every problem with an event's fields at once (``check_fields`` stops at the first), each
+    naming its ``field`` (and, for a speaker or an organization, its ``row``), in the order a
+    form shows the fields. Nothing written; an empty list when ``check_fields`` would pass."""
+    reject_unknown_fields(fields)
+    base = as_fields(get_event(db, event_id)) if event_id is not None else {}
+    stored_zone = base.get("timezone")
+    if base and ("room_id" in fields or "online_url" in fields) and "format" not in fields:
+        base["format"] = None
+    base.update(fields)
+    found: list[ValidationError] = []
+
+    def attempt(rule, *args, **kwargs):
+        try:
+            return rule(*args, **kwargs)
+        except ValidationError as err:
+            found.append(err)
+        except NotFound as err:  # a room or summit deleted meanwhile
+            found.append(ValidationError(err.code, field="room_id" if err.code == "no_room" else "summit_id",
+                                         **err.params))
+        return None
+
+    attempt(check.text, base.get("title"), "title", N_("Title"), max_length=check.TITLE_MAX)
+    if base.get("summit_id") is not None:
+        attempt(catalog.get_summit, db, base["summit_id"])
+    if base.get("room_id") is not None:
+        attempt(catalog.get_room, db, base["room_id"])
+    attempt(check.web_link, base.get("online_url"))
+    for which, label in (("starts_at", N_("Start")), ("ends_at", N_("End"))):
+        if base.get(which) is None:
+            found.append(ValidationError("required", field=which, label=label))
+    if base.get("starts_at") is not None and base.get("ends_at") is not None:
+        attempt(_check_times, base["starts_at"], base["ends_at"])
+    attempt(check.capacity, base.get("capacity"))
+    attempt(check.long_text, base.get("description"), "description", N_("Description"))
+    for n, s in enumerate(base.get("speakers") or (), start=1):
+        attempt(_check_speaker, n, s)
+    for n, o in enumerate(base.get("organizations") or (), start=1):
+        attempt(_check_organization, n, o)
+    if not found:  # what only the whole can say (a format that contradicts the place, a zone …)
+        try:
+            check_fields(db, **{k: base[k] for k in FIELDS if k in base}, stored_zone=stored_zone)
+        except ValidationError as err:
+            found.append(err)
+    return found
 
 
 # ---------------------------------------------------------------------- writing

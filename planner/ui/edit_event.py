@@ -1,13 +1,16 @@
 """Create or edit one event: /edit-event?id=<id> (no id: a new event).
 
 Times are typed in the event's own zone (the venue's, else the summit's): a time the clocks
-skip is refused, and one they pass twice asks which; speakers and organizations are edited as
-tables. Clashes are shown while typing, before saving; a date in the past asks to be confirmed.
+skip is refused, and one they pass twice asks which; speakers and organizations are rows of
+plain fields, filled from the keyboard (``components/people_rows.py``). Every input problem is
+shown at once beside its field (``Planner.event_problems``), with a summary at the top when a
+save fails; clashes show beside the times and the room as soon as they arise; a date in the past
+asks to be confirmed. The event is published (a room clash confirmed right there) and, once
+published, cancelled from here.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,23 +30,61 @@ from planner.codes import (
     label,
 )
 from planner.i18n import _, format_number, ngettext
-from planner.text import parse_rows
-from planner.ui.components import altcha, reconfirm_editor
+from planner.i18n import N_
+from planner.ui.components import altcha, people_rows, reconfirm_editor
+from planner.ui.components.description import show_description
+from planner.ui.components.event_preview import show_preview
+from planner.ui.components.field_errors import tie_errors
 from planner.ui.components.markdown import conflict_md, error_md, escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
-from planner.ui.components.navigation import EDIT_EVENT, ORGANIZE
+from planner.ui.components.navigation import EDIT_EVENT, EVENT, ORGANIZE
 from planner.ui.components.event_translations import event_translations
 from planner.ui.components.questions_editor import questions_editor
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock as clock_time
 from planner.ui.components.times import zone_long_name
+from planner.ui.components import organizer_style
 from planner.times import is_repeated, wall_clock
 from planner.validate import timezone_names
 
-SPEAKER_COLUMNS = ["name", "affiliation", "email", "role"]
-ORG_COLUMNS = ["name", "role"]
 AUTO = "auto"
 NONE = 0  # "no summit" / "no room" in the pickers (None would show as an empty choice)
+
+
+SPEAKERS = people_rows.Kind(
+    prefix="ev_sp",
+    columns=("name", "affiliation", "email"),
+    headers={"name": N_("Speaker's name"), "affiliation": N_("Affiliation"), "email": N_("Email (optional)")},
+    # Translators: the hidden label of a field in the n-th row of speakers, read by screen readers.
+    row_labels={"name": N_("Name of speaker {n}"), "affiliation": N_("Affiliation of speaker {n}"),
+                "email": N_("Email of speaker {n}")},
+    roles=SPEAKER_ROLES,
+    role_labels=SPEAKER_ROLE_LABELS,
+    default_role=lambda so_far: "speaker",
+    widths=(3, 3, 2.4, 1.8),
+    # Translators: how to type speakers; the role is typed as it is stored: chair, moderator, speaker or video message.
+    paste_hint=N_("Name; affiliation; email; role — one speaker per line"),
+)
+ORGANIZATIONS = people_rows.Kind(
+    prefix="ev_org",
+    columns=("name",),
+    headers={"name": N_("Organization")},
+    row_labels={"name": N_("Organization {n}")},
+    roles=ORGANIZATION_ROLES,
+    role_labels=ORGANIZATION_ROLE_LABELS,
+    # The first organization is usually the host, the others co-sponsors.
+    default_role=lambda so_far: "co-sponsor" if any(r["role"] == "host" for r in so_far) else "host",
+    widths=(6.4, 1.8),
+    # Translators: keep host, co-sponsor and endorser in English: they are the words a typed list must use.
+    paste_hint=N_("Name; role (host, co-sponsor or endorser) — one per line"),
+)
+# Where each field's problems are shown (the widget's key, for tying the message to it).
+FIELD_WIDGETS = {
+    "title": "ev_title", "summit_id": "ev_summit", "room_id": "ev_room", "online_url": "ev_online_url",
+    "format": "ev_format", "timezone": "ev_tz", "starts_at": "ev_start", "ends_at": "ev_end",
+    "capacity": "ev_capacity", "description": "ev_description", "registration_mode": "ev_registration_mode",
+    "join_link_public": "ev_join_link_public", "reminder_hours": "ev_reminder_hours",
+}
 
 
 def _load(event) -> None:
@@ -51,8 +92,8 @@ def _load(event) -> None:
     s = st.session_state
     s["ev_loaded"] = event.id if event else "new"
     s["ev_snapshot"] = event
-    s.pop("ev_stale", None)
-    s.pop("ev_past", None)
+    for key in ("ev_stale", "ev_past", "ev_tried", "ev_publish_after_past", "ev_end_set"):
+        s.pop(key, None)
     if event is None:
         tomorrow = clock.now().date() + timedelta(days=1)
         values = dict(
@@ -74,60 +115,39 @@ def _load(event) -> None:
             ev_start_fold=event.local_start.fold if is_repeated(event.local_start) else None,
             ev_end_fold=event.local_end.fold if is_repeated(event.local_end) else None,
         )
-        speakers = [{"name": x.name, "affiliation": x.affiliation, "email": x.email or "", "role": x.role} for x in event.speakers]
+        speakers = [{"name": x.name, "affiliation": x.affiliation, "email": x.email or "", "role": x.role}
+                    for x in event.speakers]
         orgs = [{"name": o.name, "role": o.role} for o in event.organizations]
     for key, value in values.items():
         s[key] = value
-    s["ev_speakers_base"] = pd.DataFrame(speakers, columns=SPEAKER_COLUMNS)
-    s["ev_orgs_base"] = pd.DataFrame(orgs, columns=ORG_COLUMNS)
-    # Fresh editor widgets for the fresh tables.
-    s["ev_speakers_round"] = s.get("ev_speakers_round", 0) + 1
-    s["ev_orgs_round"] = s.get("ev_orgs_round", 0) + 1
+    s["ev_start_before"] = s["ev_start"]
+    people_rows.load(SPEAKERS, speakers)
+    people_rows.load(ORGANIZATIONS, orgs)
 
 
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Table rows as dicts, skipping rows left entirely blank."""
-    rows = []
-    for record in frame.to_dict("records"):
-        row = {}
-        for c in columns:
-            value = record.get(c)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                value = ""
-            row[c] = str(value).strip()
-        if any(row.values()):
-            rows.append(row)
-    return rows
+def _end_set() -> None:
+    st.session_state["ev_end_set"] = True
 
 
-def _queue_paste(name: str, columns: list[str]) -> None:
-    """Button callback: read the pasted rows and empty the box (widgets may only be reset
-    before they are drawn, so the rows are merged into the table during the run)."""
+def _start_moved() -> None:
+    """A new start keeps the event's length: the end moves with it (on the same day) — unless the
+    end was typed in this form and still comes after the new start."""
     s = st.session_state
-    rows = parse_rows(s[f"ev_paste_{name}"], columns)
-    if name == "speakers":
-        for row in rows:  # "Name; affiliation; role", without an email
-            if row["email"] and "@" not in row["email"] and not row["role"]:
-                row["role"], row["email"] = row["email"], ""
-    s[f"ev_pending_{name}"] = rows
-    s[f"ev_paste_{name}"] = ""
-
-
-def _paste_box(name: str, columns: list[str], frame: pd.DataFrame, hint: str) -> None:
-    """Add many rows at once, pasted from a flyer or a spreadsheet, to the table above."""
-    s = st.session_state
-    pending = s.pop(f"ev_pending_{name}", None)
-    if pending:
-        kept = pd.DataFrame(_rows(frame, columns), columns=columns)
-        s[f"ev_{name}_base"] = pd.concat([kept, pd.DataFrame(pending, columns=columns)], ignore_index=True)
-        s[f"ev_{name}_round"] += 1  # a fresh editor widget for the longer table
-        st.rerun()
-    with st.expander(_("Paste a list"), icon=":material/content_paste:"):
-        st.text_area(_("Rows to add"), key=f"ev_paste_{name}", placeholder=hint, help=_("Cells split by ; or by tabs."))
-        st.button(_("Add to the table"), key=f"ev_paste_add_{name}", on_click=_queue_paste, args=(name, columns))
+    before, after, end = s.get("ev_start_before"), s["ev_start"], s["ev_end"]
+    s["ev_start_before"] = after
+    if before is None or after is None or end is None:
+        return
+    if s.get("ev_end_set") and after < end:
+        return
+    day = datetime(2000, 1, 1)
+    length = datetime.combine(day, end) - datetime.combine(day, before)
+    moved = datetime.combine(day, after) + length
+    if length > timedelta(0) and moved.date() == day.date():
+        s["ev_end"] = moved.time()
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     s = st.session_state
     wanted = st.query_params.get("id") or s.get("edit_event_id")
@@ -158,15 +178,19 @@ def render() -> None:
                 status=label(EVENT_STATUS_LABELS, event.status), version=event.version, uid=event.uid
             )
         )
+    summary = st.container(key="ev_summary")  # the problems, when a save failed
 
     summits = {x.id: x for x in p.list_summits()}
     rooms = {r.id: r for r in p.list_rooms()}
+    slots = {}
 
     st.text_input(_("Title"), key="ev_title", max_chars=200, placeholder=_("Civil society dialogue on …"))
+    slots["title"] = st.container(key="ev_err_title")
     where = st.columns(2)
     where[0].selectbox(
         _("Summit"), [NONE, *summits], key="ev_summit", format_func=lambda i: summits[i].name if i else _("No summit")
     )
+    slots["summit_id"] = where[0].container(key="ev_err_summit")
     where[1].selectbox(
         _("Room"),
         [NONE, *rooms],
@@ -175,14 +199,17 @@ def render() -> None:
         # Translators: "Venues and rooms" is the title of the page where buildings and rooms are added.
         help=_("Add buildings and rooms under Venues and rooms."),
     )
+    slots["room_id"] = where[1].container(key="ev_err_room")
     link = st.columns(2)
     link[0].text_input(_("Online link (for online or hybrid events)"), key="ev_online_url", placeholder="https://…")
+    slots["online_url"] = link[0].container(key="ev_err_online_url")
     link[1].selectbox(
         _("Format"),
         [AUTO, *FORMAT_LABELS],
         key="ev_format",
         format_func=lambda f: _("Worked out from room and link") if f == AUTO else label(FORMAT_LABELS, f),
     )
+    slots["format"] = link[1].container(key="ev_err_format")
 
     room = rooms.get(s["ev_room"])
     summit = summits.get(s["ev_summit"])
@@ -197,11 +224,14 @@ def render() -> None:
     else:
         zone_name = st.selectbox(_("Time zone"), timezone_names(s["ev_tz"]), key="ev_tz")
         zone_why = _("Times are in the chosen time zone: **{zone}**.").format(zone=zone_name)
+        slots["timezone"] = st.container(key="ev_err_timezone")
     times = st.columns(3)
     times[0].date_input(_("Date"), key="ev_date", format="YYYY-MM-DD")
-    times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15))
-    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15))
+    times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15), on_change=_start_moved)
+    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15), on_change=_end_set)
     st.caption(f":material/schedule: {zone_why}")
+    slots["starts_at"] = slots["ends_at"] = st.container(key="ev_err_times")
+    clash_slot = st.container(key="ev_clashes")
     zone = ZoneInfo(zone_name)
     try:
         # Translators: a question; {time} is a time of day that happens twice when the clocks go back.
@@ -221,57 +251,41 @@ def render() -> None:
     )
     if not s["ev_capacity_default"]:
         cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
+    slots["capacity"] = cap[1].container(key="ev_err_capacity")
 
-    _registration_settings()
-    reconfirm_editor.section(p, event)  # "Still coming?" and overbooking (issue #12)
-
-    st.text_area(
-        _("Description (Markdown)"), key="ev_description", height=160,
+    write, shown = st.columns(2)
+    write.text_area(
+        _("Description (Markdown)"), key="ev_description", height=200,
         # Translators: **bold** shows as bold text in this help: translate the word, keep the stars.
         help=_("Markdown such as **bold**, lists and links. HTML is shown as plain text."),
     )
+    slots["description"] = write.container(key="ev_err_description")
+    with shown:
+        st.markdown("**{}**".format(_("Preview of the description")))
+        with st.container(border=True, height=200, key="ev_description_preview"):
+            if s["ev_description"].strip():
+                show_description(s["ev_description"])
+            else:
+                st.caption(_("The description shows here as the public will read it."))
 
-    st.markdown("**{}**".format(_("Speakers")))
-    speakers_frame = st.data_editor(
-        s["ev_speakers_base"],
-        key=f"ev_speakers_{s['ev_speakers_round']}",
-        num_rows="dynamic",
-        width="stretch",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn(_("Name"), required=True),
-            "affiliation": st.column_config.TextColumn(_("Affiliation")),
-            "email": st.column_config.TextColumn(_("Email (optional)")),
-            "role": st.column_config.SelectboxColumn(
-                _("Role"), options=list(SPEAKER_ROLES), default="speaker", required=True,
-                format_func=lambda role: label(SPEAKER_ROLE_LABELS, role),
-            ),
-        },
-    )
-    # Translators: how to paste speakers; the role is typed as it is stored: chair, moderator, speaker or video message.
-    _paste_box("speakers", SPEAKER_COLUMNS, speakers_frame, _("Name; affiliation; email; role — one speaker per line"))
-    st.markdown("**{}**".format(_("Organizations")))
-    orgs_frame = st.data_editor(
-        s["ev_orgs_base"],
-        key=f"ev_orgs_{s['ev_orgs_round']}",
-        num_rows="dynamic",
-        width="stretch",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn(_("Organization"), required=True),
-            "role": st.column_config.SelectboxColumn(
-                _("Role"), options=list(ORGANIZATION_ROLES), default="co-sponsor", required=True,
-                format_func=lambda role: label(ORGANIZATION_ROLE_LABELS, role),
-            ),
-        },
-    )
-    # Translators: keep host, co-sponsor and endorser in English: they are the words a pasted list must use.
-    _paste_box("orgs", ORG_COLUMNS, orgs_frame, _("Name; role (host, co-sponsor or endorser) — one per line"))
+    st.subheader(_("Speakers"), anchor=False)
+    speaker_slot = st.container()
+    people_rows.paste_box(SPEAKERS)
+    st.subheader(_("Organizations"), anchor=False)
+    org_slot = st.container()
+    people_rows.paste_box(ORGANIZATIONS)
     known = p.organization_names()
     if known:
         names = _(", ").join(escape_md(name) for name in known[:30]) + ("…" if len(known) > 30 else "")
         st.caption(_("Known organizations (type the same name to re-use one): {names}").format(names=names))
 
+    with st.expander(_("Registration, reminders and overbooking"), icon=":material/tune:"):
+        _registration_settings()
+        slots["registration_mode"] = slots["join_link_public"] = slots["reminder_hours"] = st.container()
+        reconfirm_editor.section(p, event)  # "Still coming?" and overbooking (issue #12)
+
+    speakers = people_rows.rows(SPEAKERS)
+    orgs = people_rows.rows(ORGANIZATIONS)
     fields = dict(
         title=s["ev_title"],
         summit_id=s["ev_summit"] or None,
@@ -282,24 +296,46 @@ def render() -> None:
         ends_at=ends_at,
         capacity=None if s["ev_capacity_default"] else int(s["ev_capacity"]),
         description=s["ev_description"],
-        speakers=[{**r, "role": r["role"] or "speaker"} for r in _rows(speakers_frame, SPEAKER_COLUMNS)],
-        organizations=[{**r, "role": r["role"] or "co-sponsor"} for r in _rows(orgs_frame, ORG_COLUMNS)],
+        speakers=[{k: r[k] for k in ("name", "affiliation", "email", "role")} for r in speakers],
+        organizations=[{k: r[k] for k in ("name", "role")} for r in orgs],
         timezone=zone_name,
         registration_mode=s["ev_registration_mode"],
         join_link_public=s["ev_join_link_public"],
         reminder_hours=int(s["ev_reminder_hours"]) or None,  # 0: no reminder
     )
 
-    problem, clashes = time_problem, []
-    if time_problem is None:
-        try:
-            clashes = p.preview_conflicts(event.id if event else None, **fields)
-        except ValidationError as err:
-            problem = err
-    if problem and (s["ev_title"] or event or time_problem):
-        st.error(_("Before saving: {problem}").format(problem=error_md(problem)), icon=":material/error:")
-    for c in clashes:
-        st.warning(conflict_md(c), icon=":material/warning:")
+    problems = [time_problem] if time_problem else p.event_problems(event.id if event else None, **fields)
+    if problems and (s.get("ev_save") or s.get("ev_publish")):  # pressed in this run: the buttons are drawn below
+        s["ev_tried"] = True
+    tried = s.get("ev_tried", False)
+    # Before the first save, a field left empty is not a problem yet; something typed wrong is.
+    shown_problems = [e for e in problems if tried or e.code != "required"]
+    row_problems = {"speakers": {}, "organizations": {}}
+    tied = {}
+    for err in shown_problems:
+        if err.field in row_problems and err.params.get("row"):
+            row_problems[err.field].setdefault(err.params["row"], []).append(err)
+            continue
+        slot = slots.get(err.field, summary)
+        with slot:
+            st.error(error_md(err), icon=":material/error:")
+        if err.field in FIELD_WIDGETS:
+            tied[FIELD_WIDGETS[err.field]] = _error_key(err.field)
+    with speaker_slot:
+        tied.update(people_rows.editor(SPEAKERS, row_problems["speakers"]))
+    with org_slot:
+        tied.update(people_rows.editor(ORGANIZATIONS, row_problems["organizations"]))
+
+    clashes = []
+    if not problems:
+        clashes = p.preview_conflicts(event.id if event else None, **fields)
+    with clash_slot:
+        for c in clashes:
+            st.warning(conflict_md(c), icon=":material/warning:")
+    room_clashes = [c for c in clashes if c.kind == "room"]
+    if room_clashes:
+        with slots["room_id"]:
+            st.warning(_("This room is booked at that time: see below the times."), icon=":material/warning:")
 
     stale = s.get("ev_stale")
     asked = s.get("ev_past")
@@ -307,16 +343,116 @@ def render() -> None:
         st.warning(str(asked[1]), icon=":material/history:")
         if st.button(_("Yes, this date is right: save"), key="ev_past_confirm", icon=":material/event_available:"):
             # Asked while saving over someone else's version: that choice stands.
-            _save(p, event, fields, version=stale.version if stale is not None else None, allow_past=True)
+            saved = _save(p, event, fields, version=stale.version if stale is not None else None, allow_past=True)
+            if saved is not None and s.pop("ev_publish_after_past", None) is not None:
+                _publish(p, saved, room_clashes, allow_past=True)
+            elif saved is not None:
+                _reload(saved)
     if stale is not None:
         _stale_panel(p, stale, fields)
         return
-    if st.button(_("Save event") if event else _("Create draft"), type="primary", icon=":material/save:", key="ev_save",
-                 disabled=time_problem is not None):
-        _save(p, event, fields)
+
+    st.divider()
+    _actions(p, event, fields, problems, room_clashes, summary, blocked=time_problem is not None)
+    tie_errors(tied)
     if event:
         questions_editor(event)  # issue #12
         event_translations(event)  # issue #13
+
+
+def _error_key(field: str) -> str:
+    return {"summit_id": "ev_err_summit", "room_id": "ev_err_room", "starts_at": "ev_err_times",
+            "ends_at": "ev_err_times", "timezone": "ev_err_timezone"}.get(field, f"ev_err_{field}")
+
+
+def _actions(p, event, fields, problems, room_clashes, summary, blocked: bool) -> None:
+    """Save, preview, publish (a room clash confirmed beside the button) and, once published, cancel.
+    ``blocked``: a time that needs an answer first (skipped, or passed twice)."""
+    s = st.session_state
+    published = event is not None and event.status == "published"
+    confirmed = True
+    if room_clashes and not published:
+        confirmed = st.checkbox(_("I know the room is booked twice and want to publish anyway"),
+                                key="ev_confirm_clash")
+    buttons = st.columns(3)
+    save_label = _("Save changes") if published else _("Save draft") if event else _("Create draft")
+    save = buttons[0].button(save_label, type="secondary" if not published else "primary", icon=":material/save:",
+                             key="ev_save", width="stretch", disabled=blocked)
+    publish = False
+    if not published:
+        publish = buttons[1].button(
+            _("Publish"), type="primary", icon=":material/public:", key="ev_publish", width="stretch",
+            disabled=blocked or not confirmed,
+            help=_("Saves the event and puts it on the public programme.")
+            if confirmed else _("Tick the box above to publish in a room that is booked at that time."),
+        )
+    if event is not None:
+        buttons[2].page_link(EVENT, label=_("Open the public page"), icon=":material/open_in_new:",
+                             query_params={"id": str(event.id)}, width="stretch")
+    with st.expander(_("Preview the public page"), icon=":material/visibility:"):
+        if problems:
+            st.caption(_("The preview shows once the event could be saved: a title, and times that work."))
+        else:
+            show_preview(p.preview_event(event.id if event else None, **fields))
+    if save or publish:
+        if problems:
+            s["ev_tried"] = True
+            with summary:
+                _summary(problems)
+            return
+        if publish:  # should the date need confirming first, publishing follows the confirmation
+            s["ev_publish_after_past"] = True
+        saved = _save(p, event, fields)
+        s.pop("ev_publish_after_past", None)
+        if saved is None:
+            return
+        if publish:
+            _publish(p, saved, room_clashes)
+        else:
+            _reload(saved)
+    if published:
+        _cancel_panel(p, event)
+
+
+def _summary(problems) -> None:
+    count = len(problems)
+    lines = "\n".join(f"- {error_md(e)}" for e in problems)
+    st.error(
+        ngettext("Not saved: {count} thing to fix, shown beside its field.",
+                 "Not saved: {count} things to fix, each shown beside its field.", count).format(
+            count=format_number(count)) + "\n\n" + lines,
+        icon=":material/error:",
+    )
+
+
+def _publish(p, saved, room_clashes, allow_past: bool = False) -> None:
+    """Publish the event just saved; the room clashes accepted are the ones shown."""
+    shown = {i for c in room_clashes for i in c.event_ids if i != saved.id}
+    try:
+        p.publish_event(saved.id, allow_room_clash=shown, version=saved.version, allow_past=allow_past,
+                        actor=actor())
+    except PlannerError as err:
+        show_error(err)
+        st.info(_("The event is saved as a draft."), icon=":material/info:")
+        return
+    flash(_("Published “{title}”: it is now on the public programme.").format(title=escape_md(saved.title)))
+    _reload(saved)
+
+
+def _cancel_panel(p, event) -> None:
+    with st.expander(_("Cancel this event"), icon=":material/event_busy:"):
+        st.caption(_("Guests are told, and the event stays on the programme marked as cancelled, with the reason."))
+        reason = st.text_input(_("Reason (shown to the public)"), key="ev_cancel_reason")
+        if st.button(_("Cancel event"), key="ev_cancel"):
+            try:
+                p.cancel_event(event.id, reason=reason, version=event.version, actor=actor())
+            except PlannerError as err:
+                show_error(err)
+            else:
+                flash(_("Cancelled “{title}”.").format(title=escape_md(event.title)))
+                s = st.session_state
+                s["ev_loaded"] = None
+                st.rerun()
 
 
 def _registration_settings() -> None:
@@ -386,15 +522,15 @@ def _room_choice(room) -> str:
     )
 
 
-def _save(p, event, fields, version=None, allow_past=False) -> None:
+def _save(p, event, fields, version=None, allow_past=False):
+    """Create or update the event; the saved event, or None when refused (the reason shown) or
+    when a date in the past is to be confirmed first."""
     s = st.session_state
     try:
         if event is None:
             saved = p.create_event(**fields, allow_past=allow_past, actor=actor())
             flash(
-                _("Created the draft “{title}”. Publish it from the events table when it is ready.").format(
-                    title=escape_md(saved.title)
-                )
+                _("Created the draft “{title}”. Publish it when it is ready.").format(title=escape_md(saved.title))
             )
         else:
             saved = p.update_event(event.id, version=version or s["ev_snapshot"].version, **fields,
@@ -406,16 +542,22 @@ def _save(p, event, fields, version=None, allow_past=False) -> None:
     except ValidationError as err:
         if err.code != "event_in_the_past":
             show_error(err)
-            return
+            return None
         s["ev_past"] = (fields["starts_at"], err)  # ask, next to the save button, about this date
         st.rerun()
     except PlannerError as err:
         show_error(err)
-        return
+        return None
     if not reconfirm_editor.save(p, saved.id):
-        return
+        return None
+    return saved
+
+
+def _reload(saved) -> None:
+    """Open the saved version in the form."""
+    s = st.session_state
     s["edit_event_id"] = saved.id
-    s["ev_loaded"] = None  # reload the saved version into the form
+    s["ev_loaded"] = None
     st.switch_page(EDIT_EVENT, query_params={"id": str(saved.id)})
 
 
@@ -437,7 +579,9 @@ def _stale_panel(p, current, fields) -> None:
         st.caption(_("They changed nothing you can see here (perhaps only the status)."))
     left, right = st.columns(2)
     if left.button(_("Save my version over theirs"), type="primary", key="ev_stale_mine"):
-        _save(p, current, fields, version=current.version)
+        saved = _save(p, current, fields, version=current.version)
+        if saved is not None:
+            _reload(saved)
     if right.button(_("Discard my changes and load theirs"), key="ev_stale_theirs"):
         _load(current)
         st.rerun()

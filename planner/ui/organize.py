@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from planner import PlannerError, ValidationError
+from planner import PlannerError, ValidationError, clock
 from planner.codes import EVENT_STATUS_LABELS, label
 from planner.i18n import _, format_number
 from planner.ui.components.events import event_choice
@@ -17,9 +17,11 @@ from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, EVENT, REGISTRATIONS
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import table_date, time_range
+from planner.ui.components import organizer_style
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     head, action = st.columns([3, 1], vertical_alignment="bottom")
     head.title(_("Events"))
@@ -59,37 +61,18 @@ def render() -> None:
     metrics[2].metric(_("Cancelled"), statuses["cancelled"])
     metrics[3].metric(_("Clashes"), len(conflicts))
 
-    columns = dict(
-        date=_("Date"), time=_("Time"), title=_("Title"), status=_("Status"), registered=_("Registered"),
-        left=_("Places left"), waiting=_("Waiting"), clashes=_("Clashes"), place=_("Place"),
-    )
-    table = pd.DataFrame(
-        [
-            {
-                columns["date"]: table_date(e.local_start),
-                columns["time"]: time_range(e),
-                columns["title"]: e.title,
-                columns["status"]: label(EVENT_STATUS_LABELS, e.status),
-                columns["registered"]: _registered(counts[e.id]),
-                columns["left"]: "" if e.status == "cancelled" else _places_left(counts[e.id]),
-                columns["waiting"]: format_number(counts[e.id].waitlisted) if counts[e.id].waitlisted else "",
-                columns["clashes"]: f"⚠ {format_number(clash_count[e.id])}" if clash_count[e.id] else "",
-                columns["place"]: e.place,
-            }
-            for e in events
-        ]
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            columns["title"]: st.column_config.TextColumn(width="large"),
-            columns["left"]: st.column_config.TextColumn(width="small"),
-            columns["waiting"]: st.column_config.TextColumn(width="small"),
-            columns["clashes"]: st.column_config.TextColumn(width="small"),
-        },
-    )
+    now = clock.now()
+    upcoming = [e for e in events if e.ends_at >= now]
+    past = [e for e in events if e.ends_at < now][::-1]  # the latest first
+    st.caption(_("Select an event by its row to manage it."))
+    st.subheader(_("Upcoming"), anchor=False)
+    if upcoming:
+        _events_table(upcoming, counts, clash_count, "o_upcoming")
+    else:
+        st.caption(_("No upcoming events."))
+    if past:
+        st.subheader(_("Past"), anchor=False)
+        _events_table(past, counts, clash_count, "o_past")
 
     if conflicts:
         with st.expander(
@@ -98,10 +81,17 @@ def render() -> None:
             for c in conflicts:
                 st.warning(conflict_md(c))
 
-    st.subheader(_("Manage an event"))
     by_id = {e.id: e for e in events}
-    chosen = st.selectbox(_("Event"), list(by_id), format_func=lambda i: event_choice(by_id[i]), key="o_event")
+    wanted = st.query_params.get("id")
+    if "o_event" not in st.session_state and wanted and wanted.isdigit():
+        st.session_state["o_event"] = int(wanted)
+    chosen = st.session_state.get("o_event")
+    st.subheader(_("Manage an event"), anchor=False)
+    if chosen not in by_id:
+        st.info(_("Select an event in a table above: its row."), icon=":material/touch_app:")
+        return
     event = by_id[chosen]
+    st.markdown("**{}**".format(escape_md(event_choice(event))))
     buttons = st.columns(4)
     if buttons[0].button(_("Edit"), icon=":material/edit:", width="stretch", disabled=event.status == "cancelled"):
         st.session_state["edit_event_id"] = event.id
@@ -133,6 +123,58 @@ def render() -> None:
             lambda: p.delete_event(event.id, actor=actor()),
             _("Deleted “{title}”.").format(title=escape_md(event.title)),
         )
+
+
+def _events_table(events, counts, clash_count, key: str) -> None:
+    """Events as a table whose rows select the event to manage (``o_event``). Columns sized so
+    all of them show at 1280 px: the day and time together, long titles and places cut with
+    the whole text on hover."""
+    columns = dict(
+        when=_("When"), title=_("Title"), status=_("Status"), registered=_("Registered"),
+        left=_("Places left"), waiting=_("Waiting"), clashes=_("Clashes"), place=_("Place"),
+    )
+    table = pd.DataFrame(
+        [
+            {
+                # Translators: a table cell: the day, then the times ("Sun 06 Dec 2026 09:30–13:00 EST").
+                columns["when"]: _("{day} {times}").format(day=table_date(e.local_start), times=time_range(e)),
+                columns["title"]: e.title,
+                columns["status"]: label(EVENT_STATUS_LABELS, e.status),
+                columns["registered"]: _registered(counts[e.id]),
+                columns["left"]: "" if e.status == "cancelled" else _places_left(counts[e.id]),
+                columns["waiting"]: format_number(counts[e.id].waitlisted) if counts[e.id].waitlisted else "",
+                columns["clashes"]: f"⚠ {format_number(clash_count[e.id])}" if clash_count[e.id] else "",
+                columns["place"]: e.place,
+            }
+            for e in events
+        ]
+    )
+    ids = [e.id for e in events]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select=lambda: _chose(key, ids),
+        selection_mode="single-row",
+        column_config={
+            columns["when"]: st.column_config.TextColumn(width=190),
+            columns["title"]: st.column_config.TextColumn(width=150),
+            columns["status"]: st.column_config.TextColumn(width=70),
+            columns["registered"]: st.column_config.TextColumn(width=80),
+            columns["left"]: st.column_config.TextColumn(width=75),
+            columns["waiting"]: st.column_config.TextColumn(width=60),
+            columns["clashes"]: st.column_config.TextColumn(width=60),
+            columns["place"]: st.column_config.TextColumn(width=85),
+        },
+    )
+
+
+def _chose(key: str, ids: list[int]) -> None:
+    """A row picked in one of the tables: that event is the one to manage."""
+    rows = st.session_state[key].selection.rows
+    if rows:
+        st.session_state["o_event"] = ids[rows[0]]
 
 
 def _registered(counts) -> str:

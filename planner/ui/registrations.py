@@ -10,15 +10,18 @@ from planner import PlannerError, StaleEdit, i18n
 from planner.codes import CHECKIN_VERDICTS, REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES, label
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import language, questions_form, security_list
+from planner.ui.components.link_copy_qr import link_with_copy, qr_image
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import CHECKIN, EXPORTS, OUTBOX, WRITE_TO_GUESTS
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import clock_seconds, day_and_time
+from planner.ui.components import organizer_style
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     st.title(_("Registrations"))
     show_flash()
@@ -116,6 +119,9 @@ def _door(p, event) -> None:
         if a.capacity:
             inside = _("{headcount} · capacity {capacity}").format(headcount=inside, capacity=format_number(a.capacity))
         st.markdown(inside)
+        note = p.past_capacity_note(event.id, actor=actor())
+        if note:
+            st.warning(escape_md(note), icon=":material/group_add:")
         st.page_link(
             CHECKIN, label=_("Open the check-in page"), icon=":material/open_in_new:", query_params={"event": str(event.id)}
         )
@@ -126,12 +132,24 @@ def _door(p, event) -> None:
             )
         )
         passes = p.door_passes(event.id, actor=actor())
+        just_made = st.session_state.get("r_new_pass")
         for dp in passes:
-            left, right = st.columns([4, 1], vertical_alignment="center")
+            left, right = st.columns([4, 1], vertical_alignment="top")
             if dp.active:
-                left.markdown(escape_md(dp.label))
+                left.markdown("**{}**".format(escape_md(dp.label)))
                 # In the organizer's language, which the volunteer can change with the switcher.
-                left.code(i18n.in_address(dp.url), language=None)
+                url = i18n.in_address(dp.url)
+                with left:
+                    link_with_copy(url, f"pass-{dp.id}")
+                    # Translators: the text alternative of a door pass's QR code; {door} is the door's name.
+                    alt = _("QR code of the door pass for {door}").format(door=dp.label)
+                    if dp.id == just_made:
+                        st.success(_("Door pass created. Scan the code with the volunteer's phone, or copy the link "
+                                     "and send it to them."), icon=":material/check_circle:")
+                        qr_image(url, alt)
+                    else:
+                        with st.popover(_("QR code"), icon=":material/qr_code_2:"):
+                            qr_image(url, alt)
                 if right.button(_("Revoke"), key=f"r_revoke_{dp.id}"):
                     p.revoke_door_pass(dp.id, actor=actor())
                     flash(
@@ -147,10 +165,11 @@ def _door(p, event) -> None:
             door = st.text_input(_("Door"), placeholder=_("Main door"), key=f"r_pass_label_{event.id}")
             if st.form_submit_button(_("Create a door pass")):
                 try:
-                    p.create_door_pass(event.id, door or _("Main door"), actor=actor())
+                    made = p.create_door_pass(event.id, door or _("Main door"), actor=actor())
                 except PlannerError as err:
                     show_error(err)
                 else:
+                    st.session_state["r_new_pass"] = made.id  # its QR code shows at once
                     st.rerun()
         st.download_button(
             _("Door list for printing (CSV)"), data=language.later(lambda: p.door_list_csv(event.id, actor=actor())),
@@ -177,7 +196,7 @@ def _door(p, event) -> None:
 
 
 def _table(p, event) -> None:
-    st.subheader(_("Who registered"))
+    st.subheader(_("Who registered"), anchor=False)
     registrations = p.registrations(event.id, actor=actor())
     if not registrations:
         st.info(_("Nobody has registered yet. Share the event page's link."), icon=":material/person_add:")
@@ -203,12 +222,15 @@ def _table(p, event) -> None:
             "The mail server refused the last message to {n} guests: the reasons are in the table, under "
             "“Email not delivered”. Check the addresses with them.", len(problems)).format(n=format_number(len(problems))),
             icon=":material/mail:")
-    columns = [_("Name"), _("Email"), _("Organization"), _("Needs"), _("Status"), _("Registered")]
+    columns = [_("Name"), _("Email"), _("Organization"), _("Needs"), _("Status"), _("Registered"), _("Checked in"),
+               _("Door")]
     if problems:
         columns.append(_("Email not delivered"))
     records = [
         dict(zip(columns, [r.name, r.email, r.organization, r.needs, _registration_status(r),
-                           day_and_time(r.created_at.astimezone(event.zone)), problems.get(r.id, "")]))
+                           day_and_time(r.created_at.astimezone(event.zone)),
+                           day_and_time(r.checked_in_at.astimezone(event.zone)) if r.checked_in_at else "",
+                           r.checked_in_door or "", problems.get(r.id, "")]))
         | questions_form.cells(r)  # issue #12: privacy choices and a column per answer
         for r in shown
     ]
@@ -238,7 +260,9 @@ def _table(p, event) -> None:
 
 
 def _registration_status(registration) -> str:
-    """"Confirmed", or "Waiting list #2" with the place on the list."""
+    """"Confirmed", "Walk-in" (registered at the door), or "Waiting list #2" with the place on the list."""
+    if registration.walk_in and registration.status == "confirmed":
+        return label(REGISTRATION_STATUS_LABELS, "walk_in")
     status = label(REGISTRATION_STATUS_LABELS, registration.status)
     if registration.position:
         # Translators: a status and a place on the waiting list: "Waiting list #2".

@@ -16,9 +16,11 @@ from planner.i18n import _
 from planner.ui.components import a11y, language
 from planner.ui.components.messages import show_error
 from planner.ui.components.session import client_address, planner
+from planner.ui.components import organizer_style
 
 
 def render() -> None:
+    organizer_style.apply()
     st.title(_("Organizer sign-in"), anchor=False)
     if st.query_params.get("signin") == "expired":
         st.warning(_("That sign-in link has expired or was already used. Please sign in again."))

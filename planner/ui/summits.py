@@ -10,12 +10,14 @@ import streamlit as st
 from planner.i18n import _
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.messages import attempt, show_flash
+from planner.ui.components.messages import add_then_clear, attempt, flash, refused, show_flash
 from planner.ui.components.session import actor, planner
+from planner.ui.components import organizer_style
 from planner.validate import timezone_names
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     st.title(_("Summits"))
     show_flash()
@@ -41,32 +43,28 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        st.subheader(_("Add a summit"))
+        st.subheader(_("Add a summit"), anchor=False)
+        if "s_new_days" not in st.session_state:
+            st.session_state["s_new_days"] = (date.today(), date.today() + timedelta(days=6))
         with st.form("add_summit"):
-            name = st.text_input(
-                _("Name"),
+            st.text_input(
+                _("Name"), key="s_new_name",
                 # Translators: an example summit's name, shown greyed in the empty field.
                 placeholder=_("UN General Assembly high-level week"),
             )
-            city = st.text_input(
-                _("City"),
+            st.text_input(
+                _("City"), key="s_new_city",
                 # Translators: an example city, shown greyed in the empty field.
                 placeholder=_("New York"),
             )
-            zone = st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"))
-            days = st.date_input(_("Days"), value=(date.today(), date.today() + timedelta(days=6)))
-            if st.form_submit_button(_("Add summit"), type="primary"):
-                first, last = (days + (days[0],))[:2] if len(days) == 1 else days
-                attempt(
-                    lambda: p.add_summit(
-                        name=name, city=city, timezone=zone, starts_on=first, ends_on=last, actor=actor()
-                    ),
-                    _("Added {name}.").format(name=escape_md(name)),
-                )
+            st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"), key="s_new_zone")
+            st.date_input(_("Days"), key="s_new_days")
+            st.form_submit_button(_("Add summit"), type="primary", on_click=_add_summit, args=(p,))
+        refused("s_new")
     with right:
         if not summits:
             return
-        st.subheader(_("Change a summit"))
+        st.subheader(_("Change a summit"), anchor=False)
         by_id = {s.id: s for s in summits}
         chosen = by_id[st.selectbox(_("Summit"), list(by_id), format_func=lambda i: by_id[i].name)]
         with st.form(f"summit_{chosen.id}"):
@@ -90,6 +88,21 @@ def render() -> None:
                 lambda: p.delete_summit(chosen.id, actor=actor()),
                 _("Deleted the summit {name}.").format(name=escape_md(chosen.name)),
             )
+
+
+def _add_summit(p) -> None:
+    """Form callback: add the summit; the form empties only when it was added."""
+    s = st.session_state
+    days = tuple(s["s_new_days"] or ())
+    first = days[0] if days else None  # no day chosen: the domain says the first day is needed
+    last = days[1] if len(days) > 1 else first
+    added = add_then_clear(
+        lambda: p.add_summit(name=s["s_new_name"], city=s["s_new_city"], timezone=s["s_new_zone"], starts_on=first,
+                             ends_on=last, actor=actor()),
+        "s_new", {"s_new_name": "", "s_new_city": ""},
+    )
+    if added:
+        flash(_("Added {name}.").format(name=escape_md(added.name)))
 
 
 if __name__ == "__main__":

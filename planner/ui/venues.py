@@ -9,12 +9,14 @@ from planner.i18n import _
 from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.messages import attempt, show_flash
+from planner.ui.components.messages import add_then_clear, attempt, flash, refused, show_flash
 from planner.ui.components.session import actor, planner
+from planner.ui.components import organizer_style
 from planner.validate import timezone_names
 
 
 def render() -> None:
+    organizer_style.apply()
     p = planner()
     st.title(_("Venues and rooms"))
     show_flash()
@@ -61,50 +63,42 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        st.subheader(_("Add a venue"))
-        with st.form("add_venue", clear_on_submit=False):
-            name = st.text_input(
-                _("Building name"),
+        st.subheader(_("Add a venue"), anchor=False)
+        with st.form("add_venue"):
+            st.text_input(
+                _("Building name"), key="v_new_name",
                 # Translators: an example building's name, shown greyed in the empty field.
                 placeholder=_("Church Center for the United Nations"),
             )
-            address = st.text_input(
-                _("Address"),
+            st.text_input(
+                _("Address"), key="v_new_address",
                 # Translators: an example address, shown greyed in the empty field.
                 placeholder=_("777 UN Plaza, New York, NY 10017"),
             )
-            zone = st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"))
-            if st.form_submit_button(_("Add venue"), type="primary"):
-                attempt(
-                    lambda: p.add_venue(name=name, address=address, timezone=zone, actor=actor()),
-                    _("Added the venue {name}.").format(name=escape_md(name)),
-                )
+            st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"), key="v_new_zone")
+            st.form_submit_button(_("Add venue"), type="primary", on_click=_add_venue, args=(p,))
+        refused("v_new")
     with right:
-        st.subheader(_("Add or change a room"))
+        st.subheader(_("Add or change a room"), anchor=False)
         if not venues:
             st.caption(_("Add a venue first."))
             return
         by_id = {v.id: v for v in venues}
         with st.form("add_room"):
-            venue_id = st.selectbox(_("Venue"), list(by_id), format_func=lambda i: by_id[i].name)
-            name = st.text_input(
-                _("Room name"),
+            st.selectbox(_("Venue"), list(by_id), format_func=lambda i: by_id[i].name, key="r_new_venue")
+            st.text_input(
+                _("Room name"), key="r_new_name",
                 # Translators: an example room's name, shown greyed in the empty field.
                 placeholder=_("Boss Room, 8th floor"),
             )
-            capacity = st.number_input(_("Capacity"), min_value=1, max_value=100_000, value=50, step=1)
-            access = st.text_area(
-                _("Accessibility notes"),
+            st.number_input(_("Capacity"), min_value=1, max_value=100_000, value=50, step=1, key="r_new_capacity")
+            st.text_area(
+                _("Accessibility notes"), key="r_new_access",
                 # Translators: an example of a room's accessibility notes, shown greyed in the empty field.
                 placeholder=_("Step-free entrance on 44th Street; lift to 8th floor"),
             )
-            if st.form_submit_button(_("Add room"), type="primary"):
-                attempt(
-                    lambda: p.add_room(
-                        venue_id=venue_id, name=name, capacity=int(capacity), accessibility=access, actor=actor()
-                    ),
-                    _("Added the room {name}.").format(name=escape_md(name)),
-                )
+            st.form_submit_button(_("Add room"), type="primary", on_click=_add_room, args=(p,))
+        refused("r_new")
         if rooms:
             room_by_id = {r.id: r for r in rooms}
             room_id = st.selectbox(_("Room to change"), list(room_by_id), format_func=lambda i: room_by_id[i].label)
@@ -129,6 +123,29 @@ def render() -> None:
                     lambda: p.delete_room(room.id, actor=actor()),
                     _("Deleted the room {name}.").format(name=escape_md(room.label)),
                 )
+
+
+def _add_venue(p) -> None:
+    """Form callback: add the venue; the form empties only when it was added (no second copy by
+    a second press), and keeps what was typed when refused."""
+    s = st.session_state
+    added = add_then_clear(
+        lambda: p.add_venue(name=s["v_new_name"], address=s["v_new_address"], timezone=s["v_new_zone"], actor=actor()),
+        "v_new", {"v_new_name": "", "v_new_address": ""},
+    )
+    if added:
+        flash(_("Added the venue {name}.").format(name=escape_md(added.name)))
+
+
+def _add_room(p) -> None:
+    s = st.session_state
+    added = add_then_clear(
+        lambda: p.add_room(venue_id=s["r_new_venue"], name=s["r_new_name"], capacity=int(s["r_new_capacity"]),
+                           accessibility=s["r_new_access"], actor=actor()),
+        "r_new", {"r_new_name": "", "r_new_capacity": 50, "r_new_access": ""},
+    )
+    if added:
+        flash(_("Added the room {name}.").format(name=escape_md(added.label)))
 
 
 if __name__ == "__main__":

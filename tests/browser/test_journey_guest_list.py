@@ -19,8 +19,8 @@ import pytest
 
 from bench.server import AppServer
 from planner import Planner
+from tests.browser.test_journey_editor import pick_row
 from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
-from tests.browser.test_journey_organizer import choose
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_a_required_id_question_answered_on_a_phone_reaches_the_security_list(tm
         page.get_by_role("textbox", name="Password").fill("correct-horse-battery")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text("Manage an event")).to_be_visible(timeout=30_000)
-        choose(page, "Event", "Rights of Nature Tribunal")
+        pick_row(page, "o_upcoming", "Rights of Nature Tribunal")
         page.get_by_role("button", name="Edit").click()
         expect(page.get_by_role("heading", name="Registration questions")).to_be_visible(timeout=30_000)
 

@@ -15,6 +15,7 @@ import pytest
 from bench.server import AppServer
 from planner import Planner
 from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
+from tests.browser.test_journey_editor import pick_row
 
 pytestmark = pytest.mark.browser
 
@@ -82,20 +83,20 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
         set_time(page, "Ends", 20, 0)
         set_time(page, "Starts", 18, 0)
 
-        pastes = page.get_by_text("Paste a list")
-        pastes.nth(0).click()
+        # The lists are typed as lists (open while empty); leaving a box adds its rows.
         page.get_by_role("textbox", name="Rows to add").first.fill(
             "Ana Pérez; Red Latinoamericana de Migración; moderator\nLuis Quispe; CELS; speaker"
         )
-        page.get_by_role("button", name="Add to the table").first.click()
         wait_for_app(page)
-        page.get_by_text("Paste a list").nth(1).click()
+        page.get_by_role("textbox", name="Rows to add").nth(1).click()  # leaving the first box adds its rows
+        wait_for_app(page)
         page.get_by_role("textbox", name="Rows to add").nth(1).fill(
             "Climate Space; co-sponsor\nWomen's Earth & Climate Action Network (WECAN); co-sponsor\n"
             "Global Coalition on Migration (GCM); co-sponsor"
         )
-        page.get_by_role("button", name="Add to the table").nth(1).click()
+        page.get_by_role("textbox", name="Title", exact=True).click()  # leaving the box adds the rows
         wait_for_app(page)
+        expect(page.get_by_label("Name of speaker 2")).to_have_value("Luis Quispe")
         screenshot(page, "organizer-new-event")
         page.get_by_role("button", name="Create draft").click()
         expect(page.get_by_text("Created the draft")).to_be_visible(timeout=30_000)
@@ -110,7 +111,8 @@ def test_organizer_publishes_a_lima_event_and_a_visitor_finds_it(tmp_path):
 
         page.get_by_text("Back to events").click()
         expect(page.get_by_text("Manage an event")).to_be_visible(timeout=30_000)
-        choose(page, "Event", TITLE)
+        table = "o_upcoming" if event.ends_at > datetime.now(ZoneInfo("UTC")) else "o_past"
+        pick_row(page, table, TITLE)  # a click on the event's row chooses it
         page.get_by_role("button", name="Publish").click()
         expect(page.get_by_text("it is now on the public programme")).to_be_visible(timeout=30_000)
         screenshot(page, "organizer-published")

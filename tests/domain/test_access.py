@@ -184,6 +184,8 @@ def _door_calls(planner: Planner, w: dict):
         "share_file_tag": lambda a: planner.share_file_tag(event.id, "a4", actor=a),
         "set_poster_theme": lambda a: planner.set_poster_theme(event.id, "forest", actor=a),
         "set_coalition_logo": lambda a: planner.set_coalition_logo(None, actor=a),
+        # the organizer pages (issue #16): organizers only
+        "past_capacity_note": lambda a: planner.past_capacity_note(event.id, actor=a),
     }
 
 # What a public event shows anyone (its page, its posters and cards): allowed to every actor.

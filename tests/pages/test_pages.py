@@ -191,7 +191,8 @@ def test_publishing_over_a_room_clash_needs_confirmation(app_planner):
     )
     at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
-    at.selectbox(key="o_event").set_value(clash.id).run()
+    at.session_state["o_event"] = clash.id  # as a click on its row does
+    at.run()
     publish = at.button(key=f"publish_{clash.id}")
     assert publish.disabled
     at.checkbox(key=f"confirm_clash_{clash.id}").check().run()
@@ -204,7 +205,8 @@ def test_cancelling_needs_a_reason(app_planner):
     event = dialogue(app_planner)
     at = signed_in(app_planner).run()
     at.switch_page("organize.py").run()
-    at.selectbox(key="o_event").set_value(event.id).run()
+    at.session_state["o_event"] = event.id  # as a click on its row does
+    at.run()
     at.button(key=f"cancel_{event.id}").click().run()
     assert "reason for cancelling is required" in texts(at)
     assert app_planner.get_event(event.id).status == "published"
@@ -288,11 +290,11 @@ def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_plann
     at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()
     at.text_input(key="ev_title").input("Pasted lists")
-    at.text_area(key="ev_paste_speakers").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
-    at.button(key="ev_paste_add_speakers").click().run()
-    assert at.text_area(key="ev_paste_speakers").value == ""  # emptied once added
-    at.text_area(key="ev_paste_orgs").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
-    at.button(key="ev_paste_add_orgs").click().run()
+    at.text_area(key="ev_sp_paste").input("Ana Pérez; Red Migrante; chair\nLuis Quispe\tCELS\tluis@example.org\tspeaker")
+    at.button(key="ev_sp_paste_add").click().run()
+    assert at.text_area(key="ev_sp_paste").value == ""  # emptied once added
+    at.text_area(key="ev_org_paste").input("Climate Space; host\nGCM; co-sponsor\nWECAN; co-sponsor")
+    at.button(key="ev_org_paste_add").click().run()
     no_exception(at)
     at.button(key="ev_save").click().run()
     no_exception(at)

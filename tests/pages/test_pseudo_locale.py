@@ -497,7 +497,9 @@ def _door_revoked(world):
 
 
 def _organize_draft(world):
-    return choose(organizer_page(world, "organize.py"), "o_event", world.events["draft"].id)
+    at = organizer_page(world, "organize.py")
+    at.session_state["o_event"] = world.events["draft"].id  # as a click on its row does
+    return at.run()
 
 
 def _edit_existing(world):

@@ -39,3 +39,26 @@ def attempt(action, message: str) -> None:
     else:
         flash(message)
         st.rerun()
+
+
+def add_then_clear(action, prefix: str, blanks: dict):
+    """For a form's ``on_click``: run ``action`` (a Planner call that adds something); when it
+    succeeds, empty the form's fields (``blanks``: widget key -> empty value) so a second press
+    cannot add it twice, and return what it returned; when refused, keep what was typed and leave
+    the refusal for ``refused(prefix)`` to show under the form."""
+    try:
+        added = action()
+    except PlannerError as err:
+        st.session_state[f"{prefix}_refused"] = err
+        return None
+    st.session_state.pop(f"{prefix}_refused", None)
+    for key, value in blanks.items():
+        st.session_state[key] = value
+    return added
+
+
+def refused(prefix: str) -> None:
+    """Show (once) why ``add_then_clear`` was refused."""
+    err = st.session_state.pop(f"{prefix}_refused", None)
+    if err is not None:
+        show_error(err)

@@ -11,8 +11,7 @@ means adding its label here; ``tests`` check that every code raised has a senten
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_timedelta
 

@@ -12,6 +12,7 @@ from planner.i18n import _
 from planner.ui.components import altcha, proposal_form
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.navigation import PROGRAMME
+from planner.ui.components.messages import invalid_link
 from planner.ui.components.session import base_url, client_key, planner
 
 PREFIX = "call"
@@ -66,9 +67,7 @@ def render() -> None:
     try:
         call = p.public_call(key)
     except NotFound as err:
-        st.title(_("This link is not valid"))
-        st.info(error_md(err), icon=":material/link_off:")
-        st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
+        invalid_link(err)
         return
     st.title(escape_md(call.title))
     # Translators: under a call's title: the summit, and when the call takes proposals (in the summit's zone).

@@ -12,7 +12,7 @@ from planner.i18n import _
 from planner.ui.components import proposal_form
 from planner.ui.components.proposal_view import comment_line, details
 from planner.ui.components.markdown import error_md, escape_md
-from planner.ui.components.navigation import PROGRAMME
+from planner.ui.components.messages import invalid_link
 from planner.ui.components.session import planner
 
 PREFIX = "propedit"
@@ -59,9 +59,7 @@ def render() -> None:
     try:
         p = planner().proposal(_token())
     except NotFound as err:
-        st.title(_("This link is not valid"))
-        st.info(error_md(err), icon=":material/link_off:")
-        st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
+        invalid_link(err)
         return
     s = st.session_state
     st.title(_("Your proposal"))

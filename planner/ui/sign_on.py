@@ -15,8 +15,7 @@ from planner import NotFound, PlannerError
 from planner.codes import ORGANIZATION_ROLE_LABELS, SIGN_ON_STATUS_LABELS, When, label
 from planner.i18n import _
 from planner.ui.components.markdown import error_md, escape_md
-from planner.ui.components.messages import flash, show_flash
-from planner.ui.components.navigation import PROGRAMME
+from planner.ui.components.messages import flash, show_flash, invalid_link
 from planner.ui.components.session import planner
 
 YES, NO = "yes", "no"
@@ -69,9 +68,7 @@ def render() -> None:
     try:
         found = p.sign_on(token)
     except NotFound as err:
-        st.title(_("This link is not valid"))
-        st.info(error_md(err), icon=":material/link_off:")
-        st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
+        invalid_link(err)
         return
     st.title(_("Sign on for {organization}").format(organization=escape_md(found.organization)))
     show_flash()

@@ -15,8 +15,7 @@ from planner.codes import SIGN_ON_STATUS_LABELS, SPEAKER_ATTENDANCE, SPEAKER_ATT
     When, label
 from planner.i18n import _
 from planner.ui.components.markdown import error_md, escape_md
-from planner.ui.components.messages import flash, show_flash
-from planner.ui.components.navigation import PROGRAMME
+from planner.ui.components.messages import flash, show_flash, invalid_link
 from planner.ui.components.session import planner
 
 YES, NO = "yes", "no"
@@ -28,9 +27,7 @@ def render() -> None:
     try:
         found = p.speaker_request(token)
     except NotFound as err:
-        st.title(_("This link is not valid"))
-        st.info(error_md(err), icon=":material/link_off:")
-        st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
+        invalid_link(err)
         return
     event = found.event
     st.title(_("Will you speak at this event?"))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import PlannerError
 from planner.codes import ORGANIZATION_ROLE_LABELS, SIGN_ON_STATUS_LABELS, SPEAKER_ATTENDANCE_LABELS, \
     SPEAKER_ROLE_LABELS, label
 from planner.i18n import _
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.messages import flash, show_error, show_flash
+from planner.ui.components.messages import attempt, show_flash
 from planner.ui.components.navigation import EDIT_EVENT
 from planner.ui.components.session import actor, planner
 from planner.ui.components.times import day_and_time
@@ -35,16 +34,6 @@ def _status_line(item, zone) -> str:
     if item.answered_at:
         parts.append(_("answered {when}").format(when=day_and_time(item.answered_at.astimezone(zone))))
     return " · ".join(parts)
-
-
-def _run(action, message: str) -> None:
-    try:
-        action()
-    except PlannerError as err:
-        show_error(err)
-    else:
-        flash(message)
-        st.rerun()
 
 
 def _organizations(p, event, status) -> None:
@@ -70,11 +59,11 @@ def _organizations(p, event, status) -> None:
             # A request when nobody was asked or the address changed (after a "no": ask someone else); a reminder while waiting.
             if (o.status == "vouched" or email != o.email) and buttons[0].button(
                     _("Send the request"), key=f"sponsor_send_{key}", icon=":material/send:"):
-                _run(lambda: p.request_sign_on(event.id, o.name, email, role=o.role, actor=actor()),
+                attempt(lambda: p.request_sign_on(event.id, o.name, email, role=o.role, actor=actor()),
                      _("Request sent to {email}.").format(email=email))
             if o.status == "pending" and email == o.email and buttons[1].button(
                     _("Remind"), key=f"sponsor_remind_{key}", icon=":material/notifications:"):
-                _run(lambda: p.remind_sign_on(event.id, o.name, role=o.role, actor=actor()), _("Reminder sent."))
+                attempt(lambda: p.remind_sign_on(event.id, o.name, role=o.role, actor=actor()), _("Reminder sent."))
 
 
 def _speakers(p, event, status) -> None:
@@ -98,11 +87,11 @@ def _speakers(p, event, status) -> None:
             buttons = st.columns(2)
             if (s.status == "vouched" or email != s.email) and buttons[0].button(
                     _("Send the request"), key=f"speaker_send_{key}", icon=":material/send:"):
-                _run(lambda: p.request_speaker_confirmation(event.id, s.person_id, email=email or None, actor=actor()),
+                attempt(lambda: p.request_speaker_confirmation(event.id, s.person_id, email=email or None, actor=actor()),
                      _("Request sent to {email}.").format(email=email or s.email))
             if s.status == "pending" and email == s.email and buttons[1].button(
                     _("Remind"), key=f"speaker_remind_{key}", icon=":material/notifications:"):
-                _run(lambda: p.remind_speaker(event.id, s.person_id, actor=actor()), _("Reminder sent."))
+                attempt(lambda: p.remind_speaker(event.id, s.person_id, actor=actor()), _("Reminder sent."))
 
 
 def render() -> None:
@@ -126,7 +115,7 @@ def render() -> None:
     shown = st.toggle(_("Show organizations that have not answered yet on the public page, marked “invited”"),
                       value=status.show_invited, key=f"sponsor_show_invited_{event.id}")
     if shown != status.show_invited:
-        _run(lambda: p.set_show_invited(event.id, shown, actor=actor()),
+        attempt(lambda: p.set_show_invited(event.id, shown, actor=actor()),
              _("Organizations that have not answered are now shown as invited.") if shown
              else _("Organizations that have not answered are no longer shown."))
     st.page_link(EDIT_EVENT, label=_("Edit the event's organizations and speakers"), icon=":material/edit:",

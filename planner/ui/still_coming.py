@@ -14,7 +14,8 @@ from planner import NotFound, PlannerError
 from planner.codes import When
 from planner.i18n import _
 from planner.ui.components.markdown import error_md, escape_md
-from planner.ui.components.navigation import EVENT, PROGRAMME
+from planner.ui.components.navigation import EVENT
+from planner.ui.components.messages import invalid_link
 from planner.ui.components.session import planner
 
 ANSWERED = {
@@ -40,9 +41,7 @@ def render() -> None:
     try:
         found = p.reconfirmation(token)
     except NotFound as err:
-        st.title(_("This link is not valid"))
-        st.info(error_md(err), icon=":material/link_off:")
-        st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")
+        invalid_link(err)
         return
     event = found.event
     st.title(_("Still coming?"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import PlannerError
+from planner.i18n import _
 from planner.ui.components.markdown import error_md
 
 KEY = "flash"
@@ -62,3 +63,13 @@ def refused(prefix: str) -> None:
     err = st.session_state.pop(f"{prefix}_refused", None)
     if err is not None:
         show_error(err)
+
+
+def invalid_link(err) -> None:
+    """The whole page for a private or call link that finds nothing (its sentence says why),
+    with the way back to the programme."""
+    from planner.ui.components.navigation import PROGRAMME
+
+    st.title(_("This link is not valid"))
+    st.info(error_md(err), icon=":material/link_off:")
+    st.page_link(PROGRAMME, label=_("See the whole programme"), icon=":material/arrow_back:")

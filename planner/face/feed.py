@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from .. import clock
 from ..errors import NotFound
-from ..i18n import current, in_address
+from ..i18n import N_, current, in_address
 from ..models import Event, EventOrganization, Summit
 from ..outputs import embed
 from ..outputs import feed as feed_output
@@ -135,6 +135,22 @@ class FeedMethods:
         """A ``programme_feed`` as the HTML page of ``/embed`` (``outputs/embed.py``), in the
         active language, linking to the calendar feed of the same summit and organization."""
         return embed.html(feed, self.base_url, self.programme_calendar_url(feed))
+
+    def embed_snippet(self, summit_id: int | None = None, organization: str | None = None,
+                      language: str | None = None) -> str:
+        """The HTML to paste into a partner's page for ``/embed`` of one summit (if given), one
+        organization's events (its name, slug or id, as typed: the embed looks it up) and a
+        language (default: the visitor's browser's) — the README's snippet with this site's
+        address. No check: an unknown summit or organization shows the embed's own "not found"."""
+        query = {}
+        if summit_id:
+            query["summit"] = str(int(summit_id))
+        if organization and organization.strip():
+            query["organization"] = slug(organization.strip()) or organization.strip()
+        if language:
+            query["lang"] = language
+        # Translators: the title of the frame holding the programme on a partner's page (read by screen readers).
+        return embed.snippet(self.base_url, query, str(N_("Side events")))
 
     def programme_calendar_url(self, feed: ProgrammeFeed) -> str:
         """The address of the calendar feed holding a ``programme_feed``'s events (its summit's,

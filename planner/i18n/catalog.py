@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import sys
 from pathlib import Path
 
@@ -61,7 +63,10 @@ def update(template: Catalog) -> None:
         # No fuzzy matching: Babel's guesses gave new sentences other sentences' translations,
         # with other placeholders (one would crash when formatted); a new string stays empty
         # until a person translates it, and English shows meanwhile.
-        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        # A copy each: Babel puts the template's own Message objects into the catalogue it
+        # updates, so the source language's "each string is its own translation" below would
+        # otherwise fill the new strings of every language after it with English.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
         if code == DEFAULT:  # the source language: each string is its own translation
             for message in catalog:
                 if message.id:

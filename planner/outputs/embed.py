@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
+from urllib.parse import quote
 from itertools import groupby
 
 from ..codes import EVENT_STATUS_LABELS, FORMAT_LABELS, ORGANIZATION_ROLE_LINES, label
@@ -85,6 +86,31 @@ _PAGE = """<!doctype html>
 <script>{script}</script>
 </body></html>
 """
+
+
+SNIPPET = """<iframe src="{src}"
+        title="{title}" loading="lazy" style="width: 100%; height: 640px; border: 0"></iframe>
+<script>
+  // Fits the frame to the programme: it tells its height whenever that changes.
+  window.addEventListener("message", function (event) {{
+    if (event.origin !== "{origin}" || !event.data || event.data.type !== "side-events:height") return;
+    document.querySelectorAll("iframe").forEach(function (frame) {{
+      if (frame.contentWindow === event.source) frame.style.height = Math.min(event.data.height, 20000) + "px";
+    }});
+  }});
+</script>
+"""
+
+
+def snippet(base_url: str, query: dict[str, str], title: str) -> str:
+    """The HTML a partner pastes into their page (the README's, with this site's address): the
+    frame, and the few lines that fit its height to the programme's, from this site only."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    src = f"{base_url.rstrip('/')}/embed" + ("?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items()) if query else "")
+    return SNIPPET.format(src=escape(src), title=escape(title), origin=origin)
 
 
 def _new_tab(url: str, text: str, css: str = "", attributes: str = "") -> str:

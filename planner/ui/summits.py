@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from planner import i18n
 from planner.i18n import _
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
@@ -42,6 +43,9 @@ def render() -> None:
         st.info(_("No summits yet. A summit groups side events and lets the planner warn about events outside its days."))
 
     left, right = st.columns(2)
+    if summits:
+        with st.expander(_("Show the programme on your website"), icon=":material/code:"):
+            _embed(p, summits)
     with left:
         st.subheader(_("Add a summit"), anchor=False)
         if "s_new_days" not in st.session_state:
@@ -103,6 +107,25 @@ def _add_summit(p) -> None:
     )
     if added:
         flash(_("Added {name}.").format(name=escape_md(added.name)))
+
+
+def _embed(p, summits) -> None:
+    """The HTML a member pastes into its website to show the programme (issue #14)."""
+    st.caption(_("Paste this HTML into a page of your website: the programme shows there, always up to date, "
+                 "and each event opens its page here. Only what the public pages show appears."))
+    by_id = {s.id: s for s in summits}
+    every = _("All summits")
+    summit, organization, language = st.columns(3)
+    summit_id = summit.selectbox(_("Summit"), [0, *by_id], format_func=lambda i: by_id[i].name if i else every,
+                                 key="embed_summit")
+    name = organization.text_input(_("Only the events of this organization (optional)"), key="embed_org",
+                                   help=_("Its name, or its short name (for example GCM)."))
+    visitor = _("The visitor's browser decides")
+    lang = language.selectbox(_("Language"), ["", *i18n.available()],
+                              format_func=lambda c: i18n.name(c) if c else visitor, key="embed_lang")
+    st.code(p.embed_snippet(summit_id or None, name or None, lang or None), language="html", wrap_lines=True)
+    feed = i18n.in_address(f"{p.base_url.rstrip('/')}/programme.json" + (f"?summit={summit_id}" if summit_id else ""))
+    st.caption(_("The same events as data, for a page you build yourself: {url}").format(url=feed))
 
 
 if __name__ == "__main__":

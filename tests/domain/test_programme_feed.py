@@ -383,3 +383,17 @@ def test_an_organization_that_has_not_confirmed_is_no_filter(planner, world, ask
 def test_a_confirmed_organization_still_finds_an_event_where_another_is_pending(planner, world):
     with_pending(planner, world["soon"], organizations=[("Pending Partners", "co-sponsor")])
     assert "Border dialogue" in [e.title for e in planner.programme_feed(organization="aclu").events]
+
+
+def test_the_snippet_organizers_copy_is_the_readmes_with_this_sites_address(planner):
+    """The Summits page gives the README's iframe snippet, filled with this site's address."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The programme on your website"):]
+    documented = re.search(r"```html\n(.*?)```", section, re.S).group(1)
+    planner.base_url = "https://events.example.org"
+    assert planner.embed_snippet(1, "gcm", "en") == documented
+    hostile = planner.embed_snippet(None, '"><script>alert(1)</script>', None)
+    assert "<script>alert" not in hostile and hostile.count("<script>") == 1

@@ -286,6 +286,20 @@ def test_venues_and_summits_pages_add_records(app_planner):
     assert "69th Session of the UN General Assembly" in at.dataframe[0].value["Summit"].tolist()
 
 
+def test_the_summits_page_gives_the_html_to_embed_the_programme_on_a_website(app_planner):
+    at = signed_in(app_planner).run()
+    at.switch_page("summits.py").run()
+    no_exception(at)
+    lima = next(s for s in app_planner.list_summits() if "COP20" in s.name)
+    at.selectbox(key="embed_summit").set_value(lima.id).run()
+    at.text_input(key="embed_org").input("Global Coalition on Migration (GCM)").run()
+    at.selectbox(key="embed_lang").set_value("es").run()
+    no_exception(at)
+    snippet = at.code[0].value
+    assert f"/embed?summit={lima.id}&amp;organization=global-coalition-on-migration-gcm&amp;lang=es" in snippet
+    assert snippet == app_planner.embed_snippet(lima.id, "Global Coalition on Migration (GCM)", "es").strip()
+
+
 def test_pasting_a_list_of_speakers_and_organizations_fills_the_tables(app_planner):
     at = signed_in(app_planner).run()
     at.switch_page("edit_event.py").run()

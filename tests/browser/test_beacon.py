@@ -173,7 +173,7 @@ def test_hostile_text_everywhere_loads_nothing_and_runs_nothing(tmp_path):
         visit(visitor, f"{server.url}/event?id={main.id}", "event")
         expect(visitor.get_by_role("heading", name=typed(f"title ![i]({b}/title1)"))).to_be_visible()
         expect(visitor.get_by_text(typed(f"![poster]({b}/desc-md-image)"))).to_have_count(0)  # a link now
-        expect(visitor.get_by_role("link", name="poster")).to_have_attribute("href", f"{b}/desc-md-image")
+        expect(visitor.get_by_role("link", name="poster", exact=True)).to_have_attribute("href", f"{b}/desc-md-image")
         expect(visitor.get_by_text('<img src="', exact=False).first).to_be_visible()  # HTML shows as text
         visitor.locator(".planner-description").scroll_into_view_if_needed()
         screenshot(visitor, "beacon-event-description")

@@ -5,6 +5,11 @@ Streamlit draws a field's problem as an alert beside it but cannot mark the fiel
 ``aria-invalid="true"`` on the field and ``aria-describedby`` pointing at the message (Streamlit
 gives every keyed element the class ``st-key-<key>``); fields no longer at fault lose both. The
 alerts themselves have ``role="alert"``, so they are announced when they appear.
+
+``a11y.field_error`` does the same for a message drawn right under its field (its container
+named after the widget); this one is for the editor, whose messages go into places laid out
+beforehand (one under both times, one under each row). The two mark the fields they tie with
+their own attribute (``data-planner-tied`` here), so neither undoes the other's.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ _SCRIPT = """
     `.st-key-${CSS.escape(key)} input, .st-key-${CSS.escape(key)} textarea`);
   let tries = 0;
   const tie = () => {
-    doc.querySelectorAll('[data-planner-invalid]').forEach((el) => {
+    doc.querySelectorAll('[data-planner-tied]').forEach((el) => {
       if (!Object.keys(pairs).some((key) => el.closest(`.st-key-${CSS.escape(key)}`))) {
         el.removeAttribute('aria-invalid');
         el.removeAttribute('aria-describedby');
-        el.removeAttribute('data-planner-invalid');
+        el.removeAttribute('data-planner-tied');
       }
     });
     let missing = false;
@@ -38,7 +43,7 @@ _SCRIPT = """
       inputs.forEach((el) => {
         el.setAttribute('aria-invalid', 'true');
         el.setAttribute('aria-describedby', message.id);
-        el.setAttribute('data-planner-invalid', '');
+        el.setAttribute('data-planner-tied', '');
       });
     }
     if (missing && tries++ < 20) setTimeout(tie, 100);

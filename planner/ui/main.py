@@ -21,7 +21,7 @@ language.activate()
 st.set_page_config(page_title=_("Side Event Planner"), page_icon="📅", layout="wide")
 
 # Long event titles must fit a phone: smaller headings on narrow screens.
-st.html(
+LAYOUT_CSS = (
     "<style>@media (max-width: 640px) {"
     " [data-testid='stHeadingWithActionElements'] h1 { font-size: 1.8rem; line-height: 1.25; }"
     " [data-testid='stHeadingWithActionElements'] h2 { font-size: 1.4rem; }"
@@ -35,8 +35,9 @@ st.html(
     " [class*='st-key-event_card'] [data-testid='stPageLink'] p { font-size: 1.1rem; font-weight: 600; line-height: 1.35; }"
     "</style>"
 )
-# WCAG 2.1 AA (issue #16): text contrast, a visible keyboard focus, errors tied to their fields.
-a11y.install()
+# WCAG 2.1 AA (issue #16): text contrast, a visible keyboard focus, errors tied to their fields;
+# drawn with the layout rules above as one element.
+a11y.install(LAYOUT_CSS)
 
 # Right-to-left languages (Arabic): the whole page turns around — text, alignment, widgets,
 # the ticket and the door's verdict — while what must read left to right stays so: codes

@@ -38,9 +38,8 @@ def test_the_event_page_is_titled_with_the_event_and_shares_its_short_link(tmp_p
             assert page.title() == event.title
 
             page.get_by_text("Share this event").scroll_into_view_if_needed()
-            frame = page.frame_locator('iframe[src*="/copy"]').first
-            frame.get_by_role("button", name="Copy link").click()
-            frame.get_by_text("Link copied").wait_for(timeout=10_000)
+            page.get_by_role("button", name="Copy link").click()
+            page.get_by_text("Link copied").wait_for(timeout=10_000)
             assert page.evaluate("navigator.clipboard.readText()") == f"{server.url}/e/{event.id}"
             whatsapp = page.get_by_role("link", name="WhatsApp").get_attribute("href")
             assert whatsapp.startswith("https://wa.me/?text=")

@@ -210,6 +210,11 @@ def texts(at: AppTest, titles: list[str]) -> list[tuple[str, str]]:
             for where, text in _strings(proto):
                 if kind == "iframe" and where == ".src":  # an address the page loads, not words (issue #15)
                     continue
+                if kind == "code" and getattr(proto, "language", "") == "html":
+                    # HTML to paste into a website (the embed's snippet): code, whose one sentence
+                    # (the frame's title) is checked inside it
+                    found.append((f"{kind}{where} title", " ".join(re.findall(r'title="([^"]*)"', text))))
+                    continue
                 found.append((f"{kind}{where}", _html_text(text) if kind == "html" else text))
         for child in getattr(node, "children", {}).values():
             walk(child)

@@ -127,10 +127,11 @@ SCRIPT = """<script data-planner='a11y'>
 </script>"""
 
 
-def install() -> None:
-    """The CSS and the script, once per page run (the entry script calls it)."""
-    st.html(CSS)
-    st.html(SCRIPT, unsafe_allow_javascript=True)
+def install(extra_css: str = "") -> None:
+    """The CSS (``extra_css``, the entry script's own layout rules, first) and the script, once
+    per page run, as one element: each element is one more message to the browser on every run
+    of every page (issue #17). A style applies even inside the hidden element holding it."""
+    st.html(extra_css + CSS + SCRIPT, unsafe_allow_javascript=True)
 
 
 def field_error(message: str, key: str) -> None:

@@ -33,8 +33,13 @@ BUTTON = (
 def copy_link(url: str, key: str) -> None:
     """``url`` in full with a Copy button; ``key`` names the element (tests find it by
     ``data-testid='copy-link-<key>'``)."""
-    label, done, failed = _("Copy"), _("Copied"), _("Select the link and copy it by hand.")
-    st.html(
+    st.html(copy_link_html(url, key), unsafe_allow_javascript=True)
+
+
+def copy_link_html(url: str, key: str, label: str | None = None, done: str | None = None) -> str:
+    """The HTML of ``copy_link`` (to draw inside a larger block of HTML: one element, not two)."""
+    label, done, failed = label or _("Copy"), done or _("Copied"), _("Select the link and copy it by hand.")
+    return (
         f"<div data-testid='copy-link-{html.escape(key)}' style=\"{STYLE}\">"
         f"<span data-copy-text dir='ltr' style=\"{ADDRESS}\">{html.escape(url)}</span>"
         f"<button type='button' data-copy-button style=\"{BUTTON}\">{html.escape(label)}</button>"
@@ -50,6 +55,23 @@ def copy_link(url: str, key: str) -> None:
         "b.addEventListener('click',function(){"
         " if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(url).then(function(){say(done);},byHand);}"
         " else byHand();});"
-        "})();</script></div>",
-        unsafe_allow_javascript=True,
+        "})();</script></div>"
     )
+
+
+# Links drawn as buttons, many in one element (each Streamlit element is one more message to the
+# browser on every run of a page a rush opens): the look of Streamlit's link buttons, a focus
+# outline, wrapping on a phone.
+LINK_ROW = "display:flex;flex-wrap:wrap;gap:.5rem;margin:.25rem 0 .75rem"
+LINK_BUTTON = (
+    "display:inline-flex;align-items:center;min-height:2.5rem;padding:.25rem .75rem;border-radius:.5rem;"
+    "border:1px solid rgba(49,51,63,.35);background:#fff;color:#31333f;text-decoration:none;font-size:1rem"
+)
+
+
+def link_row_html(links: list[tuple[str, str]], new_tab: bool = False) -> str:
+    """``[(label, url), …]`` as one row of link buttons (HTML, escaped)."""
+    target = " target='_blank' rel='noopener noreferrer'" if new_tab else ""
+    return f"<div style=\"{LINK_ROW}\">" + "".join(
+        f"<a href=\"{html.escape(url)}\"{target} style=\"{LINK_BUTTON}\">{html.escape(text)}</a>" for text, url in links
+    ) + "</div>"

@@ -19,6 +19,7 @@ so the route remembers the choice for a year and sends the browser back to the s
 from __future__ import annotations
 
 import functools
+import html
 from typing import Callable, TypeVar
 from urllib.parse import urlencode
 
@@ -84,14 +85,33 @@ def switcher(page) -> None:
         return
     current = i18n.current()
     back = here(page)
+    # The list is one block of HTML (plain links to the /language route, which sets the cookie
+    # and comes back here), not one Streamlit element per language: every element is one more
+    # message to the browser on each run of every page (issue #17).
     with st.container(horizontal=True, horizontal_alignment="right", key="language_switcher"):
         with st.popover(i18n.name(current) if current in i18n.NAMES else i18n.name(i18n.DEFAULT),
                         icon=":material/translate:"):
-            for code in codes:
-                if code == current:
-                    st.markdown(f"**{i18n.name(code)}** ✓")
-                else:
-                    st.link_button(i18n.name(code), switch_url(code, back), width="stretch")
+            st.html(_choices(tuple(codes), current, back))
+
+
+@functools.lru_cache(maxsize=1024)
+def _choices(codes: tuple[str, ...], current: str, back: str) -> str:
+    """The languages as a list of links, each named (and marked ``lang``) in itself, the current
+    one marked and not a link."""
+    items = []
+    for code in codes:
+        name = html.escape(i18n.name(code))
+        direction = "rtl" if i18n.is_rtl(code) else "ltr"
+        if code == current:
+            items.append(f"<li><strong aria-current='true' lang='{code}' dir='{direction}'>{name}</strong> ✓</li>")
+        else:
+            items.append(f"<li><a href=\"{html.escape(switch_url(code, back))}\" lang='{code}' hreflang='{code}' "
+                         f"dir='{direction}' class='planner-language'>{name}</a></li>")
+    return ("<ul class='planner-languages' style='list-style:none;margin:0;padding:0;display:flex;flex-direction:column;"
+            "gap:.25rem;min-width:10rem'>" + "".join(items) + "</ul>"
+            "<style>.planner-languages a{display:block;padding:.4rem .75rem;border-radius:.5rem;color:#31333f;"
+            "text-decoration:none;border:1px solid rgba(49,51,63,.2)}.planner-languages a:hover{background:#f0f2f6}"
+            ".planner-languages strong{display:block;padding:.4rem .75rem}</style>")
 
 
 def for_address() -> str | None:

@@ -16,6 +16,7 @@ from planner import PlannerError
 from planner.access import of_user
 from planner.codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS, POSTER_THEME_LABELS, label
 from planner.i18n import _, current, in_address
+from planner.ui.components.copy_link import copy_link_html, link_row_html
 from planner.ui.components.language import later
 from planner.ui.components.session import planner, signed_in_user
 
@@ -31,11 +32,30 @@ def _links(event_id: int, version: int, language: str, base_url: str) -> dict[st
     return planner().share_links(event_id, language)
 
 
-def _copy_button(event_id: int, language: str) -> None:
-    """The short link in a field and a *Copy link* button that says "Link copied" once it is on the
-    clipboard: a small page of our own (``/e/<id>/copy``, one script allowed by its hash) in an
-    iframe, since Streamlit has no clipboard call."""
-    st.iframe(in_address(f"/e/{event_id}/copy", language), height=52)
+@functools.lru_cache(maxsize=512)
+def _public_share(event_id: int, version: int, language: str, base_url: str) -> str:
+    """The short link with *Copy link* (it says "Link copied" once it is on the clipboard, in a
+    live region), the share links (new tab: each service's own page) and the posters and cards,
+    as one block of HTML, made once per version of the event and language."""
+    links = _links(event_id, version, language, base_url)
+    base = f"/e/{event_id}"
+    services = [
+        (_("Email"), links["email"]),
+        # Translators: the names of apps and networks on share buttons; keep them as they are.
+        (_("WhatsApp"), links["whatsapp"]), (_("Telegram"), links["telegram"]), (_("LinkedIn"), links["linkedin"]),
+        (_("X"), links["x"]),
+    ]
+    files = [
+        # Translators: a button opening the event's poster as a PDF; {paper} is "A4" or "US Letter".
+        (_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
+         in_address(f"{base}/poster.pdf?paper={paper}", language)) for paper in ("a4", "letter")
+    ] + [
+        # Translators: a button opening the event's picture for social media; {size} is "Wide (1200 × 630)".
+        (_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
+         in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")
+    ]
+    return (copy_link_html(links["link"], f"share-{event_id}", _("Copy link"), _("Link copied"))
+            + link_row_html(services, new_tab=True) + link_row_html(files, new_tab=True))
 
 
 def render_share(event) -> None:
@@ -51,26 +71,9 @@ def render_share(event) -> None:
                      "print the poster before that."))
         _draft_downloads(event, user, language)
     else:
-        links = _links(event.id, event.version, language, planner().base_url)
-        _copy_button(event.id, language)
-        with st.container(horizontal=True):
-            st.link_button(_("Email"), links["email"], icon=":material/mail:")
-            services = {
-                # Translators: the names of apps and networks on share buttons; keep them as they are.
-                "whatsapp": _("WhatsApp"), "telegram": _("Telegram"), "linkedin": _("LinkedIn"), "x": _("X"),
-            }
-            for key, name in services.items():
-                st.link_button(name, links[key], icon=":material/share:")
-        base = f"/e/{event.id}"
-        with st.container(horizontal=True):
-            for paper in ("a4", "letter"):
-                # Translators: a button opening the event's poster as a PDF; {paper} is "A4" or "US Letter".
-                st.link_button(_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
-                               in_address(f"{base}/poster.pdf?paper={paper}", language), icon=":material/picture_as_pdf:")
-            for size in ("1200x630", "1080x1080"):
-                # Translators: a button opening the event's picture for social media; {size} is "Wide (1200 × 630)".
-                st.link_button(_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
-                               in_address(f"{base}/card.png?size={size}", language), icon=":material/image:")
+        # One element for the whole section, made once per version and language: this page is
+        # the one a registration rush opens (issue #17).
+        st.html(_public_share(event.id, event.version, language, planner().base_url), unsafe_allow_javascript=True)
     if staff:
         _poster_settings(event, user)
 

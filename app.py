@@ -29,7 +29,9 @@ except PlannerError as err:
 import icalendar  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 
-import weasyprint  # noqa: E402,F401  (posters and cards, planner/outputs/poster.py)
+from planner.outputs.poster import load_weasyprint  # noqa: E402  (posters and cards)
+
+load_weasyprint()
 
 import planner.outputs.calendar  # noqa: E402,F401
 import planner.outputs.qrscan  # noqa: E402,F401

@@ -107,8 +107,22 @@ def qr_svg(url: str) -> bytes:
     return out.getvalue()
 
 
+def load_weasyprint():
+    """Import WeasyPrint (the server does it at start-up, ``app.py``), and undo the one global
+    change its import makes: it sets Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES``, which would
+    make every other check in the process accept a truncated JPEG (the door's photos, logos,
+    speakers' photos). Our pages hold only images we made or re-encoded, so they need no
+    leniency. Returns the module."""
+    import weasyprint
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
 def _fetcher():
     """WeasyPrint's URL fetcher for our pages: only ``data:`` URLs (ours) are read; nothing leaves the server."""
+    load_weasyprint()
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
@@ -249,7 +263,7 @@ def _layout(sheet: Sheet, kind: str):
     as the square of the scale (lines that wrap), so the next scale tried is the last one times
     the square root of the room left, kept strictly between the two bounds. Two to four layouts.
     """
-    from weasyprint import HTML
+    HTML = load_weasyprint().HTML
 
     fit_at = fail_at = None  # indices into _SCALES (larger index: smaller scale)
     index, best, last = _SCALES.index(1.0), None, None

@@ -7,6 +7,8 @@ edit waits for a second edit (``outbox.UPDATE_SETTLE``)."""
 
 from __future__ import annotations
 
+import itertools
+
 import email
 import threading
 from datetime import timedelta
@@ -34,10 +36,13 @@ def event_for(mailer):
     mailer's database, in its own room, in the future."""
     from tests.domain.conftest import FUTURE
 
+    made = itertools.count(1)
+
     def make(capacity=2, title="Borders dialogue", online_url=None, **fields):
-        s = mailer.add_summit(name="UNGA week", city="New York", timezone="America/New_York",
+        n = next(made)  # names are unique (a second summit, venue or room of the same name is refused)
+        s = mailer.add_summit(name=f"UNGA week {n}", city="New York", timezone="America/New_York",
                               starts_on=FUTURE.date() - timedelta(days=3), ends_on=FUTURE.date() + timedelta(days=3))
-        v = mailer.add_venue(name="Church Center", address="777 UN Plaza", timezone="America/New_York")
+        v = mailer.add_venue(name=f"Church Center {n}", address="777 UN Plaza", timezone="America/New_York")
         r = mailer.add_room(venue_id=v.id, name="Boss Room", capacity=capacity)
         e = mailer.create_event(title=title, starts_at=FUTURE, ends_at=FUTURE + timedelta(hours=2), summit_id=s.id,
                                 room_id=r.id, online_url=online_url, **fields)

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from planner import ValidationError
+from planner import SYSTEM, ValidationError
 from planner.outputs import qrscan
 from planner.outputs.qrscan import decode_first, decode_qr, scan_photo
 from tests.conftest import is_readable
@@ -303,3 +303,14 @@ def test_refused_uploads_give_their_place_back():
         with pytest.raises(ValidationError):
             scan_photo(bomb_png(5000, 5000))
     assert scan_photo(jpeg(_ticket_photo())) == [TICKET]
+
+
+def test_drawing_a_poster_leaves_the_photo_checks_strict(planner, make_event):
+    """WeasyPrint's import makes Pillow accept truncated images process-wide; the planner undoes
+    it, so after a poster is drawn a truncated JPEG is still refused (a test order once hid it)."""
+    from PIL import ImageFile
+
+    event = make_event()
+    assert planner.poster_pdf(event.id, actor=SYSTEM).startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    refused(NOT_CAMERA_PHOTOS["truncated jpeg"], "photo_not_an_image")

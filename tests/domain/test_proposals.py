@@ -342,7 +342,7 @@ def test_accepting_creates_the_draft_event_with_every_field_filled(planner, prop
     assert kinds(planner)[-3:] == ["sign_on", "speaker_request", "proposal_accepted"]
     assert [e.action for e in planner.audit_log()[:4]] == [
         "proposal_accepted", "speaker_requested", "sign_on_requested", "event_created"]
-    assert "Good news" in text_of(planner, planner.outbox()[-1].id)
+    assert "Buenas noticias" in text_of(planner, planner.outbox()[-1].id)  # in the proposer's language (es)
 
 
 def test_every_name_on_an_accepted_proposal_is_asked_and_none_shows_publicly_before_saying_yes(

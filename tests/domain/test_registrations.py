@@ -8,6 +8,8 @@ ended, judged by the clock ``planner.registrations`` reads), except where a test
 
 from __future__ import annotations
 
+import uuid
+
 import base64
 import itertools
 import sqlite3
@@ -830,7 +832,8 @@ def test_random_operations_keep_the_invariants(planner, open_event, venue, ops, 
     no step pushes confirmed above the capacity; nobody waits while a seat is free; waiting
     positions are 1..n in arrival order."""
     if through_room:
-        room = planner.add_room(venue_id=venue.id, name="Property room", capacity=start)
+        # a room of its own per example (a venue's room names are unique)
+        room = planner.add_room(venue_id=venue.id, name=f"Property room {uuid.uuid4().hex[:8]}", capacity=start)
         event = open_event(room_id=room.id)
     else:
         event = open_event(capacity=start)

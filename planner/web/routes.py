@@ -449,67 +449,6 @@ def event_preview(request: Request) -> Response:
     })
 
 
-# The event page's *Copy link* button (planner/ui/components/share.py shows this page in an iframe:
-# Streamlit has no clipboard call). The one script is ours, allowed by its hash and nothing else.
-_COPY_SCRIPT = (
-    'const b = document.getElementById("b"), s = document.getElementById("s"), u = document.getElementById("u");'
-    'b.addEventListener("click", async () => {'
-    ' try { await navigator.clipboard.writeText(u.value); s.textContent = "\u2713 " + b.dataset.done; }'
-    ' catch (e) { u.select(); s.textContent = b.dataset.failed; }'
-    ' setTimeout(() => { s.textContent = ""; }, 4000); });'
-)
-_COPY_PAGE = """<!doctype html>
-<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<style>
-body {{ margin: 0; padding: 2px; font: 15px system-ui, sans-serif; color: #1f2328; }}
-div {{ display: flex; gap: .5rem; align-items: center; }}
-input {{ flex: 1; min-width: 0; font: inherit; padding: .45rem .6rem; border: 1px solid #c9ccd1; border-radius: .5rem;
-         color: inherit; direction: ltr; }}
-button {{ font: inherit; padding: .45rem .9rem; border: 1px solid #c9ccd1; border-radius: .5rem; background: #fff;
-          color: inherit; cursor: pointer; white-space: nowrap; }}
-span {{ white-space: nowrap; color: #1a7f37; }}
-</style></head>
-<body><div><input id="u" readonly value="{url}" aria-label="{label}">
-<button id="b" type="button" data-done="{done}" data-failed="{failed}">{copy}</button>
-<span id="s" role="status" aria-live="polite"></span></div>
-<script>{script}</script></body></html>
-"""
-
-
-def _script_hash(script: str) -> str:
-    import base64
-    import hashlib
-
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
-
-
-_COPY_HEADERS = {
-    "Cache-Control": "public, max-age=3600",
-    "X-Robots-Tag": "noindex",
-    "Content-Security-Policy": f"default-src 'none'; style-src 'unsafe-inline'; script-src {_script_hash(_COPY_SCRIPT)}; "
-                               "base-uri 'none'; frame-ancestors 'self'",
-}
-
-
-def event_copy_link(request: Request) -> Response:
-    """``/e/<id>/copy``: the short address in a field and a button that copies it and says so."""
-    language = _language(request)
-    event_id = _share_event_id(request)
-    if event_id is None:
-        return _no_such_event()
-    planner = open_planner()
-    try:
-        planner.get_event(event_id, actor=access.PUBLIC)
-    except NotFound:
-        return _no_such_event()
-    asked = request.query_params.get("lang") or None
-    body = _COPY_PAGE.format(
-        lang=escape(language), dir=escape(i18n.direction(language)),
-        url=escape(planner.short_url(event_id, i18n.normalize(asked) if asked else None)),
-        label=escape(_("Link to this event")), done=escape(_("Link copied")),
-        failed=escape(_("Select the link and copy it")), copy=escape(_("Copy link")), script=_COPY_SCRIPT)
-    return HTMLResponse(body, headers=_COPY_HEADERS)
-
 
 def _shared_file(request: Request, kind: str, media_type: str, filename: str) -> Response:
     language = _language(request)
@@ -566,5 +505,4 @@ routes = [
     Route("/e/{event_id}", event_preview, methods=["GET"]),
     Route("/e/{event_id}/card.png", event_card, methods=["GET"]),
     Route("/e/{event_id}/poster.pdf", event_poster, methods=["GET"]),
-    Route("/e/{event_id}/copy", event_copy_link, methods=["GET"]),
 ]

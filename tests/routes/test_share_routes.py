@@ -162,19 +162,6 @@ def test_the_sharing_routes_answer_get_only(server, demo):
     assert request(server, f"/e/{event.id}", method="POST")[0].status == 405
 
 
-def test_the_copy_link_page_holds_the_short_address_and_only_its_own_script(server, demo):
-    event = demo["hosted"]
-    response, body = request(server, f"/e/{event.id}/copy?lang=fr")
-    assert response.status == 200
-    policy = response.getheader("Content-Security-Policy")
-    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
-    assert directives["script-src"].startswith("'sha256-") and " " not in directives["script-src"]  # ours only
-    assert directives["frame-ancestors"] == "'self'" and directives["default-src"] == "'none'"
-    page = body.decode()
-    assert f'value="{server.url}/e/{event.id}?lang=fr"' in page and 'lang="fr"' in page
-    assert request(server, f"/e/{demo['drafts'][0].id}/copy")[0].status == 404
-
-
 def test_a_title_with_markup_and_quotes_stays_text_in_the_preview(server, demo):
     p = Planner(server.db)
     hosted = demo["hosted"]

@@ -47,6 +47,18 @@ def require_chromium() -> str:
     return found
 
 
+def require_altcha(journey: str) -> None:
+    """The proof-of-work widget's files must be installed for a journey that solves the check:
+    a failure in CI, a skip with the way to install them elsewhere."""
+    from planner.ui.components import altcha
+
+    if not altcha.available():
+        problem = "the ALTCHA widget is not installed (npm ci --prefix planner/ui/components/altcha/frontend)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"Browser tests must run in CI, but {problem}.")
+        pytest.skip(f"{journey} skipped: {problem}.")
+
+
 def launch(playwright, chromium: str):
     return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
 

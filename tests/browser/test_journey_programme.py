@@ -10,7 +10,6 @@ Screenshots go to test-artifacts/ (programme-*.png)."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -20,10 +19,9 @@ from PIL import Image
 from bench.server import AppServer
 from planner import Planner
 from planner.areas import ticket_codes
-from planner.ui.components import altcha
-from tests.browser.chromium import ARTIFACTS, launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import ARTIFACTS, launch, require_altcha, require_chromium, screenshot, wait_for_app
 from tests.browser.test_embed import PartnerSite, partner_page, readme_snippet
-from tests.browser.test_journey_call import type_into
+from tests.browser.test_journey_call import prove_a_person, type_into
 from tests.browser.test_journey_organizer import choose
 
 pytestmark = pytest.mark.browser
@@ -41,11 +39,7 @@ def picture(path, colour, size, kind="PNG"):
 
 def test_from_a_members_proposal_to_the_event_in_a_partners_embedded_programme(tmp_path):
     chromium = require_chromium()
-    if not altcha.available():
-        problem = "the ALTCHA widget is not installed (npm ci --prefix planner/ui/components/altcha/frontend)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"Browser tests must run in CI, but {problem}.")
-        pytest.skip(f"Programme journey skipped: {problem}.")
+    require_altcha("Programme journey")
     from playwright.sync_api import expect, sync_playwright
 
     with AppServer(tmp_path) as server, sync_playwright() as pw:
@@ -72,12 +66,7 @@ def test_from_a_members_proposal_to_the_event_in_a_partners_embedded_programme(t
         type_into(page, "Contact email of organization 2 (optional)", "nobody@quiet.example.org")
         type_into(page, "Your name", "Marta Proposer")
         type_into(page, "Your email", "marta@example.org")
-        frame = page.frame_locator("iframe[title*='altcha']")
-        box = frame.get_by_label("I am a person proposing an event")
-        expect(box).to_be_visible(timeout=30_000)
-        box.focus()
-        page.keyboard.press("Space")
-        expect(frame.get_by_text("Checked: you can send your proposal.")).to_be_visible(timeout=60_000)
+        prove_a_person(page, expect)
         page.get_by_role("button", name="Send the proposal").click()
         wait_for_app(page)
         expect(page.get_by_text("was received")).to_be_visible(timeout=30_000)

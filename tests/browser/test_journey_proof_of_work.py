@@ -7,14 +7,12 @@ server; the online link of the hybrid event is not on the public page, only on t
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from bench.server import AppServer
 from planner import Planner
-from planner.ui.components import altcha
-from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_altcha, require_chromium, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "timezone_id": "America/New_York"}
@@ -66,11 +64,7 @@ def check_and_register(page, name, device):
 
 def test_chromium_solves_the_check_and_the_registration_goes_through(tmp_path):
     chromium = require_chromium()
-    if not altcha.available():
-        problem = "the ALTCHA widget is not installed (npm ci --prefix planner/ui/components/altcha/frontend)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"Browser tests must run in CI, but {problem}.")
-        pytest.skip(f"Proof-of-work journey skipped: {problem}.")
+    require_altcha("Proof-of-work journey")
     from playwright.sync_api import expect, sync_playwright
 
     with AppServer(tmp_path) as server, sync_playwright() as pw:

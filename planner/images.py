@@ -113,7 +113,10 @@ def _svg_size(root) -> tuple[float, float]:
 
 def check_svg(data: bytes) -> tuple[str, tuple[float, float]]:
     """The SVG's text and its size in its own units if it is safe to draw (see the module's
-    docstring); ``ValidationError`` (field ``logo``) otherwise."""
+    docstring); ``ValidationError`` (field ``logo``) otherwise. The text is the file written
+    again with ``width`` and ``height`` set to that size: a renderer draws at the declared
+    width and height, so a file declaring 100000 × 100000 over a viewBox of 1 × 1 would
+    otherwise be drawn at 100000 times the scale we measured (petabytes: the process dies)."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
@@ -146,7 +149,14 @@ def check_svg(data: bytes) -> tuple[str, tuple[float, float]]:
             _DANGER.search(element.text) or any(not u.startswith("#") for u in _URL.findall(element.text))
         ):
             raise _refuse("svg_unsafe", "logo")
-    return text, _svg_size(root)
+    width, height = _svg_size(root)
+    root.set("width", f"{width:g}")
+    root.set("height", f"{height:g}")
+    from xml.etree.ElementTree import register_namespace, tostring
+
+    register_namespace("", _SVG[1:-1])  # written as <svg xmlns="…">, not <ns0:svg>
+    register_namespace("xlink", _XLINK[1:-1])
+    return tostring(root, encoding="unicode"), (width, height)
 
 
 def _from_svg(data: bytes) -> Image.Image:

@@ -52,6 +52,7 @@ from ..db import from_db_time, to_db_time
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import Question
+from ..text import match_key
 from . import catalog, questions as question_rules, registrations, ticket_codes
 
 TITLE_MAX = 200
@@ -734,7 +735,13 @@ def event_fields(p: Proposal, *, starts_at, ends_at, room_id=None, online_url=No
 def _organization_contacts(proposal: Proposal) -> list[tuple[str, str, str]]:
     """The organizations of a proposal with a contact email, as ``(name, role, email)``: who the
     co-sponsor sign-on (issue #14, "signon") asks to confirm once the event is made."""
-    return [(o["name"], o["role"], o["email"]) for o in proposal.organizations if o.get("email")]
+    seen, found = set(), []
+    for o in proposal.organizations:  # each organization and role once (the event keeps them once)
+        key = (match_key(o["name"]), o["role"])
+        if o.get("email") and key not in seen:
+            seen.add(key)
+            found.append((o["name"], o["role"], o["email"]))
+    return found
 
 
 def accepted(db, proposal_id: int, event_id: int, label: str) -> Proposal:

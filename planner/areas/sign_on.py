@@ -463,6 +463,12 @@ def request_speaker(db, event_id, person_id, email, *, token_for, domain: str, l
         email = check.email(email, "email", required=False) or speaker.email
         if not email:
             raise ValidationError("speaker_no_email", field="email", name=speaker.name)
+    if row is not None and not remind and email != row["email"]:
+        # Another address (a mistake corrected): asked again from the start under a new request,
+        # so the link sent to the first address — derived from the old request's id — opens
+        # nothing any more, and nothing that address answered carries over.
+        db.execute("DELETE FROM speaker_requests WHERE id = ?", [row["id"]])
+        row = None
     if row is None:
         request_id = db["speaker_requests"].insert({
             "event_id": event.id, "person_id": speaker.person_id, "email": email,
@@ -475,13 +481,8 @@ def request_speaker(db, event_id, person_id, email, *, token_for, domain: str, l
         request_id = row["id"]
         if row["status"] != "pending" and (remind or email == row["email"]):
             raise ValidationError("sign_on_not_pending", field="email")
-        if row["status"] == "pending" and email == row["email"]:
-            _due_again(row)
-            db.execute("UPDATE speaker_requests SET reminded_at = ? WHERE id = ?", [now, request_id])
-        else:  # another address: asked again from the start, the old link keeps working for it
-            db.execute("UPDATE speaker_requests SET email = ?, status = 'pending', answered_at = NULL,"
-                       " reminded_at = NULL, requested_at = ?, language = ? WHERE id = ?",
-                       [email, now, language, request_id])
+        _due_again(row)  # pending, to the same address: sent again
+        db.execute("UPDATE speaker_requests SET reminded_at = ? WHERE id = ?", [now, request_id])
     outbox.enqueue(db, "speaker_request", recipient=email, recipient_name=speaker.name, event_id=event.id,
                    language=language, domain=domain, data={"request_id": request_id, "reminder": row is not None})
     audit.record(db, actor, "speaker_requested", event_id=event.id, subject=f"person:{speaker.person_id}",

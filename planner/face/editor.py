@@ -14,17 +14,21 @@ from . import staff_only
 class EditorMethods:
     """Mixed into ``Planner``; see the module's docstring."""
 
-    def event_problems(self, event_id: int | None = None, **fields) -> list[ValidationError]:
+    @staff_only
+    def event_problems(self, event_id: int | None = None, *, actor: Actor = SYSTEM, **fields) -> list[ValidationError]:
         """Every problem these (unsaved) fields have, in the order a form shows them; each
         ``ValidationError`` names its ``field`` (a speaker's or an organization's also its
         ``params["row"]``, from 1). Empty when ``create_event``/``update_event`` would accept
-        them (a start in the past aside: that is asked, not refused). Writes nothing."""
+        them (a start in the past aside: that is asked, not refused). Writes nothing. Organizers
+        only (``PermissionDenied``)."""
         return self._read(events.problems, event_id, fields)
 
-    def preview_event(self, event_id: int | None = None, **fields) -> Event:
+    @staff_only
+    def preview_event(self, event_id: int | None = None, *, actor: Actor = SYSTEM, **fields) -> Event:
         """The event these unsaved fields make, as pages show one (status "draft", id 0 when
         new), to preview its public page before saving or publishing; raises the first
-        ``ValidationError`` as the save would. Writes nothing."""
+        ``ValidationError`` as the save would. Writes nothing. Organizers only (``PermissionDenied``:
+        a draft's fields are theirs)."""
         def build(db):
             base = events.as_fields(events.get_event(db, event_id)) if event_id is not None else {}
             stored_zone = base.get("timezone")

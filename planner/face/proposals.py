@@ -20,6 +20,7 @@ from ..errors import ValidationError
 from ..i18n import N_
 from ..i18n import current as current_language
 from ..ratelimit import ClientKey
+from ..text import match_key
 from . import staff_only
 from .sign_on import request_sign_ons_for
 
@@ -249,10 +250,17 @@ class ProposalMethods:
             # Every name on the event must agree to be there (issue #14): each organization the
             # proposer gave a contact for is asked to sign on, each speaker with an email to
             # confirm — in this transaction, so the event never exists with them unasked.
+            # Each once (a proposal may name someone twice, as chair and speaker), and only at an
+            # address the proposal gave: a speaker named without one may have been matched by
+            # name to someone else already known, who must not be asked for them.
             request_sign_ons_for(self, db, event.id, rules._organization_contacts(found), actor=actor)
+            given = {match_key(s["name"]): s["email"] for s in found.speakers if s.get("email")}
+            asked = set()
             for speaker in event.speakers:
-                if speaker.email:
-                    area_sign_on.request_speaker(db, event.id, speaker.person_id, speaker.email,
+                email = given.get(match_key(speaker.name))
+                if email and speaker.person_id not in asked:
+                    asked.add(speaker.person_id)
+                    area_sign_on.request_speaker(db, event.id, speaker.person_id, email,
                                                  token_for=self._speaker_token, domain=self._domain,
                                                  language=current_language(), actor=actor)
             event = events.get_event(db, event.id)

@@ -304,7 +304,7 @@ def render() -> None:
         reminder_hours=int(s["ev_reminder_hours"]) or None,  # 0: no reminder
     )
 
-    problems = [time_problem] if time_problem else p.event_problems(event.id if event else None, **fields)
+    problems = [time_problem] if time_problem else p.event_problems(event.id if event else None, actor=actor(), **fields)
     if problems and (s.get("ev_save") or s.get("ev_publish")):  # pressed in this run: the buttons are drawn below
         s["ev_tried"] = True
     tried = s.get("ev_tried", False)
@@ -393,7 +393,7 @@ def _actions(p, event, fields, problems, room_clashes, summary, blocked: bool) -
         if problems:
             st.caption(_("The preview shows once the event could be saved: a title, and times that work."))
         else:
-            show_preview(p.preview_event(event.id if event else None, **fields))
+            show_preview(p.preview_event(event.id if event else None, actor=actor(), **fields))
     if save or publish:
         if problems:
             s["ev_tried"] = True

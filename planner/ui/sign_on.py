@@ -58,7 +58,7 @@ def _request(p, token: str, found, request) -> None:
                 except PlannerError as err:
                     st.error(error_md(err), icon=":material/error:")
                 else:
-                    flash(_("Thank you: your answer for “{title}” is saved.").format(title=event.title))
+                    flash(_("Thank you: your answer for “{title}” is saved.").format(title=escape_md(event.title)))
                     st.rerun()
 
 

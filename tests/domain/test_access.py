@@ -186,6 +186,8 @@ def _door_calls(planner: Planner, w: dict):
         "set_coalition_logo": lambda a: planner.set_coalition_logo(None, actor=a),
         # the organizer pages (issue #16): organizers only
         "past_capacity_note": lambda a: planner.past_capacity_note(event.id, actor=a),
+        "event_problems": lambda a: planner.event_problems(event.id, title="T", actor=a),
+        "preview_event": lambda a: planner.preview_event(event.id, title="T", actor=a),
     }
 
 # What a public event shows anyone (its page, its posters and cards): allowed to every actor.

@@ -360,6 +360,24 @@ def test_every_name_on_an_accepted_proposal_is_asked_and_none_shows_publicly_bef
     assert [(o.name, o.status) for o in status.organizations if o.name == "CELS"] == [("CELS", "pending")]
 
 
+def test_someone_named_twice_is_asked_once_and_someone_named_without_an_address_is_not_asked(
+        planner, propose, room, make_event):
+    """Ana chairs and speaks, CELS is listed twice: one request each, and the acceptance goes
+    through. Bo Li gave no address; a Bo Li already known from another event (with his own
+    address) is matched by name, but the proposal never named that address, so he is not asked."""
+    make_event(title="Earlier", speakers=[{"name": "Bo Li", "affiliation": "Elsewhere", "email": "bo@elsewhere.org"}])
+    speakers = GOOD["speakers"] + [{"name": "Ana Pérez", "affiliation": "CELS", "email": "ana@example.org",
+                                    "role": "speaker"}]
+    organizations = GOOD["organizations"] + [{"name": "CELS", "role": "host", "email": "sign@cels.example.org"}]
+    done = propose(speakers=speakers, organizations=organizations)
+    accepted = planner.accept_proposal(done.id, starts_at=datetime(2026, 10, 20, 9, 0, tzinfo=NY),
+                                       ends_at=datetime(2026, 10, 20, 10, 30, tzinfo=NY), room_id=room.id)
+    asked = [(m.kind, m.recipient) for m in planner.outbox() if m.kind in ("sign_on", "speaker_request")]
+    assert sorted(asked) == [("sign_on", "sign@cels.example.org"), ("speaker_request", "ana@example.org")]
+    assert "bo@elsewhere.org" not in {m.recipient for m in planner.outbox()}
+    assert accepted.proposal.status == "accepted"
+
+
 def test_accepting_reports_clashes_with_the_programme(planner, propose, room, make_event):
     make_event(title="Already there", starts_at=datetime(2026, 10, 20, 9, 30, tzinfo=NY),
                ends_at=datetime(2026, 10, 20, 11, 0, tzinfo=NY), allow_past=False)

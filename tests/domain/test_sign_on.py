@@ -460,6 +460,41 @@ def test_a_safe_svg_logo_is_kept_as_our_own_png_in_a_private_file(planner, draft
     assert stat.S_IMODE((folder / done.logo).stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("svg", [
+    # declared far larger than its viewBox: drawn at the declared size, it would need petabytes
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000" viewBox="0 0 1 1">'
+    b'<rect width="1" height="1" fill="red"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40in" height="20in" viewBox="0 0 10 5">'
+    b'<rect width="10" height="5" fill="red"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200"/></svg>',
+])
+def test_an_svg_logo_is_drawn_at_the_size_measured_whatever_it_declares(planner, draft, svg):
+    event = draft()
+    token = asked(planner, event)
+    done = planner.answer_sign_on(token, planner.sign_on(token).requests[0].id, confirm=True, logo=svg)
+    with Image.open(io.BytesIO(planner.picture(done.logo))) as logo:
+        assert logo.size == (512, 256) or logo.size == (512, 512)
+
+
+def test_a_speaker_request_sent_again_to_a_corrected_address_closes_the_first_link(planner, draft):
+    """The first address was wrong: whoever got it can no longer answer for the speaker."""
+    event = draft()
+    person = event.speakers[0].person_id
+    planner.request_speaker_confirmation(event.id, person, email="wrong@example.org")
+    wrong = link_token(planner, "speaker_request", "speaker")
+    planner.answer_speaker(wrong, confirm=True, bio="Not the speaker.", attendance="remote")
+    planner.request_speaker_confirmation(event.id, person, email="ana.right@example.org")
+    right = link_token(planner, "speaker_request", "speaker")
+    assert right != wrong
+    with pytest.raises(NotFound):
+        planner.speaker_request(wrong)
+    with pytest.raises(NotFound):
+        planner.answer_speaker(wrong, confirm=True, attendance="remote")
+    found = planner.speaker_request(right)
+    assert found.status == "pending" and not found.bio  # nothing the wrong address said carries over
+    assert [s.status for s in planner.get_event(event.id).speakers] == ["pending"]
+
+
 def test_a_logo_sent_again_replaces_the_first_file(planner, draft):
     event = draft()
     token = asked(planner, event)

@@ -94,6 +94,15 @@ class EventOrganization:
         return self.status == "invited"
 
 
+def upcoming_and_past(events, now) -> tuple[list["Event"], list["Event"]]:
+    """The one rule of "over" for every list that puts past events apart (the programme, the
+    organizers' table, the embed): an event is past once it has ended (``ends_at <= now``; one
+    on now is upcoming). Upcoming ones keep their order; past ones come the latest first."""
+    upcoming = [e for e in events if e.ends_at > now]
+    past = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True)
+    return upcoming, past
+
+
 @dataclass(frozen=True)
 class Event:
     id: int

@@ -45,11 +45,17 @@ def _secrets(key: bytes) -> tuple[bytes, bytes]:
 
 def new_challenge(key: bytes, event_id: int) -> dict:
     """A signed challenge for one event, as the widget reads it (JSON-ready; writes nothing)."""
+    return _challenge(key, "event", check.id(event_id))
+
+
+def _challenge(key: bytes, subject: str, subject_id: int) -> dict:
+    """A signed challenge naming ``subject`` ("event" or "call") ``subject_id``: a solution is
+    good for that one only (``_use`` checks the name)."""
     challenge_secret, key_secret = _secrets(key)
     expires = int((clock.now() + LIFETIME).timestamp())
     challenge = altcha.create_challenge(
         ALGORITHM, COST, counter=COUNTERS[0] + secrets.randbelow(COUNTERS[1] - COUNTERS[0]),
-        data={"event": check.id(event_id), "expires": expires},
+        data={subject: subject_id, "expires": expires},
         hmac_secret=challenge_secret, hmac_key_secret=key_secret,
     )
     return challenge.to_dict()
@@ -69,39 +75,28 @@ def check_proof(db, event_id, proof, key: bytes) -> None:
     event_id = check.id(event_id)
     if mode(db, event_id) != "proof_of_work":
         return
-    if not proof:
-        raise ValidationError("proof_required", field="proof")
-    if not isinstance(proof, str) or len(proof) > PAYLOAD_MAX:
-        raise ValidationError("proof_invalid", field="proof")
     _use(db, proof, key, "event", event_id)
 
 
 def new_call_challenge(key: bytes, call_id: int) -> dict:
     """A signed challenge for one call's proposal form (issue #14): like ``new_challenge``, naming
     the call instead of an event, so a solution for one is never good for the other."""
-    challenge_secret, key_secret = _secrets(key)
-    expires = int((clock.now() + LIFETIME).timestamp())
-    challenge = altcha.create_challenge(
-        ALGORITHM, COST, counter=COUNTERS[0] + secrets.randbelow(COUNTERS[1] - COUNTERS[0]),
-        data={"call": check.id(call_id), "expires": expires},
-        hmac_secret=challenge_secret, hmac_key_secret=key_secret,
-    )
-    return challenge.to_dict()
+    return _challenge(key, "call", check.id(call_id))
 
 
 def check_call_proof(db, call_id: int, proof, key: bytes) -> None:
     """Writes. A proposal always needs a proof: refuses unless ``proof`` solves an unexpired
     challenge made for this call and not used before, then records it as used."""
-    if not proof:
-        raise ValidationError("proof_required", field="proof")
-    if not isinstance(proof, str) or len(proof) > PAYLOAD_MAX:
-        raise ValidationError("proof_invalid", field="proof")
     _use(db, proof, key, "call", call_id)
 
 
 def _use(db, proof: str, key: bytes, subject: str, subject_id: int) -> None:
     """Writes: checks a payload solves a challenge made for ``subject`` (event or call)
     ``subject_id``, unexpired and not used before, and records it as used."""
+    if not proof:
+        raise ValidationError("proof_required", field="proof")
+    if not isinstance(proof, str) or len(proof) > PAYLOAD_MAX:
+        raise ValidationError("proof_invalid", field="proof")
     challenge_secret, key_secret = _secrets(key)
     try:
         result = altcha.verify_solution(proof, challenge_secret, hmac_key_secret=key_secret)

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from .. import clock
 from ..errors import NotFound
 from ..i18n import N_, current, in_address
-from ..models import Event, EventOrganization, Summit
+from ..models import Event, EventOrganization, Summit, upcoming_and_past
 from ..outputs import embed
 from ..outputs import feed as feed_output
 from ..text import slug
@@ -48,12 +48,12 @@ class ProgrammeFeed:
     @property
     def upcoming(self) -> list[Event]:
         """Events not over yet (on now included), soonest first."""
-        return [e for e in self.events if e.ends_at > self.now]
+        return upcoming_and_past(self.events, self.now)[0]
 
     @property
     def past(self) -> list[Event]:
         """Events that have ended, the latest first."""
-        return sorted((e for e in self.events if e.ends_at <= self.now), key=lambda e: e.starts_at, reverse=True)
+        return upcoming_and_past(self.events, self.now)[1]
 
     @property
     def etag(self) -> str:

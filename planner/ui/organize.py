@@ -10,6 +10,7 @@ import streamlit as st
 from planner import PlannerError, ValidationError, clock
 from planner.codes import EVENT_STATUS_LABELS, label
 from planner.i18n import _, format_number
+from planner.models import upcoming_and_past
 from planner.ui.components.events import event_choice
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import conflict_md, escape_md
@@ -61,9 +62,7 @@ def render() -> None:
     metrics[2].metric(_("Cancelled"), statuses["cancelled"])
     metrics[3].metric(_("Clashes"), len(conflicts))
 
-    now = clock.now()
-    upcoming = [e for e in events if e.ends_at >= now]
-    past = [e for e in events if e.ends_at < now][::-1]  # the latest first
+    upcoming, past = upcoming_and_past(events, clock.now())  # past ones the latest first
     st.caption(_("Select an event by its row to manage it."))
     st.subheader(_("Upcoming"), anchor=False)
     if upcoming:

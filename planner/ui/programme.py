@@ -10,6 +10,7 @@ from planner import clock
 from planner.codes import FORMAT_LABELS, EVENT_STATUS_LABELS, label
 from planner import i18n
 from planner.i18n import _, current, format_number, ngettext
+from planner.models import upcoming_and_past
 from planner.ui.components.events import organizations_line, speakers_line
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import EVENT
@@ -88,9 +89,7 @@ def render() -> None:
         return
 
     zone = viewer_zone()
-    now = clock.now()
-    upcoming = [e for e in events if e.ends_at > now]  # on now included
-    past = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True)
+    upcoming, past = upcoming_and_past(events, clock.now())
     if not upcoming:
         st.info(_("No upcoming events match. Past events are listed below."), icon=":material/event_busy:")
     # A day is a section of the page (h2 after the page's h1), without a link-anchor tab stop;

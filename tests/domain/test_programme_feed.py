@@ -22,7 +22,7 @@ from planner.i18n import using
 from planner.models import EventOrganization, Speaker
 from planner.outputs import embed
 from planner.text import slug
-from tests.domain.conftest import LIMA
+from tests.domain.conftest import LIMA, _at
 from tests.domain.test_calendar import READERS, vevents
 
 GCM = "Global Coalition on Migration (GCM)"
@@ -397,3 +397,17 @@ def test_the_snippet_organizers_copy_is_the_readmes_with_this_sites_address(plan
     assert planner.embed_snippet(1, "gcm", "en") == documented
     hostile = planner.embed_snippet(None, '"><script>alert(1)</script>', None)
     assert "<script>alert" not in hostile and hostile.count("<script>") == 1
+
+
+def test_an_event_is_past_once_it_has_ended_and_past_ones_come_latest_first(planner, make_event):
+    """``models.upcoming_and_past``: the one rule of the programme, the organizers' table and the embed."""
+    from datetime import timedelta
+
+    from planner.models import upcoming_and_past
+
+    first, second, third = (make_event(title=f"E{n}", starts_at=_at(20, 9 + 2 * n), ends_at=_at(20, 10 + 2 * n))
+                            for n in range(3))
+    upcoming, past = upcoming_and_past([first, second, third], second.ends_at)  # the second ends right now
+    assert [e.title for e in upcoming] == ["E2"] and [e.title for e in past] == ["E1", "E0"]
+    upcoming, past = upcoming_and_past([first, second, third], second.ends_at - timedelta(seconds=1))
+    assert [e.title for e in upcoming] == ["E1", "E2"]  # on now: still upcoming

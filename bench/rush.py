@@ -25,21 +25,36 @@ All get ``--server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's sess
 seconds so memory after a run can be read without waiting two minutes) and
 ``--server.fileWatcherType none`` (no source watching per session, as in production).
 
-Visitors are ``bench/stclient.py`` clients speaking Streamlit's websocket protocol, one per
-person, each a new session: health check (XSRF cookie), websocket, page load, form submit
-(a fragment rerun when the form is in a fragment, as the browser sends it), result.
+**Which page.** The app's side of every RSVP journey is its light public event page
+``/e/<id>``: the page people open from shared links, QR codes and emails, plain server-rendered
+HTML whose RSVP form is an HTML form POSTed back to the same address (issue #17; the HTTP
+contract is in the page's route, planner/web/). One person there is a browser's first visit,
+through ``bench/stclient.py``'s ``HtmlVisitor``, each request on a new connection: GET
+``/e/<id>`` (the ``planner_browser`` cookie from ``Set-Cookie``, the form's hidden ``form_key``
+from the HTML), then POST ``/e/<id>`` urlencoded (form_key, name, email, organization) with the
+cookie and the site's own ``Origin``, and the answer read from the ``#answer`` element's text.
+Page load is the GET, submit + result the POST. The in-app Streamlit event page ``/event?id=``
+(organizers' drafts, people already in the app) is measured once per pair for information.
+
+Visitors of Streamlit pages (the bare app, ``/event?id=``, the doors) are ``bench/stclient.py``
+clients speaking Streamlit's websocket protocol, one per person, each a new session: health
+check (XSRF cookie), websocket, page load, form submit (a fragment rerun when the form is in a
+fragment, as the browser sends it), result.
 Scenarios, each on its own copy of the demo event "GCM celebration…" (the first rush uses
 the demo event itself; later ones use published duplicates of it):
 
 * speed — five interleaved bursts: in each, 50 simultaneous users do RSVP journeys (load +
-  submit + result) back to back on the bare app and on the app of both pairs, one after the
-  other, the order turned every burst. Two standing lines, side by side, give the medians
-  over the five bursts of app/bare journeys per second and of app/bare p95 journey time:
-  by default (postScriptGC on) the app should reach 0.8 with a p95 ratio at most 1.5; like
-  for like it should reach 1.0 with a p95 ratio at most 1.2;
-* rush at once — 200 people open ``/event?id=`` and then all submit in the same moment
+  submit + result) back to back on the bare app and on the app's light page of both pairs,
+  one after the other, the order turned every burst. Two standing lines, side by side, give
+  the medians over the five bursts of app/bare journeys per second and of app/bare p95
+  journey time: by default (postScriptGC on) the app should reach 0.8 with a p95 ratio at
+  most 1.5; like for like it should reach 1.0 with a p95 ratio at most 1.2. In burst 1 only,
+  the in-app Streamlit event page ``/event?id=`` runs the same journeys after the other two
+  (on its own event) and one information line per pair gives its ratios to the bare app of
+  that burst, without a bound (in every burst it would double the run time);
+* rush at once — 200 people open ``/e/<id>`` and then all submit in the same moment
   (capacity 150);
-* rush over 60 s — 500 people arriving evenly over 60 s (capacity 300) while two door
+* rush over 60 s — 500 people arriving evenly over 60 s at ``/e/<id>`` (capacity 300) while two door
   sessions (door passes) check in 100 guests each by typed codes (20 codes at both doors)
   and an organizer, signed in through the ``planner_session`` cookie on the websocket
   handshake, keeps the door page's live counter open (its 3-second fragment timer run by
@@ -48,8 +63,8 @@ the demo event itself; later ones use published duplicates of it):
 **``--processes N``.** ``python -m planner serve --processes N`` (N app processes behind
 HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fresh:
 
-* scale — journeys per second at 50 and at 200 simultaneous users, one process and N
-  behind the proxy in interleaved bursts (three by default); the ratio N/one (median) should
+* scale — journeys per second on the light page ``/e/<id>`` at 50 and at 200 simultaneous
+  users, one process and N behind the proxy in interleaved bursts (three by default); the ratio N/one (median) should
   be at least 1.6 at both. Both run with ``--runner.postScriptGC=false`` (``serve``'s default;
   ``--flag=--runner.postScriptGC=true`` turns it on for both);
 * the rush at once and the rush over 60 s with the doors, as above, through the proxy;
@@ -59,7 +74,8 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
 
 After each scenario the database is checked: every submission stored once, each person
 shown the status (and waiting-list place) the database holds, confirmed = capacity when
-oversubscribed, no ``exception`` element anywhere, exactly one green per code (one green and
+oversubscribed, no ``exception`` element anywhere, no HTTP 5xx and no "Traceback" or
+"Internal Server Error" in an HTML answer, exactly one green per code (one green and
 one amber for the codes scanned at both doors), the counter's last number equal to
 ``attendance().checked_in``; the bare app's database too. Server memory (VmRSS of the
 streamlit process, summed over the processes behind a proxy) is read at idle, sampled during
@@ -97,7 +113,7 @@ from dataclasses import dataclass, field  # noqa: E402
 
 from bench.bare_app import add_event as add_bare_event  # noqa: E402
 from bench.server import ADMIN_EMAIL, AppServer, ServedApp, StreamlitServer  # noqa: E402
-from bench.stclient import StClient  # noqa: E402
+from bench.stclient import HtmlVisitor, StClient  # noqa: E402
 
 from planner import Planner  # noqa: E402
 
@@ -219,23 +235,37 @@ async def settle(server: StreamlitServer) -> float:
 
 @dataclass
 class Target:
-    """Where a journey goes: the app's event page, or the bare app."""
+    """Where a journey goes: the app's light public event page ``/e/<id>`` (``kind`` "html":
+    plain HTTP, an HTML form POST), its in-app Streamlit event page ``/event?id=``, or the
+    bare app (both ``kind`` "streamlit": the websocket protocol)."""
 
     url: str
     path: str
     query: str
-    fields: tuple[str, str, str]  # widget keys of name, email, organization
-    form_id: str
+    fields: tuple[str, str, str]  # widget keys (form field names for "html") of name, email, organization
+    form_id: str  # the Streamlit form's id (the HTML form's id attribute for "html")
     event_id: int | None = None
+    kind: str = "streamlit"  # "streamlit" or "html"
 
     @classmethod
     def event(cls, url: str, event_id: int) -> "Target":
+        """The in-app Streamlit event page, ``/event?id=<id>``."""
         keys = tuple(f"rsvp_{f}_{event_id}" for f in ("name", "email", "organization"))
         return cls(url, "/event", f"id={event_id}", keys, f"rsvp_{event_id}", event_id)
 
     @classmethod
+    def light(cls, url: str, event_id: int) -> "Target":
+        """The public event page people open from shared links, QR codes and emails: ``/e/<id>``,
+        server-rendered HTML whose RSVP form is POSTed back to the same address."""
+        return cls(url, f"/e/{event_id}", "", ("name", "email", "organization"), "register-form", event_id, "html")
+
+    @classmethod
     def bare(cls, url: str, bare_event: int) -> "Target":
         return cls(url, "/", f"event={bare_event}", ("name", "email", "organization"), "rsvp")
+
+    @property
+    def address(self) -> str:
+        return self.path + (f"?{self.query}" if self.query else "")
 
 
 @dataclass
@@ -282,7 +312,103 @@ def _fail(j: Journey, what: str) -> Journey:
     return j
 
 
-async def load_form(client: StClient, target: Target, j: Journey) -> bool:
+# The light page's answer (``<div id="answer">``, its text with tags stripped, entities unescaped,
+# whitespace collapsed): the Streamlit page's sentences without Markdown.
+_LIGHT_CONFIRMED = re.compile(r"You[’']re registered, (.+?)! Your place is confirmed\.")
+_LIGHT_WAITING = re.compile(r"You[’']re on the waiting list, (.+?) — place (\d+)\.")
+_FORM_KEY = re.compile(r"<input\b[^>]*\bname=[\"']form_key[\"'][^>]*>", re.S | re.I)
+_VALUE = re.compile(r"\bvalue=(?:\"([^\"]*)\"|'([^']*)')", re.I)
+_BROKEN = ("Traceback", "Internal Server Error")  # never in a page a person is shown
+BROWSER_COOKIE = "planner_browser"
+
+
+def light_status(answer: str | None, name: str) -> tuple[str, int | None]:
+    """What the light page's ``#answer`` told this person, or ValueError (as ``shown_status``)."""
+    if answer is None:
+        raise ValueError("no #answer in the page")
+    if "already registered" in answer:
+        raise ValueError(f"told 'already registered': {answer!r}")
+    m = _LIGHT_CONFIRMED.search(answer)
+    if m and m.group(1) == name:
+        return ("confirmed", None)
+    m = _LIGHT_WAITING.search(answer)
+    if m and m.group(1) == name:
+        return ("waitlisted", int(m.group(2)))
+    raise ValueError(f"no registration result for {name}: {answer[:300]!r}")
+
+
+def _broken_page(visitor: HtmlVisitor, what: str) -> str | None:
+    """Why the last answer is not a page a person should see (5xx, a traceback), else None."""
+    page = visitor.last
+    if page.status >= 500:
+        return f"HTTP {page.status} on {what}: {page.text[:200]!r}"
+    for word in _BROKEN:
+        if word in page.text:
+            return f"{word!r} in the page on {what} (HTTP {page.status})"
+    return None
+
+
+async def load_light(visitor: HtmlVisitor, target: Target, j: Journey) -> bool:
+    """GET ``/e/<id>``: the page, its ``planner_browser`` cookie and the form's hidden ``form_key``."""
+    started = time.perf_counter()
+    page = await visitor.get(target.address)
+    j.load_s = time.perf_counter() - started
+    broken = _broken_page(visitor, "load")
+    if broken:
+        _fail(j, broken)
+        return False
+    if page.status != 200:
+        _fail(j, f"HTTP {page.status} on load: {page.text[:200]!r}")
+        return False
+    tag = _FORM_KEY.search(page.text)
+    value = _VALUE.search(tag.group(0)) if tag else None
+    if f'id="{target.form_id}"' not in page.text or value is None:
+        _fail(j, f"no RSVP form with a form_key on the page: {page.text[:300]!r}")
+        return False
+    visitor.form_key = html.unescape(value.group(1) if value.group(1) is not None else value.group(2))
+    if visitor.cookies.get(BROWSER_COOKIE) != visitor.form_key:
+        _fail(j, f"form_key {visitor.form_key!r} is not the {BROWSER_COOKIE} cookie "
+                 f"{visitor.cookies.get(BROWSER_COOKIE)!r} (set-cookie: {page.cookies_set})")
+        return False
+    return True
+
+
+async def submit_light(visitor: HtmlVisitor, target: Target, j: Journey, organization: str) -> None:
+    """POST the form (form_key, name, email, organization) with the cookie and the site's Origin; read ``#answer``."""
+    name_field, email_field, org_field = target.fields
+    fields = {"form_key": visitor.form_key, name_field: j.name, email_field: j.email, org_field: organization}
+    started = time.perf_counter()
+    page = await visitor.post_form(target.path, fields)
+    j.submit_s = time.perf_counter() - started
+    broken = _broken_page(visitor, "submit")
+    if broken:
+        _fail(j, broken)
+        return
+    if page.status != 200:
+        _fail(j, f"HTTP {page.status} on submit: {page.text_of('form-errors') or page.text[:200]!r}")
+        return
+    answer = page.text_of("answer")
+    if answer is None:
+        _fail(j, f"no #answer after submit; form errors: {page.text_of('form-errors')!r}")
+        return
+    try:
+        j.shown = light_status(answer, j.name)
+    except ValueError as err:
+        _fail(j, str(err))
+        return
+    j.ok = True
+
+
+def visitor_for(target: Target, timeout: float = RUN_TIMEOUT) -> StClient | HtmlVisitor:
+    """A new person at ``target``: a browser tab speaking Streamlit's protocol, or a plain HTTP one."""
+    if target.kind == "html":
+        return HtmlVisitor(target.url, timeout=timeout)
+    return StClient(target.url, timeout=timeout)
+
+
+async def load_form(client: StClient | HtmlVisitor, target: Target, j: Journey) -> bool:
+    if target.kind == "html":
+        return await load_light(client, target, j)
     started = time.perf_counter()
     await client.open(target.path, target.query)
     j.load_s = time.perf_counter() - started
@@ -295,7 +421,9 @@ async def load_form(client: StClient, target: Target, j: Journey) -> bool:
     return True
 
 
-async def submit(client: StClient, target: Target, j: Journey, organization: str) -> None:
+async def submit(client: StClient | HtmlVisitor, target: Target, j: Journey, organization: str) -> None:
+    if target.kind == "html":
+        return await submit_light(client, target, j, organization)
     (button,) = [e for e in client.find(type="button") if e.form_id == target.form_id and e.proto.is_form_submitter]
     started = time.perf_counter()
     name_key, email_key, org_key = target.fields
@@ -316,7 +444,7 @@ async def journey(target: Target, prefix: str, i: int, timeout: float = RUN_TIME
     """One person: open the page, fill in the form, submit, read the result."""
     name, email, organization = person(prefix, i)
     j = Journey(i, name, email)
-    client = StClient(target.url, timeout=timeout)
+    client = visitor_for(target, timeout)
     try:
         if await load_form(client, target, j):
             await submit(client, target, j, organization)
@@ -330,7 +458,7 @@ async def journey(target: Target, prefix: str, i: int, timeout: float = RUN_TIME
 async def rush_at_once(target: Target, n: int, prefix: str, timeout: float = RUN_TIMEOUT) -> list[Journey]:
     """n people open the page together, then all submit in the same moment."""
     people = [Journey(i, *person(prefix, i)[:2]) for i in range(n)]
-    clients = [StClient(target.url, timeout=timeout) for _ in range(n)]
+    clients = [visitor_for(target, timeout) for _ in range(n)]
 
     async def load(j, c):
         try:
@@ -746,7 +874,8 @@ QUICK = Sizes(speed_journeys=60, at_once=100, at_once_capacity=70, spread=150, s
 async def warm_up(app: StreamlitServer, bares: list[StreamlitServer], planner: Planner, token: str) -> None:
     """First visits import the pages' modules: do them before reading the idle level."""
     event_id = prepare_event(planner, 1000, copy=True)
-    done = [await journey(Target.event(app.url, event_id), "Warmup", 0)]
+    done = [await journey(Target.event(app.url, event_id), "Warmup", 0),
+            await journey(Target.light(app.url, event_id), "WarmupLight", 0)]
     for bare in bares:
         done.append(await journey(Target.bare(bare.url, add_bare_event(bare.bare_db, 1000)), "Warmup", 0))
     for j in done:
@@ -776,7 +905,8 @@ class Pair:
     app: StreamlitServer
     bare: StreamlitServer
     planner: Planner
-    bursts: list[tuple[Row, Row]] = field(default_factory=list)  # (bare, app)
+    bursts: list[tuple[Row, Row]] = field(default_factory=list)  # (bare, app): the app's light page /e/<id>
+    in_app: tuple[Row, Row] | None = None  # (bare, Streamlit event page /event?id=) of burst 1, for information
 
     @property
     def rate_ratios(self) -> list[float]:
@@ -790,21 +920,30 @@ class Pair:
 async def speed_burst(pair: Pair, sizes: Sizes, k: int) -> tuple[Row, Row]:
     """``speed_journeys`` closed-loop journeys at ``speed_users`` users on each server of the
     pair, one after the other (bare first in odd bursts, the app first in even ones), each on
-    a fresh event of half that capacity (half confirmed, half waiting)."""
+    a fresh event of half that capacity (half confirmed, half waiting). The app's side is its
+    light public event page ``/e/<id>``. In burst 1 only, the app's in-app Streamlit event page
+    ``/event?id=`` runs too, after the other two, on an event of its own (``pair.in_app``)."""
     capacity = sizes.speed_journeys // 2
     event_id = prepare_event(pair.planner, capacity, copy=True)
     bare_event = add_bare_event(pair.bare.bare_db, capacity)
-    order = [("bare", pair.bare, Target.bare(pair.bare.url, bare_event)), ("app", pair.app, Target.event(pair.app.url, event_id))]
+    order = [("bare", pair.bare, Target.bare(pair.bare.url, bare_event), event_id),
+             ("app", pair.app, Target.light(pair.app.url, event_id), event_id)]
+    order = order if k % 2 else order[::-1]
+    if k == 1:
+        st_event = prepare_event(pair.planner, capacity, copy=True)
+        order.append(("st", pair.app, Target.event(pair.app.url, st_event), st_event))
     rows: dict[str, Row] = {}
-    for name, server, target in (order if k % 2 else order[::-1]):
+    for name, server, target, event in order:
         row = Row(f"speed {pair.tag} burst {k}", name + pair.tag[len("app"):], sizes.speed_users, 0, 0, 0.0, [], rss_idle=server.rss())
         cpu = server.cpu_seconds()
         journeys, row.seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{pair.tag}{k}{name}")
         row.server_cpu = server.cpu_seconds() - cpu
         fill(row, journeys)
-        row.problems = (check_rsvps(pair.planner, event_id, journeys, capacity) if name == "app"
-                        else check_bare(pair.bare, bare_event, journeys, capacity))
+        row.problems = (check_bare(pair.bare, bare_event, journeys, capacity) if name == "bare"
+                        else check_rsvps(pair.planner, event, journeys, capacity))
         rows[name] = row
+    if "st" in rows:
+        pair.in_app = (rows["bare"], rows["st"])
     return rows["bare"], rows["app"]
 
 
@@ -816,8 +955,9 @@ async def speed_comparison(pairs: list[Pair], sizes: Sizes) -> list[Row]:
         for pair in (pairs if k % 2 else pairs[::-1]):
             bare_row, app_row = await speed_burst(pair, sizes, k)
             pair.bursts.append((bare_row, app_row))
-            rows += [bare_row, app_row]
-            print_progress([bare_row, app_row])
+            extra = [pair.in_app[1]] if k == 1 and pair.in_app else []
+            rows += [bare_row, app_row, *extra]
+            print_progress([bare_row, app_row, *extra])
     return rows
 
 
@@ -831,6 +971,19 @@ def speed_line(pair: Pair, sizes: Sizes) -> str:
             f"p95 app/bare median {statistics.median(p95s):.2f} (bursts {', '.join(f'{r:.2f}' for r in p95s)})")
 
 
+def in_app_line(pair: Pair) -> str:
+    """For information, no bound: the in-app Streamlit event page against bare in burst 1."""
+    if pair.in_app is None:
+        return f"in-app Streamlit event page, burst 1, {pair.label}: not measured"
+    bare, st = pair.in_app
+    rate = st.rate / bare.rate if bare.rate else float("nan")
+    p95 = st.pct(0.95) / bare.pct(0.95) if bare.times else float("nan")
+    return (f"in-app Streamlit event page, burst 1, {pair.label}: /event?id= / bare journeys/s {rate:.2f} "
+            f"({st.rate:.1f}/s against {bare.rate:.1f}/s), p95 {p95:.2f} ({st.pct(0.95):.2f} s against "
+            f"{bare.pct(0.95):.2f} s), server CPU {st.cpu_ms:.0f} ms a journey against {bare.cpu_ms:.0f}; "
+            f"for information, no bound")
+
+
 # ---------------------------------------------------------------------- the rushes
 
 
@@ -840,7 +993,7 @@ async def at_once_row(server: StreamlitServer, planner: Planner, sizes: Sizes, r
     row = Row(f"rush {sizes.at_once} at once #{rep}", "app", sizes.at_once, 0, 0, 0.0, [], rss_idle=server.rss())
     with RssSampler(server) as sampler:
         started, cpu = time.perf_counter(), server.cpu_seconds()
-        journeys = await asyncio.wait_for(rush_at_once(Target.event(server.url, event_id), sizes.at_once, f"A{rep}"), 600)
+        journeys = await asyncio.wait_for(rush_at_once(Target.light(server.url, event_id), sizes.at_once, f"A{rep}"), 600)
         row.seconds = time.perf_counter() - started
         row.server_cpu = server.cpu_seconds() - cpu
     row.rss_peak = sampler.peak[server.name]
@@ -861,7 +1014,7 @@ async def spread_rows(server: StreamlitServer, planner: Planner, token: str, siz
         started, cpu = time.perf_counter(), server.cpu_seconds()
         journeys, door_run = await asyncio.wait_for(
             asyncio.gather(
-                rush_spread(Target.event(server.url, event_id), sizes.spread, sizes.spread_seconds, f"B{rep}"),
+                rush_spread(Target.light(server.url, event_id), sizes.spread, sizes.spread_seconds, f"B{rep}"),
                 busy_door(server.url, planner, event_id, token, sizes.door_each, sizes.door_shared,
                           sizes.door_pace, limit_s=sizes.spread_seconds + 120),
             ),
@@ -1027,6 +1180,8 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes, pairs: list[Pa
     print()
     for pair in pairs:  # the standing lines, next to each other
         print(speed_line(pair, sizes))
+    for pair in pairs:
+        print(in_app_line(pair))
     print()
     verdict = Verdicts()
     correctness_verdict(verdict, [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")])
@@ -1075,7 +1230,7 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
                 event_id = prepare_event(planner, capacity, copy=True)
                 row = Row(f"scale {users} users burst {k}", name, users, 0, 0, 0.0, [], rss_idle=server.rss())
                 cpu = server.cpu_seconds()
-                journeys, row.seconds = await closed_loop(Target.event(server.url, event_id), users, count, f"N{name}{users}{k}")
+                journeys, row.seconds = await closed_loop(Target.light(server.url, event_id), users, count, f"N{name}{users}{k}")
                 row.server_cpu = server.cpu_seconds() - cpu
                 fill(row, journeys)
                 row.problems = check_rsvps(planner, event_id, journeys, capacity)

@@ -20,6 +20,12 @@ script runs the way the browser does:
 * ``auto_rerun`` messages (``@st.fragment(run_every=...)``) are remembered; the browser's
   timer is the caller's to run: ``run_fragment(fragment_id)`` sends what the timer would.
 
+For plain server-rendered pages (no websocket), ``HtmlVisitor`` is one browser's visits:
+each request a new HTTP/1.1 connection (``http_request``; ``http_post_form`` for an HTML form's
+urlencoded POST with the site's ``Origin``), the cookies it is given kept and sent back, and
+``Page.text_of(id)`` the text a person reads in one element (tags stripped, entities unescaped,
+whitespace collapsed).
+
 Nothing here is specific to the planner. It talks only to the address it is given.
 """
 
@@ -29,8 +35,9 @@ import asyncio
 import re
 import time
 import uuid
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Common_pb2 import UploadedFileInfo
@@ -121,24 +128,79 @@ def key_of(widget_id: str | None) -> str | None:
     return m.group(1)
 
 
-async def http_get(host: str, port: int, target: str, timeout: float = 10.0,
-                   cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
-    """A plain HTTP/1.1 GET (status, headers, body): enough for the health check's cookie."""
+def _dechunk(body: bytes) -> bytes:
+    """A ``Transfer-Encoding: chunked`` body put back together (bounded by the body's length)."""
+    out, rest = [], body
+    while rest:
+        size_line, sep, rest = rest.partition(b"\r\n")
+        if not sep:
+            raise ProtocolError("a chunked body ended inside a chunk size")
+        size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            break
+        if len(rest) < size:
+            raise ProtocolError("a chunked body ended inside a chunk")
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out)
+
+
+async def http_request(host: str, port: int, method: str, target: str, *, body: bytes = b"",
+                       headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
+                       timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One HTTP/1.1 request on a new connection (``Connection: close``, as a browser's first
+    visit opens one), the whole exchange within ``timeout``: status, headers (lower-cased
+    names, in order, so several ``set-cookie`` stay apart) and the body (de-chunked)."""
     cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
+    head = (f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+            + (f"Content-Length: {len(body)}\r\n" if body or method in ("POST", "PUT") else "") + "\r\n")
     async with asyncio.timeout(timeout):
         reader, writer = await asyncio.open_connection(host, port)
         try:
-            writer.write((f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
-                          + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n").encode())
+            writer.write(head.encode("latin-1") + body)
             await writer.drain()
             raw = await reader.read()
         finally:
             writer.close()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
-    return status, headers, body
+    head_bytes, sep, content = raw.partition(b"\r\n\r\n")
+    if not sep:
+        raise ProtocolError(f"{method} {target}: no complete HTTP answer ({len(raw)} bytes)")
+    lines = head_bytes.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        raise ProtocolError(f"{method} {target}: not an HTTP status line: {lines[0][:100]!r}") from None
+    answer_headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    if any(k == "transfer-encoding" and "chunked" in v.lower() for k, v in answer_headers):
+        content = _dechunk(content)
+    return status, answer_headers, content
+
+
+async def http_get(host: str, port: int, target: str, timeout: float = 10.0,
+                   cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A plain HTTP/1.1 GET (status, headers, body): enough for the health check's cookie."""
+    return await http_request(host, port, "GET", target, cookies=cookies, timeout=timeout)
+
+
+async def http_post_form(host: str, port: int, target: str, fields: dict[str, str], *,
+                         headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
+                         timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
+    """An HTML form's POST (``application/x-www-form-urlencoded``): status, headers, body."""
+    data = urlencode(fields).encode()
+    return await http_request(host, port, "POST", target, body=data, cookies=cookies, timeout=timeout,
+                              headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+
+
+def set_cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The cookies an answer sets (every ``Set-Cookie``), name -> value."""
+    out = {}
+    for name, value in headers:
+        if name == "set-cookie" and "=" in value.split(";", 1)[0]:
+            key, _, val = value.split(";", 1)[0].partition("=")
+            out[key.strip()] = val.strip()
+    return out
 
 
 async def http_put_file(host: str, port: int, target: str, data: bytes, name: str, mime: str,
@@ -162,6 +224,121 @@ async def http_put_file(host: str, port: int, target: str, data: bytes, name: st
         finally:
             writer.close()
     return int(raw.split(b"\r\n", 1)[0].split()[1])
+
+
+@dataclass
+class Page:
+    """One plain HTTP answer: status, headers (lower-cased names, in order), body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    seconds: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def cookies_set(self) -> dict[str, str]:
+        return set_cookies(self.headers)
+
+    def text_of(self, element_id: str) -> str | None:
+        """What a person reads in the element with this id: tags stripped, entities unescaped,
+        whitespace collapsed; None when there is no such element."""
+        finder = _TextById(element_id)
+        finder.feed(self.text)
+        finder.close()
+        if not finder.found:
+            return None
+        return " ".join("".join(finder.parts).split())
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _TextById(HTMLParser):
+    """The text inside the first element with a given id (nested elements included)."""
+
+    def __init__(self, element_id: str):
+        super().__init__(convert_charrefs=True)
+        self.element_id = element_id
+        self.found = False
+        self.depth = 0  # open elements inside the one wanted (it included), while reading it
+        self.done = False
+        self.parts: list[str] = []
+        self.skip = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag, attrs):
+        if self.done:
+            return
+        if self.depth:
+            if tag in ("script", "style"):
+                self.skip += 1
+            if tag not in _VOID:
+                self.depth += 1
+            if tag in ("br", "p", "div", "li"):
+                self.parts.append(" ")
+        elif dict(attrs).get("id") == self.element_id:
+            self.found = True
+            self.depth = 0 if tag in _VOID else 1
+            self.done = tag in _VOID
+
+    def handle_endtag(self, tag):
+        if self.done or not self.depth:
+            return
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+        self.depth -= 1
+        self.parts.append(" ")
+        if not self.depth:
+            self.done = True
+
+    def handle_data(self, data):
+        if self.depth and not self.done and not self.skip:
+            self.parts.append(data)
+
+
+class HtmlVisitor:
+    """One browser on plain server-rendered pages of the server at ``base_url``: every request a
+    new connection (a browser's first visit), each within ``timeout``; the cookies the server
+    sets are kept and sent back, and a form POST carries the site's own ``Origin``, as a
+    browser's does. ``last`` is the last answer; ``form_key`` is for the caller to keep."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None,
+                 cookies: dict[str, str] | None = None):
+        parts = urlsplit(base_url)
+        self.base_url = base_url.rstrip("/")
+        self.host, self.port = parts.hostname, parts.port
+        self.timeout = timeout
+        self.headers = dict(headers or {})
+        self.cookies = dict(cookies or {})
+        self.last: Page | None = None
+        self.form_key = ""
+
+    async def _keep(self, call) -> Page:
+        started = time.perf_counter()
+        status, headers, body = await call
+        self.cookies.update(set_cookies(headers))
+        self.last = Page(status, headers, body, time.perf_counter() - started)
+        return self.last
+
+    async def get(self, target: str) -> Page:
+        return await self._keep(http_request(self.host, self.port, "GET", target, headers=self.headers,
+                                             cookies=self.cookies, timeout=self.timeout))
+
+    async def post_form(self, target: str, fields: dict[str, str]) -> Page:
+        return await self._keep(http_post_form(self.host, self.port, target, fields, cookies=self.cookies,
+                                               timeout=self.timeout, headers={"Origin": self.base_url, **self.headers}))
+
+    async def close(self) -> None:  # nothing stays open between requests
+        pass
+
+    async def __aenter__(self) -> "HtmlVisitor":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
 
 
 class StClient:
@@ -218,10 +395,7 @@ class StClient:
         """Keep every cookie the server (or a proxy in front of it) sets, as a browser does:
         the XSRF token, and behind ``python -m planner serve`` HAProxy's ``planner_server``,
         which keeps this tab's websocket and uploads on one process."""
-        for name, value in headers:
-            if name == "set-cookie" and "=" in value.split(";", 1)[0]:
-                key, _, val = value.split(";", 1)[0].partition("=")
-                self.cookies[key.strip()] = val.strip()
+        self.cookies.update(set_cookies(headers))
 
     async def close(self) -> None:
         if self.ws is not None:

@@ -47,15 +47,16 @@ class ShareMethods:
     # ------------------------------------------------------------------ addresses and links
 
     def short_url(self, event_id: int, language: str | None = None) -> str:
-        """The event's short address, ``{base_url}/e/<id>``: a link preview that sends people on
-        to the event page; with ``language`` (not English) it carries ``?lang=``."""
+        """The event's short address, ``{base_url}/e/<id>``: its public page (plain HTML, with the
+        registration form and the link preview's tags); with ``language`` (not English) it
+        carries ``?lang=``."""
         url = f"{self.base_url}/e/{check.id(event_id)}"
         return in_address(url, normalize(language)) if language else url
 
     def rsvp_url(self, event_id: int, language: str | None = None) -> str:
-        """The event page, where people register: what the posters' QR code encodes."""
-        url = f"{self.base_url}/event?id={check.id(event_id)}"
-        return in_address(url, normalize(language)) if language else url
+        """The public event page, where people register (``/e/<id>``, the light HTML page of
+        issue #17): what the posters' QR code encodes."""
+        return self.short_url(event_id, language)
 
     def share_links(self, event_id: int, language: str | None = None) -> dict[str, str]:
         """Links that share a public event without any script of a third party: "link" (the short

@@ -287,6 +287,19 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, _LONG_DATE.get(current(), "full"))
 
 
+def time_range(start: datetime, end: datetime, zone) -> str:
+    """"17:00–19:00 New York time": an event's times on its own clock (``start`` and ``end``
+    in its zone), its zone named for people (CLDR, issue #16), with the end's day when it ends
+    another day."""
+    if end.date() == start.date():
+        until = format_time(end)
+    else:
+        # Translators: a CLDR date and time pattern: when an event ends, on another day than it starts.
+        until = format_pattern(end, _("EEE dd MMM HH:mm"))
+    # Translators: an event's times in its own zone, e.g. "17:00–19:00 New York time" ({zone} is the zone's name).
+    return _("{start}–{end} {zone}").format(start=format_time(start), end=until, zone=zone_name(zone))
+
+
 def zone_name(zone) -> str:
     """A time zone as people name it in the active language, from CLDR's city names: "New York
     time", "hora de Nueva York", "heure : New York", "توقيت نيويورك", "纽约时间" — instead of

@@ -25,6 +25,7 @@ from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, ValidationError
 from ..i18n import _
 from ..outputs import embed as embed_output
+from . import event_page as event_html
 
 SESSION_COOKIE = "planner_session"
 SESSION_COOKIE_MAX_AGE = 30 * 24 * 3600  # the server ends idle sessions after 12 hours
@@ -390,64 +391,34 @@ def _no_such_event() -> Response:
     return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
 
 
-_PREVIEW = """<!doctype html>
-<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<meta name="description" content="{description}">
-<link rel="canonical" href="{url}">
-<meta property="og:type" content="website">
-<meta property="og:site_name" content="{site}">
-<meta property="og:title" content="{title}">
-<meta property="og:description" content="{description}">
-<meta property="og:url" content="{url}">
-<meta property="og:locale" content="{locale}">
-<meta property="og:image" content="{image}">
-<meta property="og:image:type" content="image/png">
-<meta property="og:image:width" content="{width}">
-<meta property="og:image:height" content="{height}">
-<meta property="og:image:alt" content="{title}">
-<meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:title" content="{title}">
-<meta name="twitter:description" content="{description}">
-<meta name="twitter:image" content="{image}">
-<meta http-equiv="refresh" content="0; url={page}">
-<style>
-body {{ font: 1.05rem/1.5 system-ui, sans-serif; max-width: 34rem; margin: 2.5rem auto; padding: 0 1rem;
-       color: #1f2328; background: #fff; }}
-h1 {{ font-size: 1.5rem; line-height: 1.25; }} a {{ color: #0b57d0; }}
-</style></head>
-<body><h1>{title}</h1>
-<p>{description}</p>
-<p><a href="{page}">{open}</a></p>
-</body></html>
-"""
+def event_page(request: Request) -> Response:
+    """``/e/<id>``: the public event page as plain HTML, its link preview tags included (issue #17,
+    ``event_page.py``); a plain 404 for drafts and unknown ids."""
+    return event_html.page(request, _language(request))
 
 
-def event_preview(request: Request) -> Response:
-    """``/e/<id>``: the link preview of a public event, then on to its page; 404 for drafts and unknown ids."""
-    language = _language(request)
-    event_id = _share_event_id(request)
-    if event_id is None:
-        return _no_such_event()
-    asked = request.query_params.get("lang") or None
+async def event_register(request: Request) -> Response:
+    """The event page's registration form (POST ``/e/<id>``)."""
+    return await event_html.register(request, await run_in_threadpool(_language, request))
+
+
+async def event_lost_link(request: Request) -> Response:
+    """The event page's "Email me my private link" (POST ``/e/<id>/link``)."""
+    return await event_html.lost_link(request, await run_in_threadpool(_language, request))
+
+
+def registration_calendar(request: Request) -> Response:
+    """``/r/calendar.ics?t=<private link token>``: the registration's calendar file (its private
+    link in it), the event page's *Add to my calendar* right after registering."""
+    _language(request)
     try:
-        preview = open_planner().link_preview(event_id, language)
-    except NotFound:
-        return _no_such_event()
-    page = i18n.in_address(f"/event?id={event_id}", i18n.normalize(asked) if asked else i18n.DEFAULT)
-    body = _PREVIEW.format(
-        lang=escape(language), dir=escape(str(preview["direction"])), title=escape(str(preview["title"])),
-        description=escape(str(preview["description"])), url=escape(str(preview["url"])),
-        site=escape(str(preview["site_name"])), locale=escape(language.replace("-", "_")),
-        image=escape(str(preview["image"])), width=preview["image_width"], height=preview["image_height"],
-        page=escape(page), open=escape(_("Open the event page")))
-    return HTMLResponse(body, headers={
-        "Cache-Control": "no-cache", "X-Robots-Tag": "noindex",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-                                   "frame-ancestors 'none'",
-    })
-
+        body = open_planner().registration_ics(request.query_params.get("t", ""))
+    except (NotFound, ValidationError):
+        return PlainTextResponse(_("There is no such registration."), status_code=404)
+    response = _calendar(body, "side-event.ics", "attachment")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _shared_file(request: Request, kind: str, media_type: str, filename: str) -> Response:
@@ -502,7 +473,12 @@ routes = [
     Route("/unsubscribe", unsubscribe, methods=["GET", "POST"]),
     Route("/embed", programme_embed, methods=["GET"]),
     Route("/programme.json", programme_json, methods=["GET"]),
-    Route("/e/{event_id}", event_preview, methods=["GET"]),
+    Route("/e/{event_id}", event_page, methods=["GET"]),
+    Route("/e/{event_id}", event_register, methods=["POST"]),
+    Route("/e/{event_id}/link", event_lost_link, methods=["POST"]),
+    Route("/e/{event_id}/picture/{name}", event_html.picture, methods=["GET"]),
+    Route("/assets/{name}", event_html.asset, methods=["GET"]),
+    Route("/r/calendar.ics", registration_calendar, methods=["GET"]),
     Route("/e/{event_id}/card.png", event_card, methods=["GET"]),
     Route("/e/{event_id}/poster.pdf", event_poster, methods=["GET"]),
 ]

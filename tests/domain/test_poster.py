@@ -169,7 +169,7 @@ def test_every_demo_event_has_a_one_page_poster_on_both_papers_with_a_qr_code_to
     for event in events:
         for paper in PAPERS:
             pdf = demo.poster_pdf(event.id, paper)
-            check_poster(pdf, tmp_path, f"https://events.example.org/event?id={event.id}", f"demo-{event.id}-{paper}",
+            check_poster(pdf, tmp_path, f"https://events.example.org/e/{event.id}", f"demo-{event.id}-{paper}",
                          paper)
             assert event.title.split()[0] in text_of(pdf, tmp_path)
 
@@ -177,7 +177,7 @@ def test_every_demo_event_has_a_one_page_poster_on_both_papers_with_a_qr_code_to
 def test_every_demo_event_has_both_social_cards_with_a_qr_code_to_its_rsvp_page(demo, tmp_path):
     for event in demo.list_events():
         for size in CARDS:
-            check_card(demo.social_card_png(event.id, size), size, f"https://events.example.org/event?id={event.id}",
+            check_card(demo.social_card_png(event.id, size), size, f"https://events.example.org/e/{event.id}",
                        f"demo-{event.id}-{size}")
             # The card's text stays on its page too (the PNG is this PDF, rasterized).
             _event, sheet = demo._sheet(event.id, None, "en", SYSTEM)

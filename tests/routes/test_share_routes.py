@@ -3,7 +3,7 @@
 /e/<id> is a link preview: its Open Graph and Twitter tags (read with an HTML parser, as a
 preview robot reads them) give the title, day and time in the venue's zone, place and host,
 the 1200×630 card with its size and type, and the canonical short address, in ``?lang=``'s
-language; a meta refresh and a link send people on to the event page. The card and the poster
+language; it is the public event page itself (issue #17), with the registration form. The card and the poster
 are served with an ETag (a 304 when asked again with it). Drafts, unknown and malformed ids:
 a plain 404 on every one of them.
 """
@@ -84,11 +84,12 @@ def parse(body: bytes) -> Tags:
     return tags
 
 
-def test_the_short_address_previews_the_event_and_sends_people_on_to_its_page(server, demo):
+def test_the_short_address_is_the_event_page_with_its_link_preview(server, demo):
     event = demo["hosted"]
     response, body = request(server, f"/e/{event.id}")
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/html")
-    assert "script-src" not in response.getheader("Content-Security-Policy")  # no script at all: default-src 'none'
+    policy = response.getheader("Content-Security-Policy")
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy  # this site's own scripts only
     tags = parse(body)
     short = f"{server.url}/e/{event.id}"
     assert tags.title == event.title and tags.meta["og:title"] == event.title
@@ -102,8 +103,8 @@ def test_the_short_address_previews_the_event_and_sends_people_on_to_its_page(se
     assert (tags.meta["og:image:width"], tags.meta["og:image:height"]) == ("1200", "630")
     assert tags.meta["og:image:type"] == "image/png"
     assert tags.meta["twitter:card"] == "summary_large_image"
-    assert tags.meta["refresh"] == f"0; url=/event?id={event.id}"
-    assert f"/event?id={event.id}" in tags.anchors
+    assert "refresh" not in tags.meta  # the page itself, with its registration form (issue #17)
+    assert f"/e/{event.id}/link#register" in body.decode() and 'id="register-form"' in body.decode()
 
 
 def test_the_preview_speaks_the_language_asked(server, demo):
@@ -112,7 +113,7 @@ def test_the_preview_speaks_the_language_asked(server, demo):
     assert tags.html["lang"] == "fr" and tags.html["dir"] == "ltr"
     assert tags.meta["og:locale"] == "fr"
     assert tags.meta["og:url"] == f"{server.url}/e/{event.id}?lang=fr"
-    assert tags.meta["og:image"].endswith("&lang=fr") and tags.meta["refresh"].endswith("&lang=fr")
+    assert tags.meta["og:image"].endswith("&lang=fr")
     french_day = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
     assert any(day in tags.meta["og:description"] for day in french_day)
     arabic = parse(request(server, f"/e/{event.id}?lang=ar")[1])
@@ -159,7 +160,12 @@ def test_the_posters_are_one_page_pdfs_on_both_papers(server, demo, tmp_path):
 
 def test_the_sharing_routes_answer_get_only(server, demo):
     event = demo["hosted"]
-    assert request(server, f"/e/{event.id}", method="POST")[0].status == 405
+    for path in (f"/e/{event.id}/card.png", f"/e/{event.id}/poster.pdf"):
+        assert request(server, path, method="POST")[0].status == 405
+    # The page itself takes its registration form: a POST without the browser's key writes nothing.
+    before = len(Planner(server.db).registrations(event.id))
+    assert request(server, f"/e/{event.id}", method="POST")[0].status == 403
+    assert len(Planner(server.db).registrations(event.id)) == before
 
 
 def test_a_title_with_markup_and_quotes_stays_text_in_the_preview(server, demo):

@@ -96,16 +96,9 @@ def weekday_and_time(moment: datetime) -> str:
 
 
 def time_range(event: Event) -> str:
-    """"17:00–19:00 New York time" in the event's own zone, named for people (CLDR, issue #16),
-    with the end's day if it ends another day."""
-    start, end = event.local_start, event.local_end
-    if end.date() == start.date():
-        until = clock(end)
-    else:
-        # Translators: a CLDR date and time pattern: when an event ends, on another day than it starts.
-        until = format_pattern(end, _("EEE dd MMM HH:mm"))
-    # Translators: an event's times in its own zone, e.g. "17:00–19:00 New York time" ({zone} is the zone's name).
-    return _("{start}–{end} {zone}").format(start=clock(start), end=until, zone=zone_name(event.timezone))
+    """"17:00–19:00 New York time" in the event's own zone (``i18n.time_range``, which the plain
+    HTML event page uses too)."""
+    return i18n.time_range(event.local_start, event.local_end, event.timezone)
 
 
 def viewer_time_range(event: Event, zone: ZoneInfo | None) -> str | None:

@@ -1,0 +1,789 @@
+"""The public event page as plain HTML: ``/e/<id>`` (issue #17).
+
+The page people open from a shared link, a poster's QR code, an email or a partner's embedded
+programme, and the page a registration rush opens when the programme is announced. It is one
+HTML document built on the server, with the registration form as an HTML form: no Streamlit
+session, no websocket, no script run per visitor, so a visit and a registration cost two plain
+requests (``bench/rush.py`` measures it against a bare Streamlit form), and a phone downloads a
+few kilobytes instead of the Streamlit application. The in-app page, ``/event?id=`` (a Streamlit
+page), stays for the programme's own navigation and for organizers' drafts; both show the same
+event through ``Planner``, with the same sentences (one catalogue of translations).
+
+What it shows: the link preview tags of issue #15 (Open Graph, Twitter), the language list, the
+summit, title and a cancellation, when (the venue's day and times with the zone named, and the
+visitor's own times written in by ``event-page.js`` from the browser's zone), where (room, venue,
+address with a map link, online), the calendar file and web-calendar links, the registration box
+(closed, full with the waiting list, places left, the form with the event's questions, the privacy
+choices, the proof-of-work check when the event asks for it), the answer with the private link,
+"Lost your private link?", the description (Markdown, rendered here with raw HTML and images off),
+speakers and organizations by the one visibility rule of issue #14, and the share links.
+
+Security: everything people typed is escaped (``escape``, ``inline``); the form is protected
+against cross-site posting by a browser key (``planner_browser``, an HttpOnly cookie the server
+makes, repeated in the form; the double-submit pattern) and by refusing an ``Origin`` of another
+site; the browser key and the client's address are the flood limits' ``ClientKey``. The
+Content-Security-Policy allows this site's own scripts and images only, and no framing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import quote_plus, urlsplit
+
+from markdown_it import MarkdownIt
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from .. import access, clock, i18n
+from ..codes import (FORMAT_LABELS, GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HEADINGS, ORGANIZATION_TYPE_LABELS,
+                     ORGANIZATION_TYPES, REGISTRATION_CLOSED, SPEAKER_ROLE_HEADINGS, YES_NO_LABELS, label)
+from ..config import open_planner, settings_from_env
+from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
+from ..i18n import _, format_number, ngettext
+from ..models import PendingConfirmation, Registration
+from ..ratelimit import ClientKey, client_address
+from ..security import new_token
+
+BROWSER_COOKIE = "planner_browser"
+BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600
+FIELDS = ("name", "email", "organization", "needs")
+MAX_FORM_BYTES = 64 * 1024  # a filled-in form is a few KB; a proof-of-work payload under 1 KB
+ASSETS = Path(__file__).parent / "assets"
+ALTCHA_SCRIPT = (Path(__file__).parents[1] / "ui" / "components" / "altcha" / "frontend" / "node_modules" / "altcha"
+                 / "dist" / "main" / "altcha.min.js")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+
+# ---------------------------------------------------------------------- text
+
+
+def inline(template: str, **values: object) -> str:
+    """A translated sentence with Markdown emphasis (``**…**``), as HTML: the sentence's own
+    Markdown is rendered, every value is escaped and never read as Markdown."""
+    marks = {name: f"\ue000{i}\ue001" for i, name in enumerate(values)}
+    rendered = _markdown.renderInline(template.format(**marks))
+    for name, mark in marks.items():
+        rendered = rendered.replace(mark, f"<bdi>{escape(str(values[name]))}</bdi>")
+    return rendered
+
+
+def said(err: PlannerError) -> str:
+    """A refusal's sentence as HTML: the Markdown sentence the pages show (``error_md``: what
+    people typed in it escaped), rendered here."""
+    from ..ui.components.markdown import error_md  # plain Python: no Streamlit in it
+
+    return _markdown.renderInline(error_md(err))
+
+
+def markdown(text: str) -> str:
+    """An organizer's description as HTML: CommonMark without raw HTML or images (links checked
+    by markdown-it: no ``javascript:``), links opening in a new tab."""
+    html = _markdown.render(text)
+    return html.replace("<a href=", '<a rel="noopener nofollow" target="_blank" href=')
+
+
+def _optional(text: str, required: bool) -> str:
+    # Translators: a form field's label, marked as one that may stay empty ("Gender (optional)").
+    return text if required else _("{label} (optional)").format(label=text)
+
+
+# ---------------------------------------------------------------------- what one request brings
+
+
+@dataclass
+class Form:
+    """What the form holds: typed values (kept when the form is refused), the refusal, the answer."""
+
+    values: dict = field(default_factory=dict)
+    error: tuple[str | None, str] | None = None  # (field or None, message as HTML)
+    answer: Registration | PendingConfirmation | None = None
+    link_answer: tuple[str, str] | None = None  # ("sent" | "field" | "refused", message as HTML)
+
+    def value(self, key: str) -> str:
+        v = self.values.get(key, "")
+        return v if isinstance(v, str) else ""
+
+    def chosen(self, key: str) -> list[str]:
+        v = self.values.get(key, [])
+        return list(v) if isinstance(v, (list, tuple)) else [v] if v else []
+
+
+def _browser(request: Request) -> str:
+    """The browser's key (cookie), or a new one the response will set."""
+    key = request.cookies.get(BROWSER_COOKIE, "")
+    return key if re.fullmatch(r"[A-Za-z0-9_-]{20,100}", key) else new_token()
+
+
+def _client(request: Request, browser: str) -> ClientKey:
+    settings = settings_from_env()
+    forwarded = request.headers.getlist(settings.trusted_proxy) if settings.trusted_proxy else None
+    peer = request.client.host if request.client else None
+    return ClientKey(session=browser, address=client_address(peer, forwarded))
+
+
+def _same_site(request: Request) -> bool:
+    """A form sent from this site: no ``Origin`` (an old browser, a script), or this host's."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "")
+    allowed = {host, urlsplit(settings_from_env().base_url).netloc}
+    return urlsplit(origin).netloc in allowed and origin != "null"
+
+
+def _event_id(request: Request) -> int | None:
+    value = request.path_params.get("event_id", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _no_such_event() -> Response:
+    return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
+
+
+# ---------------------------------------------------------------------- routes
+
+
+def page(request: Request, language: str) -> Response:
+    """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids."""
+    event_id = _event_id(request)
+    if event_id is None:
+        return _no_such_event()
+    return _respond(request, event_id, language, Form())
+
+
+async def register(request: Request, language: str) -> Response:
+    """POST ``/e/<id>``: the registration form. Refused forms come back with their values."""
+    return await _post(request, language, "register")
+
+
+async def lost_link(request: Request, language: str) -> Response:
+    """POST ``/e/<id>/link``: "Email me my private link"; one answer whatever the address."""
+    return await _post(request, language, "link")
+
+
+async def _post(request: Request, language: str, what: str) -> Response:
+    event_id = _event_id(request)
+    if event_id is None:
+        return _no_such_event()
+    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+        return _refused(language, _("The form was too large to be sent. Please try again."), 413)
+    try:
+        data = await request.form(max_files=0, max_fields=200, max_part_size=MAX_FORM_BYTES)
+    except Exception:  # noqa: BLE001 - a malformed body is a bad request, said in words
+        return _refused(language, _("The form could not be read. Please try again."), 400)
+    browser = request.cookies.get(BROWSER_COOKIE, "")
+    sent_key = data.get("form_key", "")
+    if (not _same_site(request) or not browser or not isinstance(sent_key, str)
+            or not hmac.compare_digest(browser.encode(), sent_key.encode())):
+        return _refused(language, _("This form has expired or was sent from another site. Open the event page "
+                                    "again and send it from there."), 403)
+    values = {k: (data.getlist(k) if len(data.getlist(k)) > 1 else data.get(k)) for k in data.keys()}
+    values = {k: v for k, v in values.items() if isinstance(v, (str, list))}
+    form = Form(values=values)
+    client = _client(request, browser)
+    status = await run_in_threadpool(_act, what, event_id, form, client, language)
+    return await run_in_threadpool(_respond, request, event_id, language, form, status)
+
+
+def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str) -> int:
+    """Does what the form asks, through the Planner; the answer or refusal goes into ``form``.
+    The response's status code: 200, 429 for the flood limits, 404 when the event is gone."""
+    i18n.activate(language)
+    planner = open_planner()
+    if what == "link":
+        try:
+            planner.send_private_link(form.value("email"), event_id, client=client)
+        except ValidationError as err:
+            form.link_answer = ("field", said(err))
+        except TooManyRequests as err:
+            form.link_answer = ("refused", said(err))
+            return 429
+        except PlannerError as err:
+            form.link_answer = ("refused", said(err))
+        else:
+            form.link_answer = ("sent", escape(str(_(
+                "If this address is registered, we have sent it its private link. It can take a few minutes; "
+                "check the spam folder too."))))
+        return 200
+    try:
+        questions = planner.event_questions(event_id)
+    except NotFound:
+        return 404
+    answers = {}
+    for q in questions:
+        for key in q.answer_keys:
+            answers[key] = _answer(q, form, f"q_{key}")
+    try:
+        form.answer = planner.register(
+            event_id, **{f: form.value(f) for f in FIELDS}, proof=form.value("altcha") or None, client=client,
+            language=language, answers=answers, no_photos=bool(form.value("no_photos")),
+            hide_name=bool(form.value("hide_name")))
+    except ValidationError as err:
+        form.error = (err.field, said(err))
+    except TooManyRequests as err:
+        form.error = (None, said(err))
+        return 429
+    except NotFound:
+        return 404
+    except PlannerError as err:
+        form.error = (None, said(err))
+    return 200
+
+
+def _answer(q, form: Form, key: str):
+    """A question's answer as ``register(answers=…)`` takes it, from the posted form."""
+    if q.kind == "several_choices":
+        return form.chosen(key)
+    value = form.value(key).strip()
+    if q.kind == "yes_no":
+        return {"yes": True, "no": False}.get(value)
+    return value or None
+
+
+def _refused(language: str, message: str, status_code: int) -> HTMLResponse:
+    i18n.activate(language)
+    body = (f'<main class="narrow"><h1>{escape(_("The form was not sent"))}</h1><p role="alert">{escape(message)}</p>'
+            f'<p><a href="/">{escape(_("See the whole programme"))}</a></p></main>')
+    return HTMLResponse(_document(language, _("The form was not sent"), body), status_code=status_code,
+                        headers=_headers())
+
+
+def _respond(request: Request, event_id: int, language: str, form: Form, status_code: int = 200) -> Response:
+    i18n.activate(language)
+    planner = open_planner()
+    try:
+        event = planner.get_event(event_id, actor=access.PUBLIC).localized(language)
+    except NotFound:
+        return _no_such_event()
+    browser = _browser(request)
+    preview = planner.link_preview(event_id, language)
+    body = _body(planner, event, language, form, browser)
+    response = HTMLResponse(_document(language, event.title, body, _head(preview)), status_code=status_code,
+                            headers=_headers())
+    if request.cookies.get(BROWSER_COOKIE) != browser:
+        response.set_cookie(BROWSER_COOKIE, browser, max_age=BROWSER_COOKIE_MAX_AGE, httponly=True, samesite="lax",
+                            secure=settings_from_env().secure_cookies, path="/")
+    return response
+
+
+def _headers() -> dict[str, str]:
+    return {"Cache-Control": "no-store", "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff"}
+
+
+def picture(request: Request) -> Response:
+    """GET ``/e/<id>/picture/<name>``: a logo or photo the event shows publicly (a confirmed
+    speaker's photo, a confirmed organization's logo); 404 for any other name."""
+    event_id = _event_id(request)
+    name = request.path_params.get("name", "")
+    if event_id is None:
+        return _no_such_event()
+    planner = open_planner()
+    try:
+        event = planner.get_event(event_id, actor=access.PUBLIC)
+    except NotFound:
+        return _no_such_event()
+    shown = {s.photo for s in event.public_speakers if s.photo}
+    shown |= {o.logo for o in event.public_organizations if o.logo and not o.invited}
+    if name not in shown:
+        return _no_such_event()
+    try:
+        data = planner.picture(name)
+    except (NotFound, PlannerError):
+        return _no_such_event()
+    media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg" if data.startswith(b"\xff\xd8") else None
+    if media is None:
+        return _no_such_event()
+    return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=86400, immutable",
+                                                     "X-Content-Type-Options": "nosniff"})
+
+
+def asset(request: Request) -> Response:
+    """GET ``/assets/<name>``: the page's own script and style, and the proof-of-work widget."""
+    files = {"event-page.js": ASSETS / "event-page.js", "event-page.css": ASSETS / "event-page.css",
+             "altcha.min.js": ALTCHA_SCRIPT}
+    path = files.get(request.path_params.get("name", ""))
+    if path is None or not path.is_file():
+        return PlainTextResponse("Not found", status_code=404)
+    media = "text/css" if path.suffix == ".css" else "text/javascript"
+    return Response(path.read_bytes(), media_type=f"{media}; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+
+# ---------------------------------------------------------------------- the document
+
+_DOCUMENT = """<!doctype html>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{head}<link rel="stylesheet" href="/assets/event-page.css">
+<script type="module" src="/assets/event-page.js"></script>
+</head>
+<body>
+{body}
+</body></html>
+"""
+
+
+def _document(language: str, title: str, body: str, head: str = "") -> str:
+    return _DOCUMENT.format(lang=escape(language), dir=i18n.direction(language), title=escape(title), head=head,
+                            body=body)
+
+
+def _head(preview: dict) -> str:
+    """The link preview's tags (issue #15): what a chat app or a social network shows for the link."""
+    p = {k: escape(str(v)) for k, v in preview.items()}
+    locale = p["language"].replace("-", "_")
+    return (
+        f'<meta name="description" content="{p["description"]}">\n<link rel="canonical" href="{p["url"]}">\n'
+        f'<meta property="og:type" content="website">\n<meta property="og:site_name" content="{p["site_name"]}">\n'
+        f'<meta property="og:title" content="{p["title"]}">\n<meta property="og:description" content="{p["description"]}">\n'
+        f'<meta property="og:url" content="{p["url"]}">\n<meta property="og:locale" content="{locale}">\n'
+        f'<meta property="og:image" content="{p["image"]}">\n<meta property="og:image:type" content="image/png">\n'
+        f'<meta property="og:image:width" content="{p["image_width"]}">\n'
+        f'<meta property="og:image:height" content="{p["image_height"]}">\n'
+        f'<meta property="og:image:alt" content="{p["title"]}">\n<meta name="twitter:card" content="summary_large_image">\n'
+        f'<meta name="twitter:title" content="{p["title"]}">\n<meta name="twitter:description" content="{p["description"]}">\n'
+        f'<meta name="twitter:image" content="{p["image"]}">\n'
+    )
+
+
+def _body(planner, event, language: str, form: Form, browser: str) -> str:
+    parts = [_top(event, language), '<main id="main">']
+    if event.summit:
+        parts.append(f'<p class="summit">{escape(event.summit.name)}</p>')
+    parts.append(f'<h1 dir="auto">{escape(event.title)}</h1>')
+    if event.status == "cancelled":
+        parts.append('<div class="notice error" role="note">' + inline(
+            _("**This event is cancelled.** {reason}"), reason=event.cancel_reason) + "</div>")
+    parts.append(_when_where(event, language))
+    parts.append(_registration(planner, event, language, form, browser))
+    parts.append(_calendar(planner, event, language))
+    if event.description:
+        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{markdown(event.description)}</div>')
+    parts.append(_people(event))
+    parts.append(_share(planner, event, language))
+    parts.append("</main>")
+    return "\n".join(parts)
+
+
+def _top(event, language: str) -> str:
+    """The way back to the programme and the language list (links that remember the choice)."""
+    here = f"/e/{event.id}"
+    languages = "".join(
+        (f'<li><a href="/language?to={code}&amp;next={quote_plus(here)}" lang="{code}" hreflang="{code}"'
+         + (' aria-current="true"' if code == language else "") + f">{escape(i18n.name(code))}</a></li>")
+        for code in i18n.available())
+    return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">← '
+            f'{escape(_("Programme"))}</a><nav aria-label="{escape(_("Language"))}"><ul class="languages">'
+            f"{languages}</ul></nav></header>")
+
+
+def _twelve_hours() -> bool:
+    """Whether the language's clock (CLDR, as the server writes the venue's times) has 12 hours."""
+    return "h" in i18n.locale().time_formats["short"].pattern.replace("'", "")
+
+
+def _when_where(event, language: str) -> str:
+    zone_day = event.local_start.date().isoformat()
+    viewer = (f'<p class="caption" data-viewer-time data-start="{event.starts_at.isoformat()}" '
+              f'data-end="{event.ends_at.isoformat()}" data-zone="{escape(event.timezone)}" data-day="{zone_day}" '
+              f'data-lang="{escape(language)}" data-h12="{str(_twelve_hours()).lower()}" data-template="{escape(_("{start}–{end} your time"))}" '
+              f'data-plus="{escape(json.dumps([i18n.day_mark(d) for d in (1, 2)]))}" '
+              f'data-minus="{escape(json.dumps([i18n.day_mark(-d) for d in (1, 2)]))}" hidden></p>')
+    when = (f'<div class="when"><p><strong>{escape(i18n.long_date(event.local_start))}</strong><br>'
+            f"{escape(i18n.time_range(event.local_start, event.local_end, event.timezone))}</p>{viewer}</div>")
+    lines = []
+    if event.room and event.venue:
+        lines.append(f'<strong dir="auto">{escape(event.room.name)}</strong>')
+        lines.append(f'<span dir="auto">{escape(event.venue.name)}</span>')
+        if event.venue.address:
+            map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
+            lines.append(f'<a href="{escape(map_url)}" rel="noopener" target="_blank" dir="auto">'
+                         f"{escape(event.venue.address)}</a>")
+    elif event.format != "online":
+        lines.append(escape(_("Place to be announced")))
+    if event.format in ("online", "hybrid"):
+        lines.append(escape(_("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])))
+        if event.public_join_url:
+            lines.append(f'<a href="{escape(event.public_join_url)}" rel="noopener">{escape(_("Join online"))}</a>')
+        elif event.has_join_link:
+            lines.append(escape(_("People registered get the link to join on their private page.")))
+    notes = []
+    if event.room and event.room.accessibility:
+        notes.append(f'<p class="caption" dir="auto">♿ {escape(event.room.accessibility)}</p>')
+    if event.capacity:
+        places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
+        notes.append(f'<p class="caption">{escape(places)} · {escape(label(FORMAT_LABELS, event.format))}</p>')
+    where = f'<div class="where"><p>{"<br>".join(lines)}</p>{"".join(notes)}</div>'
+    return f'<section class="facts">{when}{where}</section>'
+
+
+def _calendar(planner, event, language: str) -> str:
+    from ..outputs import calendar_links
+
+    if event.published_at is None:
+        return ""
+    ics = i18n.in_address(f"/events/{event.id}.ics", language)
+    labels = {"google": _("Add to Google Calendar"), "outlook": _("Add to Outlook.com")}
+    own_file = _("Event's calendar file (.ics)")
+    links = [f'<a class="button" href="{escape(ics)}">{escape(own_file)}</a>']
+    for key, url in calendar_links.public_links(event, planner.base_url, language).items():
+        links.append(f'<a class="button" href="{escape(url)}" target="_blank" rel="noopener">{escape(labels[key])}</a>')
+    return f'<div class="row">{"".join(links)}</div>'
+
+
+# ---------------------------------------------------------------------- registration
+
+
+def _registration(planner, event, language: str, form: Form, browser: str) -> str:
+    out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{escape(_("Register"))}</h2>']
+    closed = event.registration_closed(clock.now())
+    if closed:
+        out.append(f'<p class="caption">{escape(str(REGISTRATION_CLOSED[closed]))}</p></section>')
+        return "".join(out)
+    if form.answer is not None:
+        out.append(_answered(planner, event, form.answer, language))
+        out.append(f'<p><a class="button" href="{escape(i18n.in_address(f"/e/{event.id}", language))}#register">'
+                   f'{escape(_("Register someone else"))}</a></p></section>')
+        return "".join(out)
+    counts = planner.event_counts(event.id)
+    if counts.is_full:
+        full = ngettext("**This event is full** ({count} place).", "**This event is full** ({count} places).",
+                        counts.capacity).format(count=format_number(counts.capacity))
+        waiting = ngettext(
+            "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            counts.waitlisted,
+        ).format(count=format_number(counts.waitlisted))
+        out.append(f'<div class="notice warning">{inline(full)} {escape(waiting)}</div>')
+    elif counts.seats_left is not None and counts.seats_left <= 10:
+        out.append('<p class="caption">' + escape(ngettext("Only {count} place left.", "Only {count} places left.",
+                                                            counts.seats_left).format(
+            count=format_number(counts.seats_left))) + "</p>")
+    out.append(_form(planner, event, language, form, browser, counts.is_full))
+    out.append(_lost_link(event, language, form, browser))
+    out.append("</section>")
+    return "".join(out)
+
+
+class _Fields:
+    """Writes the form's fields, each tied to its error (``aria-describedby``) when refused."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.error_field, self.error = form.error if form.error else (None, None)
+        self.shown_error = False
+
+    def error_for(self, name: str) -> tuple[str, str]:
+        """The attributes of a refused field, and its message under it."""
+        if self.error and self.error_field == name:
+            self.shown_error = True
+            return (f' aria-invalid="true" aria-describedby="error-{name}"',
+                    f'<p class="field-error" id="error-{name}">{self.error}</p>')
+        return "", ""
+
+    def text(self, name: str, text: str, *, autocomplete: str = "", placeholder: str = "", kind: str = "text",
+             max_length: int = 200, required: bool = False, hint: str = "", long: bool = False) -> str:
+        attrs, message = self.error_for(name.removeprefix("q_"))
+        extra = (f' autocomplete="{autocomplete}"' if autocomplete else "") + (
+            f' placeholder="{escape(placeholder)}"' if placeholder else "") + (" required" if required else "")
+        hint_html = f'<p class="hint" id="hint-{name}">{escape(hint)}</p>' if hint else ""
+        if hint and "aria-describedby" not in attrs:
+            attrs += f' aria-describedby="hint-{name}"'
+        value = escape(self.form.value(name))
+        if long:
+            control = (f'<textarea id="f-{name}" name="{name}" maxlength="{max_length}" rows="3"{attrs}{extra} '
+                       f'dir="auto">{value}</textarea>')
+        else:
+            control = (f'<input id="f-{name}" name="{name}" type="{kind}" maxlength="{max_length}" value="{value}"'
+                       f'{attrs}{extra}' + (' dir="ltr"' if kind == "email" else ' dir="auto"') + ">")
+        return f'<div class="field"><label for="f-{name}">{escape(text)}</label>{hint_html}{control}{message}</div>'
+
+    def select(self, name: str, text: str, options: list[tuple[str, str]], placeholder: str) -> str:
+        attrs, message = self.error_for(name.removeprefix("q_"))
+        chosen = self.form.value(name)
+        items = [f'<option value="">{escape(placeholder)}</option>'] + [
+            f'<option value="{escape(v)}"' + (" selected" if v == chosen else "") + f">{escape(t)}</option>"
+            for v, t in options]
+        return (f'<div class="field"><label for="f-{name}">{escape(text)}</label>'
+                f'<select id="f-{name}" name="{name}"{attrs}>{"".join(items)}</select>{message}</div>')
+
+    def choices(self, name: str, text: str, options: list[tuple[str, str]], *, several: bool, hint: str = "") -> str:
+        attrs, message = self.error_for(name.removeprefix("q_"))
+        chosen = set(self.form.chosen(name))
+        kind = "checkbox" if several else "radio"
+        items = "".join(
+            f'<label class="choice"><input type="{kind}" name="{name}" value="{escape(v)}"'
+            + (" checked" if v in chosen else "") + f'> <span dir="auto">{escape(t)}</span></label>'
+            for v, t in options)
+        hint_html = f'<p class="hint">{escape(hint)}</p>' if hint else ""
+        return (f'<fieldset class="field"{attrs}><legend>{escape(text)}</legend>{hint_html}'
+                f'<div class="choices">{items}</div>{message}</fieldset>')
+
+    def checkbox(self, name: str, text: str, hint: str) -> str:
+        checked = " checked" if self.form.value(name) else ""
+        return (f'<div class="field check"><label><input type="checkbox" name="{name}" value="1"{checked} '
+                f'aria-describedby="hint-{name}"> {escape(text)}</label><p class="hint" id="hint-{name}">'
+                f"{escape(hint)}</p></div>")
+
+
+def _question(fields: _Fields, q) -> str:
+    from ..areas.questions import countries
+
+    if q.builtin == "id_names":
+        hint = _("The host's security checks names against ID documents at the entrance: write them exactly "
+                 "as they appear on the passport or ID card you will bring.")
+        return "".join(fields.text(
+            f"q_{key}", _optional(_("Given name(s) as on your ID document") if key == "given_names"
+                                  else _("Family name as on your ID document"), q.required), hint=hint)
+            for key in q.answer_keys)
+    key = f"q_{q.key}"
+    if q.builtin == "country":
+        return fields.select(key, _optional(_("Country or nationality"), q.required), list(countries().items()),
+                             _("Choose a country"))
+    if q.builtin == "organization_type":
+        return fields.select(key, _optional(_("Type of organization"), q.required),
+                             [(c, str(ORGANIZATION_TYPE_LABELS[c])) for c in ORGANIZATION_TYPES], _("Choose one"))
+    if q.builtin == "gender":
+        return fields.select(key, _optional(_("Gender"), q.required),
+                             [(c, str(GENDER_LABELS[c])) for c in GENDERS], _("Choose one"))
+    if q.kind in ("short_text", "long_text"):
+        return fields.text(key, _optional(q.label, q.required), hint=q.help, long=q.kind == "long_text",
+                           max_length=200 if q.kind == "short_text" else 2000)
+    if q.kind in ("one_choice", "several_choices"):
+        return fields.choices(key, _optional(q.label, q.required), [(c, c) for c in q.choices],
+                              several=q.kind == "several_choices", hint=q.help)
+    if q.kind == "yes_no":
+        return fields.choices(key, _optional(q.label, q.required),
+                              [("yes", str(YES_NO_LABELS[True])), ("no", str(YES_NO_LABELS[False]))],
+                              several=False, hint=q.help)
+    return ""
+
+
+def _form(planner, event, language: str, form: Form, browser: str, full: bool) -> str:
+    fields = _Fields(form)
+    asked = planner.event_questions(event.id)
+    parts = [f'<form method="post" action="{escape(i18n.in_address(f"/e/{event.id}", language))}#register" '
+             f'id="register-form" novalidate>', f'<input type="hidden" name="form_key" value="{escape(browser)}">']
+    summary = len(parts)
+    parts.append(fields.text("name", _("Your name"), autocomplete="name", required=True))
+    parts.append(fields.text("email", _("Email"), autocomplete="email", kind="email", required=True,
+                             placeholder=_("you@example.org"), max_length=320))
+    parts.append(fields.text("organization", _("Organization (optional)"), autocomplete="organization"))
+    parts += [_question(fields, q) for q in asked if q.builtin != "needs"]
+    needs = next((q for q in asked if q.builtin == "needs"), None)
+    if needs is not None:
+        parts.append(fields.text(
+            "needs", _("Access or interpretation needs") if needs.required else _("Access or interpretation needs (optional)"),
+            placeholder=_("Step-free access, sign language, Spanish interpretation…"), long=True, max_length=500))
+    parts.append(fields.checkbox("no_photos", _("Please do not photograph or film me"),
+                                 _("The people at the door see a mark beside your name and tell the photographers.")))
+    parts.append(fields.checkbox(
+        "hide_name", _("Do not show my name on any list shared beyond the organizers"),
+        _("Lists of participants given to co-sponsors or funders leave you out. The organizers, and the host's "
+          "security list at the entrance, still have your name.")))
+    unpassable = False
+    if event.registration_mode == "proof_of_work":
+        if ALTCHA_SCRIPT.is_file():
+            parts.append(_proof(planner, event, language, fields))
+        else:
+            unpassable = True
+            parts.append('<div class="notice warning">' + escape(_(
+                "Registration for this event needs a check that this server cannot show right now. Please try "
+                "again later.")) + "</div>")
+    if event.registration_mode == "email":
+        parts.append('<p class="caption">' + escape(_(
+            "We will email you a link to confirm your place: your registration counts once you open it.")) + "</p>")
+    parts.append(f'<p class="caption">{escape(_privacy(planner, asked))}</p>')
+    button = _("Join the waiting list") if full else _("Register")
+    parts.append(f'<button type="submit" class="primary"{" disabled" if unpassable else ""}>{escape(button)}</button>')
+    parts.append("</form>")
+    if fields.error is not None:
+        # The refusal, announced and first in the form; beside its field too when it names one.
+        text = fields.error if not fields.shown_error else escape(_("Please correct the field marked below."))
+        parts.insert(summary, f'<div id="form-errors" class="notice error" role="alert" tabindex="-1">{text}</div>')
+    return "".join(parts)
+
+
+def _proof(planner, event, language: str, fields: _Fields) -> str:
+    """The ALTCHA widget with a challenge of this event (solved in the browser; nothing fetched)."""
+    challenge = planner.registration_challenge(event.id)
+    strings = {
+        "label": _("I am a person registering"), "verifying": _("Checking…"),
+        "verified": _("Checked: you can register."), "waitAlert": _("Checking… please wait a moment."),
+        "verificationRequired": _("Tick the box first."), "error": _("The check failed. Tick the box to try again."),
+        "expired": _("The check has expired. Tick the box again."),
+    }
+    _attrs, message = fields.error_for("proof")
+    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard" '
+            f'data-challenge="{escape(json.dumps(challenge))}" data-strings="{escape(json.dumps(strings))}" '
+            f'data-language="{escape(language)}"></altcha-widget>{message}</div>'
+            '<script type="module" src="/assets/altcha.min.js"></script>')
+
+
+def _privacy(planner, asked) -> str:
+    days = planner.retention_days
+    if any("given_names" in q.answer_keys for q in asked):
+        text = ngettext(
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+            "gets your names as on your ID document; nobody else does. You can change or cancel your "
+            "registration at any time through your private link. They are erased {days} day after the event "
+            "ends.",
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+            "gets your names as on your ID document; nobody else does. You can change or cancel your "
+            "registration at any time through your private link. They are erased {days} days after the event "
+            "ends.",
+            days,
+        )
+    else:
+        text = ngettext(
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
+            "any time through your private link. They are erased {days} day after the event ends.",
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
+            "any time through your private link. They are erased {days} days after the event ends.",
+            days,
+        )
+    return text.format(days=format_number(days))
+
+
+def _answered(planner, event, done, language: str) -> str:
+    """The answer to a registration: confirmed, waiting, already registered or "check your email"."""
+    if isinstance(done, PendingConfirmation):
+        return ('<div id="answer" class="notice info" role="status">' + escape(_(
+            "Check your email: we sent a link to confirm your place. It is valid for 30 minutes.")) + "</div>")
+    if done.already_registered:
+        return ('<div id="answer" class="notice info" role="status">' + inline(
+            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
+            _("**{email} is already registered** for this event, so nothing was changed. We have emailed "
+              "the private link to that address: use it to change or cancel. It can take a few minutes; "
+              "check the spam folder too."), email=done.email) + "</div>")
+    if done.status == "confirmed":
+        said = inline(_("**You're registered, {name}!** Your place is confirmed."), name=done.name)
+        kind = "success"
+    else:
+        said = inline(_(
+            "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
+            "place frees up; check your private page."), name=done.name, position=format_number(done.position))
+        kind = "warning"
+    link = i18n.in_address(f"{planner.base_url}/ticket?t={done.manage_token}", language)
+    ics = f"/r/calendar.ics?t={done.manage_token}"
+    keep = inline(_("**Your private link** — keep it: it lets you see, change or cancel your registration. "
+                    "Anyone with it can do the same, so don't share it."))
+    return (
+        f'<div id="answer" class="notice {kind}" role="status">{said}</div>'
+        f"<p>{keep}</p>"
+        f'<div class="copy" data-copy><a id="private-link" class="address" dir="ltr" href="{escape(link)}">'
+        f'{escape(link)}</a><button type="button" data-copy-button data-done="{escape(_("Copied"))}" '
+        f'data-failed="{escape(_("Select the link and copy it by hand."))}" hidden>{escape(_("Copy"))}</button>'
+        '<span data-copy-status role="status" aria-live="polite"></span></div>'
+        f'<div class="row"><a class="button primary" href="{escape(link)}">{escape(_("Open my private page"))}</a>'
+        f'<a class="button" href="{escape(ics)}" download>{escape(_("Add to my calendar (.ics)"))}</a></div>'
+    )
+
+
+def _lost_link(event, language: str, form: Form, browser: str) -> str:
+    kind, text = form.link_answer or (None, None)
+    opened = " open" if kind else ""
+    error = ""
+    attrs = ""
+    if kind == "field":
+        attrs = ' aria-invalid="true" aria-describedby="error-link-email"'
+        error = f'<p class="field-error" id="error-link-email">{text}</p>'
+    answer = ""
+    if kind == "sent":
+        answer = f'<div id="answer" class="notice info" role="status">{text}</div>'
+    elif kind == "refused":
+        answer = f'<div id="answer" class="notice error" role="alert">{text}</div>'
+    action = escape(i18n.in_address(f"/e/{event.id}/link", language))
+    value = escape(form.value("email")) if kind else ""
+    return (
+        f'<details class="lost"{opened}><summary>{escape(_("Lost your private link?"))}</summary>'
+        f'<p class="caption">{escape(_("Registered already? Type the email you registered with and we will send you your private link."))}</p>'
+        f'<form method="post" action="{action}#register" novalidate>'
+        f'<input type="hidden" name="form_key" value="{escape(browser)}">'
+        f'<div class="field"><label for="f-link-email">{escape(_("Your email"))}</label>'
+        f'<input id="f-link-email" name="email" type="email" autocomplete="email" dir="ltr" value="{value}" '
+        f'placeholder="{escape(_("you@example.org"))}"{attrs}>{error}</div>'
+        f'<button type="submit">{escape(_("Email me my private link"))}</button></form>{answer}</details>'
+    )
+
+
+# ---------------------------------------------------------------------- people and sharing
+
+
+def _people(event) -> str:
+    out = []
+    if event.public_speakers:
+        out.append(f'<h2>{escape(_("Speakers"))}</h2>')
+        for role in ("chair", "moderator", "speaker", "video message"):
+            people = [s for s in event.public_speakers if s.role == role]
+            if not people:
+                continue
+            out.append(f'<h3>{escape(label(SPEAKER_ROLE_HEADINGS, role))}</h3><ul class="people">')
+            for s in people:
+                photo = (f'<img src="/e/{event.id}/picture/{escape(s.photo)}" alt="" width="72" height="72">'
+                         if s.photo else "")
+                affiliation = f' — <span dir="auto">{escape(s.affiliation)}</span>' if s.affiliation else ""
+                bio = f'<p class="caption" dir="auto">{escape(s.bio)}</p>' if s.bio else ""
+                out.append(f'<li>{photo}<div><strong dir="auto">{escape(s.name)}</strong>{affiliation}{bio}</div></li>')
+            out.append("</ul>")
+    if event.public_organizations:
+        out.append(f'<h2>{escape(_("Organizations"))}</h2>')
+        for role in ("host", "endorser", "co-sponsor"):
+            orgs = event.public_organizations_with_role(role)
+            if not orgs:
+                continue
+            out.append(f'<h3>{escape(label(ORGANIZATION_ROLE_HEADINGS, role))}</h3><ul class="organizations">')
+            for o in orgs:
+                logo = (f'<img src="/e/{event.id}/picture/{escape(o.logo)}" alt="" height="48">'
+                        if o.logo and not o.invited else "")
+                if o.invited:
+                    # Translators: an organization asked to co-sponsor that has not answered yet, shown as invited.
+                    name = escape(_("{name} (invited)").format(name=o.shown_name))
+                else:
+                    name = escape(o.shown_name)
+                out.append(f'<li>{logo}<span dir="auto">{name}</span></li>')
+            out.append("</ul>")
+    return "".join(out)
+
+
+def _share(planner, event, language: str) -> str:
+    from ..codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS
+
+    links = planner.share_links(event.id, language)
+    base = f"/e/{event.id}"
+    services = [(_("Email"), links["email"]), (_("WhatsApp"), links["whatsapp"]), (_("Telegram"), links["telegram"]),
+                (_("LinkedIn"), links["linkedin"]), (_("X"), links["x"])]
+    files = [(_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
+              i18n.in_address(f"{base}/poster.pdf?paper={paper}", language)) for paper in ("a4", "letter")]
+    files += [(_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
+               i18n.in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")]
+
+    def row(items) -> str:
+        return '<div class="row">' + "".join(
+            f'<a class="button" href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+            for text, url in items) + "</div>"
+
+    copy = (f'<div class="copy" data-copy><span class="address" dir="ltr">{escape(links["link"])}</span>'
+            f'<button type="button" data-copy-button data-text="{escape(links["link"])}" '
+            f'data-done="{escape(_("Link copied"))}" data-failed="{escape(_("Select the link and copy it by hand."))}" '
+            f'hidden>{escape(_("Copy link"))}</button><span data-copy-status role="status" aria-live="polite"></span></div>')
+    return f'<h2>{escape(_("Share this event"))}</h2>{copy}{row(services)}{row(files)}'

@@ -254,6 +254,9 @@ class Page:
         return " ".join("".join(finder.parts).split())
 
 
+_BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+           "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+           "table", "td", "th", "tr", "ul"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -277,7 +280,7 @@ class _TextById(HTMLParser):
                 self.skip += 1
             if tag not in _VOID:
                 self.depth += 1
-            if tag in ("br", "p", "div", "li"):
+            if tag in _BLOCKS:
                 self.parts.append(" ")
         elif dict(attrs).get("id") == self.element_id:
             self.found = True
@@ -290,7 +293,8 @@ class _TextById(HTMLParser):
         if tag in ("script", "style") and self.skip:
             self.skip -= 1
         self.depth -= 1
-        self.parts.append(" ")
+        if tag in _BLOCKS:  # inline tags (strong, a, span) join their text to what is around them
+            self.parts.append(" ")
         if not self.depth:
             self.done = True
 

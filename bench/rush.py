@@ -812,6 +812,7 @@ class Row:
     rss_peak: float = 0.0
     rss_after: float = 0.0
     server_cpu: float = 0.0  # seconds of the server's CPU during the scenario
+    client_cpu: float = float("nan")  # seconds of this process's CPU (the visitors) during it, where measured
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -819,6 +820,12 @@ class Row:
         """Server CPU per journey (or per scan), in ms."""
         n = self.ok + self.failed
         return 1000 * self.server_cpu / n if n else float("nan")
+
+    @property
+    def client_cpu_ms(self) -> float:
+        """The bench's own CPU per journey, in ms: the visitors share the machine with the server."""
+        n = self.ok + self.failed
+        return 1000 * self.client_cpu / n if n else float("nan")
 
     @property
     def rate(self) -> float:
@@ -935,9 +942,9 @@ async def speed_burst(pair: Pair, sizes: Sizes, k: int) -> tuple[Row, Row]:
     rows: dict[str, Row] = {}
     for name, server, target, event in order:
         row = Row(f"speed {pair.tag} burst {k}", name + pair.tag[len("app"):], sizes.speed_users, 0, 0, 0.0, [], rss_idle=server.rss())
-        cpu = server.cpu_seconds()
+        cpu, own = server.cpu_seconds(), time.process_time()
         journeys, row.seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{pair.tag}{k}{name}")
-        row.server_cpu = server.cpu_seconds() - cpu
+        row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, time.process_time() - own
         fill(row, journeys)
         row.problems = (check_bare(pair.bare, bare_event, journeys, capacity) if name == "bare"
                         else check_rsvps(pair.planner, event, journeys, capacity))
@@ -1150,7 +1157,8 @@ def fill(row: Row, journeys: list[Journey]) -> None:
 
 def print_progress(rows: list[Row], extra: str = "") -> None:
     for r in rows:
-        print(f"  {r.scenario.strip()} [{r.server}]: {r.ok} ok, {r.failed} failed, {r.rate:.1f}/s, server CPU {r.cpu_ms:.0f} ms each, "
+        client = "" if r.client_cpu != r.client_cpu else f" (bench's own CPU {r.client_cpu_ms:.0f} ms)"
+        print(f"  {r.scenario.strip()} [{r.server}]: {r.ok} ok, {r.failed} failed, {r.rate:.1f}/s, server CPU {r.cpu_ms:.0f} ms each{client}, "
               f"p50 {r.pct(0.5):.2f} s, p95 {r.pct(0.95):.2f} s, RSS {r.rss_idle:.0f}/{r.rss_peak:.0f}/{r.rss_after:.0f} MiB"
               + (f"\n    PROBLEMS: {r.problems[:8]}" if r.problems else ""), flush=True)
     if extra:
@@ -1229,9 +1237,9 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
                 row = Row(f"scale {users} users burst {k}", name, users, 0, 0, 0.0, [], rss_idle=server.rss())
-                cpu = server.cpu_seconds()
+                cpu, own = server.cpu_seconds(), time.process_time()
                 journeys, row.seconds = await closed_loop(Target.light(server.url, event_id), users, count, f"N{name}{users}{k}")
-                row.server_cpu = server.cpu_seconds() - cpu
+                row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, time.process_time() - own
                 fill(row, journeys)
                 row.problems = check_rsvps(planner, event_id, journeys, capacity)
                 rows[name] = row

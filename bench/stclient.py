@@ -246,8 +246,12 @@ class Page:
     def text_of(self, element_id: str) -> str | None:
         """What a person reads in the element with this id: tags stripped, entities unescaped,
         whitespace collapsed; None when there is no such element."""
+        text = self.text
+        start = re.search(r"<[A-Za-z][^<>]*\bid=[\"']?" + re.escape(element_id) + r"[\"'\s>/]", text)
+        if start is None:
+            return None
         finder = _TextById(element_id)
-        finder.feed(self.text)
+        finder.feed(text[start.start():])  # the parser reads from the element on, not the whole page
         finder.close()
         if not finder.found:
             return None

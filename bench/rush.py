@@ -185,6 +185,21 @@ def check_bare(server: StreamlitServer, bare_event: int, journeys: list["Journey
     return problems
 
 
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (all cores, from /proc/stat): with the
+    server's and the bench's own, it shows what else ran during a burst (a shared machine)."""
+    import os
+
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def load_line() -> str:
+    with open("/proc/loadavg") as f:
+        return "machine load average (1, 5, 15 min): " + ", ".join(f.read().split()[:3])
+
+
 class RssSampler:
     """The highest VmRSS of some processes while the block runs (sampled every 0.1 s)."""
 
@@ -813,6 +828,7 @@ class Row:
     rss_after: float = 0.0
     server_cpu: float = 0.0  # seconds of the server's CPU during the scenario
     client_cpu: float = float("nan")  # seconds of this process's CPU (the visitors) during it, where measured
+    others_cpu: float = float("nan")  # seconds of CPU used by everything else on the machine meanwhile, where measured
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -820,6 +836,11 @@ class Row:
         """Server CPU per journey (or per scan), in ms."""
         n = self.ok + self.failed
         return 1000 * self.server_cpu / n if n else float("nan")
+
+    @property
+    def others_share(self) -> float:
+        """Everything else on the machine (not the server, not the bench), in cores, on average."""
+        return self.others_cpu / self.seconds if self.seconds else float("nan")
 
     @property
     def client_cpu_ms(self) -> float:
@@ -942,9 +963,10 @@ async def speed_burst(pair: Pair, sizes: Sizes, k: int) -> tuple[Row, Row]:
     rows: dict[str, Row] = {}
     for name, server, target, event in order:
         row = Row(f"speed {pair.tag} burst {k}", name + pair.tag[len("app"):], sizes.speed_users, 0, 0, 0.0, [], rss_idle=server.rss())
-        cpu, own = server.cpu_seconds(), time.process_time()
+        cpu, own, busy = server.cpu_seconds(), time.process_time(), machine_cpu()
         journeys, row.seconds = await closed_loop(target, sizes.speed_users, sizes.speed_journeys, f"S{pair.tag}{k}{name}")
         row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, time.process_time() - own
+        row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
         fill(row, journeys)
         row.problems = (check_bare(pair.bare, bare_event, journeys, capacity) if name == "bare"
                         else check_rsvps(pair.planner, event, journeys, capacity))
@@ -1121,7 +1143,7 @@ async def main(sizes: Sizes) -> int:
                 await warm_up(app0, [bare0], planner0, token0)
                 print(f"servers: app pid {app.pid}, bare pid {bare.pid} (default flags); app0 pid {app0.pid}, bare0 pid "
                       f"{bare0.pid} (--runner.postScriptGC=false); disconnectedSessionTTL {SESSION_TTL} s; "
-                      f"extra flags {EXTRA_FLAGS or 'none'}\n", flush=True)
+                      f"extra flags {EXTRA_FLAGS or 'none'}; {load_line()}\n", flush=True)
                 pairs = [Pair("default (postScriptGC on)", "app", app, bare, planner),
                          Pair("like for like (postScriptGC off on both)", "app0", app0, bare0, planner0)]
                 results += await speed_comparison(pairs, sizes)
@@ -1158,6 +1180,8 @@ def fill(row: Row, journeys: list[Journey]) -> None:
 def print_progress(rows: list[Row], extra: str = "") -> None:
     for r in rows:
         client = "" if r.client_cpu != r.client_cpu else f" (bench's own CPU {r.client_cpu_ms:.0f} ms)"
+        if r.others_cpu == r.others_cpu:
+            client += f", other processes {r.others_share:.2f} cores"
         print(f"  {r.scenario.strip()} [{r.server}]: {r.ok} ok, {r.failed} failed, {r.rate:.1f}/s, server CPU {r.cpu_ms:.0f} ms each{client}, "
               f"p50 {r.pct(0.5):.2f} s, p95 {r.pct(0.95):.2f} s, RSS {r.rss_idle:.0f}/{r.rss_peak:.0f}/{r.rss_after:.0f} MiB"
               + (f"\n    PROBLEMS: {r.problems[:8]}" if r.problems else ""), flush=True)
@@ -1190,6 +1214,7 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes, pairs: list[Pa
         print(speed_line(pair, sizes))
     for pair in pairs:
         print(in_app_line(pair))
+    print(load_line())
     print()
     verdict = Verdicts()
     correctness_verdict(verdict, [r for r in rows if r.server == "app" and not r.scenario.startswith("speed")])
@@ -1237,9 +1262,10 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
                 row = Row(f"scale {users} users burst {k}", name, users, 0, 0, 0.0, [], rss_idle=server.rss())
-                cpu, own = server.cpu_seconds(), time.process_time()
+                cpu, own, busy = server.cpu_seconds(), time.process_time(), machine_cpu()
                 journeys, row.seconds = await closed_loop(Target.light(server.url, event_id), users, count, f"N{name}{users}{k}")
                 row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, time.process_time() - own
+                row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
                 fill(row, journeys)
                 row.problems = check_rsvps(planner, event_id, journeys, capacity)
                 rows[name] = row
@@ -1270,7 +1296,8 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
             for _ in range(processes * 2):  # every process behind the proxy gets its first visits
                 await warm_up(served, [], served_planner, token)
             print(f"servers: one process pid {one.pid} ({one.url}); {processes} processes {served.app_pids} behind "
-                  f"HAProxy pid {served.proxy_pid} ({served.url}); flags of both {[*gc, *EXTRA_FLAGS] or 'none'}\n",
+                  f"HAProxy pid {served.proxy_pid} ({served.url}); flags of both {[*gc, *EXTRA_FLAGS] or 'none'}; "
+                  f"{load_line()}\n",
                   flush=True)
 
             scale = await scale_comparison(one, one_planner, served, served_planner, sizes)
@@ -1308,7 +1335,7 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
                       f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s), p95 ratio median "
                       f"{statistics.median(p95s):.2f}")
                 verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
-            print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s")
+            print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s; {load_line()}")
             errors = served.errors()
             if errors:
                 print(f"\nthe {processes} processes logged {sum(errors.values())} uncaught exceptions:")

@@ -15,7 +15,7 @@ visitor's own times written in by ``event-page.js`` from the browser's zone), wh
 address with a map link, online), the calendar file and web-calendar links, the registration box
 (closed, full with the waiting list, places left, the form with the event's questions, the privacy
 choices, the proof-of-work check when the event asks for it), the answer with the private link,
-"Lost your private link?", the description (Markdown, rendered here with raw HTML and images off),
+"Lost your private link?", the description (``outputs/markdown.description_html``, as on every page),
 speakers and organizations by the one visibility rule of issue #14, and the share links.
 
 Security: everything people typed is escaped (``escape``, ``inline``); the form is protected
@@ -47,6 +47,7 @@ from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
 from ..i18n import _, format_number, ngettext
 from ..models import PendingConfirmation, Registration
+from ..outputs.markdown import description_html
 from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
@@ -62,6 +63,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+# Our own sentences' emphasis (``**…**``) only; descriptions go through outputs/markdown.py.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
 
@@ -84,13 +86,6 @@ def said(err: PlannerError) -> str:
     from ..ui.components.markdown import error_md  # plain Python: no Streamlit in it
 
     return _markdown.renderInline(error_md(err))
-
-
-def markdown(text: str) -> str:
-    """An organizer's description as HTML: CommonMark without raw HTML or images (links checked
-    by markdown-it: no ``javascript:``), links opening in a new tab."""
-    html = _markdown.render(text)
-    return html.replace("<a href=", '<a rel="noopener nofollow" target="_blank" href=')
 
 
 def _optional(text: str, required: bool) -> str:
@@ -371,7 +366,7 @@ def _body(planner, event, language: str, form: Form, browser: str) -> str:
     parts.append(_registration(planner, event, language, form, browser))
     parts.append(_calendar(planner, event, language))
     if event.description:
-        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{markdown(event.description)}</div>')
+        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
     parts.append(_people(event))
     parts.append(_share(planner, event, language))
     parts.append("</main>")

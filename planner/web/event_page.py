@@ -196,6 +196,10 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
     The response's status code: 200, 429 for the flood limits, 404 when the event is gone."""
     i18n.activate(language)
     planner = open_planner()
+    try:  # a draft or an unknown event: nothing is done (not even a link request counted)
+        planner.get_event(event_id, actor=access.PUBLIC)
+    except NotFound:
+        return 404
     if what == "link":
         try:
             planner.send_private_link(form.value("email"), event_id, client=client)
@@ -623,8 +627,8 @@ def _proof(planner, event, language: str, fields: _Fields) -> str:
         "verificationRequired": _("Tick the box first."), "error": _("The check failed. Tick the box to try again."),
         "expired": _("The check has expired. Tick the box again."),
     }
-    _attrs, message = fields.error_for("proof")
-    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard" '
+    attrs, message = fields.error_for("proof")  # tied to the widget, as every other field's
+    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard"{attrs} '
             f'data-challenge="{escape(json.dumps(challenge))}" data-strings="{escape(json.dumps(strings))}" '
             f'data-language="{escape(language)}"></altcha-widget>{message}</div>'
             '<script type="module" src="/assets/altcha.min.js"></script>')

@@ -60,7 +60,7 @@ ALTCHA_SCRIPT = (Path(__file__).parents[1] / "ui" / "components" / "altcha" / "f
                  / "dist" / "main" / "altcha.min.js")
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; worker-src 'self' blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 # Our own sentences' emphasis (``**…**``) only; descriptions go through outputs/markdown.py.
@@ -384,7 +384,8 @@ def _top(event, language: str) -> str:
         (f'<li><a href="/language?to={code}&amp;next={quote_plus(here)}" lang="{code}" hreflang="{code}"'
          + (' aria-current="true"' if code == language else "") + f">{escape(i18n.name(code))}</a></li>")
         for code in i18n.available())
-    return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">← '
+    arrow = "→" if i18n.direction(language) == "rtl" else "←"  # back points the way the page reads
+    return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">{arrow} '
             f'{escape(_("Programme"))}</a><nav aria-label="{escape(_("Language"))}"><ul class="languages">'
             f"{languages}</ul></nav></header>")
 

@@ -10,8 +10,8 @@ another zone; the Copy link button says so in its live region. Screenshots go to
 ``test-artifacts/event-html-*.png``.
 
 Every page a test opens records the requests its browser made: each must go to our server.
-The checks a bug in planner/web/ stops are ``xfail(strict=True)`` (the reason names the bug):
-they turn into failures once it is fixed, to be unmarked then.
+Three of them found bugs, since fixed: the policy blocked the proof-of-work widget's worker, the
+address's #register took the focus off a refusal's summary, and a checkbox shrank on a phone.
 """
 
 from __future__ import annotations
@@ -180,10 +180,6 @@ def test_a_phone_registers_with_questions_and_privacy_choice_and_opens_its_priva
     expect(page.get_by_label("Your name", exact=True)).to_have_value("Ana Pérez")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in planner/web/assets/event-page.css: a checkbox is a flex item of its inline-flex label and "
-    "shrinks when the label's text wraps (on a phone 'Do not show my name…' gets a 13 px box, the "
-    "other one 19 px)"))
 def test_the_privacy_checkboxes_keep_their_size_on_a_phone(site):
     event = site.event("GCM celebration")
     page = site.page(**PHONE)
@@ -246,10 +242,6 @@ def test_a_bad_email_is_refused_beside_its_field_with_the_focus_on_the_summary_a
     assert page.locator("#form-errors").count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in planner/web/assets/event-page.js: errors.focus() runs before Chromium applies the form's "
-    "#register fragment, which clears the focus (the heading it points at cannot take it); the focus "
-    "ends on <body>"))
 @pytest.mark.parametrize("device", ["laptop", "phone"])
 def test_a_refused_form_puts_the_focus_on_its_error_summary(site, device):
     from playwright.sync_api import expect
@@ -317,9 +309,6 @@ def test_the_proof_of_work_widget_shows_and_without_it_nothing_is_registered(sit
     assert all(urlsplit(u).netloc == ours for u in asked if urlsplit(u).scheme in ("http", "https")), asked
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in planner/web/event_page.py: CONTENT_SECURITY_POLICY has no worker-src, so script-src 'self' "
-    "blocks the ALTCHA widget's blob: worker and the check always fails ('The check failed')"))
 def test_chromium_solves_the_proof_of_work_in_the_page_and_registers(site):
     require_altcha("Proof-of-work on the HTML event page")
     from playwright.sync_api import expect

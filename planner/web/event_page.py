@@ -430,6 +430,11 @@ def _when_where(event, language: str) -> str:
     return f'<section class="facts">{when}{where}</section>'
 
 
+def _file_label(text: str) -> str:
+    """A button's words naming a file type: ".ics" keeps its dot first in a right-to-left sentence."""
+    return escape(text).replace(".ics", '<bdi dir="ltr">.ics</bdi>')
+
+
 def _calendar(planner, event, language: str) -> str:
     from ..outputs import calendar_links
 
@@ -438,7 +443,7 @@ def _calendar(planner, event, language: str) -> str:
     ics = i18n.in_address(f"/events/{event.id}.ics", language)
     labels = {"google": _("Add to Google Calendar"), "outlook": _("Add to Outlook.com")}
     own_file = _("Event's calendar file (.ics)")
-    links = [f'<a class="button" href="{escape(ics)}">{escape(own_file)}</a>']
+    links = [f'<a class="button" href="{escape(ics)}">{_file_label(own_file)}</a>']
     for key, url in calendar_links.public_links(event, planner.base_url, language).items():
         links.append(f'<a class="button" href="{escape(url)}" target="_blank" rel="noopener">{escape(labels[key])}</a>')
     return f'<div class="row">{"".join(links)}</div>'
@@ -695,7 +700,7 @@ def _answered(planner, event, done, language: str) -> str:
         f'data-failed="{escape(_("Select the link and copy it by hand."))}" hidden>{escape(_("Copy"))}</button>'
         '<span data-copy-status role="status" aria-live="polite"></span></div>'
         f'<div class="row"><a class="button primary" href="{escape(link)}">{escape(_("Open my private page"))}</a>'
-        f'<a class="button" href="{escape(ics)}" download>{escape(_("Add to my calendar (.ics)"))}</a></div>'
+        f'<a class="button" href="{escape(ics)}" download>{_file_label(_("Add to my calendar (.ics)"))}</a></div>'
     )
 
 

@@ -15,7 +15,7 @@ visitor's own times written in by ``event-page.js`` from the browser's zone), wh
 address with a map link, online), the calendar file and web-calendar links, the registration box
 (closed, full with the waiting list, places left, the form with the event's questions, the privacy
 choices, the proof-of-work check when the event asks for it), the answer with the private link,
-"Lost your private link?", the description (Markdown, rendered here with raw HTML and images off),
+"Lost your private link?", the description (``outputs/markdown.description_html``, as on every page),
 speakers and organizations by the one visibility rule of issue #14, and the share links.
 
 Security: everything people typed is escaped (``escape``, ``inline``); the form is protected
@@ -47,6 +47,7 @@ from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
 from ..i18n import _, format_number, ngettext
 from ..models import PendingConfirmation, Registration
+from ..outputs.markdown import description_html
 from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
@@ -59,9 +60,10 @@ ALTCHA_SCRIPT = (Path(__file__).parents[1] / "ui" / "components" / "altcha" / "f
                  / "dist" / "main" / "altcha.min.js")
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; worker-src 'self' blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+# Our own sentences' emphasis (``**…**``) only; descriptions go through outputs/markdown.py.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
 
@@ -84,13 +86,6 @@ def said(err: PlannerError) -> str:
     from ..ui.components.markdown import error_md  # plain Python: no Streamlit in it
 
     return _markdown.renderInline(error_md(err))
-
-
-def markdown(text: str) -> str:
-    """An organizer's description as HTML: CommonMark without raw HTML or images (links checked
-    by markdown-it: no ``javascript:``), links opening in a new tab."""
-    html = _markdown.render(text)
-    return html.replace("<a href=", '<a rel="noopener nofollow" target="_blank" href=')
 
 
 def _optional(text: str, required: bool) -> str:
@@ -201,6 +196,10 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
     The response's status code: 200, 429 for the flood limits, 404 when the event is gone."""
     i18n.activate(language)
     planner = open_planner()
+    try:  # a draft or an unknown event: nothing is done (not even a link request counted)
+        planner.get_event(event_id, actor=access.PUBLIC)
+    except NotFound:
+        return 404
     if what == "link":
         try:
             planner.send_private_link(form.value("email"), event_id, client=client)
@@ -371,7 +370,7 @@ def _body(planner, event, language: str, form: Form, browser: str) -> str:
     parts.append(_registration(planner, event, language, form, browser))
     parts.append(_calendar(planner, event, language))
     if event.description:
-        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{markdown(event.description)}</div>')
+        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
     parts.append(_people(event))
     parts.append(_share(planner, event, language))
     parts.append("</main>")
@@ -385,7 +384,8 @@ def _top(event, language: str) -> str:
         (f'<li><a href="/language?to={code}&amp;next={quote_plus(here)}" lang="{code}" hreflang="{code}"'
          + (' aria-current="true"' if code == language else "") + f">{escape(i18n.name(code))}</a></li>")
         for code in i18n.available())
-    return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">← '
+    arrow = "→" if i18n.direction(language) == "rtl" else "←"  # back points the way the page reads
+    return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">{arrow} '
             f'{escape(_("Programme"))}</a><nav aria-label="{escape(_("Language"))}"><ul class="languages">'
             f"{languages}</ul></nav></header>")
 
@@ -430,6 +430,11 @@ def _when_where(event, language: str) -> str:
     return f'<section class="facts">{when}{where}</section>'
 
 
+def _file_label(text: str) -> str:
+    """A button's words naming a file type: ".ics" keeps its dot first in a right-to-left sentence."""
+    return escape(text).replace(".ics", '<bdi dir="ltr">.ics</bdi>')
+
+
 def _calendar(planner, event, language: str) -> str:
     from ..outputs import calendar_links
 
@@ -438,7 +443,7 @@ def _calendar(planner, event, language: str) -> str:
     ics = i18n.in_address(f"/events/{event.id}.ics", language)
     labels = {"google": _("Add to Google Calendar"), "outlook": _("Add to Outlook.com")}
     own_file = _("Event's calendar file (.ics)")
-    links = [f'<a class="button" href="{escape(ics)}">{escape(own_file)}</a>']
+    links = [f'<a class="button" href="{escape(ics)}">{_file_label(own_file)}</a>']
     for key, url in calendar_links.public_links(event, planner.base_url, language).items():
         links.append(f'<a class="button" href="{escape(url)}" target="_blank" rel="noopener">{escape(labels[key])}</a>')
     return f'<div class="row">{"".join(links)}</div>'
@@ -628,8 +633,8 @@ def _proof(planner, event, language: str, fields: _Fields) -> str:
         "verificationRequired": _("Tick the box first."), "error": _("The check failed. Tick the box to try again."),
         "expired": _("The check has expired. Tick the box again."),
     }
-    _attrs, message = fields.error_for("proof")
-    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard" '
+    attrs, message = fields.error_for("proof")  # tied to the widget, as every other field's
+    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard"{attrs} '
             f'data-challenge="{escape(json.dumps(challenge))}" data-strings="{escape(json.dumps(strings))}" '
             f'data-language="{escape(language)}"></altcha-widget>{message}</div>'
             '<script type="module" src="/assets/altcha.min.js"></script>')
@@ -695,7 +700,7 @@ def _answered(planner, event, done, language: str) -> str:
         f'data-failed="{escape(_("Select the link and copy it by hand."))}" hidden>{escape(_("Copy"))}</button>'
         '<span data-copy-status role="status" aria-live="polite"></span></div>'
         f'<div class="row"><a class="button primary" href="{escape(link)}">{escape(_("Open my private page"))}</a>'
-        f'<a class="button" href="{escape(ics)}" download>{escape(_("Add to my calendar (.ics)"))}</a></div>'
+        f'<a class="button" href="{escape(ics)}" download>{_file_label(_("Add to my calendar (.ics)"))}</a></div>'
     )
 
 

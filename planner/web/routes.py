@@ -370,12 +370,14 @@ def programme_json(request: Request) -> Response:
     if _not_modified(request, feed.etag):
         return Response(status_code=304, headers=headers)
     return Response(planner.programme_json(feed), media_type="application/json", headers=headers)
+
+
 # ---------------------------------------------------------------------- sharing an event (issue #15)
 #
-# /e/<id> is the short address people paste into chats and posts: a small page whose Open Graph
-# and Twitter card tags give link previews the event's title, day and time in the venue's zone,
-# place and host, and its 1200×630 card; people (not the previewing robots, which read tags and
-# follow no refresh) are sent on to the event page by a meta refresh and a link, with no script.
+# /e/<id> is the short address people paste into chats and posts, and the public event page
+# itself (plain HTML with the registration form, event_page.py, issue #17): its Open Graph and
+# Twitter card tags give link previews the event's title, day and time in the venue's zone,
+# place and host, and its 1200×630 card.
 # The card and the posters are drawn by planner/outputs/poster.py once per version of what they
 # show; their ETag says which, so a preview robot or a browser asking again gets a 304.
 

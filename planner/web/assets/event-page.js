@@ -70,4 +70,8 @@ for (const widget of document.querySelectorAll("altcha-widget[data-challenge]"))
 
 // A refused form: the summary of what to correct takes the focus (it is also announced).
 const errors = document.getElementById("form-errors");
-if (errors) errors.focus();
+if (errors) {
+  errors.focus();
+  // Chromium applies the address's #register after the load, which clears the focus: give it back.
+  window.addEventListener("load", () => setTimeout(() => errors.focus(), 0), { once: true });
+}

@@ -27,8 +27,8 @@ seconds so memory after a run can be read without waiting two minutes) and
 
 **Which page.** The app's side of every RSVP journey is its light public event page
 ``/e/<id>``: the page people open from shared links, QR codes and emails, plain server-rendered
-HTML whose RSVP form is an HTML form POSTed back to the same address (issue #17; the HTTP
-contract is in the page's route, planner/web/). One person there is a browser's first visit,
+HTML whose RSVP form is an HTML form POSTed back to the same address (issue #17;
+planner/web/event_page.py). One person there is a browser's first visit,
 through ``bench/stclient.py``'s ``HtmlVisitor``, each request on a new connection: GET
 ``/e/<id>`` (the ``planner_browser`` cookie from ``Set-Cookie``, the form's hidden ``form_key``
 from the HTML), then POST ``/e/<id>`` urlencoded (form_key, name, email, organization) with the
@@ -87,6 +87,10 @@ The table: ok / fail per person (per scan on the doors' rows); jour/s, completed
 second of the scenario's wall time (scans per second for the doors); p50 / p95 / max of one
 journey, page load + submit + result (one scan for the doors); cpu ms, the server's CPU time
 per journey (read from /proc, all app processes behind a proxy); RSS idle / peak / after in MiB.
+The progress lines of the speed and scale bursts also give the bench's own CPU per journey and
+what other processes on the machine used meanwhile (in cores, from /proc/stat): the visitors
+share the machine with the servers, and a busy shared machine shows there; the load average
+is printed at the start and the end.
 
 Every request goes to 127.0.0.1; every loop is bounded in count and in time; the script
 stops every server and exits by itself (status 1 if a requirement failed).

@@ -13,8 +13,12 @@ Why it looks like this (measured, see the project notes):
 * The folder and the files are private to the server's user (0700, 0600): they hold emails,
   needs and door-pass secrets. ``files.py`` says how.
 * SQLite's busy handler polls instead of queueing, so under a rush some writers starve past the
-  timeout. Writers of one process therefore queue on a ``threading.Lock`` first; the busy
-  timeout then only covers other processes.
+  timeout. Writers of one process therefore queue on a ``threading.Lock`` first; the one writer
+  of each process then takes an advisory lock on ``<database>.write-lock`` (``fcntl.flock``,
+  tried every half millisecond up to the busy timeout) before ``BEGIN IMMEDIATE``. With several
+  server processes (``python -m planner serve``) SQLite's own handler sleeps 1, 2, 5 … 100 ms
+  between tries, so a writer waited tens of milliseconds for a lock freed after three, and two
+  processes registered no faster than one; the lock file hands the turn over at once.
 * A write the file refuses (disk full, read-only file or mount, locked past the timeout: all
   ``sqlite3.OperationalError``) rolls back and becomes a ``StorageError`` with a code, so every
   page shows a sentence, never SQLite's words; the cause is logged for the operator. Opening
@@ -24,9 +28,13 @@ Why it looks like this (measured, see the project notes):
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
+import time
+import weakref
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -625,6 +633,10 @@ class Database:
         self._write_lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Writers of all processes queue on this file (see the module's docstring); private like the database.
+            self._queue = os.open(self.path.with_name(self.path.name + files.WRITE_LOCK_SUFFIX),
+                                  os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            weakref.finalize(self, os.close, self._queue)
             with self._write_lock:
                 conn = self._connect()
                 try:
@@ -723,6 +735,25 @@ class Database:
         db.conn.close()
 
     @contextmanager
+    def _turn(self, failed: str = "write_failed") -> Iterator[None]:
+        """This process's turn to write, among all processes on the file: the lock file, tried
+        every half millisecond; after the busy timeout, ``StorageError`` as a locked file gives."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                fcntl.flock(self._queue, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    log.error("a write to %s waited past %s ms for another process", self.path, BUSY_TIMEOUT_MS)
+                    raise StorageError(failed) from None
+                time.sleep(0.0005)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._queue, fcntl.LOCK_UN)
+
+    @contextmanager
     def write(self, failed: str = "write_failed") -> Iterator[sqlite_utils.Database]:
         """One ``BEGIN IMMEDIATE`` transaction: all of the block is written, or none of it.
 
@@ -731,7 +762,7 @@ class Database:
         locked past the timeout): nothing was written, and the caller may name what was not
         saved (``failed``, a code with its sentence in ``codes.MESSAGES``).
         """
-        with self._write_lock:
+        with self._write_lock, self._turn(failed):
             db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
             conn = db.conn
             try:
@@ -774,7 +805,7 @@ class Database:
         returns False if one still held an old snapshot (the log is emptied at the next
         checkpoint)."""
         for _ in range(attempts):
-            with self._write_lock:
+            with self._write_lock, self._turn():
                 db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
                 try:
                     busy = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]

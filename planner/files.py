@@ -38,6 +38,7 @@ LOGO_FILE_NAME = "coalition-logo.png"  # the posters' logo (planner/face/share.p
 PROOF_KEY_FILE_NAME = "altcha.key"  # the proof-of-work key (planner/areas/proofs.py)
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite adds to the database's name
 SETUP_LOCK_SUFFIX = ".setup-lock"  # held while a process sets up a new database (config.py)
+WRITE_LOCK_SUFFIX = ".write-lock"  # writers of all processes take turns on it (db.py); it holds nothing
 NOTES = ("README.md", ".gitkeep")  # may sit in a data folder that is still the planner's own
 IMAGES_FOLDER = "images"  # logos and speakers' photos (issue #14, images.py): 0700, each file 0600
 
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 def planner_files(database: Path) -> list[Path]:
     """Every file the planner may keep in the database's folder, existing or not."""
-    names = [database.name + suffix for suffix in ("", *DATABASE_COMPANIONS, SETUP_LOCK_SUFFIX)]
+    names = [database.name + suffix for suffix in ("", *DATABASE_COMPANIONS, SETUP_LOCK_SUFFIX, WRITE_LOCK_SUFFIX)]
     return [database.parent / name for name in (*names, KEY_FILE_NAME, PROOF_KEY_FILE_NAME, PASSWORD_FILE_NAME, LOGO_FILE_NAME)]
 
 

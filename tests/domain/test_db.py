@@ -122,3 +122,70 @@ def test_a_refusal_inside_a_block_keeps_the_connection(db):
     with db.write() as next_writer:
         assert next_writer is writer
         assert next_writer.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------------- writers of several processes
+
+
+def _hold_turn(path):
+    """The write turn as another process holds it: the lock file, locked on a descriptor of its own."""
+    import fcntl
+    import os
+
+    fd = os.open(str(path) + ".write-lock", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_writer_waits_for_another_process_turn_then_writes(db):
+    import fcntl
+    import os
+    import time
+
+    fd = _hold_turn(db.path)
+    done = []
+
+    def write():
+        with db.write() as w:
+            w.execute("INSERT INTO notes (text) VALUES ('after the other process')")
+        done.append(time.monotonic())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.3)
+    assert done == []  # still waiting: the other process has the turn
+    released = time.monotonic()
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    writer.join(5)
+    assert done and done[0] - released < 0.2  # handed over at once, not after SQLite's back-off
+    with db.read() as r:
+        assert r.execute("SELECT text FROM notes").fetchall()[0][0] == "after the other process"
+
+
+def test_a_turn_never_given_fails_in_words_and_writes_nothing(db, monkeypatch):
+    import os
+
+    from planner import StorageError
+    from planner import db as db_module
+
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    fd = _hold_turn(db.path)
+    try:
+        with pytest.raises(StorageError) as refused:
+            with db.write(failed="registration_write_failed") as w:
+                w.execute("INSERT INTO notes (text) VALUES ('never')")
+        assert refused.value.code == "registration_write_failed"
+    finally:
+        os.close(fd)
+    with db.read() as r:
+        assert r.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    with db.write() as w:  # the turn free again: writing works
+        w.execute("INSERT INTO notes (text) VALUES ('now')")
+
+
+def test_the_lock_file_is_private(db):
+    import stat
+
+    mode = stat.S_IMODE((db.path.parent / (db.path.name + ".write-lock")).stat().st_mode)
+    assert mode & 0o077 == 0

@@ -26,10 +26,10 @@ from ..areas import audit, events
 from ..codes import ORGANIZATION_ROLE_HEADINGS, POSTER_THEME_LABELS, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
 from ..errors import NotFound, StorageError, ValidationError
 from ..files import LOGO_FILE_NAME, make_private
-from ..i18n import N_, _, current, direction, format_pattern, format_time, in_address, long_date, ltr, normalize, using
+from ..i18n import DEFAULT, N_, _, current, direction, format_pattern, format_time, long_date, ltr, normalize, using
 from ..i18n import zone_name
 from ..models import Event
-from ..outputs import poster
+from ..outputs import calendar, poster
 from . import admin_only, staff_only
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ class ShareMethods:
         """The event's short address, ``{base_url}/e/<id>``: its public page (plain HTML, with the
         registration form and the link preview's tags); with ``language`` (not English) it
         carries ``?lang=``."""
-        url = f"{self.base_url}/e/{check.id(event_id)}"
-        return in_address(url, normalize(language)) if language else url
+        return calendar.event_url(self.base_url, check.id(event_id), normalize(language) if language else DEFAULT)
 
     def rsvp_url(self, event_id: int, language: str | None = None) -> str:
         """The public event page, where people register (``/e/<id>``, the light HTML page of

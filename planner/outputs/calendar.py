@@ -76,10 +76,14 @@ class Personal:
     alarm: timedelta | None = REMINDER
 
 
-def event_url(base_url: str, event: Event) -> str:
-    """The public event page, in the active language (``?lang=`` unless English): a calendar
-    entry made for someone opens the page in the language the file was made in."""
-    return in_address(f"{base_url.rstrip('/')}/event?id={event.id}")
+def event_url(base_url: str, event: Event | int, language: str | None = None) -> str:
+    """The public event page, ``{base_url}/e/<id>`` (the light HTML page, not the in-app
+    ``/event?id=``): the one address every link leaving the app gives for an event (calendar
+    files and web-calendar links, emails, the embed, the JSON feed, share links, posters). In
+    ``language`` (the active one by default), with ``?lang=`` unless English: a calendar entry
+    made for someone opens the page in the language the file was made in."""
+    event_id = event if isinstance(event, int) else event.id
+    return in_address(f"{base_url.rstrip('/')}/e/{event_id}", language)
 
 
 def calendar_bytes(

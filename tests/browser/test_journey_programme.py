@@ -140,7 +140,7 @@ def test_from_a_members_proposal_to_the_event_in_a_partners_embedded_programme(t
             assert embedded.get_by_text("Quiet Network").count() == 0
             link = embedded.get_by_role("link", name="Climate mobility: a Lima dialogue")
             assert link.get_attribute("target") == "_blank"
-            assert link.get_attribute("href").endswith(f"/event?id={event.id}")
+            assert link.get_attribute("href").endswith(f"/e/{event.id}")
             partner.screenshot(path=str(ARTIFACTS / "programme-embedded-laptop.png"), full_page=True)  # not Streamlit
         browser.close()
         assert server.errors() == {}

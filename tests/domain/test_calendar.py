@@ -335,11 +335,28 @@ def test_vevent_fields(p, world):
     e = the_vevent(p.event_ics(ny.id))
     assert e["UID"] == ny.uid and e["SEQUENCE"] == ny.sequence
     assert e["SUMMARY"] == ny.title
-    assert e["URL"] == f"{BASE}/event?id={ny.id}" == calendar.event_url(BASE, ny)
+    assert e["URL"] == f"{BASE}/e/{ny.id}" == calendar.event_url(BASE, ny)
     assert e["STATUS"] == "CONFIRMED"
     assert e["LOCATION"] == "Boss Room, 8th floor, Church Center for the United Nations, 777 UN Plaza, New York"
     assert e.last_modified == ny.updated_at.replace(microsecond=0)
     assert e.stamp.tzinfo is not None and abs(e.stamp - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+def test_every_address_of_an_event_outside_the_app_is_its_light_page_by_one_rule(p, world):
+    """Calendar files, mail, the embed, the feed and share links all give ``/e/<id>`` (the plain HTML
+    page), with ``?lang=`` unless English: ``calendar.event_url``, which ``short_url`` uses too."""
+    from planner.i18n import using
+
+    ny = world["ny"]
+    assert calendar.event_url(BASE, ny, "fr") == f"{BASE}/e/{ny.id}?lang=fr" == p.short_url(ny.id, "fr")
+    assert calendar.event_url(f"{BASE}/", ny.id, "en") == f"{BASE}/e/{ny.id}" == p.short_url(str(ny.id))
+    with using("ar"):  # a file made in a language opens the page in it; a share link names its own
+        assert calendar.event_url(BASE, ny) == f"{BASE}/e/{ny.id}?lang=ar"
+        assert the_vevent(p.event_ics(ny.id))["URL"] == f"{BASE}/e/{ny.id}?lang=ar"
+        assert p.short_url(ny.id) == f"{BASE}/e/{ny.id}"
+    for hostile in ("1/../admin", "-1", "1 OR 1=1", 2**63, True, None):
+        with pytest.raises(NotFound):
+            p.short_url(hostile)
 
 
 def test_location_for_each_format(p, world):
@@ -363,7 +380,7 @@ def test_description_has_text_speakers_organizations_and_the_event_page(p, world
         "Hosted by Global Coalition on Migration (GCM)",
         "Co-sponsored by American Civil Liberties Union (ACLU), Families for Freedom",
         "Endorsed by OHCHR",
-        f"Event page: {BASE}/event?id={ny.id}",
+        f"Event page: {BASE}/e/{ny.id}",
     ]
     positions = [text.index(line) for line in expected_in_order]
     assert positions == sorted(positions)
@@ -506,7 +523,7 @@ def test_personal_option_of_the_pure_function():
                                    personal=calendar.Personal(manage_url=f"{BASE}/ticket?t=abc",
                                                               join_url="https://meet.example.org/w"))
     text = str(the_vevent(data)["DESCRIPTION"])
-    assert text.endswith(f"Event page: {BASE}/event?id=7\nJoin online: https://meet.example.org/w\n"
+    assert text.endswith(f"Event page: {BASE}/e/7\nJoin online: https://meet.example.org/w\n"
                          f"Your registration: {BASE}/ticket?t=abc")
 
 

@@ -107,7 +107,7 @@ def test_title_details_and_place_round_trip(p, lima):
     g, o = google(found["google"]), outlook(found["outlook"])
     assert g["text"] == o["subject"] == lima.title  # ; , & “ ” # + = ? survive
     assert g["details"] == o["body"] == calendar.description(lima, BASE)
-    assert "All welcome.\nمرحبا بكم" in g["details"] and f"Event page: {BASE}/event?id={lima.id}" in g["details"]
+    assert "All welcome.\nمرحبا بكم" in g["details"] and f"Event page: {BASE}/e/{lima.id}" in g["details"]
     assert "meet.example.org" not in found["google"] + found["outlook"]  # the join link is for registrants
     assert g["location"] == o["location"] == calendar.location(lima) == (
         "Climate Space tent, Parque de la Exposición, Av. 28 de Julio, Lima — and online")
@@ -119,7 +119,7 @@ def test_a_registrants_links_carry_their_own_page_and_join_link(p, lima):
     reg = p.register(lima.id, name="Ana Pérez", email="ana@example.org")
     found = p.registration_calendar_links(reg.manage_token)
     for details in (google(found["google"])["details"], outlook(found["outlook"])["body"]):
-        assert details.endswith(f"Event page: {BASE}/event?id={lima.id}\nJoin online: https://meet.example.org/lima?pwd=a&b\n"
+        assert details.endswith(f"Event page: {BASE}/e/{lima.id}\nJoin online: https://meet.example.org/lima?pwd=a&b\n"
                                 f"Your registration: {BASE}/ticket?t={reg.manage_token}")
     assert "ana@example.org" not in str(found)
 
@@ -142,11 +142,11 @@ def test_no_links_for_drafts_or_cancelled_events(p, lima):
 def test_a_long_description_is_cut_at_a_word_keeping_the_links(build):
     event = bare_event(title="Ciudad de Panamá — диалог", description="")
     words = " ".join(f"palabra{i} árabe مرحبا" for i in range(400))
-    details = f"{words}\n\nEvent page: {BASE}/event?id=7\nYour registration: {BASE}/ticket?t=abc"
+    details = f"{words}\n\nEvent page: {BASE}/e/7\nYour registration: {BASE}/ticket?t=abc"
     url = build(event, details=details, location="Sala 1")
     assert len(url) <= calendar_links.MAX_URL
     text = text_of(url)
-    assert text.endswith(f"…\n\nEvent page: {BASE}/event?id=7\nYour registration: {BASE}/ticket?t=abc")
+    assert text.endswith(f"…\n\nEvent page: {BASE}/e/7\nYour registration: {BASE}/ticket?t=abc")
     kept = text.split("…")[0]
     assert words.startswith(kept) and words[len(kept)] == " "  # whole words only
     assert len(kept) > 100  # the room left is used, not thrown away

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 
 import email
+import re
 import threading
 from datetime import timedelta
 from email import policy
@@ -119,6 +120,29 @@ def test_a_confirmation_arrives_once_with_ticket_link_and_invitation(mailer, eve
     (vm, vu, vs, vst), (im, iu, iseq, ist) = parse_both(data)
     assert (vm, vu, vs) == ("REQUEST", event.uid, event.sequence) and (im, iu, iseq) == (vm, vu, vs)
     assert b"ATTENDEE" in data and b"PARTSTAT=ACCEPTED" in data and b"mailto:events@example.org" in data
+
+
+def test_the_event_page_an_email_links_is_the_light_public_page_in_the_guests_language(mailer, event_for, smtp_server):
+    """Mail leaves the app: its "Event page" link and its calendar entry's URL open ``/e/<id>``
+    (the plain HTML page), never the in-app ``/event?id=``, with ``?lang=`` for a guest not in English."""
+    event = event_for()
+    ana = mailer.register(event.id, name="Ana Pérez", email="ana@example.org")
+    luc = mailer.register(event.id, name="Luc Martin", email="luc@example.org", language="fr")
+    mailer.deliver_outbox()
+    for guest in (ana, luc):
+        mailer.cancel_registration(guest.manage_token)
+    mailer.deliver_outbox()
+    page = f"https://events.example.org/e/{event.id}"
+    for to, expected in (("ana@example.org", page), ("luc@example.org", f"{page}?lang=fr")):
+        confirmed, cancelled = inbox(smtp_server, to)
+        text = cancelled.get_body(("plain",)).get_content()
+        html = cancelled.get_body(("html",)).get_content()
+        assert re.search(re.escape(expected) + r"(?![\w/?&=])", text), text
+        assert f'href="{expected}"' in html, html
+        for message in (confirmed, cancelled):
+            data, _ = calendar_part(message)
+            assert vobject.readOne(data.decode()).vevent.url.value == expected
+            assert "/event?id=" not in message.as_string()
 
 
 def test_the_waiting_list_and_the_move_up_each_get_their_message(mailer, event_for, smtp_server, clock):

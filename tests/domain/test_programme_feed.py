@@ -224,7 +224,7 @@ def test_the_json_feed_describes_place_people_and_links(planner, world):
                                  "role_label": "video message"}]
     assert [(o["name"], o["role"], o["slug"]) for o in soon["organizations"]] == [
         (GCM, "host", "global-coalition-on-migration-gcm"), (ACLU, "co-sponsor", "american-civil-liberties-union-aclu")]
-    assert soon["url"] == f"http://localhost:8501/event?id={soon['id']}"
+    assert soon["url"] == f"http://localhost:8501/e/{soon['id']}"
     assert soon["ics"] == f"http://localhost:8501/events/{soon['id']}.ics"
     assert soon["summit"] == {"id": world["summit"].id, "name": "UN General Assembly Week"}
     assert soon["status"] == "published" and soon["cancel_reason"] is None
@@ -279,7 +279,7 @@ def test_every_link_of_the_embed_opens_in_a_new_tab(planner, world):
     for link in links:
         assert 'target="_blank"' in link and 'rel="noopener"' in link, link
     soon = world["soon"]
-    assert f'href="http://localhost:8501/event?id={soon.id}"' in page
+    assert f'href="http://localhost:8501/e/{soon.id}"' in page
 
 
 def test_the_embed_links_the_calendar_feed_of_the_same_filters(planner, world):

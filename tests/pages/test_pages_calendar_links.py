@@ -39,7 +39,7 @@ def test_the_event_page_offers_the_web_calendars_beside_the_ics(app_planner):
     assert links == {"Add to Google Calendar": expected["google"], "Add to Outlook.com": expected["outlook"]}
     google = parse_qs(urlsplit(links["Add to Google Calendar"]).query)
     assert google["text"] == [event.title]
-    assert f"/event?id={event.id}" in google["details"][0]
+    assert f"Event page: {app_planner.base_url}/e/{event.id}" in google["details"][0].splitlines()
 
 
 def test_cancelled_events_and_drafts_offer_no_web_calendar(app_planner):

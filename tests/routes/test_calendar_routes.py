@@ -64,7 +64,7 @@ def test_programme_calendar_holds_every_public_event_and_no_draft(server, demo):
     for draft in demo["drafts"]:
         assert draft.uid.encode() not in body and draft.title.encode() not in body
     urls = {str(v["URL"]) for v in vevents(body)}
-    assert urls == {f"{server.url}/event?id={e.id}" for e in demo["public"]}
+    assert urls == {f"{server.url}/e/{e.id}" for e in demo["public"]}
 
 
 def test_summit_calendars_hold_that_summits_public_events(server, demo):

@@ -89,7 +89,7 @@ def test_the_embed_may_be_framed_by_any_site_and_runs_only_its_own_script(server
 def test_the_embed_shows_every_public_event_each_opening_its_page_in_a_new_tab(server, demo):
     page = request(server, "/embed")[1].decode()
     for event in demo["public"]:
-        link = re.search(rf'<a class="title"[^>]* href="{re.escape(server.url)}/event\?id={event.id}"[^>]*>', page)
+        link = re.search(rf'<a class="title"[^>]* href="{re.escape(server.url)}/e/{event.id}"[^>]*>', page)
         assert link, event.title
         assert 'target="_blank"' in link.group(0) and 'rel="noopener"' in link.group(0)
     for draft in demo["drafts"]:
@@ -117,9 +117,9 @@ def test_the_embed_filters_by_summit_and_organization(server, demo):
     others = [e for e in demo["public"] if e not in expected]
     assert expected and others
     for event in expected:
-        assert f"/event?id={event.id}\"" in page
+        assert f"/e/{event.id}\"" in page
     for event in others:
-        assert f"/event?id={event.id}\"" not in page
+        assert f"/e/{event.id}\"" not in page
     assert "Side events with <bdi>Global Coalition on Migration (GCM)</bdi>" in page
 
 
@@ -180,7 +180,7 @@ def test_the_json_feed_has_the_documented_fields(server, demo):
         for organization in item["organizations"]:
             assert set(organization) == {"id", "name", "slug", "role", "role_label", "status"}
             assert organization["slug"] == slug(organization["name"])
-        assert item["url"] == f"{server.url}/event?id={item['id']}"
+        assert item["url"] == f"{server.url}/e/{item['id']}"
         assert item["ics"] == f"{server.url}/events/{item['id']}.ics"
         assert item["status"] in ("published", "cancelled")
 

@@ -45,7 +45,7 @@ from ..codes import (FORMAT_LABELS, GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HE
                      ORGANIZATION_TYPES, REGISTRATION_CLOSED, SPEAKER_ROLE_HEADINGS, YES_NO_LABELS, label)
 from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
-from ..i18n import _, format_number, ngettext
+from ..i18n import N_, _, format_number, ngettext
 from ..models import PendingConfirmation, Registration
 from ..outputs.markdown import description_html
 from ..ratelimit import ClientKey, client_address
@@ -66,6 +66,38 @@ CONTENT_SECURITY_POLICY = (
 # Our own sentences' emphasis (``**…**``) only; descriptions go through outputs/markdown.py.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
+
+# The words written inside the page's HTML templates (f-strings, which the catalogue's extractor
+# cannot read before Python 3.12): marked here, translated when shown (``t``).
+TEXT_SHARE_THIS_EVENT = N_("Share this event")
+TEXT_COPY_LINK = N_("Copy link")
+TEXT_LINK_COPIED = N_("Link copied")
+TEXT_SELECT_THE_LINK_AND_COPY_IT_BY_HAND = N_("Select the link and copy it by hand.")
+TEXT_ORGANIZATIONS = N_("Organizations")
+TEXT_SPEAKERS = N_("Speakers")
+TEXT_EMAIL_ME_MY_PRIVATE_LINK = N_("Email me my private link")
+TEXT_YOU_EXAMPLE_ORG = N_("you@example.org")
+TEXT_YOUR_EMAIL = N_("Your email")
+TEXT_REGISTERED_ALREADY_TYPE_THE_EMAIL_YOU_RE = N_("Registered already? Type the email you registered with and we will send you your private link.")
+TEXT_LOST_YOUR_PRIVATE_LINK = N_("Lost your private link?")
+TEXT_ADD_TO_MY_CALENDAR_ICS = N_("Add to my calendar (.ics)")
+TEXT_OPEN_MY_PRIVATE_PAGE = N_("Open my private page")
+TEXT_COPY = N_("Copy")
+TEXT_COPIED = N_("Copied")
+TEXT_REGISTER_SOMEONE_ELSE = N_("Register someone else")
+TEXT_REGISTER = N_("Register")
+TEXT_JOIN_ONLINE = N_("Join online")
+TEXT_START_END_YOUR_TIME = N_("{start}–{end} your time")
+TEXT_PROGRAMME = N_("Programme")
+TEXT_LANGUAGE = N_("Language")
+TEXT_ABOUT = N_("About")
+TEXT_SEE_THE_WHOLE_PROGRAMME = N_("See the whole programme")
+TEXT_THE_FORM_WAS_NOT_SENT = N_("The form was not sent")
+
+
+def t(text) -> str:
+    """A marked text in the active language, escaped for HTML."""
+    return escape(str(text))
 
 # ---------------------------------------------------------------------- text
 
@@ -252,8 +284,8 @@ def _answer(q, form: Form, key: str):
 
 def _refused(language: str, message: str, status_code: int) -> HTMLResponse:
     i18n.activate(language)
-    body = (f'<main class="narrow"><h1>{escape(_("The form was not sent"))}</h1><p role="alert">{escape(message)}</p>'
-            f'<p><a href="/">{escape(_("See the whole programme"))}</a></p></main>')
+    body = (f'<main class="narrow"><h1>{t(TEXT_THE_FORM_WAS_NOT_SENT)}</h1><p role="alert">{escape(message)}</p>'
+            f'<p><a href="/">{t(TEXT_SEE_THE_WHOLE_PROGRAMME)}</a></p></main>')
     return HTMLResponse(_document(language, _("The form was not sent"), body), status_code=status_code,
                         headers=_headers())
 
@@ -370,7 +402,7 @@ def _body(planner, event, language: str, form: Form, browser: str) -> str:
     parts.append(_registration(planner, event, language, form, browser))
     parts.append(_calendar(planner, event, language))
     if event.description:
-        parts.append(f'<h2>{escape(_("About"))}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
+        parts.append(f'<h2>{t(TEXT_ABOUT)}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
     parts.append(_people(event))
     parts.append(_share(planner, event, language))
     parts.append("</main>")
@@ -386,7 +418,7 @@ def _top(event, language: str) -> str:
         for code in i18n.available())
     arrow = "→" if i18n.direction(language) == "rtl" else "←"  # back points the way the page reads
     return (f'<header class="top"><a class="back" href="{escape(i18n.in_address("/", language))}">{arrow} '
-            f'{escape(_("Programme"))}</a><nav aria-label="{escape(_("Language"))}"><ul class="languages">'
+            f'{t(TEXT_PROGRAMME)}</a><nav aria-label="{t(TEXT_LANGUAGE)}"><ul class="languages">'
             f"{languages}</ul></nav></header>")
 
 
@@ -399,7 +431,7 @@ def _when_where(event, language: str) -> str:
     zone_day = event.local_start.date().isoformat()
     viewer = (f'<p class="caption" data-viewer-time data-start="{event.starts_at.isoformat()}" '
               f'data-end="{event.ends_at.isoformat()}" data-zone="{escape(event.timezone)}" data-day="{zone_day}" '
-              f'data-lang="{escape(language)}" data-h12="{str(_twelve_hours()).lower()}" data-template="{escape(_("{start}–{end} your time"))}" '
+              f'data-lang="{escape(language)}" data-h12="{str(_twelve_hours()).lower()}" data-template="{t(TEXT_START_END_YOUR_TIME)}" '
               f'data-plus="{escape(json.dumps([i18n.day_mark(d) for d in (1, 2)]))}" '
               f'data-minus="{escape(json.dumps([i18n.day_mark(-d) for d in (1, 2)]))}" hidden></p>')
     when = (f'<div class="when"><p><strong>{escape(i18n.long_date(event.local_start))}</strong><br>'
@@ -417,7 +449,7 @@ def _when_where(event, language: str) -> str:
     if event.format in ("online", "hybrid"):
         lines.append(escape(_("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])))
         if event.public_join_url:
-            lines.append(f'<a href="{escape(event.public_join_url)}" rel="noopener">{escape(_("Join online"))}</a>')
+            lines.append(f'<a href="{escape(event.public_join_url)}" rel="noopener">{t(TEXT_JOIN_ONLINE)}</a>')
         elif event.has_join_link:
             lines.append(escape(_("People registered get the link to join on their private page.")))
     notes = []
@@ -453,7 +485,7 @@ def _calendar(planner, event, language: str) -> str:
 
 
 def _registration(planner, event, language: str, form: Form, browser: str) -> str:
-    out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{escape(_("Register"))}</h2>']
+    out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{t(TEXT_REGISTER)}</h2>']
     closed = event.registration_closed(clock.now())
     if closed:
         out.append(f'<p class="caption">{escape(str(REGISTRATION_CLOSED[closed]))}</p></section>')
@@ -461,7 +493,7 @@ def _registration(planner, event, language: str, form: Form, browser: str) -> st
     if form.answer is not None:
         out.append(_answered(planner, event, form.answer, language))
         out.append(f'<p><a class="button" href="{escape(i18n.in_address(f"/e/{event.id}", language))}#register">'
-                   f'{escape(_("Register someone else"))}</a></p></section>')
+                   f'{t(TEXT_REGISTER_SOMEONE_ELSE)}</a></p></section>')
         return "".join(out)
     counts = planner.event_counts(event.id)
     if counts.is_full:
@@ -696,11 +728,11 @@ def _answered(planner, event, done, language: str) -> str:
         f'<div id="answer" class="notice {kind}" role="status">{said}</div>'
         f"<p>{keep}</p>"
         f'<div class="copy" data-copy><a id="private-link" class="address" dir="ltr" href="{escape(link)}">'
-        f'{escape(link)}</a><button type="button" data-copy-button data-done="{escape(_("Copied"))}" '
-        f'data-failed="{escape(_("Select the link and copy it by hand."))}" hidden>{escape(_("Copy"))}</button>'
+        f'{escape(link)}</a><button type="button" data-copy-button data-done="{t(TEXT_COPIED)}" '
+        f'data-failed="{t(TEXT_SELECT_THE_LINK_AND_COPY_IT_BY_HAND)}" hidden>{t(TEXT_COPY)}</button>'
         '<span data-copy-status role="status" aria-live="polite"></span></div>'
-        f'<div class="row"><a class="button primary" href="{escape(link)}">{escape(_("Open my private page"))}</a>'
-        f'<a class="button" href="{escape(ics)}" download>{_file_label(_("Add to my calendar (.ics)"))}</a></div>'
+        f'<div class="row"><a class="button primary" href="{escape(link)}">{t(TEXT_OPEN_MY_PRIVATE_PAGE)}</a>'
+        f'<a class="button" href="{escape(ics)}" download>{_file_label(str(TEXT_ADD_TO_MY_CALENDAR_ICS))}</a></div>'
     )
 
 
@@ -720,14 +752,14 @@ def _lost_link(event, language: str, form: Form, browser: str) -> str:
     action = escape(i18n.in_address(f"/e/{event.id}/link", language))
     value = escape(form.value("email")) if kind else ""
     return (
-        f'<details class="lost"{opened}><summary>{escape(_("Lost your private link?"))}</summary>'
-        f'<p class="caption">{escape(_("Registered already? Type the email you registered with and we will send you your private link."))}</p>'
+        f'<details class="lost"{opened}><summary>{t(TEXT_LOST_YOUR_PRIVATE_LINK)}</summary>'
+        f'<p class="caption">{t(TEXT_REGISTERED_ALREADY_TYPE_THE_EMAIL_YOU_RE)}</p>'
         f'<form method="post" action="{action}#register" novalidate>'
         f'<input type="hidden" name="form_key" value="{escape(browser)}">'
-        f'<div class="field"><label for="f-link-email">{escape(_("Your email"))}</label>'
+        f'<div class="field"><label for="f-link-email">{t(TEXT_YOUR_EMAIL)}</label>'
         f'<input id="f-link-email" name="email" type="email" autocomplete="email" dir="ltr" value="{value}" '
-        f'placeholder="{escape(_("you@example.org"))}"{attrs}>{error}</div>'
-        f'<button type="submit">{escape(_("Email me my private link"))}</button></form>{answer}</details>'
+        f'placeholder="{t(TEXT_YOU_EXAMPLE_ORG)}"{attrs}>{error}</div>'
+        f'<button type="submit">{t(TEXT_EMAIL_ME_MY_PRIVATE_LINK)}</button></form>{answer}</details>'
     )
 
 
@@ -737,7 +769,7 @@ def _lost_link(event, language: str, form: Form, browser: str) -> str:
 def _people(event) -> str:
     out = []
     if event.public_speakers:
-        out.append(f'<h2>{escape(_("Speakers"))}</h2>')
+        out.append(f'<h2>{t(TEXT_SPEAKERS)}</h2>')
         for role in ("chair", "moderator", "speaker", "video message"):
             people = [s for s in event.public_speakers if s.role == role]
             if not people:
@@ -751,7 +783,7 @@ def _people(event) -> str:
                 out.append(f'<li>{photo}<div><strong dir="auto">{escape(s.name)}</strong>{affiliation}{bio}</div></li>')
             out.append("</ul>")
     if event.public_organizations:
-        out.append(f'<h2>{escape(_("Organizations"))}</h2>')
+        out.append(f'<h2>{t(TEXT_ORGANIZATIONS)}</h2>')
         for role in ("host", "endorser", "co-sponsor"):
             orgs = event.public_organizations_with_role(role)
             if not orgs:
@@ -789,6 +821,6 @@ def _share(planner, event, language: str) -> str:
 
     copy = (f'<div class="copy" data-copy><span class="address" dir="ltr">{escape(links["link"])}</span>'
             f'<button type="button" data-copy-button data-text="{escape(links["link"])}" '
-            f'data-done="{escape(_("Link copied"))}" data-failed="{escape(_("Select the link and copy it by hand."))}" '
-            f'hidden>{escape(_("Copy link"))}</button><span data-copy-status role="status" aria-live="polite"></span></div>')
-    return f'<h2>{escape(_("Share this event"))}</h2>{copy}{row(services)}{row(files)}'
+            f'data-done="{t(TEXT_LINK_COPIED)}" data-failed="{t(TEXT_SELECT_THE_LINK_AND_COPY_IT_BY_HAND)}" '
+            f'hidden>{t(TEXT_COPY_LINK)}</button><span data-copy-status role="status" aria-live="polite"></span></div>')
+    return f'<h2>{t(TEXT_SHARE_THIS_EVENT)}</h2>{copy}{row(services)}{row(files)}'

@@ -33,6 +33,8 @@ LAYOUT_CSS = (
     " [data-testid='stPageLink'] a { height: auto; }"
     " [data-testid='stPageLink'] p { white-space: normal; overflow: visible; text-overflow: clip; }"
     " [class*='st-key-event_card'] [data-testid='stPageLink'] p { font-size: 1.1rem; font-weight: 600; line-height: 1.35; }"
+    # The programme's event titles: links to the public event page (/e/<id>).
+    " a.planner-event-link { font-size: 1.1rem; font-weight: 600; line-height: 1.35; color: #1f5fa8; }"
     "</style>"
 )
 # WCAG 2.1 AA (issue #16): text contrast, a visible keyboard focus, errors tied to their fields;

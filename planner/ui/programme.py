@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from itertools import groupby
 
 import streamlit as st
@@ -13,7 +14,6 @@ from planner.i18n import _, current, format_number, ngettext
 from planner.models import upcoming_and_past
 from planner.ui.components.events import organizations_line, speakers_line
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.navigation import EVENT
 from planner.ui.components.session import base_url, planner
 from planner.ui.components.times import long_date, short_date, time_range, viewer_time_range, viewer_zone
 
@@ -121,7 +121,11 @@ def _event_card(event, zone) -> None:
                 badges.insert(0, f":red-badge[{label(EVENT_STATUS_LABELS, 'cancelled')}]")
             st.markdown(" ".join(badges))
         with top[1]:
-            st.page_link(EVENT, label=escape_md(event.title), query_params={"id": str(event.id)}, icon=":material/arrow_forward:")
+            # The public event page (/e/<id>, plain HTML: issue #17), where people register, in the
+            # same tab: the page a rush opens stays light. st.html, since Streamlit's own links open
+            # other sites' addresses in a new tab.
+            st.html(f'<a class="planner-event-link" dir="auto" href="{html.escape(i18n.in_address(f"/e/{event.id}"))}">'
+                    f"{html.escape(event.title)}</a>")
             icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
             st.markdown(f"{icon} {escape_md(event.place)}")
             orgs = organizations_line(event)

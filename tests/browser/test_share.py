@@ -3,7 +3,7 @@
 The event page's browser tab is titled with the event's title (in the visitor's language when the
 organizers gave one), its share section offers *Copy link* (which copies the short address and says
 so), share links that are plain addresses, and the poster and cards; the short address /e/<id>
-sends a person on to the event page. Screenshots at 1280×800 and 390×844 go to
+is the public event page itself, with the same share section. Screenshots at 1280×800 and 390×844 go to
 ``test-artifacts/share-*.png``.
 """
 
@@ -47,12 +47,17 @@ def test_the_event_page_is_titled_with_the_event_and_shares_its_short_link(tmp_p
             assert poster == f"/e/{event.id}/poster.pdf?paper=a4"
             screenshot(page, "share-desktop")
 
-            phone = browser.new_context(**PHONE).new_page()
-            phone.goto(f"{server.url}/e/{event.id}")  # the short address sends people on to the page
-            phone.wait_for_url(f"**/event?id={event.id}", timeout=30_000)
-            wait_for_app(phone)
-            phone.wait_for_function(f"() => document.title === {event.title!r}", timeout=30_000)
-            phone.get_by_text("Share this event").scroll_into_view_if_needed()
+            # The short address is the public page itself (issue #17): titled, with its own share section.
+            phone_context = browser.new_context(**PHONE)
+            phone_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+            phone = phone_context.new_page()
+            phone.goto(f"{server.url}/e/{event.id}")
+            assert phone.url == f"{server.url}/e/{event.id}" and phone.title() == event.title
+            assert phone.locator("h1").inner_text() == event.title
+            phone.get_by_role("button", name="Copy link").click()
+            phone.get_by_role("status").filter(has_text="Link copied").wait_for(timeout=10_000)
+            assert phone.evaluate("navigator.clipboard.readText()") == f"{server.url}/e/{event.id}"
+            assert phone.get_by_role("link", name="Poster (A4)").get_attribute("href") == poster
             screenshot(phone, "share-phone")
         finally:
             browser.close()

@@ -54,10 +54,10 @@ def test_a_spanish_search_on_the_programme_finds_the_event_and_shows_its_spanish
     at.run()
     at.text_input(key="f_query").input("celebracion DIALOGO").run()
     no_exception(at)
-    links = [link.proto.label for link in at.get("page_link") if "event_card" in str(link.proto)] or [
-        link.proto.label for link in at.get("page_link")]
-    assert any(TITLE_ES in label for label in links), links
-    assert not any(label.startswith(event.title[:20]) for label in links)
+    # Each card's title links to the event's public page (/e/<id>, issue #17), in the visitor's language.
+    links = [h.proto.body for h in at.get("html") if "planner-event-link" in h.proto.body]
+    assert any(TITLE_ES in body and f'href="/e/{event.id}?lang=es"' in body for body in links), links
+    assert not any(event.title[:20] in body for body in links)
 
 
 def test_the_editor_saves_and_removes_a_language(app_planner):

@@ -805,12 +805,16 @@ class Database:
         returns False if one still held an old snapshot (the log is emptied at the next
         checkpoint)."""
         for _ in range(attempts):
-            with self._write_lock, self._turn():
-                db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
+            with self._write_lock:
                 try:
-                    busy = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                finally:
-                    self._writer = db
+                    with self._turn():
+                        db, self._writer = self._writer or sqlite_utils.Database(self._connect()), None
+                        try:
+                            busy = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                        finally:
+                            self._writer = db
+                except StorageError:  # another process kept the turn: as busy as a reader would be
+                    busy = True
             if not busy:
                 return True
         return False

@@ -21,7 +21,9 @@ speakers and organizations by the one visibility rule of issue #14, and the shar
 Security: everything people typed is escaped (``escape``, ``inline``); the form is protected
 against cross-site posting by a browser key (``planner_browser``, an HttpOnly cookie the server
 makes, repeated in the form; the double-submit pattern) and by refusing an ``Origin`` of another
-site; the browser key and the client's address are the flood limits' ``ClientKey``. The
+site; the browser key and the client's address are the flood limits' ``ClientKey``. Like a new
+Streamlit session, a script can start afresh with a key of its own (of the key's form and size):
+the per-address and per-event limits are the ones it cannot leave. The
 Content-Security-Policy allows this site's own scripts and images only, and no framing.
 """
 
@@ -33,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from markdown_it import MarkdownIt
 from starlette.concurrency import run_in_threadpool
@@ -47,12 +49,15 @@ from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
 from ..i18n import N_, _, format_number, ngettext
 from ..models import PendingConfirmation, Registration
+from ..outputs import sentences
 from ..outputs.markdown import description_html
+from ..outputs.sentences import JOINER, LINK_SENT, error_md, escape_md, optional_label
 from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
 BROWSER_COOKIE = "planner_browser"
 BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600
+BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what new_token makes; anything else is not ours
 FIELDS = ("name", "email", "organization", "needs")
 MAX_FORM_BYTES = 64 * 1024  # a filled-in form is a few KB; a proof-of-work payload under 1 KB
 ASSETS = Path(__file__).parent / "assets"
@@ -102,27 +107,16 @@ def t(text) -> str:
 # ---------------------------------------------------------------------- text
 
 
-def inline(template: str, **values: object) -> str:
-    """A translated sentence with Markdown emphasis (``**…**``), as HTML: the sentence's own
-    Markdown is rendered, every value is escaped and never read as Markdown."""
-    marks = {name: f"\ue000{i}\ue001" for i, name in enumerate(values)}
-    rendered = _markdown.renderInline(template.format(**marks))
-    for name, mark in marks.items():
-        rendered = rendered.replace(mark, f"<bdi>{escape(str(values[name]))}</bdi>")
-    return rendered
+def md(markdown: str) -> str:
+    """A sentence of the pages (``outputs/sentences.py``: Markdown, what people typed already
+    escaped by ``escape_md``) as HTML. Without GFM's bare links or emoji here, the invisible
+    joiners ``escape_md`` puts into such patterns are not needed, and go."""
+    return _markdown.renderInline(markdown).replace(JOINER, "")
 
 
 def said(err: PlannerError) -> str:
-    """A refusal's sentence as HTML: the Markdown sentence the pages show (``error_md``: what
-    people typed in it escaped), rendered here."""
-    from ..ui.components.markdown import error_md  # plain Python: no Streamlit in it
-
-    return _markdown.renderInline(error_md(err))
-
-
-def _optional(text: str, required: bool) -> str:
-    # Translators: a form field's label, marked as one that may stay empty ("Gender (optional)").
-    return text if required else _("{label} (optional)").format(label=text)
+    """A refusal's sentence as HTML, as the Streamlit pages say it (``error_md``)."""
+    return md(error_md(err))
 
 
 # ---------------------------------------------------------------------- what one request brings
@@ -149,7 +143,7 @@ class Form:
 def _browser(request: Request) -> str:
     """The browser's key (cookie), or a new one the response will set."""
     key = request.cookies.get(BROWSER_COOKIE, "")
-    return key if re.fullmatch(r"[A-Za-z0-9_-]{20,100}", key) else new_token()
+    return key if BROWSER_KEY.fullmatch(key) else new_token()
 
 
 def _client(request: Request, browser: str) -> ClientKey:
@@ -199,24 +193,44 @@ async def lost_link(request: Request, language: str) -> Response:
     return await _post(request, language, "link")
 
 
+async def _body_of(request: Request) -> bytes | None:
+    """The request's body, or None past ``MAX_FORM_BYTES`` (counted as it arrives, so a chunked
+    body without a Content-Length is held to the same size)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    return bytes(body)
+
+
 async def _post(request: Request, language: str, what: str) -> Response:
     event_id = _event_id(request)
     if event_id is None:
         return _no_such_event()
-    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+    body = await _body_of(request)
+    if body is None:
         return _refused(language, _("The form was too large to be sent. Please try again."), 413)
-    try:
-        data = await request.form(max_files=0, max_fields=200, max_part_size=MAX_FORM_BYTES)
-    except Exception:  # noqa: BLE001 - a malformed body is a bad request, said in words
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:  # the page's forms are urlencoded (no file); anything else is not from them
+        if kind != "application/x-www-form-urlencoded":
+            raise ValueError(kind)
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
+    except ValueError:  # another type, bytes that are not UTF-8, too many fields
         return _refused(language, _("The form could not be read. Please try again."), 400)
     browser = request.cookies.get(BROWSER_COOKIE, "")
-    sent_key = data.get("form_key", "")
-    if (not _same_site(request) or not browser or not isinstance(sent_key, str)
+    sent_key = next((v for k, v in pairs if k == "form_key"), "")
+    if (not _same_site(request) or not BROWSER_KEY.fullmatch(browser)
             or not hmac.compare_digest(browser.encode(), sent_key.encode())):
         return _refused(language, _("This form has expired or was sent from another site. Open the event page "
                                     "again and send it from there."), 403)
-    values = {k: (data.getlist(k) if len(data.getlist(k)) > 1 else data.get(k)) for k in data.keys()}
-    values = {k: v for k, v in values.items() if isinstance(v, (str, list))}
+    values: dict = {}
+    for key, value in pairs:
+        values[key] = [*values[key], value] if isinstance(values.get(key), list) else (
+            [values[key], value] if key in values else value)
     form = Form(values=values)
     client = _client(request, browser)
     status = await run_in_threadpool(_act, what, event_id, form, client, language)
@@ -243,9 +257,7 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
         except PlannerError as err:
             form.link_answer = ("refused", said(err))
         else:
-            form.link_answer = ("sent", escape(str(_(
-                "If this address is registered, we have sent it its private link. It can take a few minutes; "
-                "check the spam folder too."))))
+            form.link_answer = ("sent", escape(str(LINK_SENT)))
         return 200
     try:
         questions = planner.event_questions(event_id)
@@ -336,7 +348,7 @@ def picture(request: Request) -> Response:
     media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg" if data.startswith(b"\xff\xd8") else None
     if media is None:
         return _no_such_event()
-    return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=86400, immutable",
+    return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=600",  # an erased photo leaves caches soon
                                                      "X-Content-Type-Options": "nosniff"})
 
 
@@ -396,8 +408,8 @@ def _body(planner, event, language: str, form: Form, browser: str) -> str:
         parts.append(f'<p class="summit">{escape(event.summit.name)}</p>')
     parts.append(f'<h1 dir="auto">{escape(event.title)}</h1>')
     if event.status == "cancelled":
-        parts.append('<div class="notice error" role="note">' + inline(
-            _("**This event is cancelled.** {reason}"), reason=event.cancel_reason) + "</div>")
+        parts.append('<div class="notice error" role="note">' + md(
+            _("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason))) + "</div>")
     parts.append(_when_where(event, language))
     parts.append(_registration(planner, event, language, form, browser))
     parts.append(_calendar(planner, event, language))
@@ -487,7 +499,7 @@ def _calendar(planner, event, language: str) -> str:
 def _registration(planner, event, language: str, form: Form, browser: str) -> str:
     out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{t(TEXT_REGISTER)}</h2>']
     closed = event.registration_closed(clock.now())
-    if closed:
+    if closed and form.answer is None:  # an answer just given shows even if the event closed meanwhile
         out.append(f'<p class="caption">{escape(str(REGISTRATION_CLOSED[closed]))}</p></section>')
         return "".join(out)
     if form.answer is not None:
@@ -497,20 +509,9 @@ def _registration(planner, event, language: str, form: Form, browser: str) -> st
         return "".join(out)
     counts = planner.event_counts(event.id)
     if counts.is_full:
-        full = ngettext("**This event is full** ({count} place).", "**This event is full** ({count} places).",
-                        counts.capacity).format(count=format_number(counts.capacity))
-        waiting = ngettext(
-            "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
-            "as a place frees up.",
-            "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
-            "as a place frees up.",
-            counts.waitlisted,
-        ).format(count=format_number(counts.waitlisted))
-        out.append(f'<div class="notice warning">{inline(full)} {escape(waiting)}</div>')
+        out.append(f'<div class="notice warning">{md(sentences.full_notice(counts))}</div>')
     elif counts.seats_left is not None and counts.seats_left <= 10:
-        out.append('<p class="caption">' + escape(ngettext("Only {count} place left.", "Only {count} places left.",
-                                                            counts.seats_left).format(
-            count=format_number(counts.seats_left))) + "</p>")
+        out.append(f'<p class="caption">{escape(sentences.places_left(counts.seats_left))}</p>')
     out.append(_form(planner, event, language, form, browser, counts.is_full))
     out.append(_lost_link(event, language, form, browser))
     out.append("</section>")
@@ -585,27 +586,27 @@ def _question(fields: _Fields, q) -> str:
         hint = _("The host's security checks names against ID documents at the entrance: write them exactly "
                  "as they appear on the passport or ID card you will bring.")
         return "".join(fields.text(
-            f"q_{key}", _optional(_("Given name(s) as on your ID document") if key == "given_names"
+            f"q_{key}", optional_label(_("Given name(s) as on your ID document") if key == "given_names"
                                   else _("Family name as on your ID document"), q.required), hint=hint)
             for key in q.answer_keys)
     key = f"q_{q.key}"
     if q.builtin == "country":
-        return fields.select(key, _optional(_("Country or nationality"), q.required), list(countries().items()),
+        return fields.select(key, optional_label(_("Country or nationality"), q.required), list(countries().items()),
                              _("Choose a country"))
     if q.builtin == "organization_type":
-        return fields.select(key, _optional(_("Type of organization"), q.required),
+        return fields.select(key, optional_label(_("Type of organization"), q.required),
                              [(c, str(ORGANIZATION_TYPE_LABELS[c])) for c in ORGANIZATION_TYPES], _("Choose one"))
     if q.builtin == "gender":
-        return fields.select(key, _optional(_("Gender"), q.required),
+        return fields.select(key, optional_label(_("Gender"), q.required),
                              [(c, str(GENDER_LABELS[c])) for c in GENDERS], _("Choose one"))
     if q.kind in ("short_text", "long_text"):
-        return fields.text(key, _optional(q.label, q.required), hint=q.help, long=q.kind == "long_text",
+        return fields.text(key, optional_label(q.label, q.required), hint=q.help, long=q.kind == "long_text",
                            max_length=200 if q.kind == "short_text" else 2000)
     if q.kind in ("one_choice", "several_choices"):
-        return fields.choices(key, _optional(q.label, q.required), [(c, c) for c in q.choices],
+        return fields.choices(key, optional_label(q.label, q.required), [(c, c) for c in q.choices],
                               several=q.kind == "several_choices", hint=q.help)
     if q.kind == "yes_no":
-        return fields.choices(key, _optional(q.label, q.required),
+        return fields.choices(key, optional_label(q.label, q.required),
                               [("yes", str(YES_NO_LABELS[True])), ("no", str(YES_NO_LABELS[False]))],
                               several=False, hint=q.help)
     return ""
@@ -614,7 +615,7 @@ def _question(fields: _Fields, q) -> str:
 def _form(planner, event, language: str, form: Form, browser: str, full: bool) -> str:
     fields = _Fields(form)
     asked = planner.event_questions(event.id)
-    parts = [f'<form method="post" action="{escape(i18n.in_address(f"/e/{event.id}", language))}#register" '
+    parts = [f'<form method="post" action="/e/{event.id}?lang={escape(language)}#register" '
              f'id="register-form" novalidate>', f'<input type="hidden" name="form_key" value="{escape(browser)}">']
     summary = len(parts)
     parts.append(fields.text("name", _("Your name"), autocomplete="name", required=True))
@@ -645,7 +646,8 @@ def _form(planner, event, language: str, form: Form, browser: str, full: bool) -
     if event.registration_mode == "email":
         parts.append('<p class="caption">' + escape(_(
             "We will email you a link to confirm your place: your registration counts once you open it.")) + "</p>")
-    parts.append(f'<p class="caption">{escape(_privacy(planner, asked))}</p>')
+    notice = sentences.privacy_notice(planner.retention_days, any("given_names" in q.answer_keys for q in asked))
+    parts.append(f'<p class="caption">{escape(notice)}</p>')
     button = _("Join the waiting list") if full else _("Register")
     parts.append(f'<button type="submit" class="primary"{" disabled" if unpassable else ""}>{escape(button)}</button>')
     parts.append("</form>")
@@ -672,60 +674,17 @@ def _proof(planner, event, language: str, fields: _Fields) -> str:
             '<script type="module" src="/assets/altcha.min.js"></script>')
 
 
-def _privacy(planner, asked) -> str:
-    days = planner.retention_days
-    if any("given_names" in q.answer_keys for q in asked):
-        text = ngettext(
-            "We use your name, email, organization, needs and answers only to manage your place at this "
-            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
-            "gets your names as on your ID document; nobody else does. You can change or cancel your "
-            "registration at any time through your private link. They are erased {days} day after the event "
-            "ends.",
-            "We use your name, email, organization, needs and answers only to manage your place at this "
-            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
-            "gets your names as on your ID document; nobody else does. You can change or cancel your "
-            "registration at any time through your private link. They are erased {days} days after the event "
-            "ends.",
-            days,
-        )
-    else:
-        text = ngettext(
-            "We use your name, email, organization, needs and answers only to manage your place at this "
-            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
-            "any time through your private link. They are erased {days} day after the event ends.",
-            "We use your name, email, organization, needs and answers only to manage your place at this "
-            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
-            "any time through your private link. They are erased {days} days after the event ends.",
-            days,
-        )
-    return text.format(days=format_number(days))
-
-
 def _answered(planner, event, done, language: str) -> str:
-    """The answer to a registration: confirmed, waiting, already registered or "check your email"."""
-    if isinstance(done, PendingConfirmation):
-        return ('<div id="answer" class="notice info" role="status">' + escape(_(
-            "Check your email: we sent a link to confirm your place. It is valid for 30 minutes.")) + "</div>")
-    if done.already_registered:
-        return ('<div id="answer" class="notice info" role="status">' + inline(
-            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
-            _("**{email} is already registered** for this event, so nothing was changed. We have emailed "
-              "the private link to that address: use it to change or cancel. It can take a few minutes; "
-              "check the spam folder too."), email=done.email) + "</div>")
-    if done.status == "confirmed":
-        said = inline(_("**You're registered, {name}!** Your place is confirmed."), name=done.name)
-        kind = "success"
-    else:
-        said = inline(_(
-            "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
-            "place frees up; check your private page."), name=done.name, position=format_number(done.position))
-        kind = "warning"
+    """The answer to a registration (``sentences.answer_md``); with the private link once registered."""
+    kind, sentence = sentences.answer_md(done)
+    answer = f'<div id="answer" class="notice {kind}" role="status">{md(sentence)}</div>'
+    if isinstance(done, PendingConfirmation) or done.already_registered:
+        return answer
     link = i18n.in_address(f"{planner.base_url}/ticket?t={done.manage_token}", language)
     ics = f"/r/calendar.ics?t={done.manage_token}"
-    keep = inline(_("**Your private link** — keep it: it lets you see, change or cancel your registration. "
-                    "Anyone with it can do the same, so don't share it."))
+    keep = md(sentences.private_link_note())
     return (
-        f'<div id="answer" class="notice {kind}" role="status">{said}</div>'
+        f"{answer}"
         f"<p>{keep}</p>"
         f'<div class="copy" data-copy><a id="private-link" class="address" dir="ltr" href="{escape(link)}">'
         f'{escape(link)}</a><button type="button" data-copy-button data-done="{t(TEXT_COPIED)}" '
@@ -749,7 +708,7 @@ def _lost_link(event, language: str, form: Form, browser: str) -> str:
         answer = f'<div id="answer" class="notice info" role="status">{text}</div>'
     elif kind == "refused":
         answer = f'<div id="answer" class="notice error" role="alert">{text}</div>'
-    action = escape(i18n.in_address(f"/e/{event.id}/link", language))
+    action = f"/e/{event.id}/link?lang={escape(language)}"  # the answer and the email in the page's language
     value = escape(form.value("email")) if kind else ""
     return (
         f'<details class="lost"{opened}><summary>{t(TEXT_LOST_YOUR_PRIVATE_LINK)}</summary>'

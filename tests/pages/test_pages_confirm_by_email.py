@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from planner.ui.components.rsvp import check_your_email
+from planner.outputs.sentences import check_your_email
 from tests.pages.apptest import app, dialogue, event_page, no_exception, seen, signed_in
 from tests.pages.test_pages_registrations import rsvp
 

@@ -267,7 +267,8 @@ def test_the_page_shows_the_event_its_form_and_only_public_people(server, events
     cookie = response.getheader("Set-Cookie")
     assert cookie.startswith("planner_browser=") and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
     form = attributes(page, "form", id="register-form")
-    assert form["method"] == "post" and form["action"] == f"/e/{event.id}#register"
+    # The form carries the page's language, so the answer and the email speak it whatever the browser asks.
+    assert form["method"] == "post" and form["action"] == f"/e/{event.id}?lang=en#register"
     assert attributes(page, "input", name="form_key")["value"] == cookie_of(response)
     for name in ("name", "email", "organization"):
         attributes(page, "input", name=name)
@@ -444,6 +445,52 @@ def test_a_too_large_or_malformed_body_is_refused_in_words(server, events):
         assert "Traceback" not in page and "Exception" not in page
     assert rows(server) == before
     assert server.errors() == errors_before, server.log_tail()
+
+
+def test_a_chunked_body_is_held_to_the_same_size(server, events):
+    """Without a Content-Length the body is counted as it arrives (64 KB at most), and a key that
+    is not of the form the server makes is refused before anything is read into the limits."""
+    import socket
+
+    event = events.public(title="Chunked bodies")
+    browser = Browser(server, event.id)
+    before = rows(server)
+    body = urlencode({"form_key": browser.key, "name": "Chunked", "email": new_email(),
+                      **{f"x{i}": "y" * 60_000 for i in range(3)}}).encode()
+    # Nine chunks of 8 KB, just past 64 KB, and no last chunk: the server must answer without the end.
+    chunks = b"".join(b"%x\r\n%s\r\n" % (8192, body[i:i + 8192]) for i in range(0, 9 * 8192, 8192))
+    netloc = urlsplit(server.url).netloc
+    head = (f"POST /e/{event.id} HTTP/1.1\r\nHost: {netloc}\r\nTransfer-Encoding: chunked\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nCookie: planner_browser={browser.key}\r\n"
+            f"Origin: {server.url}\r\nConnection: close\r\n\r\n").encode()
+    host, port = netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), 30) as s:
+        s.sendall(head + chunks)
+        answer_bytes = b""
+        while chunk := s.recv(65536):
+            answer_bytes += chunk
+    assert answer_bytes.startswith(b"HTTP/1.1 413"), answer_bytes[:200]
+    assert rows(server) == before
+    response, page = browser.post({"name": "Odd key", "email": new_email()}, key="<script>" * 3)
+    assert response.status == 403 and rows(server) == before
+
+
+def test_keys_of_its_own_do_not_take_a_script_past_the_address_limit(tmp_path):
+    """A script sending a fresh key with every form (as one opening new sessions would) is held by
+    the per-address limit."""
+    with AppServer(tmp_path, env={"PLANNER_REGISTRATIONS_PER_ADDRESS": "3"}) as limited:
+        event = Events(limited.db, limited.url).public(title="Rotating keys", capacity=100)
+        statuses = []
+        for i in range(5):
+            key = f"fresh-key-number-{i:04d}-abcdefgh"
+            response, body = request(limited, f"/e/{event.id}", method="POST",
+                                     body=urlencode({"form_key": key, "name": f"Bot {i}",
+                                                     "email": f"bot{i}@example.org"}).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded",
+                                              "Cookie": f"planner_browser={key}", "Origin": limited.url})
+            statuses.append(response.status)
+        assert statuses == [200, 200, 200, 429, 429]
+        assert len(registrations(limited, event.id)) == 3
 
 
 # ---------------------------------------------------------------------- 5. flood limits

@@ -15,16 +15,13 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import PlannerError, ValidationError
-from planner.i18n import N_, _
+from planner.i18n import _
+from planner.outputs.sentences import LINK_SENT
 from planner.ui.components import language
 from planner.ui.components.markdown import error_md
 from planner.ui.components.session import client_key, planner
 
-# Translators: the answer to "Email me my private link", the same for every address.
-SENT = N_(
-    "If this address is registered, we have sent it its private link. It can take a few minutes; "
-    "check the spam folder too."
-)
+SENT = LINK_SENT  # the one answer, whatever the address (planner/outputs/sentences.py)
 
 
 def _key(event_id: int | None) -> str:

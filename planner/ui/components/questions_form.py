@@ -10,14 +10,10 @@ import streamlit as st
 from planner.areas.questions import countries
 from planner.codes import GENDER_LABELS, GENDERS, ORGANIZATION_TYPE_LABELS, ORGANIZATION_TYPES, YES_NO_LABELS
 from planner.i18n import _
+from planner.outputs.sentences import optional_label
 
 NO_PHOTOS = "no_photos"
 HIDE_NAME = "hide_name"
-
-
-def _optional(text: str, required: bool) -> str:
-    # Translators: a form field's label, marked as one that may stay empty ("Gender (optional)").
-    return text if required else _("{label} (optional)").format(label=text)
 
 
 def draw(prefix: str, questions, field_error, registration=None) -> None:
@@ -43,28 +39,28 @@ def _widget(q, key: str, widget: str) -> None:
             "Family name as on your ID document")
         help_text = _("The host's security checks names against ID documents at the entrance: write them exactly "
                       "as they appear on the passport or ID card you will bring.")
-        st.text_input(_optional(label, q.required), key=widget, max_chars=200, help=help_text)
+        st.text_input(optional_label(label, q.required), key=widget, max_chars=200, help=help_text)
     elif q.builtin == "country":
         names = countries()
-        st.selectbox(_optional(_("Country or nationality"), q.required), list(names), key=widget, index=None,
+        st.selectbox(optional_label(_("Country or nationality"), q.required), list(names), key=widget, index=None,
                      format_func=lambda c: names.get(c, c), placeholder=_("Choose a country"))
     elif q.builtin == "organization_type":
-        st.selectbox(_optional(_("Type of organization"), q.required), ORGANIZATION_TYPES, key=widget, index=None,
+        st.selectbox(optional_label(_("Type of organization"), q.required), ORGANIZATION_TYPES, key=widget, index=None,
                      format_func=lambda c: str(ORGANIZATION_TYPE_LABELS[c]), placeholder=_("Choose one"))
     elif q.builtin == "gender":
-        st.selectbox(_optional(_("Gender"), q.required), GENDERS, key=widget, index=None,
+        st.selectbox(optional_label(_("Gender"), q.required), GENDERS, key=widget, index=None,
                      format_func=lambda c: str(GENDER_LABELS[c]), placeholder=_("Choose one"))
     elif q.kind == "short_text":
-        st.text_input(_optional(q.label, q.required), key=widget, max_chars=200, help=q.help or None)
+        st.text_input(optional_label(q.label, q.required), key=widget, max_chars=200, help=q.help or None)
     elif q.kind == "long_text":
-        st.text_area(_optional(q.label, q.required), key=widget, max_chars=2000, height=80, help=q.help or None)
+        st.text_area(optional_label(q.label, q.required), key=widget, max_chars=2000, height=80, help=q.help or None)
     elif q.kind == "one_choice":
-        st.radio(_optional(q.label, q.required), list(q.choices), key=widget, index=None, help=q.help or None)
+        st.radio(optional_label(q.label, q.required), list(q.choices), key=widget, index=None, help=q.help or None)
     elif q.kind == "several_choices":
-        st.multiselect(_optional(q.label, q.required), list(q.choices), key=widget, help=q.help or None,
+        st.multiselect(optional_label(q.label, q.required), list(q.choices), key=widget, help=q.help or None,
                        placeholder=_("Choose any"))
     elif q.kind == "yes_no":
-        st.radio(_optional(q.label, q.required), [True, False], key=widget, index=None, horizontal=True,
+        st.radio(optional_label(q.label, q.required), [True, False], key=widget, index=None, horizontal=True,
                  format_func=lambda v: str(YES_NO_LABELS[v]), help=q.help or None)
 
 

@@ -17,10 +17,11 @@ from planner import PendingConfirmation, PlannerError, ValidationError, clock
 from planner.codes import REGISTRATION_CLOSED
 from planner.models import Registration
 from planner import i18n
-from planner.i18n import _, format_number, ngettext
+from planner.i18n import _
 from planner.ui.components import a11y, altcha, language, questions_form
 from planner.ui.components.link_request import lost_link_expander
-from planner.ui.components.markdown import error_md, escape_md
+from planner.outputs import sentences
+from planner.ui.components.markdown import error_md
 from planner.ui.components.session import base_url, client_key, planner
 
 FIELDS = ("name", "email", "organization", "needs")
@@ -81,11 +82,6 @@ def _proof_check(event) -> None:
     altcha.proof_widget(challenge, key=_proof_key(event.id))
 
 
-def check_your_email() -> str:
-    """The one answer of a form confirmed by email, whatever the address typed."""
-    return _("Check your email: we sent a link to confirm your place. It is valid for 30 minutes.")
-
-
 def private_link(token: str) -> str:
     return i18n.in_address(f"{base_url()}/ticket?t={token}")
 
@@ -133,23 +129,9 @@ def _registration_box(event, counts) -> None:
         return
 
     if counts.is_full:
-        full = ngettext(
-            "**This event is full** ({count} place).", "**This event is full** ({count} places).", counts.capacity
-        ).format(count=format_number(counts.capacity))
-        waiting = ngettext(
-            "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
-            "as a place frees up.",
-            "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
-            "as a place frees up.",
-            counts.waitlisted,
-        ).format(count=format_number(counts.waitlisted))
-        st.warning(f"{full} {waiting}", icon=":material/hourglass_top:")
+        st.warning(sentences.full_notice(counts), icon=":material/hourglass_top:")
     elif counts.seats_left is not None and counts.seats_left <= 10:
-        st.caption(
-            ngettext("Only {count} place left.", "Only {count} places left.", counts.seats_left).format(
-                count=format_number(counts.seats_left)
-            )
-        )
+        st.caption(sentences.places_left(counts.seats_left))
 
     error_field, error = st.session_state.get(f"rsvp_error_{event.id}", (None, None))
 
@@ -190,32 +172,7 @@ def _registration_box(event, counts) -> None:
             a11y.field_error(error, f"rsvp_form_{event.id}")
         if event.registration_mode == "email":
             st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
-        days = planner().retention_days
-        if "given_names" in answer_keys:  # the names as on the ID go to the venue's security desk
-            privacy = ngettext(
-                "We use your name, email, organization, needs and answers only to manage your place at this "
-                "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
-                "gets your names as on your ID document; nobody else does. You can change or cancel your "
-                "registration at any time through your private link. They are erased {days} day after the event "
-                "ends.",
-                "We use your name, email, organization, needs and answers only to manage your place at this "
-                "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
-                "gets your names as on your ID document; nobody else does. You can change or cancel your "
-                "registration at any time through your private link. They are erased {days} days after the event "
-                "ends.",
-                days,
-            )
-        else:
-            privacy = ngettext(
-                "We use your name, email, organization, needs and answers only to manage your place at this "
-                "event: the organizers see them, nobody else does. You can change or cancel your registration at "
-                "any time through your private link. They are erased {days} day after the event ends.",
-                "We use your name, email, organization, needs and answers only to manage your place at this "
-                "event: the organizers see them, nobody else does. You can change or cancel your registration at "
-                "any time through your private link. They are erased {days} days after the event ends.",
-                days,
-            )
-        st.caption(privacy.format(days=format_number(days)))
+        st.caption(sentences.privacy_notice(planner().retention_days, "given_names" in answer_keys))
         # A check this server cannot show cannot be passed: no button to press in vain.
         unpassable = event.registration_mode == "proof_of_work" and not altcha.available()
         st.form_submit_button(
@@ -226,39 +183,15 @@ def _registration_box(event, counts) -> None:
 
 def show_registered(event, registration) -> None:
     """Status, calendar file and private link, right after registering."""
-    if isinstance(registration, PendingConfirmation):
-        # Confirmed by email: one sentence for a new address, one holding a place, one already
-        # registered or waiting; the inbox learns which, the screen does not.
-        st.info(check_your_email(), icon=":material/mark_email_read:")
+    kind, said = sentences.answer_md(registration)
+    if isinstance(registration, PendingConfirmation) or registration.already_registered:
+        icon = ":material/mark_email_read:" if isinstance(registration, PendingConfirmation) else ":material/how_to_reg:"
+        st.info(said, icon=icon)
         return
-    if registration.already_registered:
-        # Whoever typed the address may not own it: nothing was changed, and nothing is said of
-        # the place it holds. Changes go through the private link only, which the Planner has
-        # emailed to the address (to its owner, not to whoever typed it).
-        st.info(
-            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
-            _(
-                "**{email} is already registered** for this event, so nothing was changed. We have emailed "
-                "the private link to that address: use it to change or cancel. It can take a few minutes; "
-                "check the spam folder too."
-            ).format(email=escape_md(registration.email)),
-            icon=":material/how_to_reg:",
-        )
-        return
-    name = escape_md(registration.name)
-    if registration.status == "confirmed":
-        st.success(
-            _("**You're registered, {name}!** Your place is confirmed.").format(name=name), icon=":material/check_circle:"
-        )
+    if kind == "success":
+        st.success(said, icon=":material/check_circle:")
     else:
-        st.warning(
-            # Translators: {position} is the place on the waiting list (1 = next in).
-            _(
-                "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
-                "place frees up; check your private page."
-            ).format(name=name, position=format_number(registration.position)),
-            icon=":material/hourglass_top:",
-        )
+        st.warning(said, icon=":material/hourglass_top:")
     link = private_link(registration.manage_token)
     token = registration.manage_token
     st.download_button(
@@ -271,11 +204,6 @@ def show_registered(event, registration) -> None:
         key=f"rsvp_ics_{event.id}",
         on_click="ignore",  # a download changes nothing: no rerun racing the file request
     )
-    st.markdown(
-        _(
-            "**Your private link** — keep it: it lets you see, change or cancel your registration. "
-            "Anyone with it can do the same, so don't share it."
-        )
-    )
+    st.markdown(sentences.private_link_note())
     st.code(link, language=None, wrap_lines=True)  # in full on a phone too (issue #16)
     st.link_button(_("Open my private page"), link, icon=":material/open_in_new:")

@@ -9,7 +9,7 @@ for (const el of document.querySelectorAll("[data-viewer-time]")) {
     const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!own || own === el.dataset.zone) continue;
     const start = new Date(el.dataset.start), end = new Date(el.dataset.end);
-    const clock = (d, zone) => new Intl.DateTimeFormat(el.dataset.lang, { hour: "numeric", minute: "2-digit", hour12: el.dataset.h12 === "true", timeZone: zone }).format(d);
+    const clock = (d, zone) => new Intl.DateTimeFormat(el.dataset.lang, { hour: "numeric", minute: "2-digit", hourCycle: el.dataset.h12 === "true" ? "h12" : "h23", timeZone: zone }).format(d);
     if (clock(start, own) === clock(start, el.dataset.zone) && clock(end, own) === clock(end, el.dataset.zone)) continue;
     const day = (d) => {
       const p = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: own, year: "numeric", month: "2-digit", day: "2-digit" })
@@ -74,4 +74,14 @@ if (errors) {
   errors.focus();
   // Chromium applies the address's #register after the load, which clears the focus: give it back.
   window.addEventListener("load", () => setTimeout(() => errors.focus(), 0), { once: true });
+}
+
+// A form is sent once: a second press while the answer is on its way (a slow rush) would send
+// it again and answer "already registered" instead of showing the private link.
+for (const form of document.querySelectorAll("form[method=post]")) {
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    for (const button of form.querySelectorAll("button[type=submit]")) button.setAttribute("aria-disabled", "true");
+  });
 }

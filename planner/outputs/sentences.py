@@ -1,0 +1,190 @@
+"""Text a person typed, shown inside Markdown exactly as typed, and the sentences of the
+registration box (the last section), shared by the Streamlit pages and the plain HTML event page.
+
+Titles, names, addresses and door labels go through ``escape_md`` wherever an element renders
+Markdown: st.markdown, st.caption, the alerts (info, success, warning, error), st.title,
+header and subheader, st.progress and st.toast text, and every *label* (buttons, link
+buttons, page links, tabs, expanders, metrics, radio options), where images show as icons and
+so are fetched. Selectbox options and dataframe cells are plain text: data goes there as it is
+(escaping would show the backslashes). Escape the data, not the sentence around it: a
+translation may use Markdown itself. The event description is the only Markdown on purpose:
+``components/description.py`` renders it.
+
+Why these characters: CommonMark lets a backslash make any ASCII punctuation literal (spec
+§2.4), and every Markdown construct Streamlit's renderer knows needs one of ``MARKUP``:
+links and images (``[`` ``!``), autolinks (``<``, and GFM's ``www.``, ``https://`` and
+``a@b.org`` literals, which need the ``.``, ``:`` and ``@``), HTML (``<``), entities (``&``),
+emphasis, headings, lists, tables, LaTeX (``$``), Streamlit's directives (``:red[…]``,
+``:material/…:``) and emoji shortcodes (``:smile:``; Streamlit loads the emoji plugin only
+when the raw text holds a colon pair with no backslash between). The rest (``, ; ? % / ' "``)
+means nothing outside those constructs and stays as typed, so the source stays readable.
+GFM's bare links and the emoji shortcodes are found in the parsed text, where backslashes are
+gone, so those patterns are also broken by an invisible word joiner (U+2060). White space is
+folded to single spaces, which is what a Markdown paragraph shows anyway, so no line of data
+can start a block (a list, a quote, a heading, an indented code block) or end one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..codes import MESSAGES, message
+from ..errors import PlannerError
+from ..i18n import N_, Lazy, _, format_number, ngettext
+
+MARKUP = "\\`*_{}[]<>()#+-.!|~$:&@=^"
+_MARKUP = re.compile("([" + re.escape(MARKUP) + "])")
+_WHITE = re.compile(r"[ \t\n\r\f\v]+")
+# Where GFM's bare links (https://…, www.…, a@b.org) and emoji shortcodes would be found in
+# the text *after* parsing, where backslashes are gone: after a colon followed by "/" or a
+# word character, between "www" and its dot, between a word and "@". An invisible WORD JOINER
+# there breaks the pattern and shows nothing; elsewhere ("rights: a dialogue") the text is
+# left alone, so it reads, searches and speaks as typed.
+JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?<=:)(?=[/\w+-])|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)", re.IGNORECASE)
+
+
+def escape_md(text: str) -> str:
+    """Text shown inside Markdown as it was typed: no links, images, HTML, emphasis, icons."""
+    text = _BARE_LINK.sub(JOINER, _WHITE.sub(" ", str(text)).strip())
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def escape_params(params: dict) -> dict:
+    """A sentence's parameters with the text in them escaped (labels, numbers and dates are
+    ours and stay as they are)."""
+
+    def escaped(value):
+        if isinstance(value, str):
+            return escape_md(value)
+        if isinstance(value, Lazy) and value.params:  # a field's label naming a speaker
+            return Lazy(value.msgid, escape_params(value.params))
+        if isinstance(value, (list, tuple)):
+            return [escaped(v) for v in value]
+        return value
+
+    return {name: escaped(value) for name, value in params.items()}
+
+
+def sentence_md(code: str, params: dict) -> str:
+    """The sentence for ``code`` with its parameters escaped, to show in a Markdown element."""
+    return message(code, escape_params(params))
+
+
+def error_md(err: PlannerError) -> str:
+    """A refusal's sentence for a Markdown element: the names, titles and values it repeats
+    from what people typed are escaped."""
+    if err.code not in MESSAGES:  # an old sentence-style raise: the whole text is data
+        return escape_md(str(err))
+    return sentence_md(err.code, err.params)
+
+
+def conflict_md(conflict) -> str:
+    """A clash's sentence for a Markdown element (titles, rooms and speakers escaped)."""
+    return sentence_md(f"conflict_{conflict.kind}", conflict.params)
+
+
+# ---------------------------------------------------------------------- the registration box
+#
+# What a registration form and its answer say, in Markdown with what people typed escaped: the
+# in-app event page (planner/ui/components/rsvp.py) shows them in Streamlit's elements, the
+# public one (planner/web/event_page.py) renders them to HTML. One wording, one translation.
+
+
+def optional_label(text: str, required: bool) -> str:
+    """A field's label, marked when it may stay empty."""
+    # Translators: a form field's label, marked as one that may stay empty ("Gender (optional)").
+    return text if required else _("{label} (optional)").format(label=text)
+
+
+def full_notice(counts) -> str:
+    """A full event's notice above its form: the places, and the waiting list's length."""
+    full = ngettext("**This event is full** ({count} place).", "**This event is full** ({count} places).",
+                    counts.capacity).format(count=format_number(counts.capacity))
+    waiting = ngettext(
+        "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
+        "as a place frees up.",
+        "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
+        "as a place frees up.",
+        counts.waitlisted,
+    ).format(count=format_number(counts.waitlisted))
+    return f"{full} {waiting}"
+
+
+def places_left(count: int) -> str:
+    return ngettext("Only {count} place left.", "Only {count} places left.", count).format(count=format_number(count))
+
+
+def privacy_notice(days: int, security_desk: bool) -> str:
+    """How a registration's data is used, said under the form (``security_desk``: the event asks
+    for names as on the ID document, which the host's security desk gets)."""
+    if security_desk:
+        text = ngettext(
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+            "gets your names as on your ID document; nobody else does. You can change or cancel your "
+            "registration at any time through your private link. They are erased {days} day after the event "
+            "ends.",
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, and if the venue requires a guest list, the host's security desk "
+            "gets your names as on your ID document; nobody else does. You can change or cancel your "
+            "registration at any time through your private link. They are erased {days} days after the event "
+            "ends.",
+            days,
+        )
+    else:
+        text = ngettext(
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
+            "any time through your private link. They are erased {days} day after the event ends.",
+            "We use your name, email, organization, needs and answers only to manage your place at this "
+            "event: the organizers see them, nobody else does. You can change or cancel your registration at "
+            "any time through your private link. They are erased {days} days after the event ends.",
+            days,
+        )
+    return text.format(days=format_number(days))
+
+
+def check_your_email() -> str:
+    """The one answer of a form confirmed by email, whatever the address typed."""
+    return _("Check your email: we sent a link to confirm your place. It is valid for 30 minutes.")
+
+
+# Translators: the answer to "Email me my private link", the same for every address.
+LINK_SENT = N_(
+    "If this address is registered, we have sent it its private link. It can take a few minutes; "
+    "check the spam folder too."
+)
+
+
+def answer_md(done) -> tuple[str, str]:
+    """A registration's answer: its kind ("info", "success", "warning") and its sentence."""
+    from ..models import PendingConfirmation
+
+    if isinstance(done, PendingConfirmation):
+        # Confirmed by email: the inbox learns which case it was, the screen does not.
+        return "info", check_your_email()
+    if done.already_registered:
+        # Whoever typed the address may not own it: nothing was changed, and nothing is said of
+        # the place it holds; the private link went to the address's owner.
+        return "info", _(
+            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
+            "**{email} is already registered** for this event, so nothing was changed. We have emailed "
+            "the private link to that address: use it to change or cancel. It can take a few minutes; "
+            "check the spam folder too."
+        ).format(email=escape_md(done.email))
+    name = escape_md(done.name)
+    if done.status == "confirmed":
+        return "success", _("**You're registered, {name}!** Your place is confirmed.").format(name=name)
+    return "warning", _(
+        # Translators: {position} is the place on the waiting list (1 = next in).
+        "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
+        "place frees up; check your private page."
+    ).format(name=name, position=format_number(done.position))
+
+
+def private_link_note() -> str:
+    return _(
+        "**Your private link** — keep it: it lets you see, change or cancel your registration. "
+        "Anyone with it can do the same, so don't share it."
+    )

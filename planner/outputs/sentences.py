@@ -188,3 +188,31 @@ def private_link_note() -> str:
         "**Your private link** — keep it: it lets you see, change or cancel your registration. "
         "Anyone with it can do the same, so don't share it."
     )
+
+
+# ---------------------------------------------------------------------- the share section
+
+
+def share_rows(links: dict[str, str], event_id: int, language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The share section's two rows of labelled links, as both event pages show them: the
+    services (``links`` from ``Planner.share_links``) and the posters and cards (their routes)."""
+    from ..codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS, label
+    from ..i18n import in_address
+
+    base = f"/e/{event_id}"
+    services = [
+        (_("Email"), links["email"]),
+        # Translators: the names of apps and networks on share buttons; keep them as they are.
+        (_("WhatsApp"), links["whatsapp"]), (_("Telegram"), links["telegram"]), (_("LinkedIn"), links["linkedin"]),
+        (_("X"), links["x"]),
+    ]
+    files = [
+        # Translators: a button opening the event's poster as a PDF; {paper} is "A4" or "US Letter".
+        (_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
+         in_address(f"{base}/poster.pdf?paper={paper}", language)) for paper in ("a4", "letter")
+    ] + [
+        # Translators: a button opening the event's picture for social media; {size} is "Wide (1200 × 630)".
+        (_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
+         in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")
+    ]
+    return services, files

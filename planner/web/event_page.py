@@ -168,7 +168,8 @@ def _event_id(request: Request) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
-def _no_such_event() -> Response:
+def no_such_event() -> Response:
+    """The plain 404 of the event page and its files (drafts, unknown and malformed ids)."""
     return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
 
 
@@ -179,7 +180,7 @@ def page(request: Request, language: str) -> Response:
     """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids."""
     event_id = _event_id(request)
     if event_id is None:
-        return _no_such_event()
+        return no_such_event()
     return _respond(request, event_id, language, Form())
 
 
@@ -210,7 +211,12 @@ async def _body_of(request: Request) -> bytes | None:
 async def _post(request: Request, language: str, what: str) -> Response:
     event_id = _event_id(request)
     if event_id is None:
-        return _no_such_event()
+        return no_such_event()
+    browser = request.cookies.get(BROWSER_COOKIE, "")
+    expired = _("This form has expired or was sent from another site. Open the event page again and send it "
+                "from there.")
+    if not _same_site(request) or not BROWSER_KEY.fullmatch(browser):  # before reading anything sent
+        return _refused(language, expired, 403)
     body = await _body_of(request)
     if body is None:
         return _refused(language, _("The form was too large to be sent. Please try again."), 413)
@@ -221,12 +227,9 @@ async def _post(request: Request, language: str, what: str) -> Response:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
     except ValueError:  # another type, bytes that are not UTF-8, too many fields
         return _refused(language, _("The form could not be read. Please try again."), 400)
-    browser = request.cookies.get(BROWSER_COOKIE, "")
     sent_key = next((v for k, v in pairs if k == "form_key"), "")
-    if (not _same_site(request) or not BROWSER_KEY.fullmatch(browser)
-            or not hmac.compare_digest(browser.encode(), sent_key.encode())):
-        return _refused(language, _("This form has expired or was sent from another site. Open the event page "
-                                    "again and send it from there."), 403)
+    if not hmac.compare_digest(browser.encode(), sent_key.encode()):
+        return _refused(language, expired, 403)
     values: dict = {}
     for key, value in pairs:
         values[key] = [*values[key], value] if isinstance(values.get(key), list) else (
@@ -308,7 +311,7 @@ def _respond(request: Request, event_id: int, language: str, form: Form, status_
     try:
         event = planner.get_event(event_id, actor=access.PUBLIC).localized(language)
     except NotFound:
-        return _no_such_event()
+        return no_such_event()
     browser = _browser(request)
     preview = planner.link_preview(event_id, language)
     body = _body(planner, event, language, form, browser)
@@ -331,23 +334,23 @@ def picture(request: Request) -> Response:
     event_id = _event_id(request)
     name = request.path_params.get("name", "")
     if event_id is None:
-        return _no_such_event()
+        return no_such_event()
     planner = open_planner()
     try:
         event = planner.get_event(event_id, actor=access.PUBLIC)
     except NotFound:
-        return _no_such_event()
+        return no_such_event()
     shown = {s.photo for s in event.public_speakers if s.photo}
     shown |= {o.logo for o in event.public_organizations if o.logo and not o.invited}
     if name not in shown:
-        return _no_such_event()
+        return no_such_event()
     try:
         data = planner.picture(name)
     except (NotFound, PlannerError):
-        return _no_such_event()
+        return no_such_event()
     media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg" if data.startswith(b"\xff\xd8") else None
     if media is None:
-        return _no_such_event()
+        return no_such_event()
     return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=600",  # an erased photo leaves caches soon
                                                      "X-Content-Type-Options": "nosniff"})
 
@@ -762,16 +765,8 @@ def _people(event) -> str:
 
 
 def _share(planner, event, language: str) -> str:
-    from ..codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS
-
     links = planner.share_links(event.id, language)
-    base = f"/e/{event.id}"
-    services = [(_("Email"), links["email"]), (_("WhatsApp"), links["whatsapp"]), (_("Telegram"), links["telegram"]),
-                (_("LinkedIn"), links["linkedin"]), (_("X"), links["x"])]
-    files = [(_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
-              i18n.in_address(f"{base}/poster.pdf?paper={paper}", language)) for paper in ("a4", "letter")]
-    files += [(_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
-               i18n.in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")]
+    services, files = sentences.share_rows(links, event.id, language)
 
     def row(items) -> str:
         return '<div class="row">' + "".join(

@@ -389,10 +389,6 @@ def _share_event_id(request: Request) -> int | None:
         return None
 
 
-def _no_such_event() -> Response:
-    return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
-
-
 def event_page(request: Request) -> Response:
     """``/e/<id>``: the public event page as plain HTML, its link preview tags included (issue #17,
     ``event_page.py``); a plain 404 for drafts and unknown ids."""
@@ -427,7 +423,7 @@ def _shared_file(request: Request, kind: str, media_type: str, filename: str) ->
     language = _language(request)
     event_id = _share_event_id(request)
     if event_id is None:
-        return _no_such_event()
+        return event_html.no_such_event()
     theme = request.query_params.get("theme") or None
     planner = open_planner()
     try:
@@ -439,7 +435,7 @@ def _shared_file(request: Request, kind: str, media_type: str, filename: str) ->
         else:
             body = planner.social_card_png(event_id, kind, theme, language, actor=access.PUBLIC)
     except NotFound:
-        return _no_such_event()
+        return event_html.no_such_event()
     except ValidationError as err:
         return PlainTextResponse(str(err), status_code=400)
     return Response(body, media_type=media_type, headers={

@@ -15,7 +15,8 @@ import streamlit as st
 from planner import PlannerError
 from planner.access import of_user
 from planner.codes import CARD_SIZE_LABELS, POSTER_PAPER_LABELS, POSTER_THEME_LABELS, label
-from planner.i18n import _, current, in_address
+from planner.outputs import sentences
+from planner.i18n import _, current
 from planner.ui.components.copy_link import copy_link_html, link_row_html
 from planner.ui.components.language import later
 from planner.ui.components.session import planner, signed_in_user
@@ -38,22 +39,7 @@ def _public_share(event_id: int, version: int, language: str, base_url: str) -> 
     live region), the share links (new tab: each service's own page) and the posters and cards,
     as one block of HTML, made once per version of the event and language."""
     links = _links(event_id, version, language, base_url)
-    base = f"/e/{event_id}"
-    services = [
-        (_("Email"), links["email"]),
-        # Translators: the names of apps and networks on share buttons; keep them as they are.
-        (_("WhatsApp"), links["whatsapp"]), (_("Telegram"), links["telegram"]), (_("LinkedIn"), links["linkedin"]),
-        (_("X"), links["x"]),
-    ]
-    files = [
-        # Translators: a button opening the event's poster as a PDF; {paper} is "A4" or "US Letter".
-        (_("Poster ({paper})").format(paper=label(POSTER_PAPER_LABELS, paper)),
-         in_address(f"{base}/poster.pdf?paper={paper}", language)) for paper in ("a4", "letter")
-    ] + [
-        # Translators: a button opening the event's picture for social media; {size} is "Wide (1200 × 630)".
-        (_("Social card: {size}").format(size=label(CARD_SIZE_LABELS, size)),
-         in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")
-    ]
+    services, files = sentences.share_rows(links, event_id, language)
     return (copy_link_html(links["link"], f"share-{event_id}", _("Copy link"), _("Link copied"))
             + link_row_html(services, new_tab=True) + link_row_html(files, new_tab=True))
 

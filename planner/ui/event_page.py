@@ -15,7 +15,7 @@ from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
-from planner.ui.components.event_cache import per_version
+from planner.outputs.event_cache import per_version
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
 from planner.ui.components.share import render_share, set_tab_title

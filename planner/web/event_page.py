@@ -50,6 +50,7 @@ from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
 from ..i18n import N_, _, format_number, ngettext
 from ..models import PendingConfirmation, Registration
 from ..outputs import sentences
+from ..outputs.event_cache import per_version
 from ..outputs.markdown import description_html
 from ..outputs.sentences import JOINER, LINK_SENT, error_md, escape_md, optional_label
 from ..ratelimit import ClientKey, client_address
@@ -236,8 +237,12 @@ async def _post(request: Request, language: str, what: str) -> Response:
             [values[key], value] if key in values else value)
     form = Form(values=values)
     client = _client(request, browser)
-    status = await run_in_threadpool(_act, what, event_id, form, client, language)
-    return await run_in_threadpool(_respond, request, event_id, language, form, status)
+    return await run_in_threadpool(_answer_form, request, what, event_id, form, client, language)
+
+
+def _answer_form(request: Request, what: str, event_id: int, form: Form, client: ClientKey, language: str) -> Response:
+    """Does what the form asks and draws the page with the answer (one trip to the thread pool)."""
+    return _respond(request, event_id, language, form, _act(what, event_id, form, client, language))
 
 
 def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str) -> int:
@@ -313,10 +318,9 @@ def _respond(request: Request, event_id: int, language: str, form: Form, status_
     except NotFound:
         return no_such_event()
     browser = _browser(request)
-    preview = planner.link_preview(event_id, language)
-    body = _body(planner, event, language, form, browser)
-    response = HTMLResponse(_document(language, event.title, body, _head(preview)), status_code=status_code,
-                            headers=_headers())
+    before, after = _same_for_everyone(planner, event, language)
+    body = before + _registration(planner, event, language, form, browser) + after
+    response = HTMLResponse(body, status_code=status_code, headers=_headers())
     if request.cookies.get(BROWSER_COOKIE) != browser:
         response.set_cookie(BROWSER_COOKIE, browser, max_age=BROWSER_COOKIE_MAX_AGE, httponly=True, samesite="lax",
                             secure=settings_from_env().secure_cookies, path="/")
@@ -405,23 +409,33 @@ def _head(preview: dict) -> str:
     )
 
 
-def _body(planner, event, language: str, form: Form, browser: str) -> str:
-    parts = [_top(event, language), '<main id="main">']
+def _same_for_everyone(planner, event, language: str) -> tuple[str, str]:
+    """The page before and after the registration box: the same for every visitor of a version
+    of the event in a language, so made once per version (issue #17: a rush opens this page)."""
+    return _around_the_box(event)
+
+
+@per_version
+def _around_the_box(event) -> tuple[str, str]:
+    """(``per_version``: once per version of the event, and whatever else of it changed, in the
+    active language.)"""
+    planner, language = open_planner(), i18n.current()
+    before = [_top(event, language), '<main id="main">']
     if event.summit:
-        parts.append(f'<p class="summit">{escape(event.summit.name)}</p>')
-    parts.append(f'<h1 dir="auto">{escape(event.title)}</h1>')
+        before.append(f'<p class="summit">{escape(event.summit.name)}</p>')
+    before.append(f'<h1 dir="auto">{escape(event.title)}</h1>')
     if event.status == "cancelled":
-        parts.append('<div class="notice error" role="note">' + md(
+        before.append('<div class="notice error" role="note">' + md(
             _("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason))) + "</div>")
-    parts.append(_when_where(event, language))
-    parts.append(_registration(planner, event, language, form, browser))
-    parts.append(_calendar(planner, event, language))
+    before.append(_when_where(event, language))
+    after = [_calendar(planner, event, language)]
     if event.description:
-        parts.append(f'<h2>{t(TEXT_ABOUT)}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
-    parts.append(_people(event))
-    parts.append(_share(planner, event, language))
-    parts.append("</main>")
-    return "\n".join(parts)
+        after.append(f'<h2>{t(TEXT_ABOUT)}</h2><div class="description" dir="auto">{description_html(event.description)}</div>')
+    after.append(_people(event))
+    after.append(_share(planner, event, language))
+    after.append("</main>")
+    head, tail = _document(language, event.title, "\x00", _head(planner.link_preview(event.id, language))).split("\x00")
+    return head + "\n".join(before) + "\n", "\n" + "\n".join(after) + tail
 
 
 def _top(event, language: str) -> str:

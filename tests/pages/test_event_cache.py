@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from planner.i18n import using
-from planner.ui.components.event_cache import per_version
+from planner.outputs.event_cache import per_version
 from tests.pages.apptest import dialogue
 
 

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
-from planner.i18n import current
+from ..i18n import current
 
 T = TypeVar("T")
 MAX_KEPT = 512  # values per builder: far more events than a summit's programme has

@@ -251,8 +251,13 @@ class Page:
         if start is None:
             return None
         finder = _TextById(element_id)
-        finder.feed(text[start.start():])  # the parser reads from the element on, not the whole page
-        finder.close()
+        rest = text[start.start():]
+        for at in range(0, len(rest), 1024):  # from the element on, and only until it closes
+            finder.feed(rest[at:at + 1024])
+            if finder.done:
+                break
+        else:
+            finder.close()
         if not finder.found:
             return None
         return " ".join("".join(finder.parts).split())

@@ -64,7 +64,10 @@ def launch(playwright, chromium: str):
 
 
 def screenshot(page, name: str) -> Path:
-    wait_for_app(page)  # a page caught mid-run shows grey placeholders, not what people see
+    """A full-page picture in test-artifacts/; a Streamlit page once its run is drawn (one caught
+    mid-run shows grey placeholders, not what people see), a plain page (/e/<id>) as it is."""
+    if page.evaluate("() => !/\\/e\\/\\d+/.test(location.pathname)"):
+        wait_for_app(page)
     page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -68,16 +68,16 @@ def test_rsvp_and_the_private_page_with_the_keyboard_only(tmp_path):
             # The programme: the search, then the event links; no heading anchor in between.
             page.goto(server.url)
             page.get_by_role("heading", name="Side events programme").wait_for(timeout=30_000)
-            page.locator("[data-testid=stPageLink-NavLink][href^='event?id=']").first.wait_for(timeout=30_000)
+            page.locator("a.planner-event-link[href^='/e/']").first.wait_for(timeout=30_000)  # the public pages
             wait_for_app(page)
             stops = []
             for _ in range(40):  # to the second event's link
                 page.keyboard.press("Tab")
                 stops.append(focused(page) or {})
-                if sum(s.get("href", "").startswith("event?id=") for s in stops) == 2:
+                if sum(s.get("href", "").startswith("/e/") for s in stops) == 2:
                     break
             assert not any(s.get("inHeading") for s in stops), stops  # Streamlit's "Skip to main content" is fine
-            assert sum(s.get("href", "").startswith("event?id=") for s in stops) == 2, stops
+            assert sum(s.get("href", "").startswith("/e/") for s in stops) == 2, stops
 
             # Into an event and through the form.
             page.goto(f"{server.url}/event?id={event.id}")

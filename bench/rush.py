@@ -311,19 +311,27 @@ _CONFIRMED = re.compile(r"You're registered, (.+?)!\*\* Your place is confirmed\
 _WAITING = re.compile(r"You're on the waiting list, (.+?)\*\* — place (\d+)\.")
 
 
-def shown_status(client: StClient, target: Target, name: str) -> tuple[str, int | None]:
-    """What the page told this person, or ValueError (the bare app answers in the app's words)."""
-    bodies = client.texts("alert")
-    for body in bodies:
+def status_in(texts, name: str, confirmed: re.Pattern, waiting: re.Pattern) -> tuple[str, int | None] | None:
+    """The status the first of ``texts`` telling it gave this person; ValueError for "already
+    registered"; None when none of them does."""
+    for body in texts:
         if "already registered" in body:
             raise ValueError(f"told 'already registered': {body!r}")
-        m = _CONFIRMED.search(body)
+        m = confirmed.search(body)
         if m and m.group(1) == name:
             return ("confirmed", None)
-        m = _WAITING.search(body)
+        m = waiting.search(body)
         if m and m.group(1) == name:
             return ("waitlisted", int(m.group(2)))
-    raise ValueError(f"no registration result for {name}: {client.elements}")
+    return None
+
+
+def shown_status(client: StClient, target: Target, name: str) -> tuple[str, int | None]:
+    """What the page told this person, or ValueError (the bare app answers in the app's words)."""
+    found = status_in(client.texts("alert"), name, _CONFIRMED, _WAITING)
+    if found is None:
+        raise ValueError(f"no registration result for {name}: {client.elements}")
+    return found
 
 
 def _fail(j: Journey, what: str) -> Journey:
@@ -345,15 +353,10 @@ def light_status(answer: str | None, name: str) -> tuple[str, int | None]:
     """What the light page's ``#answer`` told this person, or ValueError (as ``shown_status``)."""
     if answer is None:
         raise ValueError("no #answer in the page")
-    if "already registered" in answer:
-        raise ValueError(f"told 'already registered': {answer!r}")
-    m = _LIGHT_CONFIRMED.search(answer)
-    if m and m.group(1) == name:
-        return ("confirmed", None)
-    m = _LIGHT_WAITING.search(answer)
-    if m and m.group(1) == name:
-        return ("waitlisted", int(m.group(2)))
-    raise ValueError(f"no registration result for {name}: {answer[:300]!r}")
+    found = status_in([answer], name, _LIGHT_CONFIRMED, _LIGHT_WAITING)
+    if found is None:
+        raise ValueError(f"no registration result for {name}: {answer[:300]!r}")
+    return found
 
 
 def _broken_page(visitor: HtmlVisitor, what: str) -> str | None:

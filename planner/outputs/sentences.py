@@ -216,3 +216,48 @@ def share_rows(links: dict[str, str], event_id: int, language: str) -> tuple[lis
          in_address(f"{base}/card.png?size={size}", language)) for size in ("1200x630", "1080x1080")
     ]
     return services, files
+
+
+# ---------------------------------------------------------------------- where, on an event page
+
+
+def where_lines(event) -> list[tuple[str, str, str | None]]:
+    """Where an event happens, as its pages show it, line by line: ``(kind, text, link)`` with
+    kind "room", "venue", "address" (linked to its map), "to_be_announced", "online", "join"
+    (the public join link) or "join_later". The same rule as ``Event.place`` (issue #16): a
+    room, venue and address; "Place to be announced" while no room is set; online after a
+    hybrid event's place. Texts are as typed (each page escapes them its own way)."""
+    from urllib.parse import quote_plus
+
+    from ..codes import FORMAT_LABELS
+
+    lines: list[tuple[str, str, str | None]] = []
+    if event.room and event.venue:
+        lines.append(("room", event.room.name, None))
+        lines.append(("venue", event.venue.name, None))
+        if event.venue.address:
+            lines.append(("address", event.venue.address,
+                          "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)))
+    elif event.format != "online":
+        lines.append(("to_be_announced", _("Place to be announced"), None))
+    if event.format in ("online", "hybrid"):
+        lines.append(("online", _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"]), None))
+        if event.public_join_url:
+            lines.append(("join", _("Join online"), event.public_join_url))
+        elif event.has_join_link:
+            lines.append(("join_later", _("People registered get the link to join on their private page."), None))
+    return lines
+
+
+def detail_notes(event) -> list[tuple[str, str]]:
+    """The notes under an event's place: ("access", the room's accessibility as typed) and
+    ("places", "60 places · In person")."""
+    from ..codes import FORMAT_LABELS, label
+
+    notes = []
+    if event.room and event.room.accessibility:
+        notes.append(("access", event.room.accessibility))
+    if event.capacity:
+        places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
+        notes.append(("places", f"{places} · {label(FORMAT_LABELS, event.format)}"))
+    return notes

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus
-
 import streamlit as st
 
 from planner import NotFound
 from planner.access import of_user
-from planner.codes import FORMAT_LABELS, ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
-from planner.i18n import _, current, format_number, ngettext
+from planner.codes import ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
+from planner.i18n import _, current
 from planner.outputs import calendar_links
 from planner.ui.components.calendar_buttons import web_calendar_buttons
 from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.navigation import PROGRAMME
+from planner.outputs import sentences
 from planner.outputs.event_cache import per_version
 from planner.ui.components.rsvp import render_rsvp
 from planner.ui.components.session import planner, signed_in_user
@@ -110,32 +109,18 @@ def _details(event) -> tuple[str, str, tuple[str, ...]]:
     Markdown, and the notes under them (access, places): the same for every visitor of a version
     of the event in one language, so built once per version (issue #17)."""
     when = f":material/schedule: **{long_date(event.local_start)}**  \n{time_range(event)}"
-    # The same rule as Event.place (issue #16): a room, venue and address; "Place to be
-    # announced" while no room is set; "— and online" after a hybrid event's place.
-    lines = []
-    if event.room and event.venue:
-        lines.append(f":material/location_on: **{escape_md(event.room.name)}**")
-        lines.append(escape_md(event.venue.name))
-        if event.venue.address:
-            map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
-            lines.append(f"[{escape_md(event.venue.address)}]({map_url})")
-    elif event.format != "online":
-        tba = _("Place to be announced")
-        lines.append(f":material/location_on: {tba}")
-    if event.format in ("online", "hybrid"):
-        online = _("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])
-        lines.append(f":material/videocam: {online}")
-        if event.public_join_url:
-            join = _("Join online")
-            lines.append(f"[{join}](<{event.public_join_url}>)")
-        elif event.has_join_link:
-            lines.append(_("People registered get the link to join on their private page."))
-    notes = []
-    if event.room and event.room.accessibility:
-        notes.append(f":material/accessible: {escape_md(event.room.accessibility)}")
-    if event.capacity:
-        places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
-        notes.append(f"{places} · {label(FORMAT_LABELS, event.format)}")
+    shown = {  # each line of sentences.where_lines as Markdown, with its icon
+        "room": lambda text, _link: f":material/location_on: **{escape_md(text)}**",
+        "venue": lambda text, _link: escape_md(text),
+        "address": lambda text, link: f"[{escape_md(text)}]({link})",
+        "to_be_announced": lambda text, _link: f":material/location_on: {text}",
+        "online": lambda text, _link: f":material/videocam: {text}",
+        "join": lambda text, link: f"[{text}](<{link}>)",
+        "join_later": lambda text, _link: text,
+    }
+    lines = [shown[kind](text, link) for kind, text, link in sentences.where_lines(event)]
+    notes = [f":material/accessible: {escape_md(text)}" if kind == "access" else text
+             for kind, text in sentences.detail_notes(event)]
     return when, "  \n".join(lines), tuple(notes)
 
 

@@ -43,11 +43,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import access, clock, i18n
-from ..codes import (FORMAT_LABELS, GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HEADINGS, ORGANIZATION_TYPE_LABELS,
+from ..codes import (GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HEADINGS, ORGANIZATION_TYPE_LABELS,
                      ORGANIZATION_TYPES, REGISTRATION_CLOSED, SPEAKER_ROLE_HEADINGS, YES_NO_LABELS, label)
 from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
-from ..i18n import N_, _, format_number, ngettext
+from ..i18n import N_, _
 from ..models import PendingConfirmation, Registration
 from ..outputs import sentences
 from ..outputs.event_cache import per_version
@@ -92,7 +92,6 @@ TEXT_COPY = N_("Copy")
 TEXT_COPIED = N_("Copied")
 TEXT_REGISTER_SOMEONE_ELSE = N_("Register someone else")
 TEXT_REGISTER = N_("Register")
-TEXT_JOIN_ONLINE = N_("Join online")
 TEXT_START_END_YOUR_TIME = N_("{start}–{end} your time")
 TEXT_PROGRAMME = N_("Programme")
 TEXT_LANGUAGE = N_("Language")
@@ -465,28 +464,16 @@ def _when_where(event, language: str) -> str:
               f'data-minus="{escape(json.dumps([i18n.day_mark(-d) for d in (1, 2)]))}" hidden></p>')
     when = (f'<div class="when"><p><strong>{escape(i18n.long_date(event.local_start))}</strong><br>'
             f"{escape(i18n.time_range(event.local_start, event.local_end, event.timezone))}</p>{viewer}</div>")
-    lines = []
-    if event.room and event.venue:
-        lines.append(f'<strong dir="auto">{escape(event.room.name)}</strong>')
-        lines.append(f'<span dir="auto">{escape(event.venue.name)}</span>')
-        if event.venue.address:
-            map_url = "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue.address)
-            lines.append(f'<a href="{escape(map_url)}" rel="noopener" target="_blank" dir="auto">'
-                         f"{escape(event.venue.address)}</a>")
-    elif event.format != "online":
-        lines.append(escape(_("Place to be announced")))
-    if event.format in ("online", "hybrid"):
-        lines.append(escape(_("Also online") if event.format == "hybrid" else str(FORMAT_LABELS["online"])))
-        if event.public_join_url:
-            lines.append(f'<a href="{escape(event.public_join_url)}" rel="noopener">{t(TEXT_JOIN_ONLINE)}</a>')
-        elif event.has_join_link:
-            lines.append(escape(_("People registered get the link to join on their private page.")))
-    notes = []
-    if event.room and event.room.accessibility:
-        notes.append(f'<p class="caption" dir="auto">♿ {escape(event.room.accessibility)}</p>')
-    if event.capacity:
-        places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
-        notes.append(f'<p class="caption">{escape(places)} · {escape(label(FORMAT_LABELS, event.format))}</p>')
+    shown = {  # each line of sentences.where_lines as HTML
+        "room": lambda text, _link: f'<strong dir="auto">{escape(text)}</strong>',
+        "venue": lambda text, _link: f'<span dir="auto">{escape(text)}</span>',
+        "address": lambda text, link: f'<a href="{escape(link)}" rel="noopener" target="_blank" dir="auto">{escape(text)}</a>',
+        "join": lambda text, link: f'<a href="{escape(link)}" rel="noopener">{escape(text)}</a>',
+    }
+    lines = [shown[kind](text, link) if kind in shown else escape(text)
+             for kind, text, link in sentences.where_lines(event)]
+    notes = [f'<p class="caption" dir="auto">{"♿ " if kind == "access" else ""}{escape(text)}</p>'
+             for kind, text in sentences.detail_notes(event)]
     where = f'<div class="where"><p>{"<br>".join(lines)}</p>{"".join(notes)}</div>'
     return f'<section class="facts">{when}{where}</section>'
 

@@ -86,3 +86,35 @@ def wait_for_app(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
+
+
+# What has the keyboard's focus, for the keyboard-only tests: the element's tag, type, role, form
+# field name (``field``), id, spoken name (``name``), label, link, whether it sits in a heading,
+# its text, and whether it shows a focus outline of at least 2 px (on itself, or for an input on
+# the box around it, where Streamlit draws its inputs' ring).
+FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const box = e.matches('input, textarea') ? e.closest('[data-testid$=RootElement], [role=group], label') : null;
+  const shows = (x) => { const r = getComputedStyle(x); return r.outlineStyle !== 'none' && parseFloat(r.outlineWidth) >= 2; };
+  return { tag: e.tagName, type: e.type || '', role: e.getAttribute('role') || '', field: e.name || '', id: e.id || '',
+           name: (e.getAttribute('aria-label') || e.innerText || e.value || '').trim().slice(0, 80),
+           label: e.labels && e.labels[0] ? e.labels[0].innerText.trim() : (e.getAttribute('aria-label') || ''),
+           text: (e.innerText || '').trim().slice(0, 80),
+           href: e.getAttribute('href') || '', inHeading: !!e.closest('h1, h2, h3, h4, h5, h6'),
+           outline: shows(e) || (box !== null && shows(box)) }; }"""
+
+
+def focused(page) -> dict | None:
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, matches, what: str, limit: int = 80, back: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element ``matches``; each stop shows a focus outline."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        found = focused(page)
+        if found is None:
+            continue
+        assert found["outline"], f"no visible focus outline on {found}"
+        if matches(found):
+            return found
+    raise AssertionError(f"{what} is not reachable with Tab")

@@ -23,7 +23,7 @@ import pytest
 from bench.server import AppServer
 from planner import Planner, i18n
 from tests.browser.axe import TAGS, report
-from tests.browser.chromium import ARTIFACTS, launch, require_altcha, require_chromium, wait_for_app
+from tests.browser.chromium import ARTIFACTS, launch, require_altcha, require_chromium, tab_to, wait_for_app
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "timezone_id": "America/New_York"}
@@ -339,23 +339,6 @@ def test_chromium_solves_the_proof_of_work_in_the_page_and_registers(site):
 
 # ---------------------------------------------------------------------- 4. the keyboard only
 
-FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
-  const ring = getComputedStyle(e);
-  return { tag: e.tagName, type: e.type || '', id: e.id || '', name: e.name || '', value: e.value || '',
-           text: (e.innerText || '').trim().slice(0, 80),
-           outline: ring.outlineStyle !== 'none' && parseFloat(ring.outlineWidth) >= 2 }; }"""
-
-
-def tab_to(page, matches, what: str, limit: int = 60) -> dict:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        found = page.evaluate(FOCUSED)
-        if found is None:
-            continue
-        assert found["outline"], f"no visible focus outline on {found}"
-        if matches(found):
-            return found
-    raise AssertionError(f"{what} is not reachable with Tab")
 
 
 def test_the_keyboard_alone_registers_with_a_visible_focus(site):
@@ -366,18 +349,18 @@ def test_the_keyboard_alone_registers_with_a_visible_focus(site):
     open_event(site, page, event)
     page.locator("body").focus()
     for name, typed in (("name", "Mei Keyboard"), ("email", "mei.keys@example.org"), ("organization", "Kb Org")):
-        tab_to(page, lambda f, n=name: f["name"] == n, f"the {name} field")
+        tab_to(page, lambda f, n=name: f["field"] == n, f"the {name} field")
         page.keyboard.type(typed)
-    tab_to(page, lambda f: f["name"] == "q_country", "the country")
+    tab_to(page, lambda f: f["field"] == "q_country", "the country")
     tab_to(page, lambda f: f["type"] == "radio", "the lunch choices")
     page.keyboard.press("Space")  # the first choice
-    tab_to(page, lambda f: f["name"].startswith("q_") and f["tag"] == "INPUT" and f["type"] == "text", "the role")
+    tab_to(page, lambda f: f["field"].startswith("q_") and f["tag"] == "INPUT" and f["type"] == "text", "the role")
     page.keyboard.type("Student")
-    tab_to(page, lambda f: f["name"] == "needs", "the needs")
+    tab_to(page, lambda f: f["field"] == "needs", "the needs")
     page.keyboard.type("Step-free access")
-    tab_to(page, lambda f: f["name"] == "no_photos", "no photos")
+    tab_to(page, lambda f: f["field"] == "no_photos", "no photos")
     page.keyboard.press("Space")
-    tab_to(page, lambda f: f["name"] == "hide_name", "hide my name")
+    tab_to(page, lambda f: f["field"] == "hide_name", "hide my name")
     page.keyboard.press("Space")
     tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Register", "Register")
     shot(page, "keyboard-laptop")

@@ -12,36 +12,12 @@ import pytest
 
 from bench.server import AppServer
 from planner import Planner
-from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import focused, launch, require_chromium, screenshot, tab_to, wait_for_app
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "timezone_id": "America/New_York"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "timezone_id": "America/New_York"}
 
-FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
-  const box = e.matches('input, textarea') ? e.closest('[data-testid$=RootElement], [role=group], label') : null;
-  const ring = getComputedStyle(box || e);
-  return { tag: e.tagName, type: e.type || '', role: e.getAttribute('role') || '',
-           name: (e.getAttribute('aria-label') || e.innerText || e.value || '').trim().slice(0, 80),
-           label: e.labels && e.labels[0] ? e.labels[0].innerText.trim() : (e.getAttribute('aria-label') || ''),
-           href: e.getAttribute('href') || '', inHeading: !!e.closest('h1, h2, h3, h4, h5, h6'), outline: ring.outlineStyle !== 'none' && parseFloat(ring.outlineWidth) >= 2 }; }"""
-
-
-def focused(page) -> dict | None:
-    return page.evaluate(FOCUSED)
-
-
-def tab_to(page, matches, what: str, limit: int = 80, back: bool = False) -> dict:
-    """Press Tab (or Shift+Tab) until the focused element ``matches``; each stop shows a focus outline."""
-    for _ in range(limit):
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-        found = focused(page)
-        if found is None:
-            continue
-        assert found["outline"], f"no visible focus outline on {found}"
-        if matches(found):
-            return found
-    raise AssertionError(f"{what} is not reachable with Tab")
 
 
 def labelled(text: str):

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from .. import clock
 from ..codes import MESSAGE_KINDS
-from ..db import from_db_time, to_db_time
+from ..db import from_db_time, insert_row, to_db_time
 from ..errors import NotFound
 
 # An edit is sent this long after the last change: an organizer fixing a typo twice sends one update.
@@ -75,13 +75,13 @@ def enqueue(db, kind: str, *, recipient: str, domain: str, recipient_name: str =
     """Writes one message to the outbox (inside the caller's transaction); returns its id."""
     assert kind in MESSAGE_KINDS, kind
     now = clock.now()
-    return db["outbox"].insert({
+    return insert_row(db, "outbox", {
         "kind": kind, "event_id": event_id, "registration_id": registration_id, "recipient": recipient,
         "recipient_name": recipient_name, "language": language, "data": json.dumps(data or {}, sort_keys=True),
         "status": "waiting", "attempts": 0, "next_attempt_at": to_db_time(now + delay),
         "message_id": new_message_id(domain), "batch": batch,
         "created_at": to_db_time(now), "updated_at": to_db_time(now),
-    }).last_pk
+    })
 
 
 def _registration_row(db, registration_id: int):

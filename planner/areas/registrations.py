@@ -14,7 +14,7 @@ from dataclasses import replace
 from .. import clock, security
 from .. import validate as check
 from ..codes import REGISTRATION_STATUS_LABELS, REGISTRATION_STATUSES
-from ..db import from_db_time, to_db_time
+from ..db import from_db_time, insert_row, to_db_time
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import EventCounts, Registration, registration_closed
@@ -143,14 +143,12 @@ def insert(db, event_id: int, details: dict, email: str, status: str, language: 
     """Writes one registration (details and email already checked), with its check-in code
     and private link; returns it with its ``manage_token``."""
     now = to_db_time(clock.now())
-    registration_id = db["registrations"].insert(
-        {
-            "event_id": event_id, **details, "email": email, "status": status,
-            "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
-            "link_derived": 1, "language": language,
-            "created_at": now, "updated_at": now, "confirmed_at": now if status == "confirmed" else None,
-        }
-    ).last_pk
+    registration_id = insert_row(db, "registrations", {
+        "event_id": event_id, **details, "email": email, "status": status,
+        "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
+        "link_derived": 1, "language": language,
+        "created_at": now, "updated_at": now, "confirmed_at": now if status == "confirmed" else None,
+    })
     token = set_code(db, registration_id, checkin_key)
     (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
     return created

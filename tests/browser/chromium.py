@@ -8,8 +8,10 @@ so a green CI run always means the journeys ran.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -66,8 +68,8 @@ def launch(playwright, chromium: str):
 def screenshot(page, name: str) -> Path:
     """A full-page picture in test-artifacts/; a Streamlit page once its run is drawn (one caught
     mid-run shows grey placeholders, not what people see), a plain page (/e/<id>) as it is."""
-    if page.evaluate("() => !/\\/e\\/\\d+/.test(location.pathname)"):
-        wait_for_app(page)
+    if not re.fullmatch(r"/e/\d+", urlsplit(page.url).path):  # the address as Playwright knows it: no
+        wait_for_app(page)                                        # script run in a page that may be navigating
     page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

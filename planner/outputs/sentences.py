@@ -261,3 +261,59 @@ def detail_notes(event) -> list[tuple[str, str]]:
         places = ngettext("{count} place", "{count} places", event.capacity).format(count=format_number(event.capacity))
         notes.append(("places", f"{places} · {label(FORMAT_LABELS, event.format)}"))
     return notes
+
+
+# ---------------------------------------------------------------------- the form's fields
+
+
+def proof_strings(proposing: bool = False) -> dict[str, str]:
+    """The proof-of-work widget's words (ALTCHA's keys), for a registration or, ``proposing``,
+    a call's proposal form (issue #14)."""
+    return {
+        "label": _("I am a person proposing an event") if proposing else _("I am a person registering"),
+        "verifying": _("Checking…"),
+        "verified": _("Checked: you can send your proposal.") if proposing else _("Checked: you can register."),
+        "waitAlert": _("Checking… please wait a moment."),
+        "verificationRequired": _("Tick the box first."),
+        "error": _("The check failed. Tick the box to try again."),
+        "expired": _("The check has expired. Tick the box again."),
+    }
+
+
+# The two privacy choices every attendee can make: (key, label, what it does).
+PRIVACY_CHOICES = (
+    ("no_photos", N_("Please do not photograph or film me"),
+     N_("The people at the door see a mark beside your name and tell the photographers.")),
+    ("hide_name", N_("Do not show my name on any list shared beyond the organizers"),
+     N_("Lists of participants given to co-sponsors or funders leave you out. The organizers, and the host's "
+        "security list at the entrance, still have your name.")),
+)
+ID_NAMES_HINT = N_("The host's security checks names against ID documents at the entrance: write them exactly "
+                   "as they appear on the passport or ID card you will bring.")
+
+
+def question_label(q, key: str) -> str:
+    """A question's label on a form (``key``: one of its answer keys), marked when optional."""
+    if q.builtin == "id_names":
+        text = _("Given name(s) as on your ID document") if key == "given_names" else _(
+            "Family name as on your ID document")
+    elif q.builtin == "country":
+        text = _("Country or nationality")
+    elif q.builtin == "organization_type":
+        text = _("Type of organization")
+    elif q.builtin == "gender":
+        text = _("Gender")
+    else:
+        text = q.label
+    return optional_label(text, q.required)
+
+
+def needs_label(required: bool) -> str:
+    return _("Access or interpretation needs") if required else _("Access or interpretation needs (optional)")
+
+
+NEEDS_PLACEHOLDER = N_("Step-free access, sign language, Spanish interpretation…")
+EMAIL_MODE_NOTE = N_("We will email you a link to confirm your place: your registration counts once you open it.")
+# A proof-of-work event on a server without the widget's files (``npm ci`` not run).
+PROOF_UNAVAILABLE = N_("Registration for this event needs a check that this server cannot show right now. "
+                       "Please try again later.")

@@ -48,11 +48,12 @@ from ..codes import (GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HEADINGS, ORGANIZ
 from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
 from ..i18n import N_, _
+from ..mail.render import private_url
 from ..models import PendingConfirmation, Registration
 from ..outputs import sentences
 from ..outputs.event_cache import per_version
 from ..outputs.markdown import description_html
-from ..outputs.sentences import JOINER, LINK_SENT, error_md, escape_md, optional_label
+from ..outputs.sentences import JOINER, LINK_SENT, error_md, escape_md
 from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
@@ -98,6 +99,10 @@ TEXT_LANGUAGE = N_("Language")
 TEXT_ABOUT = N_("About")
 TEXT_SEE_THE_WHOLE_PROGRAMME = N_("See the whole programme")
 TEXT_THE_FORM_WAS_NOT_SENT = N_("The form was not sent")
+TEXT_EXPIRED = N_("This form has expired or was sent from another site. Open the event page again and send it "
+                  "from there.")
+TEXT_TOO_LARGE = N_("The form was too large to be sent. Please try again.")
+TEXT_UNREADABLE = N_("The form could not be read. Please try again.")
 
 
 def t(text) -> str:
@@ -163,7 +168,8 @@ def _same_site(request: Request) -> bool:
     return urlsplit(origin).netloc in allowed and origin != "null"
 
 
-def _event_id(request: Request) -> int | None:
+def event_id_of(request: Request) -> int | None:
+    """The event's id in the address (``/e/<id>…``), None when it is not a whole number."""
     value = request.path_params.get("event_id", "")
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
@@ -178,10 +184,19 @@ def no_such_event() -> Response:
 
 def page(request: Request, language: str) -> Response:
     """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids."""
-    event_id = _event_id(request)
+    event = _public_event(event_id_of(request), language)
+    return no_such_event() if event is None else _respond(request, event, language, Form())
+
+
+def _public_event(event_id: int | None, language: str):
+    """The public event of that id in ``language`` (made active), or None (drafts, unknown ids)."""
+    i18n.activate(language)
     if event_id is None:
-        return no_such_event()
-    return _respond(request, event_id, language, Form())
+        return None
+    try:
+        return open_planner().get_event(event_id, actor=access.PUBLIC).localized(language)
+    except NotFound:
+        return None
 
 
 async def register(request: Request, language: str) -> Response:
@@ -209,27 +224,25 @@ async def _body_of(request: Request) -> bytes | None:
 
 
 async def _post(request: Request, language: str, what: str) -> Response:
-    event_id = _event_id(request)
+    event_id = event_id_of(request)
     if event_id is None:
         return no_such_event()
     browser = request.cookies.get(BROWSER_COOKIE, "")
-    expired = _("This form has expired or was sent from another site. Open the event page again and send it "
-                "from there.")
     if not _same_site(request) or not BROWSER_KEY.fullmatch(browser):  # before reading anything sent
-        return _refused(language, expired, 403)
+        return _refused(language, TEXT_EXPIRED, 403)
     body = await _body_of(request)
     if body is None:
-        return _refused(language, _("The form was too large to be sent. Please try again."), 413)
+        return _refused(language, TEXT_TOO_LARGE, 413)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:  # the page's forms are urlencoded (no file); anything else is not from them
         if kind != "application/x-www-form-urlencoded":
             raise ValueError(kind)
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
     except ValueError:  # another type, bytes that are not UTF-8, too many fields
-        return _refused(language, _("The form could not be read. Please try again."), 400)
+        return _refused(language, TEXT_UNREADABLE, 400)
     sent_key = next((v for k, v in pairs if k == "form_key"), "")
     if not hmac.compare_digest(browser.encode(), sent_key.encode()):
-        return _refused(language, expired, 403)
+        return _refused(language, TEXT_EXPIRED, 403)
     values: dict = {}
     for key, value in pairs:
         values[key] = [*values[key], value] if isinstance(values.get(key), list) else (
@@ -240,19 +253,19 @@ async def _post(request: Request, language: str, what: str) -> Response:
 
 
 def _answer_form(request: Request, what: str, event_id: int, form: Form, client: ClientKey, language: str) -> Response:
-    """Does what the form asks and draws the page with the answer (one trip to the thread pool)."""
-    return _respond(request, event_id, language, form, _act(what, event_id, form, client, language))
+    """Does what the form asks and draws the page with the answer (one trip to the thread pool).
+    A draft or an unknown event: nothing is done (not even a link request counted)."""
+    event = _public_event(event_id, language)
+    if event is None:
+        return no_such_event()
+    status = _act(what, event.id, form, client, language)
+    return no_such_event() if status == 404 else _respond(request, event, language, form, status)
 
 
 def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str) -> int:
     """Does what the form asks, through the Planner; the answer or refusal goes into ``form``.
-    The response's status code: 200, 429 for the flood limits, 404 when the event is gone."""
-    i18n.activate(language)
+    The response's status code: 200, 429 for the flood limits, 404 when the event went meanwhile."""
     planner = open_planner()
-    try:  # a draft or an unknown event: nothing is done (not even a link request counted)
-        planner.get_event(event_id, actor=access.PUBLIC)
-    except NotFound:
-        return 404
     if what == "link":
         try:
             planner.send_private_link(form.value("email"), event_id, client=client)
@@ -266,12 +279,8 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
         else:
             form.link_answer = ("sent", escape(str(LINK_SENT)))
         return 200
-    try:
-        questions = planner.event_questions(event_id)
-    except NotFound:
-        return 404
     answers = {}
-    for q in questions:
+    for q in planner.event_questions(event_id):
         for key in q.answer_keys:
             answers[key] = _answer(q, form, f"q_{key}")
     try:
@@ -301,24 +310,21 @@ def _answer(q, form: Form, key: str):
     return value or None
 
 
-def _refused(language: str, message: str, status_code: int) -> HTMLResponse:
+def _refused(language: str, message, status_code: int) -> HTMLResponse:
+    """A form refused before anything was done (``message`` marked, said in ``language``): the
+    event loop's thread, where this runs, has not been given the request's language."""
     i18n.activate(language)
-    body = (f'<main class="narrow"><h1>{t(TEXT_THE_FORM_WAS_NOT_SENT)}</h1><p role="alert">{escape(message)}</p>'
+    body = (f'<main class="narrow"><h1>{t(TEXT_THE_FORM_WAS_NOT_SENT)}</h1><p role="alert">{t(message)}</p>'
             f'<p><a href="/">{t(TEXT_SEE_THE_WHOLE_PROGRAMME)}</a></p></main>')
-    return HTMLResponse(_document(language, _("The form was not sent"), body), status_code=status_code,
+    return HTMLResponse(_document(language, str(TEXT_THE_FORM_WAS_NOT_SENT), body), status_code=status_code,
                         headers=_headers())
 
 
-def _respond(request: Request, event_id: int, language: str, form: Form, status_code: int = 200) -> Response:
-    i18n.activate(language)
-    planner = open_planner()
-    try:
-        event = planner.get_event(event_id, actor=access.PUBLIC).localized(language)
-    except NotFound:
-        return no_such_event()
+def _respond(request: Request, event, language: str, form: Form, status_code: int = 200) -> Response:
+    """The page of ``event`` (public, in ``language``) with the form as ``form`` holds it."""
     browser = _browser(request)
-    before, after = _same_for_everyone(planner, event, language)
-    body = before + _registration(planner, event, language, form, browser) + after
+    before, after = _around_the_box(event)
+    body = before + _registration(open_planner(), event, language, form, browser) + after
     response = HTMLResponse(body, status_code=status_code, headers=_headers())
     if request.cookies.get(BROWSER_COOKIE) != browser:
         response.set_cookie(BROWSER_COOKIE, browser, max_age=BROWSER_COOKIE_MAX_AGE, httponly=True, samesite="lax",
@@ -334,7 +340,7 @@ def _headers() -> dict[str, str]:
 def picture(request: Request) -> Response:
     """GET ``/e/<id>/picture/<name>``: a logo or photo the event shows publicly (a confirmed
     speaker's photo, a confirmed organization's logo); 404 for any other name."""
-    event_id = _event_id(request)
+    event_id = event_id_of(request)
     name = request.path_params.get("name", "")
     if event_id is None:
         return no_such_event()
@@ -408,16 +414,11 @@ def _head(preview: dict) -> str:
     )
 
 
-def _same_for_everyone(planner, event, language: str) -> tuple[str, str]:
-    """The page before and after the registration box: the same for every visitor of a version
-    of the event in a language, so made once per version (issue #17: a rush opens this page)."""
-    return _around_the_box(event)
-
-
 @per_version
 def _around_the_box(event) -> tuple[str, str]:
-    """(``per_version``: once per version of the event, and whatever else of it changed, in the
-    active language.)"""
+    """The page before and after the registration box: the same for every visitor of a version
+    of the event in a language, so made once per version (``per_version``, issue #17: a rush
+    opens this page)."""
     planner, language = open_planner(), i18n.current()
     before = [_top(event, language), '<main id="main">']
     if event.summit:
@@ -486,8 +487,6 @@ def _file_label(text: str) -> str:
 def _calendar(planner, event, language: str) -> str:
     from ..outputs import calendar_links
 
-    if event.published_at is None:
-        return ""
     ics = i18n.in_address(f"/events/{event.id}.ics", language)
     labels = {"google": _("Add to Google Calendar"), "outlook": _("Add to Outlook.com")}
     own_file = _("Event's calendar file (.ics)")
@@ -587,31 +586,23 @@ def _question(fields: _Fields, q) -> str:
     from ..areas.questions import countries
 
     if q.builtin == "id_names":
-        hint = _("The host's security checks names against ID documents at the entrance: write them exactly "
-                 "as they appear on the passport or ID card you will bring.")
-        return "".join(fields.text(
-            f"q_{key}", optional_label(_("Given name(s) as on your ID document") if key == "given_names"
-                                  else _("Family name as on your ID document"), q.required), hint=hint)
-            for key in q.answer_keys)
-    key = f"q_{q.key}"
+        return "".join(fields.text(f"q_{key}", sentences.question_label(q, key), hint=str(sentences.ID_NAMES_HINT))
+                       for key in q.answer_keys)
+    key, text = f"q_{q.key}", sentences.question_label(q, q.key)
     if q.builtin == "country":
-        return fields.select(key, optional_label(_("Country or nationality"), q.required), list(countries().items()),
-                             _("Choose a country"))
+        return fields.select(key, text, list(countries().items()), _("Choose a country"))
     if q.builtin == "organization_type":
-        return fields.select(key, optional_label(_("Type of organization"), q.required),
-                             [(c, str(ORGANIZATION_TYPE_LABELS[c])) for c in ORGANIZATION_TYPES], _("Choose one"))
+        return fields.select(key, text, [(c, str(ORGANIZATION_TYPE_LABELS[c])) for c in ORGANIZATION_TYPES],
+                             _("Choose one"))
     if q.builtin == "gender":
-        return fields.select(key, optional_label(_("Gender"), q.required),
-                             [(c, str(GENDER_LABELS[c])) for c in GENDERS], _("Choose one"))
+        return fields.select(key, text, [(c, str(GENDER_LABELS[c])) for c in GENDERS], _("Choose one"))
     if q.kind in ("short_text", "long_text"):
-        return fields.text(key, optional_label(q.label, q.required), hint=q.help, long=q.kind == "long_text",
+        return fields.text(key, text, hint=q.help, long=q.kind == "long_text",
                            max_length=200 if q.kind == "short_text" else 2000)
     if q.kind in ("one_choice", "several_choices"):
-        return fields.choices(key, optional_label(q.label, q.required), [(c, c) for c in q.choices],
-                              several=q.kind == "several_choices", hint=q.help)
+        return fields.choices(key, text, [(c, c) for c in q.choices], several=q.kind == "several_choices", hint=q.help)
     if q.kind == "yes_no":
-        return fields.choices(key, optional_label(q.label, q.required),
-                              [("yes", str(YES_NO_LABELS[True])), ("no", str(YES_NO_LABELS[False]))],
+        return fields.choices(key, text, [("yes", str(YES_NO_LABELS[True])), ("no", str(YES_NO_LABELS[False]))],
                               several=False, hint=q.help)
     return ""
 
@@ -630,26 +621,18 @@ def _form(planner, event, language: str, form: Form, browser: str, full: bool) -
     needs = next((q for q in asked if q.builtin == "needs"), None)
     if needs is not None:
         parts.append(fields.text(
-            "needs", _("Access or interpretation needs") if needs.required else _("Access or interpretation needs (optional)"),
-            placeholder=_("Step-free access, sign language, Spanish interpretation…"), long=True, max_length=500))
-    parts.append(fields.checkbox("no_photos", _("Please do not photograph or film me"),
-                                 _("The people at the door see a mark beside your name and tell the photographers.")))
-    parts.append(fields.checkbox(
-        "hide_name", _("Do not show my name on any list shared beyond the organizers"),
-        _("Lists of participants given to co-sponsors or funders leave you out. The organizers, and the host's "
-          "security list at the entrance, still have your name.")))
+            "needs", sentences.needs_label(needs.required), placeholder=str(sentences.NEEDS_PLACEHOLDER), long=True,
+            max_length=500))
+    parts += [fields.checkbox(key, str(text), str(hint)) for key, text, hint in sentences.PRIVACY_CHOICES]
     unpassable = False
     if event.registration_mode == "proof_of_work":
         if ALTCHA_SCRIPT.is_file():
             parts.append(_proof(planner, event, language, fields))
         else:
             unpassable = True
-            parts.append('<div class="notice warning">' + escape(_(
-                "Registration for this event needs a check that this server cannot show right now. Please try "
-                "again later.")) + "</div>")
+            parts.append(f'<div class="notice warning">{t(sentences.PROOF_UNAVAILABLE)}</div>')
     if event.registration_mode == "email":
-        parts.append('<p class="caption">' + escape(_(
-            "We will email you a link to confirm your place: your registration counts once you open it.")) + "</p>")
+        parts.append(f'<p class="caption">{t(sentences.EMAIL_MODE_NOTE)}</p>')
     notice = sentences.privacy_notice(planner.retention_days, any("given_names" in q.answer_keys for q in asked))
     parts.append(f'<p class="caption">{escape(notice)}</p>')
     button = _("Join the waiting list") if full else _("Register")
@@ -665,12 +648,7 @@ def _form(planner, event, language: str, form: Form, browser: str, full: bool) -
 def _proof(planner, event, language: str, fields: _Fields) -> str:
     """The ALTCHA widget with a challenge of this event (solved in the browser; nothing fetched)."""
     challenge = planner.registration_challenge(event.id)
-    strings = {
-        "label": _("I am a person registering"), "verifying": _("Checking…"),
-        "verified": _("Checked: you can register."), "waitAlert": _("Checking… please wait a moment."),
-        "verificationRequired": _("Tick the box first."), "error": _("The check failed. Tick the box to try again."),
-        "expired": _("The check has expired. Tick the box again."),
-    }
+    strings = sentences.proof_strings()
     attrs, message = fields.error_for("proof")  # tied to the widget, as every other field's
     return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard"{attrs} '
             f'data-challenge="{escape(json.dumps(challenge))}" data-strings="{escape(json.dumps(strings))}" '
@@ -684,7 +662,7 @@ def _answered(planner, event, done, language: str) -> str:
     answer = f'<div id="answer" class="notice {kind}" role="status">{md(sentence)}</div>'
     if isinstance(done, PendingConfirmation) or done.already_registered:
         return answer
-    link = i18n.in_address(f"{planner.base_url}/ticket?t={done.manage_token}", language)
+    link = private_url(planner.base_url, done.manage_token, language)
     ics = f"/r/calendar.ics?t={done.manage_token}"
     keep = md(sentences.private_link_note())
     return (

@@ -382,13 +382,6 @@ def programme_json(request: Request) -> Response:
 # show; their ETag says which, so a preview robot or a browser asking again gets a 304.
 
 
-def _share_event_id(request: Request) -> int | None:
-    try:
-        return _path_id(request, "event_id")
-    except ValueError:
-        return None
-
-
 def event_page(request: Request) -> Response:
     """``/e/<id>``: the public event page as plain HTML, its link preview tags included (issue #17,
     ``event_page.py``); a plain 404 for drafts and unknown ids."""
@@ -421,7 +414,7 @@ def registration_calendar(request: Request) -> Response:
 
 def _shared_file(request: Request, kind: str, media_type: str, filename: str) -> Response:
     language = _language(request)
-    event_id = _share_event_id(request)
+    event_id = event_html.event_id_of(request)
     if event_id is None:
         return event_html.no_such_event()
     theme = request.query_params.get("theme") or None

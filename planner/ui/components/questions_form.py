@@ -10,7 +10,7 @@ import streamlit as st
 from planner.areas.questions import countries
 from planner.codes import GENDER_LABELS, GENDERS, ORGANIZATION_TYPE_LABELS, ORGANIZATION_TYPES, YES_NO_LABELS
 from planner.i18n import _
-from planner.outputs.sentences import optional_label
+from planner.outputs.sentences import ID_NAMES_HINT, PRIVACY_CHOICES, question_label
 
 NO_PHOTOS = "no_photos"
 HIDE_NAME = "hide_name"
@@ -34,33 +34,29 @@ def draw(prefix: str, questions, field_error, registration=None) -> None:
 
 
 def _widget(q, key: str, widget: str) -> None:
+    text = question_label(q, key)
     if q.builtin == "id_names":
-        label = _("Given name(s) as on your ID document") if key == "given_names" else _(
-            "Family name as on your ID document")
-        help_text = _("The host's security checks names against ID documents at the entrance: write them exactly "
-                      "as they appear on the passport or ID card you will bring.")
-        st.text_input(optional_label(label, q.required), key=widget, max_chars=200, help=help_text)
+        st.text_input(text, key=widget, max_chars=200, help=str(ID_NAMES_HINT))
     elif q.builtin == "country":
         names = countries()
-        st.selectbox(optional_label(_("Country or nationality"), q.required), list(names), key=widget, index=None,
-                     format_func=lambda c: names.get(c, c), placeholder=_("Choose a country"))
+        st.selectbox(text, list(names), key=widget, index=None, format_func=lambda c: names.get(c, c),
+                     placeholder=_("Choose a country"))
     elif q.builtin == "organization_type":
-        st.selectbox(optional_label(_("Type of organization"), q.required), ORGANIZATION_TYPES, key=widget, index=None,
+        st.selectbox(text, ORGANIZATION_TYPES, key=widget, index=None,
                      format_func=lambda c: str(ORGANIZATION_TYPE_LABELS[c]), placeholder=_("Choose one"))
     elif q.builtin == "gender":
-        st.selectbox(optional_label(_("Gender"), q.required), GENDERS, key=widget, index=None,
+        st.selectbox(text, GENDERS, key=widget, index=None,
                      format_func=lambda c: str(GENDER_LABELS[c]), placeholder=_("Choose one"))
     elif q.kind == "short_text":
-        st.text_input(optional_label(q.label, q.required), key=widget, max_chars=200, help=q.help or None)
+        st.text_input(text, key=widget, max_chars=200, help=q.help or None)
     elif q.kind == "long_text":
-        st.text_area(optional_label(q.label, q.required), key=widget, max_chars=2000, height=80, help=q.help or None)
+        st.text_area(text, key=widget, max_chars=2000, height=80, help=q.help or None)
     elif q.kind == "one_choice":
-        st.radio(optional_label(q.label, q.required), list(q.choices), key=widget, index=None, help=q.help or None)
+        st.radio(text, list(q.choices), key=widget, index=None, help=q.help or None)
     elif q.kind == "several_choices":
-        st.multiselect(optional_label(q.label, q.required), list(q.choices), key=widget, help=q.help or None,
-                       placeholder=_("Choose any"))
+        st.multiselect(text, list(q.choices), key=widget, help=q.help or None, placeholder=_("Choose any"))
     elif q.kind == "yes_no":
-        st.radio(optional_label(q.label, q.required), [True, False], key=widget, index=None, horizontal=True,
+        st.radio(text, [True, False], key=widget, index=None, horizontal=True,
                  format_func=lambda v: str(YES_NO_LABELS[v]), help=q.help or None)
 
 
@@ -70,11 +66,8 @@ def privacy(prefix: str, registration=None) -> None:
     if registration is not None:
         s.setdefault(f"{prefix}_{NO_PHOTOS}", registration.no_photos)
         s.setdefault(f"{prefix}_{HIDE_NAME}", registration.hide_name)
-    st.checkbox(_("Please do not photograph or film me"), key=f"{prefix}_{NO_PHOTOS}",
-                help=_("The people at the door see a mark beside your name and tell the photographers."))
-    st.checkbox(_("Do not show my name on any list shared beyond the organizers"), key=f"{prefix}_{HIDE_NAME}",
-                help=_("Lists of participants given to co-sponsors or funders leave you out. The organizers, and "
-                       "the host's security list at the entrance, still have your name."))
+    for key, text, hint in PRIVACY_CHOICES:
+        st.checkbox(str(text), key=f"{prefix}_{key}", help=str(hint))
 
 
 def answers(prefix: str, questions) -> dict:

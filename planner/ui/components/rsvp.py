@@ -71,7 +71,7 @@ def _proof_check(event) -> None:
     once per form (every rerun would otherwise start the widget over)."""
     if not altcha.available():
         st.warning(
-            _("Registration for this event needs a check that this server cannot show right now. Please try again later."),
+            str(sentences.PROOF_UNAVAILABLE),
             icon=":material/error:",
         )
         return
@@ -159,9 +159,9 @@ def _registration_box(event, counts) -> None:
         needs = next((q for q in asked if q.builtin == "needs"), None)
         if needs is not None:
             st.text_area(
-                _("Access or interpretation needs") if needs.required else _("Access or interpretation needs (optional)"),
+                sentences.needs_label(needs.required),
                 key=f"rsvp_needs_{event.id}", max_chars=500, height=80,
-                placeholder=_("Step-free access, sign language, Spanish interpretation…"),
+                placeholder=str(sentences.NEEDS_PLACEHOLDER),
             )
             field_error("needs")
         questions_form.privacy(f"rsvp_q_{event.id}")
@@ -171,7 +171,7 @@ def _registration_box(event, counts) -> None:
         if error and error_field not in (*FIELDS, "proof", *answer_keys):
             a11y.field_error(error, f"rsvp_form_{event.id}")
         if event.registration_mode == "email":
-            st.caption(_("We will email you a link to confirm your place: your registration counts once you open it."))
+            st.caption(str(sentences.EMAIL_MODE_NOTE))
         st.caption(sentences.privacy_notice(planner().retention_days, "given_names" in answer_keys))
         # A check this server cannot show cannot be passed: no button to press in vain.
         unpassable = event.registration_mode == "proof_of_work" and not altcha.available()

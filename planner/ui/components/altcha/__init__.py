@@ -14,7 +14,8 @@ from pathlib import Path
 
 import streamlit.components.v1 as components
 
-from planner.i18n import _, current
+from planner.i18n import current
+from planner.outputs.sentences import proof_strings
 
 FRONTEND = Path(__file__).parent / "frontend"
 WIDGET_SCRIPT = FRONTEND / "node_modules" / "altcha" / "dist" / "main" / "altcha.min.js"
@@ -30,13 +31,4 @@ def available() -> bool:
 def proof_widget(challenge: dict, *, key: str, proposing: bool = False) -> str | None:
     """The widget for one challenge; the solved payload once the person ticked the box, else None.
     ``proposing``: the words of a call's proposal form (issue #14) instead of a registration's."""
-    strings = {
-        "label": _("I am a person proposing an event") if proposing else _("I am a person registering"),
-        "verifying": _("Checking…"),
-        "verified": _("Checked: you can send your proposal.") if proposing else _("Checked: you can register."),
-        "waitAlert": _("Checking… please wait a moment."),
-        "verificationRequired": _("Tick the box first."),
-        "error": _("The check failed. Tick the box to try again."),
-        "expired": _("The check has expired. Tick the box again."),
-    }
-    return _component(challenge=challenge, strings=strings, language=current(), key=key, default=None)
+    return _component(challenge=challenge, strings=proof_strings(proposing), language=current(), key=key, default=None)

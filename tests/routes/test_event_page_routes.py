@@ -418,6 +418,10 @@ def test_forms_from_elsewhere_are_refused_and_write_nothing(server, events):
         assert "Mallory" not in page
     response, _page = browser.post(fields, "/link", origin="https://evil.example")
     assert response.status == 403
+    # Refused before anything is read, still in the page's language (the address's ?lang=).
+    response, page = browser.post(fields, "?lang=ar", origin="https://evil.example")
+    assert response.status == 403 and 'dir="rtl"' in page
+    assert "انتهت صلاحية هذا النموذج" in text(page) and "expired" not in text(page)
     assert rows(server) == before
 
 

@@ -270,26 +270,27 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
-            if proofs.mode(db, check.id(event_id)) == "email":  # face/mail.py: a place held, a link sent
+            mode = proofs.mode(db, check.id(event_id))
+            if mode == "email":  # face/mail.py: a place held, a link sent
                 done = self._hold_place(db, event_id, name=name, email=email, organization=organization,
                                         needs=needs, admit=admit, language=language, **answered)
             else:
                 done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                                      proof=proof, admit=admit, language=language, **answered)
+                                      proof=proof, admit=admit, language=language, mode=mode, **answered)
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
         return done
 
-    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language,
+    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language, mode,
                   **answered) -> Registration:
         """``register`` for the modes that register at once (open, proof of work)."""
-        proofs.check_proof(db, event_id, proof, self._proof_key)
+        proofs.check_proof(db, event_id, proof, self._proof_key, mode)
         done = registrations.register(db, event_id, name=name, email=email, organization=organization, needs=needs,
                                       checkin_key=self._checkin_key, admit=admit, language=language, **answered)
         if done.already_registered:
             recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
         else:
-            outbox.registered(db, done.id, done.status, domain=self._domain)
+            outbox.registered(db, done.id, done.status, domain=self._domain, registration=done)
         return done
 
     def registration_challenge(self, event_id: int) -> dict:

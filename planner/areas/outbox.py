@@ -92,11 +92,12 @@ def _registration_row(db, registration_id: int):
 
 
 def tell(db, registration_id: int, kind: str, *, domain: str, data: dict | None = None,
-         delay: timedelta = timedelta(0)) -> int | None:
+         delay: timedelta = timedelta(0), row=None) -> int | None:
     """Writes ``kind`` for one registration to its owner, in their language. People added at
     the door, and registrations without an address, get no automatic messages; people who
-    turned them off get no reminders."""
-    row = _registration_row(db, registration_id)
+    turned them off get no reminders. ``row``: the registration's fields, when the caller has
+    them (``_registration_row``'s)."""
+    row = row or _registration_row(db, registration_id)
     if row is None or not row["email"] or (kind in AUTOMATIC and row["walk_in"]):
         return None
     if kind == "reminder" and row["messages_off"]:
@@ -121,9 +122,14 @@ def drop_waiting(db, *, registration_id: int | None = None, event_id: int | None
     return cursor.rowcount
 
 
-def registered(db, registration_id: int, status: str, *, domain: str) -> None:
-    """A new registration: its confirmation (with the ticket) or its waiting-list place."""
-    tell(db, registration_id, "confirmed" if status == "confirmed" else "waitlisted", domain=domain)
+def registered(db, registration_id: int, status: str, *, domain: str, registration=None) -> None:
+    """A new registration: its confirmation (with the ticket) or its waiting-list place.
+    ``registration``: the one just written and read back (not read a third time)."""
+    tell(db, registration_id, "confirmed" if status == "confirmed" else "waitlisted", domain=domain,
+         row=None if registration is None else {
+             "id": registration.id, "event_id": registration.event_id, "name": registration.name,
+             "email": registration.email, "language": registration.language, "status": registration.status,
+             "walk_in": registration.walk_in, "messages_off": registration.messages_off})
 
 
 def moved_up(db, registration_ids: list[int], *, domain: str) -> None:

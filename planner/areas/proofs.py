@@ -68,12 +68,13 @@ def mode(db, event_id: int) -> str:
     return row[0]
 
 
-def check_proof(db, event_id, proof, key: bytes) -> None:
+def check_proof(db, event_id, proof, key: bytes, registration_mode: str | None = None) -> None:
     """Writes. Nothing for an event open to all; in proof-of-work mode, refuses unless
     ``proof`` (the widget's base64 payload) solves an unexpired challenge made for this event
-    and not used before, then records it as used."""
+    and not used before, then records it as used. ``registration_mode``: the event's, when the
+    caller has just read it (``mode``)."""
     event_id = check.id(event_id)
-    if mode(db, event_id) != "proof_of_work":
+    if (registration_mode or mode(db, event_id)) != "proof_of_work":
         return
     _use(db, proof, key, "event", event_id)
 

@@ -42,6 +42,7 @@ from ..codes import (
     ANSWER_LABELS, BUILTIN_QUESTION_LABELS, GENDER_LABELS, GENDERS, ORGANIZATION_TYPE_LABELS, ORGANIZATION_TYPES,
     QUESTION_KIND_LABELS,
 )
+from ..db import insert_row
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, current
 from ..text import sort_key
@@ -287,6 +288,16 @@ def save_answers(db, registration_id: int, event_id: int, checked: list[tuple]) 
                    [registration_id, *keys])
     for position, (key, question, kind, value) in enumerate(checked):
         db["registration_answers"].insert({
+            "registration_id": registration_id, "key": key, "question": question, "kind": kind,
+            "value": json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False),
+            "position": position,
+        })
+
+
+def add_answers(db, registration_id: int, checked: list[tuple]) -> None:
+    """Writes: the answers of a registration just made (it has none yet), one INSERT each."""
+    for position, (key, question, kind, value) in enumerate(checked):
+        insert_row(db, "registration_answers", {
             "registration_id": registration_id, "key": key, "question": question, "kind": kind,
             "value": json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False),
             "position": position,

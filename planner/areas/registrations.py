@@ -92,6 +92,21 @@ def taken(db, event_id: int) -> int:
     return count(db, event_id, "confirmed") + held(db, event_id)
 
 
+def is_full(db, event_id: int) -> bool:
+    """No place left for a newcomer: ``taken`` has reached ``offered`` (never, without a
+    capacity). One statement, for the registration that holds the write turn (issue #17)."""
+    row = db.execute(
+        "SELECT coalesce(e.capacity, r.capacity) + " + OVERBOOKING + ","
+        " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed')"
+        f" + (SELECT count(*) FROM held_places WHERE event_id = e.id AND {LIVE_HOLD})"
+        " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
+        [to_db_time(clock.now()), event_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("no_event", id=event_id)
+    return row[0] is not None and row[1] >= row[0]
+
+
 def check_open(db, event_id: int) -> None:
     """Only published events that have not ended take registrations (``Event.registration_closed``)."""
     row = db.execute("SELECT status, ends_at FROM events WHERE id = ?", [event_id]).fetchone()
@@ -129,12 +144,10 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
         return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
                        checked_in_door=None, already_registered=True, answer_items=(), no_photos=False,
                        hide_name=False)
-    capacity = offered(db, event_id)
-    full = capacity is not None and taken(db, event_id) >= capacity
-    created = insert(db, event_id, details, email, "waitlisted" if full else "confirmed", language, checkin_key)
-    questions.save_answers(db, created.id, event_id, checked)
-    questions.set_privacy(db, created.id, *privacy)
-    (created,) = load(db, "WHERE r.id = ?", [created.id], created.manage_token)
+    status = "waitlisted" if is_full(db, event_id) else "confirmed"
+    registration_id, token = _insert(db, event_id, details, email, status, language, checkin_key, privacy)
+    questions.add_answers(db, registration_id, checked)
+    (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
     return created
 
 
@@ -142,16 +155,22 @@ def insert(db, event_id: int, details: dict, email: str, status: str, language: 
            checkin_key: bytes) -> Registration:
     """Writes one registration (details and email already checked), with its check-in code
     and private link; returns it with its ``manage_token``."""
+    registration_id, token = _insert(db, event_id, details, email, status, language, checkin_key)
+    (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
+    return created
+
+
+def _insert(db, event_id: int, details: dict, email: str, status: str, language: str, checkin_key: bytes,
+            privacy: tuple[bool, bool] = (False, False)) -> tuple[int, str]:
+    """``insert`` without reading the registration back: its id and private link's token."""
     now = to_db_time(clock.now())
     registration_id = insert_row(db, "registrations", {
         "event_id": event_id, **details, "email": email, "status": status,
         "token_hash": security.token_hash(security.new_token()),  # replaced by the derived link below
-        "link_derived": 1, "language": language,
+        "link_derived": 1, "language": language, "no_photos": int(privacy[0]), "hide_name": int(privacy[1]),
         "created_at": now, "updated_at": now, "confirmed_at": now if status == "confirmed" else None,
     })
-    token = set_code(db, registration_id, checkin_key)
-    (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
-    return created
+    return registration_id, set_code(db, registration_id, checkin_key)
 
 
 def set_code(db, registration_id: int, checkin_key: bytes) -> str:

@@ -189,3 +189,115 @@ def test_the_lock_file_is_private(db):
 
     mode = stat.S_IMODE((db.path.parent / (db.path.name + ".write-lock")).stat().st_mode)
     assert mode & 0o077 == 0
+
+
+# ---------------------------------------------------------------------- group commit (issue #17)
+
+
+def _second_writer_queued(db, first_block_body, second_block_body):
+    """Thread A writes; while its block runs, thread B starts writing and waits for the lock, so
+    A's transaction carries B's block too. Returns (A's outcome, B's outcome, A's and B's db)."""
+    import time
+
+    b_may_start = threading.Event()
+    outcomes: dict[str, object] = {}
+    handles: dict[str, object] = {}
+
+    def first():
+        try:
+            with db.write() as w:
+                handles["a"] = w
+                b_may_start.set()
+                deadline = time.monotonic() + 5
+                while db._waiting == 0 and time.monotonic() < deadline:  # B is queued for the lock
+                    time.sleep(0.001)
+                assert db._waiting == 1
+                first_block_body(w)
+            outcomes["a"] = "written"
+        except BaseException as err:  # noqa: BLE001 - compared by the test
+            outcomes["a"] = err
+
+    def second():
+        b_may_start.wait(5)
+        try:
+            with db.write() as w:
+                handles["b"] = w
+                second_block_body(w)
+            outcomes["b"] = "written"
+        except BaseException as err:  # noqa: BLE001 - compared by the test
+            outcomes["b"] = err
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return outcomes["a"], outcomes["b"], handles
+
+
+def _notes(db) -> list[str]:
+    with db.read() as r:
+        return [row[0] for row in r.execute("SELECT text FROM notes ORDER BY id")]
+
+
+def test_writers_that_queue_share_one_transaction_and_its_commit(db):
+    commits = []
+    db_connect = db._connect
+
+    def traced():
+        conn = db_connect()
+        conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+        return conn
+
+    db._writer = None
+    db._connect = traced
+    a, b, handles = _second_writer_queued(
+        db, lambda w: w.execute("INSERT INTO notes (text) VALUES ('a')"),
+        lambda w: w.execute("INSERT INTO notes (text) VALUES ('b')"))
+    assert (a, b) == ("written", "written")
+    assert handles["a"] is handles["b"]  # B's block ran in A's transaction
+    assert commits == ["COMMIT"]  # one commit for both
+    assert _notes(db) == ["a", "b"]
+
+
+def test_a_block_that_raises_in_a_shared_transaction_leaves_no_trace_and_the_other_is_written(db):
+    def refused(w):
+        w.execute("INSERT INTO notes (text) VALUES ('refused')")
+        raise ValidationError("refused", "text")
+
+    a, b, _ = _second_writer_queued(db, lambda w: w.execute("INSERT INTO notes (text) VALUES ('kept')"), refused)
+    assert a == "written" and isinstance(b, ValidationError)
+    assert _notes(db) == ["kept"]
+
+    def broken(w):
+        w.execute("INSERT INTO notes (text) VALUES ('half')")
+        raise ValueError("a fault halfway")
+
+    a, b, handles = _second_writer_queued(db, broken, lambda w: w.execute("INSERT INTO notes (text) VALUES ('after')"))
+    assert isinstance(a, ValueError) and b == "written"
+    assert _notes(db) == ["kept", "after"]
+    with db.write() as fresh:  # a connection that saw a fault is not lent on
+        assert fresh is not handles["a"]
+
+
+def test_a_commit_the_disk_refuses_fails_every_block_of_the_transaction(db):
+    from planner import StorageError
+
+    class FailingCommit(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("disk I/O error")
+            return super().execute(sql, *args)
+
+    db._writer = None
+    db._connect = lambda: sqlite3.connect(db.path, isolation_level=None, check_same_thread=False,
+                                          factory=FailingCommit)
+    a, b, _ = _second_writer_queued(db, lambda w: w.execute("INSERT INTO notes (text) VALUES ('a')"),
+                                    lambda w: w.execute("INSERT INTO notes (text) VALUES ('b')"))
+    assert isinstance(a, StorageError) and isinstance(b, StorageError)
+    del db._connect
+    db._writer = None
+    assert _notes(db) == []
+    with db.write() as w:  # and the next write works
+        w.execute("INSERT INTO notes (text) VALUES ('now')")
+    assert _notes(db) == ["now"]

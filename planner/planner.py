@@ -270,23 +270,26 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         admit = None if client is None else (lambda event: checked.extend(self._limiter.check(client, event)))
         language = language or current_language()
         with self._db.write(failed="registration_write_failed") as db:
-            mode = proofs.mode(db, check.id(event_id))
+            state = registrations.event_state(db, check.id(event_id))
+            mode = state["registration_mode"]
             if mode == "email":  # face/mail.py: a place held, a link sent
                 done = self._hold_place(db, event_id, name=name, email=email, organization=organization,
                                         needs=needs, admit=admit, language=language, **answered)
             else:
                 done = self._register(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                                      proof=proof, admit=admit, language=language, mode=mode, **answered)
+                                      proof=proof, admit=admit, language=language, state=state, **answered)
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
         return done
 
-    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language, mode,
+    def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language, state,
                   **answered) -> Registration:
-        """``register`` for the modes that register at once (open, proof of work)."""
-        proofs.check_proof(db, event_id, proof, self._proof_key, mode)
+        """``register`` for the modes that register at once (open, proof of work); ``state``: the
+        event's ``registrations.event_state``, read once for the mode and the open check."""
+        proofs.check_proof(db, event_id, proof, self._proof_key, state["registration_mode"])
         done = registrations.register(db, event_id, name=name, email=email, organization=organization, needs=needs,
-                                      checkin_key=self._checkin_key, admit=admit, language=language, **answered)
+                                      checkin_key=self._checkin_key, admit=admit, language=language, state=state,
+                                      **answered)
         if done.already_registered:
             recovery.request_links(db, done.email, done.event_id, clock.now(), language=language, domain=self._domain)
         else:

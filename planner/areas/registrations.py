@@ -92,33 +92,45 @@ def taken(db, event_id: int) -> int:
     return count(db, event_id, "confirmed") + held(db, event_id)
 
 
-def is_full(db, event_id: int) -> bool:
-    """No place left for a newcomer: ``taken`` has reached ``offered`` (never, without a
-    capacity). One statement, for the registration that holds the write turn (issue #17)."""
+def place_for(db, event_id: int, email: str) -> tuple[int | None, bool]:
+    """For a newcomer with ``email``: the id of a registration that address already holds on
+    the event (not cancelled), and whether no place is left (``taken`` has reached
+    ``offered``; never, without a capacity). One statement, for the registration that holds
+    the write turn (issue #17)."""
     row = db.execute(
-        "SELECT coalesce(e.capacity, r.capacity) + " + OVERBOOKING + ","
+        "SELECT (SELECT id FROM registrations WHERE event_id = e.id AND email = ? AND status != 'cancelled'),"
+        " coalesce(e.capacity, r.capacity) + " + OVERBOOKING + ","
         " (SELECT count(*) FROM registrations WHERE event_id = e.id AND status = 'confirmed')"
         f" + (SELECT count(*) FROM held_places WHERE event_id = e.id AND {LIVE_HOLD})"
         " FROM events e LEFT JOIN rooms r ON r.id = e.room_id WHERE e.id = ?",
-        [to_db_time(clock.now()), event_id],
+        [email, to_db_time(clock.now()), event_id],
     ).fetchone()
     if row is None:
         raise NotFound("no_event", id=event_id)
-    return row[0] is not None and row[1] >= row[0]
+    return row[0], row[1] is not None and row[2] >= row[1]
 
 
-def check_open(db, event_id: int) -> None:
-    """Only published events that have not ended take registrations (``Event.registration_closed``)."""
-    row = db.execute("SELECT status, ends_at FROM events WHERE id = ?", [event_id]).fetchone()
+def event_state(db, event_id: int):
+    """What ``check_open`` and the registration's mode need of the event, in one read
+    (``registration_mode``, ``status``, ``ends_at``)."""
+    row = db.execute("SELECT registration_mode, status, ends_at FROM events WHERE id = ?", [event_id]).fetchone()
     if row is None:
         raise NotFound("no_event", id=event_id)
+    return row
+
+
+def check_open(db, event_id: int, state=None) -> None:
+    """Only published events that have not ended take registrations (``Event.registration_closed``).
+    ``state``: the event's ``event_state``, when the caller has just read it."""
+    row = state or event_state(db, event_id)
     closed = registration_closed(row["status"], from_db_time(row["ends_at"]), clock.now())
     if closed is not None:
         raise ValidationError(f"registration_closed_{closed}", field="event")
 
 
 def register(db, event_id: int, *, name, email, organization="", needs="", checkin_key: bytes,
-             admit=None, language: str = "en", answers=None, no_photos=False, hide_name=False) -> Registration:
+             admit=None, language: str = "en", answers=None, no_photos=False, hide_name=False,
+             state=None) -> Registration:
     """Writes. A seat while there is one, else the waiting list. The same email (trimmed, any
     case) on the same event gets its existing registration back with ``already_registered``
     set and no token, and nothing is written: whoever types an address may not own it, so
@@ -130,24 +142,22 @@ def register(db, event_id: int, *, name, email, organization="", needs="", check
     details = clean_details(name, organization, needs)
     email = clean_email(email)
     privacy = questions.check_privacy(no_photos, hide_name)
-    check_open(db, event_id)
+    check_open(db, event_id, state)
     checked = questions.check_answers(db, event_id, answers, details["needs"])
     if admit is not None:
         admit(event_id)
-    existing = db.execute(
-        "SELECT id FROM registrations WHERE event_id = ? AND email = ? AND status != 'cancelled'", [event_id, email]
-    ).fetchone()
+    existing, full = place_for(db, event_id, email)
     if existing:
-        (found,) = load(db, "WHERE r.id = ?", [existing[0]])
+        (found,) = load(db, "WHERE r.id = ?", [existing])
         # Typing an address is not owning it: nothing of the person comes back but the fact
         # (no name, needs or organization, and no check-in code, which is their ticket).
         return replace(found, name="", organization="", needs="", checkin_code=None, checked_in_at=None,
                        checked_in_door=None, already_registered=True, answer_items=(), no_photos=False,
                        hide_name=False)
-    status = "waitlisted" if is_full(db, event_id) else "confirmed"
+    status = "waitlisted" if full else "confirmed"
     registration_id, token = _insert(db, event_id, details, email, status, language, checkin_key, privacy)
     questions.add_answers(db, registration_id, checked)
-    (created,) = load(db, "WHERE r.id = ?", [registration_id], token)
+    (created,) = load(db, "WHERE r.id = ?", [registration_id], token, answers=bool(checked))
     return created
 
 
@@ -325,7 +335,8 @@ def all_counts(db) -> dict[int, EventCounts]:
     }
 
 
-def load(db, where: str, params: list, token: str | None = None) -> list[Registration]:
+def load(db, where: str, params: list, token: str | None = None, answers: bool = True) -> list[Registration]:
+    """The registrations ``where`` picks, with their answers (``answers=False``: known to have none)."""
     rows = db.execute(
         "SELECT r.*, CASE WHEN r.status = 'waitlisted' THEN"
         " (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id"
@@ -346,4 +357,4 @@ def load(db, where: str, params: list, token: str | None = None) -> list[Registr
         )
         for r in rows
     ]
-    return questions.attach(db, found)
+    return questions.attach(db, found) if answers else found

@@ -829,7 +829,7 @@ class Database:
         outcome: BaseException | None = None
         try:
             conn.execute(f"SAVEPOINT {savepoint}")
-        except sqlite3.OperationalError as err:
+        except BaseException as err:  # noqa: BLE001 - whatever it was, the transaction is not to be trusted
             group.broken = err
             outcome = StorageError(failed)
         else:
@@ -843,12 +843,12 @@ class Database:
                         raise sqlite3.OperationalError("the transaction was rolled back")
                     conn.execute(f"ROLLBACK TO {savepoint}")
                     conn.execute(f"RELEASE {savepoint}")
-                except sqlite3.Error as err:
+                except BaseException as err:  # noqa: BLE001 - the others' blocks cannot be kept
                     group.broken = err
             else:
                 try:
                     conn.execute(f"RELEASE {savepoint}")
-                except sqlite3.OperationalError as err:
+                except BaseException as err:  # noqa: BLE001 - as above
                     group.broken = err
                     outcome = StorageError(failed)
         with self._count_lock:
@@ -896,7 +896,7 @@ class Database:
             if group.broken is None:
                 try:
                     conn.execute("COMMIT")
-                except sqlite3.OperationalError as err:
+                except BaseException as err:  # noqa: BLE001 - not committed: every block's writer is told
                     group.broken = err
             if group.broken is not None:
                 log.error("a write to %s failed: %s", self.path, group.broken)

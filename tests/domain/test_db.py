@@ -301,3 +301,21 @@ def test_a_commit_the_disk_refuses_fails_every_block_of_the_transaction(db):
     with db.write() as w:  # and the next write works
         w.execute("INSERT INTO notes (text) VALUES ('now')")
     assert _notes(db) == ["now"]
+
+
+def test_a_block_that_loses_the_shared_transaction_fails_every_block_of_it(db):
+    """SQLite rolls a whole transaction back on some errors (a full disk, say): then the blocks
+    that ran in it before are gone too, and their writers hear so instead of "written"."""
+    from planner import StorageError
+
+    def loses_it(w):
+        w.execute("INSERT INTO notes (text) VALUES ('b')")
+        w.execute("ROLLBACK")  # as SQLite does by itself on such an error
+        raise sqlite3.OperationalError("database or disk is full")
+
+    a, b, _ = _second_writer_queued(db, lambda w: w.execute("INSERT INTO notes (text) VALUES ('a')"), loses_it)
+    assert isinstance(a, StorageError) and isinstance(b, StorageError)
+    assert _notes(db) == []
+    with db.write() as w:
+        w.execute("INSERT INTO notes (text) VALUES ('now')")
+    assert _notes(db) == ["now"]

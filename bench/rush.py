@@ -66,7 +66,10 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
 * scale — journeys per second on the light page ``/e/<id>`` at 50 and at 200 simultaneous
   users, one process and N behind the proxy in interleaved bursts (three by default); the ratio N/one (median) should
   be at least 1.6 at both. Both run with ``--runner.postScriptGC=false`` (``serve``'s default;
-  ``--flag=--runner.postScriptGC=true`` turns it on for both);
+  ``--flag=--runner.postScriptGC=true`` turns it on for both). For information, where the
+  machine's cores went in the N-process bursts (servers, the bench, HAProxy and the rest, idle)
+  and the journeys/s the N processes would reach with every core the others left them, at their
+  own CPU per journey: how far the ratio could go on this machine;
 * the rush at once and the rush over 60 s with the doors, as above, through the proxy;
 * camera door — a volunteer's phone scans 20 tickets by camera (each photo uploaded over
   plain HTTP, as ``st.camera_input`` does, so it must reach the process holding the
@@ -108,6 +111,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import html  # noqa: E402
 import io  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
 import re  # noqa: E402
 import tempfile  # noqa: E402
@@ -1281,6 +1285,26 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
     return out
 
 
+def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]]) -> str:
+    """Where the machine's cores went in the N-process bursts (medians over the bursts), and the
+    journeys/s the N processes would reach if they used every core the load generator and the
+    rest of the machine (HAProxy) left them, at their own CPU per journey: what the ratio could
+    be here, against what it was. For information: the machine is shared with the bench."""
+    cores = os.cpu_count() or 1
+    med = statistics.median
+    servers = med(b.server_cpu / b.seconds for _, b in pairs)
+    bench = med(b.client_cpu / b.seconds for _, b in pairs)
+    others = med(b.others_share for _, b in pairs)
+    left = cores - bench - others
+    per_journey = med(b.server_cpu / b.ok for _, b in pairs if b.ok)
+    one_rate = med(a.rate for a, _ in pairs)
+    ceiling = left / per_journey if per_journey else float("nan")
+    return (f"cores at {users} users, {processes} processes: servers {servers:.2f}, bench {bench:.2f}, HAProxy and the "
+            f"rest {others:.2f}, idle {max(0.0, cores - servers - bench - others):.2f} of {cores}; the {left:.2f} cores "
+            f"left to the servers at {per_journey * 1000:.1f} ms a journey would serve {ceiling:.0f}/s, "
+            f"{ceiling / one_rate:.2f}x one process (information)")
+
+
 async def main_processes(sizes: Sizes, processes: int) -> int:
     """``--processes N``: the app on N processes behind HAProxy (``python -m planner serve``)
     against one process in the same run, then the rushes and the doors through the proxy."""
@@ -1342,6 +1366,7 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
                       f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s), p95 ratio median "
                       f"{statistics.median(p95s):.2f}")
                 verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
+                print(cpu_budget_line(users, processes, pairs))
             print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s; {load_line()}")
             errors = served.errors()
             if errors:

@@ -71,3 +71,22 @@ def test_rush_then_busy_door(server):
     assert app_planner.attendance(event_id).checked_in == unique
     assert door.counter[-1] == unique
     assert not server.errors(), server.errors()
+
+
+def test_the_cpu_budget_line_says_where_the_cores_went_and_what_they_could_serve(monkeypatch):
+    """bench/rush.py --processes: medians over the bursts; the ceiling is the cores the bench and
+    the rest left, divided by the servers' CPU per journey."""
+    monkeypatch.setattr(rush.os, "cpu_count", lambda: 2)
+
+    def burst(rate, seconds, server, bench, others):
+        row = rush.Row("scale", "x", 50, int(rate * seconds), 0, seconds, [])
+        row.server_cpu, row.client_cpu, row.others_cpu = server * seconds, bench * seconds, others * seconds
+        return row
+
+    one = burst(250, 2.0, 1.0, 0.25, 0.0)
+    pairs = [(one, burst(400, 2.0, 1.2, 0.3, 0.1)), (one, burst(300, 2.0, 1.2, 0.5, 0.1)),
+             (one, burst(400, 2.0, 1.4, 0.3, 0.1))]
+    line = rush.cpu_budget_line(50, 2, pairs)
+    assert "servers 1.20, bench 0.30, HAProxy and the rest 0.10, idle 0.40 of 2" in line
+    # 1.6 cores left; 3.5 ms a journey (median of 2.4 s/800, 2.4 s/600, 2.8 s/800) -> 457/s, 1.83x 250/s
+    assert "the 1.60 cores left to the servers at 3.5 ms a journey would serve 457/s, 1.83x one process" in line

@@ -32,8 +32,9 @@ planner/web/event_page.py). One person there is a browser's first visit,
 through ``bench/stclient.py``'s ``HtmlVisitor``, each request on a new connection: GET
 ``/e/<id>`` (the ``planner_browser`` cookie from ``Set-Cookie``, the form's hidden ``form_key``
 from the HTML), then POST ``/e/<id>`` urlencoded (form_key, name, email, organization) with the
-cookie and the site's own ``Origin``, and the answer read from the ``#answer`` element's text.
-Page load is the GET, submit + result the POST. The in-app Streamlit event page ``/event?id=``
+cookie and the site's own ``Origin``, which answers 303 to the page with the answer (its cookie
+set), GET as a browser follows it, and the answer read from the ``#answer`` element's text.
+Page load is the first GET, submit + result the POST and the GET after it. The in-app Streamlit event page ``/event?id=``
 (organizers' drafts, people already in the app) is measured once per pair for information.
 
 Visitors of Streamlit pages (the bare app, ``/event?id=``, the doors) are ``bench/stclient.py``
@@ -405,6 +406,8 @@ async def submit_light(visitor: HtmlVisitor, target: Target, j: Journey, organiz
     fields = {"form_key": visitor.form_key, name_field: j.name, email_field: j.email, org_field: organization}
     started = time.perf_counter()
     page = await visitor.post_form(target.path, fields)
+    if page.status == 303:  # registered: the page with the answer, as a browser follows it
+        page = await visitor.get(page.header("location").partition("#")[0])
     j.submit_s = time.perf_counter() - started
     broken = _broken_page(visitor, "submit")
     if broken:

@@ -243,6 +243,10 @@ class Page:
     def cookies_set(self) -> dict[str, str]:
         return set_cookies(self.headers)
 
+    def header(self, name: str) -> str:
+        """The first value of the header ``name`` (lower-case), or ""."""
+        return next((v for k, v in self.headers if k == name), "")
+
     def text_of(self, element_id: str) -> str | None:
         """What a person reads in the element with this id: tags stripped, entities unescaped,
         whitespace collapsed; None when there is no such element."""

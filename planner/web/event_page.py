@@ -3,8 +3,8 @@
 The page people open from a shared link, a poster's QR code, an email or a partner's embedded
 programme, and the page a registration rush opens when the programme is announced. It is one
 HTML document built on the server, with the registration form as an HTML form: no Streamlit
-session, no websocket, no script run per visitor, so a visit and a registration cost two plain
-requests (``bench/rush.py`` measures it against a bare Streamlit form), and a phone downloads a
+session, no websocket, no script run per visitor, so a visit costs one plain request and a
+registration two (the form's POST answers 303 with the page holding the answer: Post/Redirect/Get) (``bench/rush.py`` measures it against a bare Streamlit form), and a phone downloads a
 few kilobytes instead of the Streamlit application. The in-app page, ``/event?id=`` (a Streamlit
 page), stays for the programme's own navigation and for organizers' drafts; both show the same
 event through ``Planner``, with the same sentences (one catalogue of translations).
@@ -58,6 +58,13 @@ from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
 BROWSER_COOKIE = "planner_browser"
+# After a registration the form's POST answers 303 to the page with ``answer=<nonce>``, and this
+# cookie (HttpOnly, for that event's path only, half an hour) holds the nonce and the private
+# link's token, so the page shows the answer, and a reload shows it again instead of asking to
+# send the form once more. The address never holds the private link.
+ANSWER_COOKIE = "planner_answer"
+ANSWER_COOKIE_MAX_AGE = 30 * 60
+ANSWER_NONCE = re.compile(r"[A-Za-z0-9_-]{16,40}")
 BROWSER_COOKIE_MAX_AGE = 365 * 24 * 3600
 BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what new_token makes; anything else is not ours
 FIELDS = ("name", "email", "organization", "needs")
@@ -183,9 +190,43 @@ def no_such_event() -> Response:
 
 
 def page(request: Request, language: str) -> Response:
-    """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids."""
+    """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids. With
+    ``answer=<nonce>`` and this browser's answer cookie for it, the answer to its registration."""
     event = _public_event(event_id_of(request), language)
-    return no_such_event() if event is None else _respond(request, event, language, Form())
+    if event is None:
+        return no_such_event()
+    return _respond(request, event, language, Form(answer=_kept_answer(request, event.id)))
+
+
+def _kept_answer(request: Request, event_id: int) -> Registration | PendingConfirmation | None:
+    """The answer the answer cookie keeps for the ``answer`` nonce of the address: the
+    registration as it stands now (still confirmed or waiting), or the email-confirmation answer."""
+    nonce = request.query_params.get("answer", "")
+    kept = request.cookies.get(ANSWER_COOKIE, "")
+    cookie_nonce, _dot, what = kept.partition(".")
+    if not (ANSWER_NONCE.fullmatch(nonce) and what and hmac.compare_digest(cookie_nonce.encode(), nonce.encode())):
+        return None
+    if what == "pending":
+        return PendingConfirmation(event_id)
+    try:
+        found = open_planner().registration(what)
+    except (NotFound, ValidationError):
+        return None
+    if found.event_id != event_id or found.status not in ("confirmed", "waitlisted"):
+        return None
+    return found
+
+
+def _see_answer(event, language: str, done) -> Response:
+    """303 to the page with the answer (Post/Redirect/Get), the answer kept in the cookie."""
+    nonce = new_token()[:24]
+    address = i18n.in_address(f"/e/{event.id}?answer={nonce}", language) + "#register"
+    response = Response(status_code=303, headers={"Location": address, "Cache-Control": "no-store",
+                                                  "Referrer-Policy": "same-origin"})
+    what = "pending" if isinstance(done, PendingConfirmation) else done.manage_token
+    response.set_cookie(ANSWER_COOKIE, f"{nonce}.{what}", max_age=ANSWER_COOKIE_MAX_AGE, httponly=True,
+                        samesite="lax", secure=settings_from_env().secure_cookies, path=f"/e/{event.id}")
+    return response
 
 
 def _public_event(event_id: int | None, language: str):
@@ -259,7 +300,12 @@ def _answer_form(request: Request, what: str, event_id: int, form: Form, client:
     if event is None:
         return no_such_event()
     status = _act(what, event.id, form, client, language)
-    return no_such_event() if status == 404 else _respond(request, event, language, form, status)
+    if status == 404:
+        return no_such_event()
+    done = form.answer
+    if status == 200 and (isinstance(done, PendingConfirmation) or (done is not None and done.manage_token)):
+        return _see_answer(event, language, done)
+    return _respond(request, event, language, form, status)
 
 
 def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str) -> int:

@@ -172,6 +172,13 @@ def test_a_phone_registers_with_questions_and_privacy_choice_and_opens_its_priva
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the long link wraps, never cut off
 
+    # The answer is a page of its own (Post/Redirect/Get): its address holds no private link, and
+    # reloading it (a phone's pull to refresh) shows the same answer without sending the form again.
+    assert "answer=" in page.url and token not in page.url
+    page.reload()
+    expect(page.locator("#private-link")).to_have_text(address, timeout=30_000)
+    assert len([r for r in site.planner.registrations(event.id) if r.email == "ana.phone@example.org"]) == 1
+
     page.get_by_role("link", name="Open my private page").tap()
     page.wait_for_url(f"**/ticket?t={token}", timeout=30_000)
     wait_for_app(page)

@@ -165,7 +165,19 @@ class Browser:
             headers["Origin"] = self.server.url if origin == "same" else origin
         response, body = request(self.server, f"/e/{self.event_id}{path}", method="POST",
                                  body=urlencode(pairs).encode(), headers=headers)
+        self.redirect = None
+        if response.status == 303:  # a registration: the page with the answer, as a browser follows it
+            self.redirect = response
+            self.answer_cookie = re.search(r"planner_answer=([^;]+)", response.getheader("Set-Cookie")).group(1)
+            response, body = self.get(response.getheader("Location").partition("#")[0])
         return response, body.decode()
+
+    def get(self, address: str, *, answer_cookie: bool = True):
+        """GETs ``address`` with this browser's cookies (the answer cookie too, unless told not to)."""
+        cookie = f"planner_browser={self.key}"
+        if answer_cookie and getattr(self, "answer_cookie", None):
+            cookie += f"; planner_answer={self.answer_cookie}"
+        return request(self.server, address, headers={"Cookie": cookie})
 
 
 def text(html: str) -> str:
@@ -339,6 +351,46 @@ def test_a_registration_is_confirmed_with_its_private_link_and_a_message(server,
     assert 'id="private-link"' not in page and "Someone Else" not in said
 
 
+def test_the_answer_is_a_page_of_its_own_that_a_reload_shows_again(server, events):
+    """Post/Redirect/Get: the POST answers 303 to ``/e/<id>?answer=<nonce>``; the private link
+    stays out of the address, in an HttpOnly cookie of that event's path, so reloading shows the
+    answer again instead of asking to send the form twice."""
+    event = events.public(title="Reload me")
+    browser = Browser(server, event.id, "?lang=ar")
+    email = new_email("reload")
+    response, page = browser.post({"name": "Ana Rivera", "email": email}, "?lang=ar")
+    redirect = browser.redirect
+    assert redirect is not None and response.status == 200
+    location = redirect.getheader("Location")
+    assert re.fullmatch(rf"/e/{event.id}\?answer=[A-Za-z0-9_-]{{24}}&lang=ar#register", location)
+    token = private_token(page)
+    assert token not in location
+    cookie = redirect.getheader("Set-Cookie")
+    assert cookie.startswith("planner_answer=") and token in cookie
+    assert {"httponly", f"path=/e/{event.id}", "max-age=1800", "samesite=lax"} <= {
+        part.strip().lower() for part in cookie.split(";")}
+    assert redirect.getheader("Cache-Control") == "no-store"
+    assert 'dir="rtl"' in page  # the answer in the page's language
+
+    for _reload in range(2):
+        again, body = browser.get(location.partition("#")[0])
+        assert again.status == 200 and private_token(body.decode()) == token
+        assert again.getheader("Cache-Control") == "no-store"
+    assert len(registrations(server, event.id)) == 1  # nothing sent again
+
+    # "Register someone else" (the page without the nonce), another browser given the address, and
+    # a nonce that is not the cookie's: the form, not the answer.
+    for address, with_cookie in ((f"/e/{event.id}", True), (location.partition("#")[0], False),
+                                 (f"/e/{event.id}?answer={'x' * 24}", True)):
+        shown = browser.get(address, answer_cookie=with_cookie)[1].decode()
+        assert 'id="answer"' not in shown and 'id="private-link"' not in shown and 'name="email"' in shown
+
+    # Once the registration is cancelled (on the private page), the old answer is not shown again.
+    Planner(server.db).cancel_registration(token)
+    shown = browser.get(location.partition("#")[0])[1].decode()
+    assert 'id="answer"' not in shown and 'name="email"' in shown
+
+
 def test_a_full_event_puts_people_on_the_waiting_list_in_order(server, events):
     event = events.public(title="Small room", capacity=1)
     browser = Browser(server, event.id)
@@ -493,7 +545,7 @@ def test_keys_of_its_own_do_not_take_a_script_past_the_address_limit(tmp_path):
                                      headers={"Content-Type": "application/x-www-form-urlencoded",
                                               "Cookie": f"planner_browser={key}", "Origin": limited.url})
             statuses.append(response.status)
-        assert statuses == [200, 200, 200, 429, 429]
+        assert statuses == [303, 303, 303, 429, 429]  # registered (the answer is the next page), then refused
         assert len(registrations(limited, event.id)) == 3
 
 

@@ -165,14 +165,7 @@ def answer_md(done) -> tuple[str, str]:
         # Confirmed by email: the inbox learns which case it was, the screen does not.
         return "info", check_your_email()
     if done.already_registered:
-        # Whoever typed the address may not own it: nothing was changed, and nothing is said of
-        # the place it holds; the private link went to the address's owner.
-        return "info", _(
-            # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
-            "**{email} is already registered** for this event, so nothing was changed. We have emailed "
-            "the private link to that address: use it to change or cancel. It can take a few minutes; "
-            "check the spam folder too."
-        ).format(email=escape_md(done.email))
+        return "info", already_registered(done.email)
     name = escape_md(done.name)
     if done.status == "confirmed":
         return "success", _("**You're registered, {name}!** Your place is confirmed.").format(name=name)
@@ -181,6 +174,18 @@ def answer_md(done) -> tuple[str, str]:
         "**You're on the waiting list, {name}** — place {position}. You move up by yourself when a "
         "place frees up; check your private page."
     ).format(name=name, position=format_number(done.position))
+
+
+def already_registered(email: str) -> str:
+    """The answer when the address typed already holds a registration. Whoever typed it may not
+    own it: nothing was changed, and nothing is said of the place it holds; the private link went
+    to the address's owner."""
+    return _(
+        # Translators: **…** is bold (Markdown); {email} is the address just typed in the form.
+        "**{email} is already registered** for this event, so nothing was changed. We have emailed "
+        "the private link to that address: use it to change or cancel. It can take a few minutes; "
+        "check the spam folder too."
+    ).format(email=escape_md(email))
 
 
 def private_link_note() -> str:

@@ -29,6 +29,7 @@ Content-Security-Policy allows this site's own scripts and images only, and no f
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import re
@@ -58,10 +59,12 @@ from ..ratelimit import ClientKey, client_address
 from ..security import new_token
 
 BROWSER_COOKIE = "planner_browser"
-# After a registration the form's POST answers 303 to the page with ``answer=<nonce>``, and this
-# cookie (HttpOnly, for that event's path only, half an hour) holds the nonce and the private
-# link's token, so the page shows the answer, and a reload shows it again instead of asking to
-# send the form once more. The address never holds the private link.
+# A form that was answered (registered, "check your email", "already registered", the lost link
+# "sent") answers 303 to the page with ``answer=<nonce>`` (Post/Redirect/Get), and this cookie
+# (HttpOnly, for that event's path only, half an hour) holds the nonce and what the answer needs
+# (the private link's token, the address typed, or only its kind), so the page shows the answer
+# and a reload shows it again instead of asking to send the form once more. The address never
+# holds the private link. Refusals come back at once, with what was typed.
 ANSWER_COOKIE = "planner_answer"
 ANSWER_COOKIE_MAX_AGE = 30 * 60
 ANSWER_NONCE = re.compile(r"[A-Za-z0-9_-]{16,40}")
@@ -142,6 +145,7 @@ class Form:
     error: tuple[str | None, str] | None = None  # (field or None, message as HTML)
     answer: Registration | PendingConfirmation | None = None
     link_answer: tuple[str, str] | None = None  # ("sent" | "field" | "refused", message as HTML)
+    already: str | None = None  # kept by the answer cookie: "already registered", the address typed
 
     def value(self, key: str) -> str:
         v = self.values.get(key, "")
@@ -195,36 +199,58 @@ def page(request: Request, language: str) -> Response:
     event = _public_event(event_id_of(request), language)
     if event is None:
         return no_such_event()
-    return _respond(request, event, language, Form(answer=_kept_answer(request, event.id)))
+    return _respond(request, event, language, _kept(request, event.id))
 
 
-def _kept_answer(request: Request, event_id: int) -> Registration | PendingConfirmation | None:
-    """The answer the answer cookie keeps for the ``answer`` nonce of the address: the
-    registration as it stands now (still confirmed or waiting), or the email-confirmation answer."""
+def _kept(request: Request, event_id: int) -> Form:
+    """The form with the answer the answer cookie keeps for the ``answer`` nonce of the address
+    (else an empty form): the registration as it stands now (still confirmed or waiting), the
+    email-confirmation answer, "already registered" with the address typed, or the lost link's
+    "sent"."""
     nonce = request.query_params.get("answer", "")
-    kept = request.cookies.get(ANSWER_COOKIE, "")
-    cookie_nonce, _dot, what = kept.partition(".")
+    cookie_nonce, _dot, what = request.cookies.get(ANSWER_COOKIE, "").partition(".")
     if not (ANSWER_NONCE.fullmatch(nonce) and what and hmac.compare_digest(cookie_nonce.encode(), nonce.encode())):
-        return None
-    if what == "pending":
-        return PendingConfirmation(event_id)
+        return Form()
+    kind, _dot, rest = what.partition(".")
+    if kind == "pending":
+        return Form(answer=PendingConfirmation(event_id))
+    if kind == "link":
+        return Form(link_answer=("sent", escape(str(LINK_SENT))))
+    if kind == "already":
+        try:
+            return Form(already=base64.urlsafe_b64decode(rest.encode()).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return Form()
     try:
         found = open_planner().registration(what)
     except (NotFound, ValidationError):
-        return None
+        return Form()
     if found.event_id != event_id or found.status not in ("confirmed", "waitlisted"):
-        return None
-    return found
+        return Form()
+    return Form(answer=found)
 
 
-def _see_answer(event, language: str, done) -> Response:
+def _kept_as(what: str, form: Form) -> str | None:
+    """What the answer cookie keeps of an answer just given (None: a refusal, shown at once)."""
+    done = form.answer
+    if what == "link":
+        return "link" if form.link_answer and form.link_answer[0] == "sent" else None
+    if isinstance(done, PendingConfirmation):
+        return "pending"
+    if done is not None and done.already_registered:
+        return "already." + base64.urlsafe_b64encode(done.email.encode("utf-8")).decode()
+    if done is not None and done.manage_token:
+        return done.manage_token
+    return None
+
+
+def _see_answer(event, language: str, kept: str) -> Response:
     """303 to the page with the answer (Post/Redirect/Get), the answer kept in the cookie."""
     nonce = new_token()[:24]
     address = i18n.in_address(f"/e/{event.id}?answer={nonce}", language) + "#register"
     response = Response(status_code=303, headers={"Location": address, "Cache-Control": "no-store",
                                                   "Referrer-Policy": "same-origin"})
-    what = "pending" if isinstance(done, PendingConfirmation) else done.manage_token
-    response.set_cookie(ANSWER_COOKIE, f"{nonce}.{what}", max_age=ANSWER_COOKIE_MAX_AGE, httponly=True,
+    response.set_cookie(ANSWER_COOKIE, f"{nonce}.{kept}", max_age=ANSWER_COOKIE_MAX_AGE, httponly=True,
                         samesite="lax", secure=settings_from_env().secure_cookies, path=f"/e/{event.id}")
     return response
 
@@ -302,9 +328,9 @@ def _answer_form(request: Request, what: str, event_id: int, form: Form, client:
     status = _act(what, event.id, form, client, language)
     if status == 404:
         return no_such_event()
-    done = form.answer
-    if status == 200 and (isinstance(done, PendingConfirmation) or (done is not None and done.manage_token)):
-        return _see_answer(event, language, done)
+    kept = _kept_as(what, form) if status == 200 else None
+    if kept is not None:
+        return _see_answer(event, language, kept)
     return _respond(request, event, language, form, status)
 
 
@@ -548,11 +574,12 @@ def _calendar(planner, event, language: str) -> str:
 def _registration(planner, event, language: str, form: Form, browser: str) -> str:
     out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{t(TEXT_REGISTER)}</h2>']
     closed = event.registration_closed(clock.now())
-    if closed and form.answer is None:  # an answer just given shows even if the event closed meanwhile
+    if closed and form.answer is None and form.already is None:  # an answer just given shows even if the event closed meanwhile
         out.append(f'<p class="caption">{escape(str(REGISTRATION_CLOSED[closed]))}</p></section>')
         return "".join(out)
-    if form.answer is not None:
-        out.append(_answered(planner, event, form.answer, language))
+    if form.answer is not None or form.already is not None:
+        out.append(_answered(planner, event, form.answer, language) if form.already is None else
+                   f'<div id="answer" class="notice info" role="status">{md(sentences.already_registered(form.already))}</div>')
         out.append(f'<p><a class="button" href="{escape(i18n.in_address(f"/e/{event.id}", language))}#register">'
                    f'{t(TEXT_REGISTER_SOMEONE_ELSE)}</a></p></section>')
         return "".join(out)

@@ -390,6 +390,20 @@ def test_the_answer_is_a_page_of_its_own_that_a_reload_shows_again(server, event
     shown = browser.get(location.partition("#")[0])[1].decode()
     assert 'id="answer"' not in shown and 'name="email"' in shown
 
+    # The answers that only send an email are pages of their own too: a reload sends nothing again.
+    email = new_email("again")
+    browser.post({"name": "Bo", "email": email})
+    for fields, path, expected in (({"name": "Someone Else", "email": email}, "", "is already registered"),
+                                   ({"email": email}, "/link", None)):
+        response, page = browser.post(fields, path)
+        assert browser.redirect is not None and response.status == 200
+        said = answer(page)[1]
+        assert (expected or "") in said and (email in said if expected else "private link" in said)
+        sent = len(outbox_to(server, email))
+        again = browser.get(browser.redirect.getheader("Location").partition("#")[0])[1].decode()
+        assert answer(again)[1] == said and len(outbox_to(server, email)) == sent
+    assert [r.name for r in registrations(server, event.id) if r.status != "cancelled"] == ["Bo"]
+
 
 def test_a_full_event_puts_people_on_the_waiting_list_in_order(server, events):
     event = events.public(title="Small room", capacity=1)

@@ -218,7 +218,7 @@ def _kept(request: Request, event_id: int) -> Form:
         return Form(link_answer=("sent", escape(str(LINK_SENT))))
     if kind == "already":
         try:
-            return Form(already=base64.urlsafe_b64decode(rest.encode()).decode("utf-8"))
+            return Form(already=base64.urlsafe_b64decode(rest + "=" * (-len(rest) % 4)).decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             return Form()
     try:
@@ -238,7 +238,7 @@ def _kept_as(what: str, form: Form) -> str | None:
     if isinstance(done, PendingConfirmation):
         return "pending"
     if done is not None and done.already_registered:
-        return "already." + base64.urlsafe_b64encode(done.email.encode("utf-8")).decode()
+        return "already." + base64.urlsafe_b64encode(done.email.encode("utf-8")).decode().rstrip("=")  # a bare cookie value
     if done is not None and done.manage_token:
         return done.manage_token
     return None

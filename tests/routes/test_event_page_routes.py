@@ -397,6 +397,7 @@ def test_the_answer_is_a_page_of_its_own_that_a_reload_shows_again(server, event
                                    ({"email": email}, "/link", None)):
         response, page = browser.post(fields, path)
         assert browser.redirect is not None and response.status == 200
+        assert '"' not in browser.redirect.getheader("Set-Cookie")  # a bare value, the address encoded
         said = answer(page)[1]
         assert (expected or "") in said and (email in said if expected else "private link" in said)
         sent = len(outbox_to(server, email))

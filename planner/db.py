@@ -668,7 +668,8 @@ class Database:
             # Writers of all processes queue on this file (see the module's docstring); private like the database.
             self._queue = os.open(self.path.with_name(self.path.name + files.WRITE_LOCK_SUFFIX),
                                   os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            weakref.finalize(self, os.close, self._queue)
+            # Closed with the Database; at exit the system closes it (daemon threads may be writing then).
+            weakref.finalize(self, os.close, self._queue).atexit = False
             with self._write_lock:
                 conn = self._connect()
                 try:
@@ -906,8 +907,10 @@ class Database:
                 self._writer = group.db
         finally:
             self._group = None
-            self._give_turn()
-            group.done.set()
+            try:
+                self._give_turn()
+            finally:
+                group.done.set()  # whatever happened, no writer of the group waits for ever
 
     def snapshot_into(self, target: Path) -> None:
         """A consistent copy of the whole database in ``target`` (which must not exist or be

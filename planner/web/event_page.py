@@ -4,8 +4,9 @@ The page people open from a shared link, a poster's QR code, an email or a partn
 programme, and the page a registration rush opens when the programme is announced. It is one
 HTML document built on the server, with the registration form as an HTML form: no Streamlit
 session, no websocket, no script run per visitor, so a visit costs one plain request and a
-registration two (the form's POST answers 303 with the page holding the answer: Post/Redirect/Get) (``bench/rush.py`` measures it against a bare Streamlit form), and a phone downloads a
-few kilobytes instead of the Streamlit application. The in-app page, ``/event?id=`` (a Streamlit
+registration two (the form's POST answers 303 with the page holding the answer: Post/Redirect/Get;
+``bench/rush.py`` measures it against a bare Streamlit form), and a phone downloads a few kilobytes
+instead of the Streamlit application. The in-app page, ``/event?id=`` (a Streamlit
 page), stays for the programme's own navigation and for organizers' drafts; both show the same
 event through ``Planner``, with the same sentences (one catalogue of translations).
 
@@ -146,6 +147,10 @@ class Form:
     answer: Registration | PendingConfirmation | None = None
     link_answer: tuple[str, str] | None = None  # ("sent" | "field" | "refused", message as HTML)
     already: str | None = None  # kept by the answer cookie: "already registered", the address typed
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None or self.already is not None
 
     def value(self, key: str) -> str:
         v = self.values.get(key, "")
@@ -574,12 +579,11 @@ def _calendar(planner, event, language: str) -> str:
 def _registration(planner, event, language: str, form: Form, browser: str) -> str:
     out = [f'<section class="box" aria-labelledby="register"><h2 id="register">{t(TEXT_REGISTER)}</h2>']
     closed = event.registration_closed(clock.now())
-    if closed and form.answer is None and form.already is None:  # an answer just given shows even if the event closed meanwhile
+    if closed and not form.answered:  # an answer just given shows even if the event closed meanwhile
         out.append(f'<p class="caption">{escape(str(REGISTRATION_CLOSED[closed]))}</p></section>')
         return "".join(out)
-    if form.answer is not None or form.already is not None:
-        out.append(_answered(planner, event, form.answer, language) if form.already is None else
-                   f'<div id="answer" class="notice info" role="status">{md(sentences.already_registered(form.already))}</div>')
+    if form.answered:
+        out.append(_answered(planner, form, language))
         out.append(f'<p><a class="button" href="{escape(i18n.in_address(f"/e/{event.id}", language))}#register">'
                    f'{t(TEXT_REGISTER_SOMEONE_ELSE)}</a></p></section>')
         return "".join(out)
@@ -729,11 +733,13 @@ def _proof(planner, event, language: str, fields: _Fields) -> str:
             '<script type="module" src="/assets/altcha.min.js"></script>')
 
 
-def _answered(planner, event, done, language: str) -> str:
-    """The answer to a registration (``sentences.answer_md``); with the private link once registered."""
-    kind, sentence = sentences.answer_md(done)
+def _answered(planner, form: Form, language: str) -> str:
+    """The answer the answer cookie kept (``sentences``); with the private link once registered."""
+    done = form.answer
+    kind, sentence = ("info", sentences.already_registered(form.already)) if form.already is not None else (
+        sentences.answer_md(done))
     answer = f'<div id="answer" class="notice {kind}" role="status">{md(sentence)}</div>'
-    if isinstance(done, PendingConfirmation) or done.already_registered:
+    if form.already is not None or isinstance(done, PendingConfirmation):
         return answer
     link = private_url(planner.base_url, done.manage_token, language)
     ics = f"/r/calendar.ics?t={done.manage_token}"

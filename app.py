@@ -12,7 +12,11 @@ import streamlit as st
 from planner import PlannerError
 from planner.config import open_planner
 from planner.i18n import _
-from planner.web import routes
+from planner.web import nodelay, routes
+
+# Nagle's algorithm off on every connection the server accepts (planner/web/nodelay.py): without
+# this, a kept-alive connection's answers waited 40 ms for the browser's delayed ACK.
+nodelay.turn_on()
 
 # Set up the database at start-up: schema, first admin (printing where its password is)
 # and, on an empty database, the demo events. A configuration mistake stops here, in words.

@@ -14,12 +14,15 @@ furniture, no translation. The bench creates the events (``add_event``) with the
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import streamlit as st
+
 
 DB = os.environ.get("BARE_DB", "bare.db")
 SCHEMA = (
@@ -53,7 +56,15 @@ def add_event(path: str, capacity: int) -> int:
 
 @st.cache_resource
 def _setup() -> threading.Lock:
-    """Once per process: the tables, WAL mode, and the lock every writer queues on."""
+    """Once per process: the tables, WAL mode, and the lock every writer queues on; and
+    Nagle's algorithm off on the connections accepted from now on, as app.py has it
+    (planner/web/nodelay.py), so the two servers differ in their pages only. That module
+    alone, not the planner package: the bare app stays bare (its heap is what Streamlit's
+    after-run collection walks)."""
+    spec = importlib.util.spec_from_file_location("nodelay", Path(__file__).parents[1] / "planner" / "web" / "nodelay.py")
+    nodelay = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nodelay)
+    nodelay.turn_on()
     setup_database(DB)
     return threading.Lock()
 

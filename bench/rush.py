@@ -431,7 +431,7 @@ async def submit_light(visitor: HtmlVisitor, target: Target, j: Journey, organiz
 def visitor_for(target: Target, timeout: float = RUN_TIMEOUT) -> StClient | HtmlVisitor:
     """A new person at ``target``: a browser tab speaking Streamlit's protocol, or a plain HTTP one."""
     if target.kind == "html":
-        return HtmlVisitor(target.url, timeout=timeout)
+        return HtmlVisitor(target.url, timeout=timeout, keep_alive=True)
     return StClient(target.url, timeout=timeout)
 
 

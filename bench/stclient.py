@@ -21,10 +21,10 @@ script runs the way the browser does:
   timer is the caller's to run: ``run_fragment(fragment_id)`` sends what the timer would.
 
 For plain server-rendered pages (no websocket), ``HtmlVisitor`` is one browser's visits:
-each request a new HTTP/1.1 connection (``http_request``; ``http_post_form`` for an HTML form's
-urlencoded POST with the site's ``Origin``), the cookies it is given kept and sent back, and
-``Page.text_of(id)`` the text a person reads in one element (tags stripped, entities unescaped,
-whitespace collapsed).
+its requests on one kept-alive HTTP/1.1 connection (``HttpConnection``), or each on a new one
+(``http_request``); an HTML form's urlencoded POST with the site's ``Origin``; the cookies it
+is given kept and sent back; and ``Page.text_of(id)`` the text a person reads in one element
+(tags stripped, entities unescaped, whitespace collapsed).
 
 Nothing here is specific to the planner. It talks only to the address it is given.
 """
@@ -145,21 +145,35 @@ def _dechunk(body: bytes) -> bytes:
     return b"".join(out)
 
 
+def _request_head(method: str, host: str, port: int, target: str, body: bytes, headers: dict[str, str] | None,
+                  cookies: dict[str, str] | None, connection: str) -> bytes:
+    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
+    return (f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: {connection}\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+            + (f"Content-Length: {len(body)}\r\n" if body or method in ("POST", "PUT") else "") + "\r\n"
+            ).encode("latin-1") + body
+
+
+def _answer_head(method: str, target: str, head_bytes: bytes) -> tuple[int, list[tuple[str, str]]]:
+    """The status and the headers (lower-cased names, in order, so several ``set-cookie`` stay apart)."""
+    lines = head_bytes.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        raise ProtocolError(f"{method} {target}: not an HTTP status line: {lines[0][:100]!r}") from None
+    return status, [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:] if line)]
+
+
 async def http_request(host: str, port: int, method: str, target: str, *, body: bytes = b"",
                        headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
                        timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
-    """One HTTP/1.1 request on a new connection (``Connection: close``, as a browser's first
-    visit opens one), the whole exchange within ``timeout``: status, headers (lower-cased
-    names, in order, so several ``set-cookie`` stay apart) and the body (de-chunked)."""
-    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
-    head = (f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
-            + (f"Cookie: {cookie}\r\n" if cookie else "")
-            + "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-            + (f"Content-Length: {len(body)}\r\n" if body or method in ("POST", "PUT") else "") + "\r\n")
+    """One HTTP/1.1 request on a new connection (``Connection: close``), the whole exchange
+    within ``timeout``: status, headers (lower-cased names, in order) and the body (de-chunked)."""
     async with asyncio.timeout(timeout):
         reader, writer = await asyncio.open_connection(host, port)
         try:
-            writer.write(head.encode("latin-1") + body)
+            writer.write(_request_head(method, host, port, target, body, headers, cookies, "close"))
             await writer.drain()
             raw = await reader.read()
         finally:
@@ -167,30 +181,87 @@ async def http_request(host: str, port: int, method: str, target: str, *, body: 
     head_bytes, sep, content = raw.partition(b"\r\n\r\n")
     if not sep:
         raise ProtocolError(f"{method} {target}: no complete HTTP answer ({len(raw)} bytes)")
-    lines = head_bytes.decode("latin-1").split("\r\n")
-    try:
-        status = int(lines[0].split()[1])
-    except (IndexError, ValueError):
-        raise ProtocolError(f"{method} {target}: not an HTTP status line: {lines[0][:100]!r}") from None
-    answer_headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    status, answer_headers = _answer_head(method, target, head_bytes)
     if any(k == "transfer-encoding" and "chunked" in v.lower() for k, v in answer_headers):
         content = _dechunk(content)
     return status, answer_headers, content
+
+
+class HttpConnection:
+    """One HTTP/1.1 connection kept alive from request to request, as a browser keeps its
+    connection to a site: opened at the first request, and again when the server has closed it
+    (``Connection: close``, or an idle connection the server dropped, for which the request is
+    sent once more on a new one, as browsers do). Each answer is read by its own framing
+    (``Content-Length``, chunked, or to the end when the server closes)."""
+
+    def __init__(self, host: str, port: int, timeout: float = 10.0):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.opened = 0  # connections opened so far (a test sees the reuse)
+
+    async def request(self, method: str, target: str, *, body: bytes = b"", headers: dict[str, str] | None = None,
+                      cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+        data = _request_head(method, self.host, self.port, target, body, headers, cookies, "keep-alive")
+        async with asyncio.timeout(self.timeout):
+            reused = self.writer is not None
+            try:
+                return await self._exchange(method, target, data)
+            except (ConnectionError, asyncio.IncompleteReadError) as err:
+                await self.close()
+                if not reused or (isinstance(err, asyncio.IncompleteReadError) and err.partial):
+                    raise
+                return await self._exchange(method, target, data)  # the server had dropped the idle connection
+
+    async def _exchange(self, method: str, target: str, data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.opened += 1
+        self.writer.write(data)
+        await self.writer.drain()
+        head_bytes = (await self.reader.readuntil(b"\r\n\r\n"))[:-4]
+        status, answer_headers = _answer_head(method, target, head_bytes)
+        values = {}
+        for k, v in answer_headers:
+            values.setdefault(k, v.lower())
+        if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            content = b""
+        elif "chunked" in values.get("transfer-encoding", ""):
+            content = await self._chunks()
+        elif "content-length" in values:
+            content = await self.reader.readexactly(int(values["content-length"]))
+        else:
+            content = await self.reader.read()
+            values["connection"] = "close"
+        if "close" in values.get("connection", ""):
+            await self.close()
+        return status, answer_headers, content
+
+    async def _chunks(self) -> bytes:
+        out = []
+        while True:
+            size = int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while (await self.reader.readuntil(b"\r\n")) != b"\r\n":  # trailers, then the blank line
+                    pass
+                return b"".join(out)
+            out.append(await self.reader.readexactly(size))
+            await self.reader.readexactly(2)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            writer, self.reader, self.writer = self.writer, None, None
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, OSError):
+                pass
 
 
 async def http_get(host: str, port: int, target: str, timeout: float = 10.0,
                    cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
     """A plain HTTP/1.1 GET (status, headers, body): enough for the health check's cookie."""
     return await http_request(host, port, "GET", target, cookies=cookies, timeout=timeout)
-
-
-async def http_post_form(host: str, port: int, target: str, fields: dict[str, str], *,
-                         headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
-                         timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
-    """An HTML form's POST (``application/x-www-form-urlencoded``): status, headers, body."""
-    data = urlencode(fields).encode()
-    return await http_request(host, port, "POST", target, body=data, cookies=cookies, timeout=timeout,
-                              headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
 
 
 def set_cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
@@ -317,39 +388,49 @@ class _TextById(HTMLParser):
 
 
 class HtmlVisitor:
-    """One browser on plain server-rendered pages of the server at ``base_url``: every request a
-    new connection (a browser's first visit), each within ``timeout``; the cookies the server
-    sets are kept and sent back, and a form POST carries the site's own ``Origin``, as a
-    browser's does. ``last`` is the last answer; ``form_key`` is for the caller to keep."""
+    """One browser on plain server-rendered pages of the server at ``base_url``, each request
+    within ``timeout``: the cookies the server sets are kept and sent back, and a form POST
+    carries the site's own ``Origin``, as a browser's does. With ``keep_alive`` its requests
+    share one connection (``HttpConnection``), as a browser's do from page to form to answer;
+    without, every request is a new connection. ``last`` is the last answer; ``form_key`` is
+    for the caller to keep."""
 
     def __init__(self, base_url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None,
-                 cookies: dict[str, str] | None = None):
+                 cookies: dict[str, str] | None = None, keep_alive: bool = False):
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.host, self.port = parts.hostname, parts.port
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.cookies = dict(cookies or {})
+        self.connection = HttpConnection(self.host, self.port, timeout) if keep_alive else None
         self.last: Page | None = None
         self.form_key = ""
 
-    async def _keep(self, call) -> Page:
+    async def _keep(self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Page:
         started = time.perf_counter()
-        status, headers, body = await call
-        self.cookies.update(set_cookies(headers))
-        self.last = Page(status, headers, body, time.perf_counter() - started)
+        headers = {**self.headers, **(headers or {})}
+        if self.connection is None:
+            status, answer_headers, content = await http_request(
+                self.host, self.port, method, target, body=body, headers=headers, cookies=self.cookies,
+                timeout=self.timeout)
+        else:
+            status, answer_headers, content = await self.connection.request(
+                method, target, body=body, headers=headers, cookies=self.cookies)
+        self.cookies.update(set_cookies(answer_headers))
+        self.last = Page(status, answer_headers, content, time.perf_counter() - started)
         return self.last
 
     async def get(self, target: str) -> Page:
-        return await self._keep(http_request(self.host, self.port, "GET", target, headers=self.headers,
-                                             cookies=self.cookies, timeout=self.timeout))
+        return await self._keep("GET", target)
 
     async def post_form(self, target: str, fields: dict[str, str]) -> Page:
-        return await self._keep(http_post_form(self.host, self.port, target, fields, cookies=self.cookies,
-                                               timeout=self.timeout, headers={"Origin": self.base_url, **self.headers}))
+        return await self._keep("POST", target, urlencode(fields).encode(),
+                                {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.base_url})
 
-    async def close(self) -> None:  # nothing stays open between requests
-        pass
+    async def close(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()
 
     async def __aenter__(self) -> "HtmlVisitor":
         return self

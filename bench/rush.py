@@ -120,6 +120,8 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
+from babel.numbers import parse_number  # noqa: E402
+
 from bench.bare_app import add_event as add_bare_event  # noqa: E402
 from bench.server import ADMIN_EMAIL, AppServer, ServedApp, StreamlitServer  # noqa: E402
 from bench.stclient import HtmlVisitor, StClient  # noqa: E402
@@ -313,7 +315,7 @@ def person(prefix: str, i: int) -> tuple[str, str, str]:
 
 
 _CONFIRMED = re.compile(r"You're registered, (.+?)!\*\* Your place is confirmed\.")
-_WAITING = re.compile(r"You're on the waiting list, (.+?)\*\* — place (\d+)\.")
+_WAITING = re.compile(r"You're on the waiting list, (.+?)\*\* — place (\d[\d,]*)\.")  # 1,002: the page's English
 
 
 def status_in(texts, name: str, confirmed: re.Pattern, waiting: re.Pattern) -> tuple[str, int | None] | None:
@@ -327,7 +329,7 @@ def status_in(texts, name: str, confirmed: re.Pattern, waiting: re.Pattern) -> t
             return ("confirmed", None)
         m = waiting.search(body)
         if m and m.group(1) == name:
-            return ("waitlisted", int(m.group(2)))
+            return ("waitlisted", parse_number(m.group(2), locale="en"))
     return None
 
 
@@ -347,7 +349,7 @@ def _fail(j: Journey, what: str) -> Journey:
 # The light page's answer (``<div id="answer">``, its text with tags stripped, entities unescaped,
 # whitespace collapsed): the Streamlit page's sentences without Markdown.
 _LIGHT_CONFIRMED = re.compile(r"You[’']re registered, (.+?)! Your place is confirmed\.")
-_LIGHT_WAITING = re.compile(r"You[’']re on the waiting list, (.+?) — place (\d+)\.")
+_LIGHT_WAITING = re.compile(r"You[’']re on the waiting list, (.+?) — place (\d[\d,]*)\.")
 _FORM_KEY = re.compile(r"<input\b[^>]*\bname=[\"']form_key[\"'][^>]*>", re.S | re.I)
 _VALUE = re.compile(r"\bvalue=(?:\"([^\"]*)\"|'([^']*)')", re.I)
 _BROKEN = ("Traceback", "Internal Server Error")  # never in a page a person is shown
@@ -904,7 +906,8 @@ class Sizes:
     door_pace: float = 0.3
     camera_scans: int = 20
     scale_users: tuple[int, ...] = (50, 200)
-    scale_per_user: int = 4  # journeys per simultaneous user in one burst of the --processes comparison
+    scale_per_user: int = 12  # journeys per simultaneous user in one burst of the --processes comparison (a burst of
+    # 4 a user lasted half a second at 50 users on two processes: too short to hold still)
     scale_bursts: int = 3
     repeat: int = 3
 

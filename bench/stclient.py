@@ -32,6 +32,7 @@ Nothing here is specific to the planner. It talks only to the address it is give
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import time
 import uuid
@@ -306,8 +307,8 @@ class Page:
     body: bytes
     seconds: float = 0.0
 
-    @property
-    def text(self) -> str:
+    @functools.cached_property
+    def text(self) -> str:  # decoded once: the bench reads a page several times
         return self.body.decode("utf-8", errors="replace")
 
     @property

@@ -11,6 +11,7 @@ import pytest
 from planner import ClientKey, Planner, TooManyRequests, ValidationError
 from planner.config import settings_from_env
 from planner.errors import ConfigurationError
+from planner import ratelimit
 from planner.ratelimit import RegistrationLimits, address_key, client_address
 from tests.conftest import is_readable
 
@@ -180,3 +181,47 @@ def test_a_limit_or_proxy_setting_that_makes_no_sense_stops_the_start_in_words(t
     with pytest.raises(ConfigurationError) as info:
         settings_from_env({"PLANNER_DB": str(tmp_path / "p.db"), name: value})
     assert is_readable(str(info.value)) and value in str(info.value), str(info.value)
+
+
+def test_the_limits_store_is_swept_every_few_seconds_and_forgets_sessions_whose_minute_is_over(monkeypatch):
+    """``limits`` walked every key 10 ms after any hit, on a timer thread, and kept every key
+    whose entries had expired: every session ever seen, walked a hundred times a second. The
+    limiter sweeps instead, at most every ``CLEAN_EVERY`` seconds as it counts, and drops the
+    emptied keys; the limits still count by the entries' own times."""
+    limiter = ratelimit.RegistrationLimiter(ratelimit.RegistrationLimits(per_session=2))
+    storage = limiter._storage
+    client = ClientKey("browser-1", "192.0.2.7")
+    for _ in range(2):
+        limiter.count(limiter.check(client, 1))
+    with pytest.raises(TooManyRequests):  # the window, not the sweep, decides
+        limiter.check(client, 1)
+    assert not storage.timer.is_alive()  # no clean-up thread
+    assert len(storage.events) == 3  # session, address, event
+    for n in range(3, 40):  # sessions that each register once
+        limiter.count(limiter.check(ClientKey(f"browser-{n}", "192.0.2.7"), 1))
+    assert len(storage.events) == 40 and not storage.sweep()  # not yet: CLEAN_EVERY has not passed
+
+    for entries in storage.events.values():  # as if their minute had passed
+        for entry in entries:
+            entry.atime -= 61
+            entry.expiry -= 61
+    monkeypatch.setattr(ratelimit, "CLEAN_EVERY", 0.0)
+    limiter.count(limiter.check(ClientKey("browser-new", "192.0.2.8"), 2))  # counts, then sweeps
+    assert sorted(key.split("/")[2:4] for key in storage.events) == [
+        ["address", "192.0.2.8"], ["event", "2"], ["session", "browser-new"]]
+    assert set(storage.locks) <= set(storage.events)
+    limiter.count(limiter.check(client, 1))  # browser-1's minute is over: it registers again
+
+
+def test_the_link_limiter_is_swept_the_same_way(monkeypatch):
+    limiter = ratelimit.LinkRequestLimiter(per_session="2/minute", per_address="100/minute")
+    for n in range(10):
+        limiter.hit(ClientKey(f"browser-{n}", "192.0.2.7"))
+    assert len(limiter._storage.events) == 11 and not limiter._storage.timer.is_alive()
+    for entries in limiter._storage.events.values():
+        for entry in entries:
+            entry.atime -= 61
+            entry.expiry -= 61
+    monkeypatch.setattr(ratelimit, "CLEAN_EVERY", 0.0)
+    limiter.hit(ClientKey("browser-0", "192.0.2.7"))
+    assert len(limiter._storage.events) == 2

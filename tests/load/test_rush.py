@@ -90,3 +90,14 @@ def test_the_cpu_budget_line_says_where_the_cores_went_and_what_they_could_serve
     assert "servers 1.20, bench 0.30, HAProxy and the rest 0.10, idle 0.40 of 2" in line
     # 1.6 cores left; 3.5 ms a journey (median of 2.4 s/800, 2.4 s/600, 2.8 s/800) -> 457/s, 1.83x 250/s
     assert "the 1.60 cores left to the servers at 3.5 ms a journey would serve 457/s, 1.83x one process" in line
+
+
+def test_the_answer_is_read_with_its_place_as_the_page_writes_it():
+    """A place past 999 is written with the page's thousands separator ("place 1,002"); the
+    bench reads it as the number, and a name that is not the person's is no answer for them."""
+    assert rush.light_status("You’re on the waiting list, Ana Ruiz — place 1,002. You move up…", "Ana Ruiz") == \
+        ("waitlisted", 1002)
+    assert rush.light_status("You're on the waiting list, Ana Ruiz — place 7.", "Ana Ruiz") == ("waitlisted", 7)
+    assert rush.light_status("You’re registered, Ana Ruiz! Your place is confirmed.", "Ana Ruiz") == ("confirmed", None)
+    with pytest.raises(ValueError):
+        rush.light_status("You’re on the waiting list, Ana Ruiz — place 1,002.", "Ana Ruis")

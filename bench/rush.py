@@ -113,7 +113,9 @@ import asyncio  # noqa: E402
 import html  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import re  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -909,11 +911,12 @@ class Sizes:
     scale_per_user: int = 12  # journeys per simultaneous user in one burst of the --processes comparison (a burst of
     # 4 a user lasted half a second at 50 users on two processes: too short to hold still)
     scale_bursts: int = 3
+    wrk_seconds: int = 5  # one burst of the --wrk comparison (wrk takes whole seconds)
     repeat: int = 3
 
 
 QUICK = Sizes(speed_journeys=60, at_once=100, at_once_capacity=70, spread=150, spread_seconds=20.0, spread_capacity=100,
-              door_each=30, door_shared=10, door_pace=0.2, camera_scans=5, scale_per_user=2, scale_bursts=1, repeat=3)
+              door_each=30, door_shared=10, door_pace=0.2, camera_scans=5, scale_per_user=2, scale_bursts=1, wrk_seconds=2, repeat=3)
 
 
 async def warm_up(app: StreamlitServer, bares: list[StreamlitServer], planner: Planner, token: str) -> None:
@@ -1291,7 +1294,7 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
     return out
 
 
-def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]]) -> str:
+def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]], client: str = "bench") -> str:
     """Where the machine's cores went in the N-process bursts (medians over the bursts), and the
     journeys/s the N processes would reach if they used every core the load generator and the
     rest of the machine (HAProxy) left them, at their own CPU per journey: what the ratio could
@@ -1305,13 +1308,92 @@ def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]]) ->
     per_journey = med(b.server_cpu / b.ok for _, b in pairs if b.ok)
     one_rate = med(a.rate for a, _ in pairs)
     ceiling = left / per_journey if per_journey else float("nan")
-    return (f"cores at {users} users, {processes} processes: servers {servers:.2f}, bench {bench:.2f}, HAProxy and the "
+    return (f"cores at {users} users, {processes} processes: servers {servers:.2f}, {client} {bench:.2f}, HAProxy and the "
             f"rest {others:.2f}, idle {max(0.0, cores - servers - bench - others):.2f} of {cores}; the {left:.2f} cores "
             f"left to the servers at {per_journey * 1000:.1f} ms a journey would serve {ceiling:.0f}/s, "
             f"{ceiling / one_rate:.2f}x one process (information)")
 
 
-async def main_processes(sizes: Sizes, processes: int) -> int:
+WRK_SCRIPT = Path(__file__).with_name("journey.lua")
+
+
+def wrk_people(log: Path) -> list[Journey]:
+    """The people of a ``bench/journey.lua`` log: what each was shown, or why the visit failed."""
+    people = []
+    for i, line in enumerate(log.read_text(encoding="utf-8").splitlines()):
+        name, email, status, rest = (line.split("\t", 3) + [""] * 4)[:4]
+        j = Journey(i, name, email)
+        if status in ("confirmed", "waitlisted"):
+            j.ok, j.shown = True, (status, int(rest) if status == "waitlisted" else None)
+        else:
+            j.error = rest or f"unreadable line {line[:200]!r}"
+        people.append(j)
+    return people
+
+
+def run_wrk(target: Target, users: int, seconds: int, prefix: str, workdir: Path) -> list[Journey]:
+    """``users`` simultaneous visitors for ``seconds``, driven by wrk (one connection a thread,
+    ``bench/journey.lua``): the people who finished their visit."""
+    log = workdir / f"wrk-{prefix}.log"
+    command = ["wrk", "-t", str(users), "-c", str(users), "-d", f"{int(seconds)}s", "--timeout", "60s",
+               "-s", str(WRK_SCRIPT), target.url, "--", target.path, prefix, str(log)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0 or not log.exists():
+        raise RuntimeError(f"wrk failed ({done.returncode}): {(done.stderr or done.stdout)[-500:]}")
+    return wrk_people(log)
+
+
+def check_wrk_rsvps(planner: Planner, event_id: int, people: list[Journey], capacity: int, users: int) -> list[str]:
+    """``check_rsvps`` for a wrk run: the end cuts up to one visit a user, whose registration is
+    stored (the server finishes a form it was sent, after wrk has gone: waited for here) but
+    whose answer was never read; any more registrations than that is a problem."""
+    stored, still, deadline = -1, time.monotonic(), time.monotonic() + 30
+    while time.monotonic() - still < 0.5 and time.monotonic() < deadline:
+        count = len(planner.registrations(event_id))
+        if count != stored:
+            stored, still = count, time.monotonic()
+        time.sleep(0.1)
+    told = {j.email for j in people}
+    untold = sum(r.email not in told for r in planner.registrations(event_id))
+    problems = [f"{untold} registrations nobody finished a visit for (at most {users}, one a user, at the end)"] \
+        if untold > users else []
+    return problems + check_rsvps(planner, event_id, people, capacity, before=untold)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def wrk_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
+                         sizes: Sizes, workdir: Path) -> dict[int, list[tuple[Row, Row]]]:
+    """``scale_comparison`` with wrk as the visitors (``--wrk``): interleaved bursts of
+    ``wrk_seconds``, the same order turned each burst; wrk's CPU is the client's."""
+    out: dict[int, list[tuple[Row, Row]]] = {}
+    tag = f"x{served.processes}"
+    for users in sizes.scale_users:
+        for k in range(1, sizes.scale_bursts + 1):
+            rows = {}
+            order = [("one", one, one_planner), (tag, served, served_planner)]
+            for name, server, planner in (order if k % 2 else order[::-1]):
+                capacity = users * 4
+                event_id = prepare_event(planner, capacity, copy=True)
+                row = Row(f"wrk {users} users burst {k}", name, users, 0, 0, sizes.wrk_seconds, [], rss_idle=server.rss())
+                cpu, client, busy = server.cpu_seconds(), _children_cpu(), machine_cpu()
+                people = await asyncio.to_thread(run_wrk, Target.light(server.url, event_id), users, sizes.wrk_seconds,
+                                                 f"W{name}{users}k{k}", workdir)
+                row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, _children_cpu() - client
+                row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
+                fill(row, people)
+                row.times = []  # wrk's visits are not timed one by one
+                row.problems = check_wrk_rsvps(planner, event_id, people, capacity, users)
+                rows[name] = row
+            out.setdefault(users, []).append((rows["one"], rows[tag]))
+            print_progress([rows["one"], rows[tag]])
+    return out
+
+
+async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int:
     """``--processes N``: the app on N processes behind HAProxy (``python -m planner serve``)
     against one process in the same run, then the rushes and the doors through the proxy."""
     results: list[Row] = []
@@ -1341,6 +1423,10 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
             for pairs in scale.values():
                 for a, b in pairs:
                     results += [a, b]
+            with_wrk = await wrk_comparison(one, one_planner, served, served_planner, sizes, tmp) if wrk else {}
+            for pairs in with_wrk.values():
+                for a, b in pairs:
+                    results += [a, b]
 
             proxy_cpu = served.proxy_cpu_seconds()
             row = await at_once_row(served, served_planner, sizes, 1, copy=False)
@@ -1358,8 +1444,8 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
             print_table(results)
             print()
             verdict = Verdicts()
-            correctness_verdict(verdict, [r for r in results if not r.scenario.startswith("scale")])
-            scale_rows = [r for r in results if r.scenario.startswith("scale")]
+            correctness_verdict(verdict, [r for r in results if not r.scenario.startswith(("scale", "wrk"))])
+            scale_rows = [r for r in results if r.scenario.startswith(("scale", "wrk"))]
             problems = [p for r in scale_rows for p in r.problems]
             verdict("scale runs without failures", not problems and all(r.failed == 0 for r in scale_rows),
                     "; ".join(problems[:5]) or "every journey ok, every database exact")
@@ -1373,6 +1459,13 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
                       f"{statistics.median(p95s):.2f}")
                 verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
                 print(cpu_budget_line(users, processes, pairs))
+            for users, pairs in with_wrk.items():  # information: the same comparison with a visitor that costs less CPU
+                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
+                print(f"scale with wrk as the visitors, {users} users: {processes} processes / one, journeys/s median "
+                      f"{statistics.median(ratios):.2f} (bursts {', '.join(f'{r:.2f}' for r in ratios)}; one "
+                      f"{statistics.median(a.rate for a, _ in pairs):.1f}/s, {processes} processes "
+                      f"{statistics.median(b.rate for _, b in pairs):.1f}/s) (information)")
+                print(cpu_budget_line(users, processes, pairs, client="wrk"))
             print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s; {load_line()}")
             errors = served.errors()
             if errors:
@@ -1382,12 +1475,14 @@ async def main_processes(sizes: Sizes, processes: int) -> int:
     return 1 if verdict.failures else 0
 
 
-def parse_args(argv=None) -> tuple[Sizes, int]:
+def parse_args(argv=None) -> tuple[Sizes, int, bool]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller numbers, same checks")
     parser.add_argument("--repeat", type=int, help="how many times to repeat the rushes (default 3)")
     parser.add_argument("--processes", type=int, default=0, metavar="N",
                         help="run the app as `python -m planner serve --processes N` behind HAProxy, against one process")
+    parser.add_argument("--wrk", action="store_true",
+                        help="with --processes: the comparison again with wrk (Debian's) as the visitors, for information")
     parser.add_argument("--flag", action="append", default=[], metavar="FLAG",
                         help="an extra `streamlit run` flag for every server, e.g. --flag=--runner.postScriptGC=false")
     args = parser.parse_args(argv)
@@ -1395,9 +1490,11 @@ def parse_args(argv=None) -> tuple[Sizes, int]:
     sizes = QUICK if args.quick else Sizes()
     if args.repeat:
         sizes.repeat = max(1, min(args.repeat, 10))
-    return sizes, max(0, args.processes)
+    if args.wrk and not args.processes:
+        parser.error("--wrk goes with --processes N")
+    return sizes, max(0, args.processes), args.wrk
 
 
 if __name__ == "__main__":
-    _sizes, _processes = parse_args()
-    sys.exit(asyncio.run(main_processes(_sizes, _processes) if _processes else main(_sizes)))
+    _sizes, _processes, _wrk = parse_args()
+    sys.exit(asyncio.run(main_processes(_sizes, _processes, _wrk) if _processes else main(_sizes)))

@@ -18,6 +18,8 @@ No timing is asserted. ``python bench/rush.py`` is the bigger run with timings a
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 
 import pytest
 
@@ -101,3 +103,29 @@ def test_the_answer_is_read_with_its_place_as_the_page_writes_it():
     assert rush.light_status("You’re registered, Ana Ruiz! Your place is confirmed.", "Ana Ruiz") == ("confirmed", None)
     with pytest.raises(ValueError):
         rush.light_status("You’re on the waiting list, Ana Ruiz — place 1,002.", "Ana Ruis")
+
+
+def test_wrk_visitors_are_told_what_the_database_holds(server, tmp_path):
+    """``bench/rush.py --processes N --wrk``: Debian's wrk drives ``bench/journey.lua`` (page, form
+    and answer, one connection a user); every person it logs was shown what the database holds,
+    the end cuts at most one visit a user, and a person refused on the way is logged as failed."""
+    if shutil.which("wrk") is None:
+        if os.environ.get("CI"):
+            pytest.fail("wrk is not installed (.ci/run installs Debian's)")
+        pytest.skip("wrk is not installed (apt install wrk)")
+    app_planner = Planner(server.db, base_url=server.url)
+    event_id = rush.prepare_event(app_planner, 10, copy=True)
+    people = rush.run_wrk(rush.Target.light(server.url, event_id), 5, 2, "Wt", tmp_path)
+    assert len(people) > 10 and all(j.ok for j in people), [j.error for j in people if not j.ok][:3]
+    assert {j.shown[0] for j in people} == {"confirmed", "waitlisted"}
+    assert rush.check_wrk_rsvps(app_planner, event_id, people, 10, 5) == []
+
+    people[-1].shown = ("confirmed", None) if people[-1].shown[0] == "waitlisted" else ("waitlisted", 1)
+    assert any("was shown" in p for p in rush.check_wrk_rsvps(app_planner, event_id, people, 10, 5))
+    assert any("nobody finished a visit for" in p for p in rush.check_wrk_rsvps(app_planner, event_id, people[:-9], 10, 5))
+
+    log = tmp_path / "refused.log"
+    log.write_text("A B\ta@example.org\tfailed\tanswer: no result for A B\nC D\tc@example.org\twaitlisted\t3\n")
+    refused, waiting = rush.wrk_people(log)
+    assert (refused.ok, refused.error) == (False, "answer: no result for A B")
+    assert (waiting.ok, waiting.shown) == (True, ("waitlisted", 3))

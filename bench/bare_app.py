@@ -23,7 +23,6 @@ from pathlib import Path
 
 import streamlit as st
 
-
 DB = os.environ.get("BARE_DB", "bare.db")
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, capacity INTEGER NOT NULL)",

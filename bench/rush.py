@@ -5,6 +5,7 @@ Run from the repository root:
     python bench/rush.py                  # one process: the app against the bare floor, then the rushes
     python bench/rush.py --quick          # smaller numbers, same checks
     python bench/rush.py --processes 2    # the app on 2 processes behind HAProxy against one process
+    python bench/rush.py --processes 2 --wrk   # and that comparison again with Debian's wrk as the visitors
     python bench/rush.py --flag=--server.enableWebsocketCompression=true   # extra `streamlit run` flags, every server
 
 **One process (the default).** Four servers on 127.0.0.1, each ``python -m streamlit run``
@@ -29,7 +30,8 @@ seconds so memory after a run can be read without waiting two minutes) and
 ``/e/<id>``: the page people open from shared links, QR codes and emails, plain server-rendered
 HTML whose RSVP form is an HTML form POSTed back to the same address (issue #17;
 planner/web/event_page.py). One person there is a browser's first visit,
-through ``bench/stclient.py``'s ``HtmlVisitor``, each request on a new connection: GET
+through ``bench/stclient.py``'s ``HtmlVisitor``, its requests on one new connection kept alive
+as a browser keeps it (``HttpConnection``): GET
 ``/e/<id>`` (the ``planner_browser`` cookie from ``Set-Cookie``, the form's hidden ``form_key``
 from the HTML), then POST ``/e/<id>`` urlencoded (form_key, name, email, organization) with the
 cookie and the site's own ``Origin``, which answers 303 to the page with the answer (its cookie
@@ -70,7 +72,10 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
   ``--flag=--runner.postScriptGC=true`` turns it on for both). For information, where the
   machine's cores went in the N-process bursts (servers, the bench, HAProxy and the rest, idle)
   and the journeys/s the N processes would reach with every core the others left them, at their
-  own CPU per journey: how far the ratio could go on this machine;
+  own CPU per journey: how far the ratio could go on this machine. With ``--wrk``, the same
+  comparison again with Debian's ``wrk`` as the visitors (``bench/journey.lua``, a wrk thread a
+  user; every person it logs checked against the database), printed for information: wrk costs a
+  fraction of the CPU the Python visitors do, which leaves the servers more of the machine;
 * the rush at once and the rush over 60 s with the doors, as above, through the proxy;
 * camera door — a volunteer's phone scans 20 tickets by camera (each photo uploaded over
   plain HTTP, as ``st.camera_input`` does, so it must reach the process holding the
@@ -1386,7 +1391,7 @@ async def wrk_comparison(one: StreamlitServer, one_planner: Planner, served: Ser
                 row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
                 fill(row, people)
                 row.times = []  # wrk's visits are not timed one by one
-                row.problems = check_wrk_rsvps(planner, event_id, people, capacity, users)
+                row.problems = await asyncio.to_thread(check_wrk_rsvps, planner, event_id, people, capacity, users)
                 rows[name] = row
             out.setdefault(users, []).append((rows["one"], rows[tag]))
             print_progress([rows["one"], rows[tag]])

@@ -723,11 +723,15 @@ def _form(planner, event, language: str, form: Form, browser: str, full: bool) -
 
 
 def _proof(planner, event, language: str, fields: _Fields) -> str:
-    """The ALTCHA widget with a challenge of this event (solved in the browser; nothing fetched)."""
+    """The ALTCHA widget with a challenge of this event (solved in the browser; nothing fetched).
+    A form refused for another field than the check, after the person had done it, comes back
+    with a new challenge that the page solves by itself (``data-again``): they correct the field,
+    not tick the box again."""
     challenge = planner.registration_challenge(event.id)
     strings = sentences.proof_strings()
     attrs, message = fields.error_for("proof")  # tied to the widget, as every other field's
-    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard"{attrs} '
+    again = " data-again" if fields.form.value("altcha") and not message else ""
+    return (f'<div class="field proof"><altcha-widget name="altcha" type="checkbox" display="standard"{attrs}{again} '
             f'data-challenge="{escape(json.dumps(challenge))}" data-strings="{escape(json.dumps(strings))}" '
             f'data-language="{escape(language)}"></altcha-widget>{message}</div>'
             '<script type="module" src="/assets/altcha.min.js"></script>')

@@ -344,6 +344,37 @@ def test_chromium_solves_the_proof_of_work_in_the_page_and_registers(site):
     assert all(urlsplit(u).netloc == ours for u in asked if urlsplit(u).scheme in ("http", "https")), asked
 
 
+def test_a_form_refused_for_the_address_after_the_check_does_the_new_check_by_itself(site):
+    """Ticked, then refused for a mistyped address: the page comes back with the address to
+    correct and a new check that the browser solves without a second tick; corrected, it registers."""
+    require_altcha("Proof-of-work on the HTML event page")
+    from playwright.sync_api import expect
+
+    event = proof_event(site)
+    page = site.page(**PHONE)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    open_event(site, page, event)
+    form = page.locator("#register-form")
+    form.get_by_label("Your name").fill("Inès Again")
+    form.get_by_label("Email", exact=True).fill("ines.again@")
+    page.locator("altcha-widget label", has_text="I am a person registering").tap()
+    expect(page.get_by_text("Checked: you can register.")).to_be_visible(timeout=60_000)
+    form.get_by_role("button", name="Register").tap()
+
+    expect(page.locator("#error-email")).to_be_visible(timeout=30_000)
+    assert page.locator("#error-proof").count() == 0
+    expect(page.get_by_text("Checked: you can register.")).to_be_visible(timeout=60_000)  # no tap this time
+    expect(page.locator("#register-form altcha-widget input[type=hidden][name=altcha]")).not_to_have_value("")
+    shot(page, "proof-again-phone")
+    assert site.planner.registrations(event.id, query="ines.again") == []
+    page.locator("#f-email").fill("ines.again@example.org")
+    page.locator("#register-form").get_by_role("button", name="Register").tap()
+    expect(page.locator("#answer")).to_contain_text("You're registered, Inès Again!", timeout=30_000)
+    assert [r.email for r in site.planner.registrations(event.id, query="ines.again")] == ["ines.again@example.org"]
+    assert problems == [], problems
+
+
 # ---------------------------------------------------------------------- 4. the keyboard only
 
 

@@ -681,6 +681,34 @@ def test_a_proof_of_work_event_needs_the_solved_check(server, events):
     assert [r.email for r in registrations(server, event.id)] == [email]
 
 
+def test_a_form_refused_for_another_field_after_the_check_comes_back_checking_itself(server, events):
+    """The person did the check, then the form was refused for the address: the page comes back
+    with a new challenge that its script solves by itself (``data-again``), so they correct the
+    address and register without ticking again. Refused for the check itself, or on a first
+    visit, the box waits for the person."""
+    event = events.public(title="Proof of work again", registration_mode="proof_of_work")
+    browser = Browser(server, event.id)
+    assert "data-again" not in attributes(browser.page, "altcha-widget", name="altcha")
+    first = json.loads(attributes(browser.page, "altcha-widget", name="altcha")["data-challenge"])
+
+    response, page = browser.post({"name": "Ana", "email": "not an address", "altcha": solve(first)})
+    assert response.status == 200 and field_error(page, "email", "email")
+    widget = attributes(page, "altcha-widget", name="altcha")
+    assert "data-again" in widget and "aria-invalid" not in widget
+    again = json.loads(widget["data-challenge"])
+    assert again != first  # a new challenge: the page solves that one
+
+    response, page = browser.post({"name": "Ana", "email": new_email("ana")})  # the check not done
+    assert "data-again" not in attributes(page, "altcha-widget", name="altcha")
+    response, page = browser.post({"name": "Ana", "email": new_email("ana"), "altcha": "bm90IGEgcHJvb2Y="})
+    assert "data-again" not in attributes(page, "altcha-widget", name="altcha")  # a bad proof: the person again
+
+    email = new_email("ana")
+    response, page = browser.post({"name": "Ana", "email": email, "altcha": solve(again)})
+    assert answer(page)[1].startswith("You're registered, Ana!")
+    assert [r.email for r in registrations(server, event.id)] == [email]
+
+
 # ---------------------------------------------------------------------- 8. confirmation by email
 
 

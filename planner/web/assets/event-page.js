@@ -54,15 +54,17 @@ for (const box of document.querySelectorAll("[data-copy]")) {
 }
 
 // The proof-of-work widget: this event's challenge (in the page: the widget fetches nothing)
-// and its words in the page's language.
+// and its words in the page's language; solved again by itself on a form refused for another field.
 for (const widget of document.querySelectorAll("altcha-widget[data-challenge]")) {
   const setUp = () => {
     if (typeof widget.configure !== "function") return false;
     if (window.$altcha && $altcha.i18n) {
       $altcha.i18n.set("planner", Object.assign({}, $altcha.i18n.get("en"), JSON.parse(widget.dataset.strings)));
     }
-    widget.configure({ challenge: JSON.parse(widget.dataset.challenge), language: "planner", hideFooter: true,
-                       hideLogo: true, humanInteractionSignature: false });
+    const configured = widget.configure({ challenge: JSON.parse(widget.dataset.challenge), language: "planner",
+                                          hideFooter: true, hideLogo: true, humanInteractionSignature: false });
+    // A form refused for another field after the check was done: the page does the new check itself.
+    if (widget.dataset.again !== undefined) Promise.resolve(configured).then(() => widget.verify());
     return true;
   };
   customElements.whenDefined("altcha-widget").then(() => { if (!setUp()) widget.addEventListener("load", setUp, { once: true }); });

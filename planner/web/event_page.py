@@ -200,11 +200,17 @@ def no_such_event() -> Response:
 
 def page(request: Request, language: str) -> Response:
     """GET ``/e/<id>``: the page of a public event; a plain 404 for drafts and unknown ids. With
-    ``answer=<nonce>`` and this browser's answer cookie for it, the answer to its registration."""
+    ``answer=<nonce>`` and this browser's answer cookie for it, the answer to its registration.
+    The page without ``answer`` (*Register someone else*, a new visit) ends the answer cookie, so
+    the next person at a shared computer (a registration desk) cannot go back to the answer."""
     event = _public_event(event_id_of(request), language)
     if event is None:
         return no_such_event()
-    return _respond(request, event, language, _kept(request, event.id))
+    response = _respond(request, event, language, _kept(request, event.id))
+    if "answer" not in request.query_params and ANSWER_COOKIE in request.cookies:
+        response.delete_cookie(ANSWER_COOKIE, path=f"/e/{event.id}", httponly=True, samesite="lax",
+                               secure=settings_from_env().secure_cookies)
+    return response
 
 
 def _kept(request: Request, event_id: int) -> Form:

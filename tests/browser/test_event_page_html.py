@@ -175,6 +175,7 @@ def test_a_phone_registers_with_questions_and_privacy_choice_and_opens_its_priva
     # The answer is a page of its own (Post/Redirect/Get): its address holds no private link, and
     # reloading it (a phone's pull to refresh) shows the same answer without sending the form again.
     assert "answer=" in page.url and token not in page.url
+    answer_address = page.url
     page.reload()
     expect(page.locator("#private-link")).to_have_text(address, timeout=30_000)
     assert len([r for r in site.planner.registrations(event.id) if r.email == "ana.phone@example.org"]) == 1
@@ -185,6 +186,16 @@ def test_a_phone_registers_with_questions_and_privacy_choice_and_opens_its_priva
     expect(page.get_by_text("Your place is confirmed").first).to_be_visible(timeout=30_000)
     expect(page.get_by_text(event.title).first).to_be_visible()
     expect(page.get_by_label("Your name", exact=True)).to_have_value("Ana Pérez")
+
+    # At a shared phone or a registration desk: once *Register someone else* is pressed, going
+    # back to the answer's address shows the form, not Ana's private link.
+    page.goto(answer_address)
+    expect(page.locator("#private-link")).to_have_text(address, timeout=30_000)
+    page.get_by_role("link", name="Register someone else").tap()
+    expect(page.locator("#register-form").get_by_label("Your name")).to_have_value("", timeout=30_000)
+    page.go_back()
+    expect(page.locator("#register-form").get_by_label("Your name")).to_be_visible(timeout=30_000)
+    assert page.locator("#private-link").count() == 0 and "answer=" in page.url
 
 
 def test_the_privacy_checkboxes_keep_their_size_on_a_phone(site):

@@ -382,8 +382,17 @@ def test_the_answer_is_a_page_of_its_own_that_a_reload_shows_again(server, event
     # a nonce that is not the cookie's: the form, not the answer.
     for address, with_cookie in ((f"/e/{event.id}", True), (location.partition("#")[0], False),
                                  (f"/e/{event.id}?answer={'x' * 24}", True)):
-        shown = browser.get(address, answer_cookie=with_cookie)[1].decode()
+        response, shown = browser.get(address, answer_cookie=with_cookie)
+        shown = shown.decode()
         assert 'id="answer"' not in shown and 'id="private-link"' not in shown and 'name="email"' in shown
+        ended = response.getheader("Set-Cookie") or ""
+        # The page without the nonce ends the answer cookie (the next person at a shared computer
+        # cannot go back to the answer); a wrong nonce leaves it (an older tab of the same person).
+        assert ("planner_answer=" in ended) == (address == f"/e/{event.id}")
+        if "planner_answer=" in ended:
+            parts = {part.strip().lower() for part in ended.split(";")}
+            assert {"max-age=0", f"path=/e/{event.id}", "httponly"} <= parts, ended
+            assert token not in ended
 
     # Once the registration is cancelled (on the private page), the old answer is not shown again.
     Planner(server.db).cancel_registration(token)

@@ -42,6 +42,7 @@ already registered counts, so nobody probes addresses for free. Callers without 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from .errors import TooManyRequests
 
+log = logging.getLogger(__name__)
 UNKNOWN_ADDRESS = "unknown"  # no address known (localhost under Streamlit, AppTest): one shared key
 CLEAN_EVERY = 5.0  # seconds between sweeps of expired entries (see the module's docstring)
 
@@ -76,10 +78,14 @@ class _Storage(MemoryStorage):
         if now - self._swept < CLEAN_EVERY:
             return False
         self._swept = now
-        self._MemoryStorage__expire_events()
-        for key in [key for key, entries in self.events.items() if not entries]:
-            del self.events[key]
-            self.locks.pop(key, None)
+        try:
+            self._MemoryStorage__expire_events()
+            for key in [key for key, entries in self.events.items() if not entries]:
+                del self.events[key]
+                self.locks.pop(key, None)
+        except Exception:  # noqa: BLE001 - memory only: a registration already written must not fail for it
+            log.exception("sweeping the flood limits' store failed")
+            return False
         return True
 
 

@@ -225,3 +225,17 @@ def test_the_link_limiter_is_swept_the_same_way(monkeypatch):
     monkeypatch.setattr(ratelimit, "CLEAN_EVERY", 0.0)
     limiter.hit(ClientKey("browser-0", "192.0.2.7"))
     assert len(limiter._storage.events) == 2
+
+
+def test_a_sweep_that_fails_does_not_fail_the_registration_it_follows(planner, open_event, monkeypatch, caplog):
+    """The sweep runs after a registration is written: if it breaks (a new ``limits`` inside),
+    the person is still registered and told so, and the log says what failed."""
+    def broken(self):
+        raise AttributeError("renamed")
+
+    monkeypatch.setattr(ratelimit, "CLEAN_EVERY", 0.0)
+    monkeypatch.setattr(ratelimit._Storage, "_MemoryStorage__expire_events", broken)
+    event = open_event(capacity=10)
+    done = planner.register(event.id, name="Sam Sweep", email="sam.sweep@example.org", client=ClientKey("s-1", "192.0.2.9"))
+    assert done.status == "confirmed"
+    assert "sweeping the flood limits' store failed" in caplog.text

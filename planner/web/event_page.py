@@ -65,7 +65,8 @@ BROWSER_COOKIE = "planner_browser"
 # (HttpOnly, for that event's path only, half an hour) holds the nonce and what the answer needs
 # (the private link's token, the address typed, or only its kind), so the page shows the answer
 # and a reload shows it again instead of asking to send the form once more. The address never
-# holds the private link. Refusals come back at once, with what was typed.
+# holds the private link. Refusals come back at once, with what was typed. The page without the
+# nonce ends the cookie (``page``): nobody goes back to the last person's answer at a shared desk.
 ANSWER_COOKIE = "planner_answer"
 ANSWER_COOKIE_MAX_AGE = 30 * 60
 ANSWER_NONCE = re.compile(r"[A-Za-z0-9_-]{16,40}")

@@ -10,7 +10,8 @@ Measured on the public event page: the form's answer, on the connection the brow
 the POST, came after 44 ms instead of 1 ms, and so did every request after it on that
 connection. It is uvicorn's known bug for the sockets it is handed (Kludex/uvicorn#3149),
 here reached through Streamlit's own binding. Streamlit's websocket messages were held the
-same way.
+same way: a rerun of bench/bare_app.py's form took 64 ms with Nagle's algorithm on and 23 ms
+with it off, on the same idle server.
 
 ``turn_on()`` makes asyncio set ``TCP_NODELAY`` on every stream socket of the internet
 families, whatever protocol number its Python object carries. app.py calls it before uvicorn

@@ -1273,9 +1273,10 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes, pairs: list[Pa
 
 
 async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
-                           sizes: Sizes) -> dict[int, list[tuple[Row, Row]]]:
+                           sizes: Sizes, wrk_dir: Path | None = None) -> dict[int, list[tuple[Row, Row]]]:
     """Journeys/s of one process (straight) and of N behind the proxy, at each number of
-    simultaneous users, in interleaved bursts (order turned each burst)."""
+    simultaneous users, in interleaved bursts (order turned each burst). With ``wrk_dir``, wrk
+    drives the visitors (``--wrk``, bursts of ``wrk_seconds``); the client's CPU is then wrk's."""
     out: dict[int, list[tuple[Row, Row]]] = {}
     tag = f"x{served.processes}"
     for users in sizes.scale_users:
@@ -1286,13 +1287,24 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
             for name, server, planner in (order if k % 2 else order[::-1]):
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
-                row = Row(f"scale {users} users burst {k}", name, users, 0, 0, 0.0, [], rss_idle=server.rss())
-                cpu, own, busy = server.cpu_seconds(), time.process_time(), machine_cpu()
-                journeys, row.seconds = await closed_loop(Target.light(server.url, event_id), users, count, f"N{name}{users}{k}")
-                row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, time.process_time() - own
+                target, prefix = Target.light(server.url, event_id), f"{'W' if wrk_dir else 'N'}{name}{users}k{k}"
+                row = Row(f"{'wrk' if wrk_dir else 'scale'} {users} users burst {k}", name, users, 0, 0, 0.0, [],
+                          rss_idle=server.rss())
+                cpu, own, children, busy = server.cpu_seconds(), time.process_time(), _children_cpu(), machine_cpu()
+                if wrk_dir is None:
+                    journeys, row.seconds = await closed_loop(target, users, count, prefix)
+                else:
+                    journeys = await asyncio.to_thread(run_wrk, target, users, sizes.wrk_seconds, prefix, wrk_dir)
+                    row.seconds = sizes.wrk_seconds
+                row.server_cpu = server.cpu_seconds() - cpu
+                row.client_cpu = time.process_time() - own + _children_cpu() - children  # this process, and wrk once it exits
                 row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
                 fill(row, journeys)
-                row.problems = check_rsvps(planner, event_id, journeys, capacity)
+                if wrk_dir is None:
+                    row.problems = check_rsvps(planner, event_id, journeys, capacity)
+                else:
+                    row.times = []  # wrk's visits are not timed one by one
+                    row.problems = await asyncio.to_thread(check_wrk_rsvps, planner, event_id, journeys, capacity, users)
                 rows[name] = row
             out.setdefault(users, []).append((rows["one"], rows[tag]))
             print_progress([rows["one"], rows[tag]])
@@ -1370,34 +1382,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def wrk_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
-                         sizes: Sizes, workdir: Path) -> dict[int, list[tuple[Row, Row]]]:
-    """``scale_comparison`` with wrk as the visitors (``--wrk``): interleaved bursts of
-    ``wrk_seconds``, the same order turned each burst; wrk's CPU is the client's."""
-    out: dict[int, list[tuple[Row, Row]]] = {}
-    tag = f"x{served.processes}"
-    for users in sizes.scale_users:
-        for k in range(1, sizes.scale_bursts + 1):
-            rows = {}
-            order = [("one", one, one_planner), (tag, served, served_planner)]
-            for name, server, planner in (order if k % 2 else order[::-1]):
-                capacity = users * 4
-                event_id = prepare_event(planner, capacity, copy=True)
-                row = Row(f"wrk {users} users burst {k}", name, users, 0, 0, sizes.wrk_seconds, [], rss_idle=server.rss())
-                cpu, client, busy = server.cpu_seconds(), _children_cpu(), machine_cpu()
-                people = await asyncio.to_thread(run_wrk, Target.light(server.url, event_id), users, sizes.wrk_seconds,
-                                                 f"W{name}{users}k{k}", workdir)
-                row.server_cpu, row.client_cpu = server.cpu_seconds() - cpu, _children_cpu() - client
-                row.others_cpu = machine_cpu() - busy - row.server_cpu - row.client_cpu
-                fill(row, people)
-                row.times = []  # wrk's visits are not timed one by one
-                row.problems = await asyncio.to_thread(check_wrk_rsvps, planner, event_id, people, capacity, users)
-                rows[name] = row
-            out.setdefault(users, []).append((rows["one"], rows[tag]))
-            print_progress([rows["one"], rows[tag]])
-    return out
-
-
 async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int:
     """``--processes N``: the app on N processes behind HAProxy (``python -m planner serve``)
     against one process in the same run, then the rushes and the doors through the proxy."""
@@ -1428,7 +1412,7 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
             for pairs in scale.values():
                 for a, b in pairs:
                     results += [a, b]
-            with_wrk = await wrk_comparison(one, one_planner, served, served_planner, sizes, tmp) if wrk else {}
+            with_wrk = await scale_comparison(one, one_planner, served, served_planner, sizes, tmp) if wrk else {}
             for pairs in with_wrk.values():
                 for a, b in pairs:
                     results += [a, b]

@@ -129,23 +129,6 @@ def key_of(widget_id: str | None) -> str | None:
     return m.group(1)
 
 
-def _dechunk(body: bytes) -> bytes:
-    """A ``Transfer-Encoding: chunked`` body put back together (bounded by the body's length)."""
-    out, rest = [], body
-    while rest:
-        size_line, sep, rest = rest.partition(b"\r\n")
-        if not sep:
-            raise ProtocolError("a chunked body ended inside a chunk size")
-        size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
-        if size == 0:
-            break
-        if len(rest) < size:
-            raise ProtocolError("a chunked body ended inside a chunk")
-        out.append(rest[:size])
-        rest = rest[size + 2:]
-    return b"".join(out)
-
-
 def _request_head(method: str, host: str, port: int, target: str, body: bytes, headers: dict[str, str] | None,
                   cookies: dict[str, str] | None, connection: str) -> bytes:
     cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
@@ -171,21 +154,11 @@ async def http_request(host: str, port: int, method: str, target: str, *, body: 
                        timeout: float = 10.0) -> tuple[int, list[tuple[str, str]], bytes]:
     """One HTTP/1.1 request on a new connection (``Connection: close``), the whole exchange
     within ``timeout``: status, headers (lower-cased names, in order) and the body (de-chunked)."""
-    async with asyncio.timeout(timeout):
-        reader, writer = await asyncio.open_connection(host, port)
-        try:
-            writer.write(_request_head(method, host, port, target, body, headers, cookies, "close"))
-            await writer.drain()
-            raw = await reader.read()
-        finally:
-            writer.close()
-    head_bytes, sep, content = raw.partition(b"\r\n\r\n")
-    if not sep:
-        raise ProtocolError(f"{method} {target}: no complete HTTP answer ({len(raw)} bytes)")
-    status, answer_headers = _answer_head(method, target, head_bytes)
-    if any(k == "transfer-encoding" and "chunked" in v.lower() for k, v in answer_headers):
-        content = _dechunk(content)
-    return status, answer_headers, content
+    connection = HttpConnection(host, port, timeout)
+    try:
+        return await connection.request(method, target, body=body, headers=headers, cookies=cookies, close=True)
+    finally:
+        await connection.close()
 
 
 class HttpConnection:
@@ -202,8 +175,10 @@ class HttpConnection:
         self.opened = 0  # connections opened so far (a test sees the reuse)
 
     async def request(self, method: str, target: str, *, body: bytes = b"", headers: dict[str, str] | None = None,
-                      cookies: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
-        data = _request_head(method, self.host, self.port, target, body, headers, cookies, "keep-alive")
+                      cookies: dict[str, str] | None = None, close: bool = False) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request (``close``: asking the server to close the connection after it)."""
+        data = _request_head(method, self.host, self.port, target, body, headers, cookies,
+                             "close" if close else "keep-alive")
         async with asyncio.timeout(self.timeout):
             reused = self.writer is not None
             try:

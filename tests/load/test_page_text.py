@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench.stclient import Page
+from bench.stclient import Page, _element_start
 
 
 def page(html: str) -> Page:
@@ -47,7 +47,6 @@ def test_the_text_of_the_first_element_with_the_id(html, element_id, text):
 
 @pytest.mark.parametrize("html,element_id,text", CASES)
 def test_the_lookup_finds_the_tag_the_plain_search_finds(html, element_id, text):
-    from bench.stclient import _element_start
     assert _element_start(html, element_id) == every_tag(html, element_id)
 
 

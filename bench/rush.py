@@ -72,7 +72,9 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
   ``--flag=--runner.postScriptGC=true`` turns it on for both). For information, where the
   machine's cores went in the N-process bursts (servers, the bench, HAProxy and the rest, idle)
   and the journeys/s the N processes would reach with every core the others left them, at their
-  own CPU per journey: how far the ratio could go on this machine. With ``--wrk``, the same
+  own CPU per journey: how far the ratio could go on this machine. Each burst also drives the N
+  processes straight, on their own ports without the proxy (the users split evenly between
+  them), printed for information: what the proxy hop costs. With ``--wrk``, the same
   comparison again with Debian's ``wrk`` as the visitors (``bench/journey.lua``, a wrk thread a
   user; every person it logs checked against the database), printed for information: wrk costs a
   fraction of the CPU the Python visitors do, which leaves the servers more of the machine;
@@ -530,20 +532,23 @@ async def rush_spread(target: Target, n: int, seconds: float, prefix: str) -> li
     return list(await asyncio.gather(*(arrive(i) for i in range(n))))
 
 
-async def closed_loop(target: Target, users: int, count: int, prefix: str, limit_s: float = 300.0) -> tuple[list[Journey], float]:
-    """``users`` simultaneous users doing journeys back to back until ``count`` are done."""
+async def closed_loop(target: Target | list[Target], users: int, count: int, prefix: str,
+                      limit_s: float = 300.0) -> tuple[list[Journey], float]:
+    """``users`` simultaneous users doing journeys back to back until ``count`` are done. With a
+    list of targets (one event on several servers), user ``u`` visits ``target[u % len(target)]``."""
+    targets = target if isinstance(target, list) else [target]
     done: list[Journey] = []
     next_index = iter(range(count))
     deadline = time.monotonic() + limit_s
 
-    async def user():
+    async def user(visited: Target):
         for i in next_index:
             if time.monotonic() > deadline:
                 return
-            done.append(await journey(target, prefix, i))
+            done.append(await journey(visited, prefix, i))
 
     started = time.perf_counter()
-    await asyncio.gather(*(user() for _ in range(users)))
+    await asyncio.gather(*(user(targets[u % len(targets)]) for u in range(users)))
     return done, time.perf_counter() - started
 
 
@@ -1272,28 +1277,40 @@ def report(rows: list[Row], idle: dict[str, float], sizes: Sizes, pairs: list[Pa
 # ---------------------------------------------------------------------- N processes behind the proxy
 
 
+Pairs = dict[int, list[tuple[Row, Row]]]  # simultaneous users → (one process, N processes) per burst
+
+
 async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
-                           sizes: Sizes, wrk_dir: Path | None = None) -> dict[int, list[tuple[Row, Row]]]:
+                           sizes: Sizes, wrk_dir: Path | None = None, straight: bool = False) -> tuple[Pairs, Pairs]:
     """Journeys/s of one process (straight) and of N behind the proxy, at each number of
-    simultaneous users, in interleaved bursts (order turned each burst). With ``wrk_dir``, wrk
-    drives the visitors (``--wrk``, bursts of ``wrk_seconds``); the client's CPU is then wrk's."""
-    out: dict[int, list[tuple[Row, Row]]] = {}
+    simultaneous users, in interleaved bursts (the order turned each burst). With ``wrk_dir``, wrk
+    drives the visitors (``--wrk``, bursts of ``wrk_seconds``); the client's CPU is then wrk's.
+    With ``straight``, each burst also drives the N processes on their own ports, without the
+    proxy (the users split evenly between them), for information: what the proxy hop costs.
+    Returns the bursts through the proxy, and the straight ones (empty without ``straight``)."""
+    out: Pairs = {}
+    straight_out: Pairs = {}
     tag = f"x{served.processes}"
     for users in sizes.scale_users:
         count = users * sizes.scale_per_user
         for k in range(1, sizes.scale_bursts + 1):
             rows = {}
-            order = [("one", one, one_planner), (tag, served, served_planner)]
-            for name, server, planner in (order if k % 2 else order[::-1]):
+            order = [("one", one, one_planner, [one.url]), (tag, served, served_planner, [served.url])]
+            if straight:
+                order.append((f"{tag} straight", served, served_planner, served.app_urls))
+            turn = (k - 1) % len(order)
+            for name, server, planner, urls in order[turn:] + order[:turn]:
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
-                target, prefix = Target.light(server.url, event_id), f"{'W' if wrk_dir else 'N'}{name}{users}k{k}"
+                targets = [Target.light(url, event_id) for url in urls]
+                prefix = f"{'W' if wrk_dir else 'N'}{name.replace(' ', '')}{users}k{k}"
                 row = Row(f"{'wrk' if wrk_dir else 'scale'} {users} users burst {k}", name, users, 0, 0, 0.0, [],
                           rss_idle=server.rss())
                 cpu, own, children, busy = server.cpu_seconds(), time.process_time(), _children_cpu(), machine_cpu()
                 if wrk_dir is None:
-                    journeys, row.seconds = await closed_loop(target, users, count, prefix)
+                    journeys, row.seconds = await closed_loop(targets, users, count, prefix)
                 else:
+                    (target,) = targets
                     journeys = await asyncio.to_thread(run_wrk, target, users, sizes.wrk_seconds, prefix, wrk_dir)
                     row.seconds = sizes.wrk_seconds
                 row.server_cpu = server.cpu_seconds() - cpu
@@ -1307,8 +1324,10 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
                     row.problems = await asyncio.to_thread(check_wrk_rsvps, planner, event_id, journeys, capacity, users)
                 rows[name] = row
             out.setdefault(users, []).append((rows["one"], rows[tag]))
-            print_progress([rows["one"], rows[tag]])
-    return out
+            if straight:
+                straight_out.setdefault(users, []).append((rows["one"], rows[f"{tag} straight"]))
+            print_progress(list(rows.values()))
+    return out, straight_out
 
 
 def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]], client: str = "bench") -> str:
@@ -1408,11 +1427,12 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
                   f"{load_line()}\n",
                   flush=True)
 
-            scale = await scale_comparison(one, one_planner, served, served_planner, sizes)
+            scale, straight = await scale_comparison(one, one_planner, served, served_planner, sizes, straight=True)
             for pairs in scale.values():
                 for a, b in pairs:
                     results += [a, b]
-            with_wrk = await scale_comparison(one, one_planner, served, served_planner, sizes, tmp) if wrk else {}
+            results += [b for pairs in straight.values() for _, b in pairs]
+            with_wrk = (await scale_comparison(one, one_planner, served, served_planner, sizes, tmp))[0] if wrk else {}
             for pairs in with_wrk.values():
                 for a, b in pairs:
                     results += [a, b]
@@ -1447,6 +1467,13 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
                       f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s), p95 ratio median "
                       f"{statistics.median(p95s):.2f}")
                 verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
+                print(cpu_budget_line(users, processes, pairs))
+            for users, pairs in straight.items():  # information: the same processes without the proxy hop
+                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
+                print(f"scale straight, {users} users: the {processes} processes on their own ports (no proxy, the users "
+                      f"split between them) / one, journeys/s median {statistics.median(ratios):.2f} (bursts "
+                      f"{', '.join(f'{r:.2f}' for r in ratios)}; {processes} processes "
+                      f"{statistics.median(b.rate for _, b in pairs):.1f}/s) (information: what the proxy hop costs)")
                 print(cpu_budget_line(users, processes, pairs))
             for users, pairs in with_wrk.items():  # information: the same comparison with a visitor that costs less CPU
                 ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]

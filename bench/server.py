@@ -182,6 +182,14 @@ class ServedApp(AppServer):
     def proxy_pid(self) -> int:
         return self._pids("haproxy:")[0]
 
+    @property
+    def app_urls(self) -> list[str]:
+        """Each process's own address (127.0.0.1 only), as ``serve`` printed it: the processes
+        reached without the proxy, for the bench's straight comparison."""
+        return [f"http://{line.rsplit(' on ', 1)[1].strip()}"
+                for line in self.log.read_text(errors="replace").splitlines()
+                if line.startswith("process ") and " on 127.0.0.1:" in line]
+
     def rss(self) -> float:
         return sum(_rss(pid) for pid in self.app_pids)
 

@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,50 @@ def test_rush_then_busy_door_through_the_proxy(served):
     assert app_planner.attendance(event_id).checked_in == unique
     assert door.counter[-1] == unique
     assert served.cpu_seconds() > cpu_before[0]
+    assert not served.errors(), served.errors()
+
+
+def test_the_bench_reaches_each_process_straight_and_compares_with_and_without_the_proxy(served, monkeypatch):
+    """``bench/rush.py --processes N`` also drives the N processes on their own ports (no proxy,
+    the users split between them): each burst's journeys all land, each person is shown what the
+    database holds, and the straight bursts come back beside the ones through the proxy."""
+    urls = served.app_urls
+    assert len(urls) == 2 and len(set(urls)) == 2 and served.url not in urls
+    for url in urls:  # each a process of its own, answering without the proxy
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
+            assert answer.status == 200 and STICKY_COOKIE not in (answer.headers.get("Set-Cookie") or "")
+    app_planner = Planner(served.db, base_url=served.url)
+
+    # a list of targets is split by user: user u visits target[u % 2] (here the second is a closed port)
+    event_id = rush.prepare_event(app_planner, 10, copy=True)
+    closed = f"http://127.0.0.1:{free_port()}"
+    journeys, _ = asyncio.run(rush.closed_loop(
+        [rush.Target.light(urls[0], event_id), rush.Target.light(closed, event_id)], 2, 6, "Split"))
+    assert any(j.ok for j in journeys) and any(not j.ok for j in journeys), [(j.ok, j.error) for j in journeys]
+    assert all("onnect" in j.error for j in journeys if not j.ok), [j.error for j in journeys]
+
+    # the one-process leg goes to the proxy's address too: what is tested is the wiring
+    sizes = rush.Sizes(scale_users=(4,), scale_per_user=3, scale_bursts=3)
+    through, straight = asyncio.run(rush.scale_comparison(served, app_planner, served, app_planner, sizes, straight=True))
+
+    assert list(through) == list(straight) == [4]
+    assert len(through[4]) == len(straight[4]) == 3
+    for (one, proxied), (same_one, direct) in zip(through[4], straight[4]):
+        assert same_one is one  # each straight burst is compared with its own burst's one-process leg
+        assert (proxied.server, direct.server) == ("x2", "x2 straight")
+        for row in (one, proxied, direct):
+            assert (row.ok, row.failed, row.problems) == (12, 0, []), row
+            assert row.rate > 0
+
+    # and the straight leg is the one that goes to the processes' own addresses (here a closed port)
+    monkeypatch.setattr(ServedApp, "app_urls", property(lambda self: [closed]))
+    through, straight = asyncio.run(rush.scale_comparison(
+        served, app_planner, served, app_planner, rush.Sizes(scale_users=(2,), scale_per_user=2, scale_bursts=1),
+        straight=True))
+    ((one, proxied),), ((_, direct),) = through[2], straight[2]
+    assert (one.ok, proxied.ok, direct.ok, direct.failed) == (4, 4, 0, 4)
+    assert all("onnect" in problem for problem in direct.problems[:4]), direct.problems
     assert not served.errors(), served.errors()
 
 

@@ -1283,10 +1283,10 @@ Pairs = dict[int, list[tuple[Row, Row]]]  # simultaneous users → (one process,
 async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
                            sizes: Sizes, wrk_dir: Path | None = None, straight: bool = False) -> tuple[Pairs, Pairs]:
     """Journeys/s of one process (straight) and of N behind the proxy, at each number of
-    simultaneous users, in interleaved bursts (the order turned each burst). With ``wrk_dir``, wrk
+    simultaneous users, in interleaved bursts (order turned each burst). With ``wrk_dir``, wrk
     drives the visitors (``--wrk``, bursts of ``wrk_seconds``); the client's CPU is then wrk's.
-    With ``straight``, each burst also drives the N processes on their own ports, without the
-    proxy (the users split evenly between them), for information: what the proxy hop costs.
+    With ``straight``, each burst then also drives the N processes on their own ports, without
+    the proxy (the users split evenly between them), for information: what the proxy hop costs.
     Returns the bursts through the proxy, and the straight ones (empty without ``straight``)."""
     out: Pairs = {}
     straight_out: Pairs = {}
@@ -1296,10 +1296,10 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
         for k in range(1, sizes.scale_bursts + 1):
             rows = {}
             order = [("one", one, one_planner, [one.url]), (tag, served, served_planner, [served.url])]
-            if straight:
+            order = order if k % 2 else order[::-1]
+            if straight:  # last, so the bursts the bound is judged on run as they do without it
                 order.append((f"{tag} straight", served, served_planner, served.app_urls))
-            turn = (k - 1) % len(order)
-            for name, server, planner, urls in order[turn:] + order[:turn]:
+            for name, server, planner, urls in order:
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
                 targets = [Target.light(url, event_id) for url in urls]

@@ -1288,6 +1288,8 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
     With ``straight``, each burst then also drives the N processes on their own ports, without
     the proxy (the users split evenly between them), for information: what the proxy hop costs.
     Returns the bursts through the proxy, and the straight ones (empty without ``straight``)."""
+    if straight and wrk_dir is not None:
+        raise ValueError("the straight bursts are driven by the Python visitors, not by wrk")
     out: Pairs = {}
     straight_out: Pairs = {}
     tag = f"x{served.processes}"

@@ -1332,6 +1332,16 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
     return out, straight_out
 
 
+def scale_summary(what: str, processes: int, pairs: list[tuple[Row, Row]]) -> tuple[float, str]:
+    """The median of the bursts' ratios (N processes' journeys/s over one's), and a line saying it
+    with each burst's ratio and the median journeys/s of both sides."""
+    ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
+    ratio = statistics.median(ratios)
+    return ratio, (f"{what}: {processes} processes / one, journeys/s median {ratio:.2f} (bursts "
+                   f"{', '.join(f'{r:.2f}' for r in ratios)}; one {statistics.median(a.rate for a, _ in pairs):.1f}/s, "
+                   f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s)")
+
+
 def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]], client: str = "bench") -> str:
     """Where the machine's cores went in the N-process bursts (medians over the bursts), and the
     journeys/s the N processes would reach if they used every core the load generator and the
@@ -1461,28 +1471,18 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
             verdict("scale runs without failures", not problems and all(r.failed == 0 for r in scale_rows),
                     "; ".join(problems[:5]) or "every journey ok, every database exact")
             for users, pairs in scale.items():
-                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
+                ratio, line = scale_summary(f"scale, {users} users", processes, pairs)
                 p95s = [b.pct(0.95) / a.pct(0.95) if a.times else float("nan") for a, b in pairs]
-                ratio = statistics.median(ratios)
-                print(f"scale, {users} users: {processes} processes / one, journeys/s median {ratio:.2f} (bursts "
-                      f"{', '.join(f'{r:.2f}' for r in ratios)}; one {statistics.median(a.rate for a, _ in pairs):.1f}/s, "
-                      f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s), p95 ratio median "
-                      f"{statistics.median(p95s):.2f}")
+                print(f"{line}, p95 ratio median {statistics.median(p95s):.2f}")
                 verdict(f"journeys/s at {users} users, {processes} processes / one >= 1.6", ratio >= 1.6, f"{ratio:.2f}")
                 print(cpu_budget_line(users, processes, pairs))
             for users, pairs in straight.items():  # information: the same processes without the proxy hop
-                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
-                print(f"scale straight, {users} users: the {processes} processes on their own ports (no proxy, the users "
-                      f"split between them) / one, journeys/s median {statistics.median(ratios):.2f} (bursts "
-                      f"{', '.join(f'{r:.2f}' for r in ratios)}; {processes} processes "
-                      f"{statistics.median(b.rate for _, b in pairs):.1f}/s) (information: what the proxy hop costs)")
+                print(scale_summary(f"scale straight (the processes on their own ports, no proxy, the users split "
+                                    f"between them), {users} users", processes, pairs)[1]
+                      + " (information: what the proxy hop costs)")
                 print(cpu_budget_line(users, processes, pairs))
             for users, pairs in with_wrk.items():  # information: the same comparison with a visitor that costs less CPU
-                ratios = [b.rate / a.rate if a.rate else float("nan") for a, b in pairs]
-                print(f"scale with wrk as the visitors, {users} users: {processes} processes / one, journeys/s median "
-                      f"{statistics.median(ratios):.2f} (bursts {', '.join(f'{r:.2f}' for r in ratios)}; one "
-                      f"{statistics.median(a.rate for a, _ in pairs):.1f}/s, {processes} processes "
-                      f"{statistics.median(b.rate for _, b in pairs):.1f}/s) (information)")
+                print(scale_summary(f"scale with wrk as the visitors, {users} users", processes, pairs)[1] + " (information)")
                 print(cpu_budget_line(users, processes, pairs, client="wrk"))
             print(f"HAProxy's CPU during the rushes: {proxy_cpu:.1f} s; {load_line()}")
             errors = served.errors()

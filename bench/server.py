@@ -167,12 +167,13 @@ class ServedApp(AppServer):
             time.sleep(0.1)
         return self
 
+    def _said(self, prefix: str) -> list[str]:
+        """The supervisor's lines about its children ("process 1: pid … on 127.0.0.1:…", "haproxy: pid …")."""
+        return [line for line in self.log.read_text(errors="replace").splitlines()
+                if line.startswith(prefix) and "pid " in line]
+
     def _pids(self, prefix: str) -> list[int]:
-        pids = []
-        for line in self.log.read_text(errors="replace").splitlines():
-            if line.startswith(prefix) and "pid " in line:
-                pids.append(int(line.split("pid ", 1)[1].split()[0]))
-        return pids
+        return [int(line.split("pid ", 1)[1].split()[0]) for line in self._said(prefix)]
 
     @property
     def app_pids(self) -> list[int]:
@@ -186,9 +187,7 @@ class ServedApp(AppServer):
     def app_urls(self) -> list[str]:
         """Each process's own address (127.0.0.1 only), as ``serve`` printed it: the processes
         reached without the proxy, for the bench's straight comparison."""
-        return [f"http://{line.rsplit(' on ', 1)[1].strip()}"
-                for line in self.log.read_text(errors="replace").splitlines()
-                if line.startswith("process ") and " on 127.0.0.1:" in line]
+        return [f"http://{line.rsplit(' on ', 1)[1].strip()}" for line in self._said("process ")]
 
     def rss(self) -> float:
         return sum(_rss(pid) for pid in self.app_pids)

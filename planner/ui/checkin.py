@@ -30,7 +30,7 @@ from planner.ui.components.door import (
 )
 from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.session import actor, door_pass_secret, planner, session_token, signed_in_user
+from planner.ui.components.session import PAGE_SET, actor, door_pass_secret, planner, session_token, signed_in_user
 from planner.ui.components.times import clock, weekday_and_time
 from planner.web import DOOR_COOKIE
 
@@ -140,7 +140,8 @@ def _organizer_event_picker(p) -> None:
         s["door_event"] = int(wanted)
     with st.expander(_("Event and door"), expanded="door_event" not in s, icon=":material/tune:"):
         st.selectbox(
-            _("Event"), list(by_id), key="door_event", index=None, placeholder=_("Choose the event at this door"),
+            _("Event"), list(by_id), key="door_event",
+            persist_state=PAGE_SET, index=None, placeholder=_("Choose the event at this door"),
             format_func=lambda i: event_choice(by_id[i], with_status=False),
         )
         st.text_input(_("This door"), key="door_label", placeholder=_("Main door"), max_chars=100)

@@ -40,7 +40,7 @@ from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import EDIT_EVENT, EVENT, ORGANIZE
 from planner.ui.components.event_translations import event_translations
 from planner.ui.components.questions_editor import questions_editor
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components.times import clock as clock_time
 from planner.ui.components.times import zone_long_name
 from planner.ui.components import organizer_style
@@ -184,29 +184,32 @@ def render() -> None:
     rooms = {r.id: r for r in p.list_rooms()}
     slots = {}
 
-    st.text_input(_("Title"), key="ev_title", max_chars=200, placeholder=_("Civil society dialogue on …"))
+    st.text_input(_("Title"), key="ev_title",
+                  persist_state=PAGE_SET, max_chars=200, placeholder=_("Civil society dialogue on …"))
     slots["title"] = st.container(key="ev_err_title")
     where = st.columns(2)
     where[0].selectbox(
-        _("Summit"), [NONE, *summits], key="ev_summit", format_func=lambda i: summits[i].name if i else _("No summit")
+        _("Summit"), [NONE, *summits], key="ev_summit",
+        persist_state=PAGE_SET, format_func=lambda i: summits[i].name if i else _("No summit")
     )
     slots["summit_id"] = where[0].container(key="ev_err_summit")
     where[1].selectbox(
         _("Room"),
         [NONE, *rooms],
-        key="ev_room",
+        key="ev_room", persist_state=PAGE_SET,
         format_func=lambda i: _room_choice(rooms[i]) if i else _("No room (online only)"),
         # Translators: "Venues and rooms" is the title of the page where buildings and rooms are added.
         help=_("Add buildings and rooms under Venues and rooms."),
     )
     slots["room_id"] = where[1].container(key="ev_err_room")
     link = st.columns(2)
-    link[0].text_input(_("Online link (for online or hybrid events)"), key="ev_online_url", placeholder="https://…")
+    link[0].text_input(_("Online link (for online or hybrid events)"), key="ev_online_url",
+                       persist_state=PAGE_SET, placeholder="https://…")
     slots["online_url"] = link[0].container(key="ev_err_online_url")
     link[1].selectbox(
         _("Format"),
         [AUTO, *FORMAT_LABELS],
-        key="ev_format",
+        key="ev_format", persist_state=PAGE_SET,
         format_func=lambda f: _("Worked out from room and link") if f == AUTO else label(FORMAT_LABELS, f),
     )
     slots["format"] = link[1].container(key="ev_err_format")
@@ -222,13 +225,14 @@ def render() -> None:
         zone_name = summit.timezone
         zone_why = zone_in.format(place=escape_md(summit.name), zone=zone_name)
     else:
-        zone_name = st.selectbox(_("Time zone"), timezone_names(s["ev_tz"]), key="ev_tz")
+        zone_name = st.selectbox(_("Time zone"), timezone_names(s["ev_tz"]), key="ev_tz", persist_state=PAGE_SET)
         zone_why = _("Times are in the chosen time zone: **{zone}**.").format(zone=zone_name)
         slots["timezone"] = st.container(key="ev_err_timezone")
     times = st.columns(3)
-    times[0].date_input(_("Date"), key="ev_date", format="YYYY-MM-DD")
-    times[1].time_input(_("Starts"), key="ev_start", step=timedelta(minutes=15), on_change=_start_moved)
-    times[2].time_input(_("Ends"), key="ev_end", step=timedelta(minutes=15), on_change=_end_set)
+    times[0].date_input(_("Date"), key="ev_date", persist_state=PAGE_SET, format="YYYY-MM-DD")
+    times[1].time_input(_("Starts"), key="ev_start",
+                        persist_state=PAGE_SET, step=timedelta(minutes=15), on_change=_start_moved)
+    times[2].time_input(_("Ends"), key="ev_end", persist_state=PAGE_SET, step=timedelta(minutes=15), on_change=_end_set)
     st.caption(f":material/schedule: {zone_why}")
     slots["starts_at"] = slots["ends_at"] = st.container(key="ev_err_times")
     clash_slot = st.container(key="ev_clashes")
@@ -247,15 +251,16 @@ def render() -> None:
     cap[0].checkbox(
         _("Use the room's capacity ({count})").format(count=format_number(room.capacity)) if room
         else _("No capacity limit (online)"),
-        key="ev_capacity_default",
+        key="ev_capacity_default", persist_state=PAGE_SET,
     )
     if not s["ev_capacity_default"]:
-        cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity")
+        cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity",
+                            persist_state=PAGE_SET)
     slots["capacity"] = cap[1].container(key="ev_err_capacity")
 
     write, shown = st.columns(2)
     write.text_area(
-        _("Description (Markdown)"), key="ev_description", height=200,
+        _("Description (Markdown)"), key="ev_description", persist_state=PAGE_SET, height=200,
         # Translators: **bold** shows as bold text in this help: translate the word, keep the stars.
         help=_("Markdown such as **bold**, lists and links. HTML is shown as plain text."),
     )
@@ -462,7 +467,8 @@ def _registration_settings() -> None:
     if s["ev_registration_mode"] not in modes:  # chosen before the widget files went missing
         modes.append(s["ev_registration_mode"])
     st.selectbox(
-        _("Registration"), modes, key="ev_registration_mode", format_func=lambda m: label(REGISTRATION_MODE_LABELS, m),
+        _("Registration"), modes, key="ev_registration_mode",
+        persist_state=PAGE_SET, format_func=lambda m: label(REGISTRATION_MODE_LABELS, m),
         help=_(
             "With a check, the registering browser works for a second or two before the form is accepted: "
             "it slows down programs that fill in forms by the hundred. Nothing is sent to anyone else."
@@ -482,11 +488,11 @@ def _registration_settings() -> None:
         if s["ev_registration_mode"] == "proof_of_work":
             st.warning(_("Nobody can register for this event until the widget files are installed or registration is open."))
     st.checkbox(
-        _("Show the online link to everyone on the event page"), key="ev_join_link_public",
+        _("Show the online link to everyone on the event page"), key="ev_join_link_public", persist_state=PAGE_SET,
         help=_("Otherwise only people registered see it: on their private page and in their calendar file."),
     )
     st.number_input(
-        _("Reminder to confirmed guests (hours before the start)"), key="ev_reminder_hours",
+        _("Reminder to confirmed guests (hours before the start)"), key="ev_reminder_hours", persist_state=PAGE_SET,
         min_value=0, max_value=336, step=1,
         help=_("One email to each confirmed guest that many hours before the start, with the time, place and "
                "their ticket. 0 sends no reminder; at most 336 hours (two weeks)."),
@@ -511,7 +517,7 @@ def _typed_time(zone: ZoneInfo, which: str, question: str) -> datetime:
         }
         unanswered = {} if s.get(key) in (0, 1) else {"index": None}
         fold = st.radio(question.format(time=clock_time(first)), [0, 1], key=key, format_func=labels.get,
-                        **unanswered)
+                        persist_state=PAGE_SET, **unanswered)
     return wall_clock(day, typed, zone, fold=fold, field=f"{which}s_at")
 
 

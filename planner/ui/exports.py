@@ -18,7 +18,7 @@ from planner.i18n import _
 from planner.outputs.spreadsheets import csv_bytes, xlsx_bytes
 from planner.ui.components import language
 from planner.ui.components.events import event_choice
-from planner.ui.components.session import actor, planner, session_token
+from planner.ui.components.session import PAGE_SET, actor, planner, session_token
 
 EVENT, SUMMIT, EVERYTHING = "event", "summit", "all"
 
@@ -35,13 +35,15 @@ def render() -> None:
     if wanted and wanted.isdigit() and int(wanted) in events and "x_scope" not in s:
         s["x_scope"], s["x_event"] = EVENT, int(wanted)
     scopes = {EVENT: _("One event"), SUMMIT: _("One summit"), EVERYTHING: _("Everything")}
-    scope = st.radio(_("What to export"), list(scopes), format_func=scopes.get, key="x_scope", horizontal=True)
+    scope = st.radio(_("What to export"), list(scopes), format_func=scopes.get, key="x_scope",
+                     persist_state=PAGE_SET, horizontal=True)
     event_id = summit_id = None
     if scope == EVENT:
         if not events:
             st.info(_("There are no events yet."), icon=":material/event_note:")
             return
-        event_id = st.selectbox(_("Event"), list(events), key="x_event", format_func=lambda i: event_choice(events[i]))
+        event_id = st.selectbox(_("Event"), list(events), key="x_event",
+                                persist_state=PAGE_SET, format_func=lambda i: event_choice(events[i]))
     elif scope == SUMMIT:
         if not summits:
             st.info(_("There are no summits yet."), icon=":material/public:")

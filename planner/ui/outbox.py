@@ -14,7 +14,7 @@ from planner.i18n import _, format_number, ngettext
 from planner.ui.components.events import event_choice
 from planner.ui.components.mail import no_mail_server, show_counts, skip_reason
 from planner.ui.components.navigation import WRITE_TO_GUESTS
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components.times import day_and_time, viewer_zone
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def render() -> None:
         s["ob_event"] = int(wanted)
     filters = st.columns([2, 1])
     event_id = filters[0].selectbox(
-        _("Event"), [ALL, *events], key="ob_event",
+        _("Event"), [ALL, *events], key="ob_event", persist_state=PAGE_SET,
         format_func=lambda i: _("All events") if i == ALL else event_choice(events[i]),
     )
     status = filters[1].selectbox(

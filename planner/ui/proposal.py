@@ -13,7 +13,7 @@ from planner.ui.components import proposal_form
 from planner.ui.components.proposal_view import comment_line, details
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import invalid_link
-from planner.ui.components.session import planner
+from planner.ui.components.session import PAGE_SET, planner
 
 PREFIX = "propedit"
 STATUS_ICONS = {"submitted": ":material/hourglass_top:", "changes_requested": ":material/edit_note:",
@@ -96,7 +96,7 @@ def render() -> None:
         with st.container(border=True):
             st.markdown(comment_line(c, p.call.timezone))
     if p.status != "merged":
-        st.text_area(_("Answer the organizers"), key="prop_reply", max_chars=4000, height=100)
+        st.text_area(_("Answer the organizers"), key="prop_reply", persist_state=PAGE_SET, max_chars=4000, height=100)
         st.button(_("Send the answer"), key="prop_reply_send", icon=":material/send:", on_click=_reply)
 
     if p.editable(clock.now()):

@@ -15,7 +15,7 @@ from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import flash, show_error, show_flash
 from planner.ui.components.navigation import CHECKIN, EXPORTS, OUTBOX, WRITE_TO_GUESTS
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components.times import clock_seconds, day_and_time
 from planner.ui.components import organizer_style
 
@@ -35,7 +35,8 @@ def render() -> None:
     wanted = st.query_params.get("id")
     if wanted and wanted.isdigit() and int(wanted) in by_id and "r_event" not in st.session_state:
         st.session_state["r_event"] = int(wanted)
-    event = by_id[st.selectbox(_("Event"), list(by_id), key="r_event", format_func=lambda i: event_choice(by_id[i]))]
+    event = by_id[st.selectbox(_("Event"), list(by_id), key="r_event",
+                               persist_state=PAGE_SET, format_func=lambda i: event_choice(by_id[i]))]
     counts = p.event_counts(event.id)
     m = st.container(key="metrics_registrations").columns(4)
     m[0].metric(

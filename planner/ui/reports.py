@@ -17,7 +17,7 @@ from planner.ui.components.charts import chart_block, time_axis, time_tooltip, w
 from planner.ui.components import no_shows
 from planner.ui.components.events import event_choice
 from planner.ui.components.messages import show_error
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components.times import table_date, zone_abbreviation
 
 ALL = 0  # "all events" / "the whole summit" in the pickers
@@ -43,14 +43,14 @@ def _report(p) -> None:
         s["rp_summit"], s["rp_event"] = events[int(wanted)].summit_id or ALL, int(wanted)
     pick = st.columns(2)
     summit_id = pick[0].selectbox(
-        _("Summit"), [ALL, *summits], key="rp_summit",
+        _("Summit"), [ALL, *summits], key="rp_summit", persist_state=PAGE_SET,
         format_func=lambda i: _("All summits") if i == ALL else summits[i].name,
     )
     shown = [i for i, e in events.items() if summit_id == ALL or e.summit_id == summit_id]
     if s.get("rp_event", ALL) not in (ALL, *shown):
         s["rp_event"] = ALL
     event_id = pick[1].selectbox(
-        _("Event"), [ALL, *shown], key="rp_event",
+        _("Event"), [ALL, *shown], key="rp_event", persist_state=PAGE_SET,
         format_func=lambda i: (_("All events") if summit_id == ALL else _("The whole summit")) if i == ALL
         else event_choice(events[i]),
     )

@@ -17,7 +17,7 @@ from planner.ui.components.events import event_choice
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import attempt, show_flash
 from planner.ui.components.navigation import EDIT_EVENT
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components.times import day_and_time
 
 ICONS = {"vouched": ":material/person_check:", "pending": ":material/hourglass_empty:",
@@ -106,7 +106,7 @@ def render() -> None:
     wanted = st.query_params.get("id")
     if wanted and wanted.isdigit() and int(wanted) in by_id and "sponsor_event" not in st.session_state:
         st.session_state["sponsor_event"] = int(wanted)
-    event = by_id[st.selectbox(_("Event"), list(by_id), key="sponsor_event",
+    event = by_id[st.selectbox(_("Event"), list(by_id), key="sponsor_event", persist_state=PAGE_SET,
                                format_func=lambda i: event_choice(by_id[i]))]
     st.caption(_("Each organization and speaker you ask gets a private link by email to confirm or decline. Until "
                  "they say yes, the public page does not name them. Organizations and speakers you do not ask stay "

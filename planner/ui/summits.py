@@ -12,7 +12,7 @@ from planner.i18n import _
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
 from planner.ui.components.messages import add_then_clear, attempt, flash, refused, show_flash
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 from planner.ui.components import organizer_style
 from planner.validate import timezone_names
 
@@ -62,7 +62,7 @@ def render() -> None:
                 placeholder=_("New York"),
             )
             st.selectbox(_("Time zone"), zones, index=zones.index("America/New_York"), key="s_new_zone")
-            st.date_input(_("Days"), key="s_new_days")
+            st.date_input(_("Days"), key="s_new_days", persist_state=PAGE_SET)
             st.form_submit_button(_("Add summit"), type="primary", on_click=_add_summit, args=(p,))
         refused("s_new")
     with right:

@@ -20,7 +20,7 @@ from planner.ui.components.mail import batch_progress, show_message
 from planner.ui.components.markdown import error_md, escape_md, sentence_md
 from planner.ui.components.messages import flash, show_flash
 from planner.ui.components.navigation import OUTBOX, REGISTRATIONS
-from planner.ui.components.session import actor, current_user, planner
+from planner.ui.components.session import PAGE_SET, actor, current_user, planner
 
 ERRORS = "wg_errors"  # {field: sentence} of the last action: "to", "subject", "body" or "other"
 PANEL = "wg_panel"  # (event id, "preview" | "test" | "confirm", details) under the buttons
@@ -46,7 +46,8 @@ def render() -> None:
     wanted = st.query_params.get("id")
     if wanted and wanted.isdigit() and int(wanted) in by_id and "wg_event" not in s:
         s["wg_event"] = int(wanted)
-    event = by_id[st.selectbox(_("Event"), list(by_id), key="wg_event", format_func=lambda i: event_choice(by_id[i]))]
+    event = by_id[st.selectbox(_("Event"), list(by_id), key="wg_event",
+                               persist_state=PAGE_SET, format_func=lambda i: event_choice(by_id[i]))]
     links = st.columns(2)
     links[0].page_link(REGISTRATIONS, label=_("Registrations"), icon=":material/how_to_reg:",
                        query_params={"id": str(event.id)})
@@ -66,7 +67,7 @@ def render() -> None:
             errors[_field(err)] = error_md(err)
 
     chosen = st.multiselect(
-        _("Send to"), list(MESSAGE_AUDIENCES), key=key("to", event.id),
+        _("Send to"), list(MESSAGE_AUDIENCES), key=key("to", event.id), persist_state=PAGE_SET,
         # Translators: a group of guests and how many people it reaches: "Confirmed guests (12)".
         format_func=lambda g: _("{group} ({count})").format(group=label(MESSAGE_AUDIENCE_LABELS, g),
                                                            count=format_number(sizes[g])),

@@ -14,7 +14,7 @@ from planner.i18n import _
 from planner.ui.components import language
 from planner.ui.components.markdown import error_md, escape_md
 from planner.ui.components.messages import flash
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 
 
 def _fill(k: str, found: dict) -> None:
@@ -69,6 +69,7 @@ def event_translations(event) -> None:
                  "Without one, they see the event's own."))
     s[f"{k}_original"] = event.original_language
     st.selectbox(_("The event's own title and description are in"), LANGUAGES, key=f"{k}_original",
+                 persist_state=PAGE_SET,
                  format_func=LANGUAGE_NAMES.get, on_change=_set_original, args=(k, event.id))
     for code, (title, _description) in found.items():
         shown, remove = st.columns([4, 1], vertical_alignment="center")
@@ -78,10 +79,11 @@ def event_translations(event) -> None:
     if s.get(f"{k}_lang") not in others:
         s[f"{k}_lang"] = next((code for code in others if code not in found), others[0])
         _fill(k, found)
-    st.selectbox(_("Language"), others, key=f"{k}_lang", format_func=LANGUAGE_NAMES.get, on_change=_fill,
+    st.selectbox(_("Language"), others, key=f"{k}_lang",
+                 persist_state=PAGE_SET, format_func=LANGUAGE_NAMES.get, on_change=_fill,
                  args=(k, found))
-    st.text_input(_("Title"), key=f"{k}_title", max_chars=200)
-    st.text_area(_("Description"), key=f"{k}_description", height=150,
+    st.text_input(_("Title"), key=f"{k}_title", persist_state=PAGE_SET, max_chars=200)
+    st.text_area(_("Description"), key=f"{k}_description", persist_state=PAGE_SET, height=150,
                  help=_("Markdown such as **bold**, lists and links. HTML is shown as plain text."))
     if s.get(f"{k}_error"):
         st.error(s[f"{k}_error"], icon=":material/error:")

@@ -13,6 +13,7 @@ from planner import PlannerError
 from planner.i18n import _
 from planner.ui.components import language
 from planner.ui.components.markdown import error_md
+from planner.ui.components.session import PAGE_SET
 
 
 def _key(registration) -> str:
@@ -36,7 +37,7 @@ def messages_choice(p, token: str, registration) -> None:
     key = _key(registration)
     st.session_state[key] = not registration.messages_off  # the stored choice, every run
     st.toggle(_("Send me reminders and messages from the organizers"), key=key, on_change=_save,
-              args=(p, token, key))
+              args=(p, token, key), persist_state=PAGE_SET)
     error = st.session_state.pop(f"{key}_error", None)
     if error:
         st.error(error, icon=":material/error:")

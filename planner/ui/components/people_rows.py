@@ -20,6 +20,7 @@ from planner.codes import label
 from planner.i18n import Lazy, _
 from planner.text import parse_rows
 from planner.ui.components.markdown import error_md
+from planner.ui.components.session import PAGE_SET
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,13 @@ def editor(kind: Kind, problems: dict[int, list] | None = None) -> dict[str, str
             text = kind.headers[column] if first else kind.row_labels[column].format(n=position + 1)
             cells[i].text_input(
                 str(text), key=_key(kind, row_id, column), label_visibility="visible" if first else "collapsed",
-                on_change=_grow, args=(kind,),
+                on_change=_grow, args=(kind,), persist_state=PAGE_SET,
             )
         role_header = _("Role") if first else _("Role of row {n}").format(n=position + 1)
         cells[len(kind.columns)].selectbox(
             role_header, kind.roles, key=_key(kind, row_id, "role"),
             format_func=lambda r: label(kind.role_labels, r),
-            label_visibility="visible" if first else "collapsed",
+            label_visibility="visible" if first else "collapsed", persist_state=PAGE_SET,
         )
         if not blank or position < len(ids) - 1:
             cells[-1].button(
@@ -105,7 +106,7 @@ def paste_box(kind: Kind) -> None:
     # Open while the list is empty: on a new event the quickest way in is typing the whole list.
     with st.expander(_("Type or paste a list"), icon=":material/content_paste:", expanded=not rows(kind)):
         st.text_area(
-            _("Rows to add"), key=f"{kind.prefix}_paste", placeholder=str(kind.paste_hint),
+            _("Rows to add"), key=f"{kind.prefix}_paste", persist_state=PAGE_SET, placeholder=str(kind.paste_hint),
             help=_("One per line; cells split by ; or by tabs. Added when you leave the box."),
             on_change=_take_paste, args=(kind,),
         )

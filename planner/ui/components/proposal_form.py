@@ -19,6 +19,7 @@ from planner.codes import (
 )
 from planner.i18n import _, format_skeleton
 from planner.ui.components import questions_form
+from planner.ui.components.session import PAGE_SET
 
 SPEAKER_FIELDS = ("name", "affiliation", "email", "role")
 ORGANIZATION_FIELDS = ("name", "role", "email")
@@ -69,23 +70,26 @@ def _remove_row(prefix: str, kind: str, row: int) -> None:
 
 def draw(prefix: str, call, field_error) -> None:
     """Every field of a proposal; ``field_error(field)`` shows a refusal naming that field beside it."""
-    st.text_input(_("Title of the event"), key=f"{prefix}_title", max_chars=200)
+    st.text_input(_("Title of the event"), key=f"{prefix}_title", persist_state=PAGE_SET, max_chars=200)
     field_error("title")
-    st.text_area(_("Description"), key=f"{prefix}_description", max_chars=5000, height=150,
+    st.text_area(_("Description"), key=f"{prefix}_description", persist_state=PAGE_SET, max_chars=5000, height=150,
                  help=_("What the event is about, who speaks and why it matters. Plain text."))
     field_error("description")
     st.session_state.setdefault(f"{prefix}_format", "in_person")
-    st.radio(_("Format"), FORMATS, key=f"{prefix}_format", horizontal=True,
+    st.radio(_("Format"), FORMATS, key=f"{prefix}_format", persist_state=PAGE_SET, horizontal=True,
              format_func=lambda f: str(FORMAT_LABELS[f]))
     field_error("format")
     days = call.days
-    st.multiselect(_("Preferred days"), days, key=f"{prefix}_days", placeholder=_("Any day of the summit"),
+    st.multiselect(_("Preferred days"), days, key=f"{prefix}_days",
+                   persist_state=PAGE_SET, placeholder=_("Any day of the summit"),
                    format_func=lambda d: format_skeleton("yMMMEd", d))
     field_error("preferred_days")
     st.multiselect(_("Preferred times of day (in the summit's time zone)"), DAY_PARTS, key=f"{prefix}_times",
+                   persist_state=PAGE_SET,
                    placeholder=_("Any time"), format_func=lambda p: str(DAY_PART_LABELS[p]))
     field_error("preferred_times")
-    st.text_area(_("Expected audience (optional)"), key=f"{prefix}_audience", max_chars=500, height=68,
+    st.text_area(_("Expected audience (optional)"), key=f"{prefix}_audience",
+                 persist_state=PAGE_SET, max_chars=500, height=68,
                  help=_("Who you expect and about how many, for example: 60 delegates and NGO staff."))
     field_error("audience")
 
@@ -94,13 +98,16 @@ def draw(prefix: str, call, field_error) -> None:
     for n, row in enumerate(_rows(prefix, "sp"), start=1):
         with st.container(border=True, key=f"{prefix}_sp_box_{row}"):
             left, right = st.columns(2)
-            left.text_input(_("Name of speaker {n}").format(n=n), key=f"{prefix}_sp_{row}_name", max_chars=200)
+            left.text_input(_("Name of speaker {n}").format(n=n), key=f"{prefix}_sp_{row}_name",
+                            persist_state=PAGE_SET, max_chars=200)
             right.text_input(_("Affiliation of speaker {n} (optional)").format(n=n),
-                             key=f"{prefix}_sp_{row}_affiliation", max_chars=200)
+                             key=f"{prefix}_sp_{row}_affiliation", persist_state=PAGE_SET, max_chars=200)
             left.text_input(_("Email of speaker {n} (optional)").format(n=n), key=f"{prefix}_sp_{row}_email",
+                            persist_state=PAGE_SET,
                             max_chars=254)
             st.session_state.setdefault(f"{prefix}_sp_{row}_role", "speaker")
             right.selectbox(_("Role of speaker {n}").format(n=n), SPEAKER_ROLES, key=f"{prefix}_sp_{row}_role",
+                            persist_state=PAGE_SET,
                             format_func=lambda r: str(SPEAKER_ROLE_LABELS[r]).capitalize())
             st.button(_("Remove speaker {n}").format(n=n), key=f"{prefix}_sp_remove_{row}", icon=":material/delete:",
                       on_click=_remove_row, args=(prefix, "sp", row))
@@ -114,13 +121,14 @@ def draw(prefix: str, call, field_error) -> None:
     for n, row in enumerate(_rows(prefix, "org"), start=1):
         with st.container(border=True, key=f"{prefix}_org_box_{row}"):
             left, middle = st.columns(2)
-            left.text_input(_("Name of organization {n}").format(n=n), key=f"{prefix}_org_{row}_name", max_chars=200)
+            left.text_input(_("Name of organization {n}").format(n=n), key=f"{prefix}_org_{row}_name",
+                            persist_state=PAGE_SET, max_chars=200)
             st.session_state.setdefault(f"{prefix}_org_{row}_role", "host" if n == 1 else "co-sponsor")
             middle.selectbox(_("Role of organization {n}").format(n=n), ORGANIZATION_ROLES,
-                             key=f"{prefix}_org_{row}_role",
+                             key=f"{prefix}_org_{row}_role", persist_state=PAGE_SET,
                              format_func=lambda r: str(ORGANIZATION_ROLE_LABELS[r]).capitalize())
             left.text_input(_("Contact email of organization {n} (optional)").format(n=n),
-                            key=f"{prefix}_org_{row}_email", max_chars=254)
+                            key=f"{prefix}_org_{row}_email", persist_state=PAGE_SET, max_chars=254)
             st.button(_("Remove organization {n}").format(n=n), key=f"{prefix}_org_remove_{row}",
                       icon=":material/delete:", on_click=_remove_row, args=(prefix, "org", row))
     field_error("organizations")

@@ -13,7 +13,7 @@ from planner.codes import BUILTIN_QUESTION_LABELS, QUESTION_KIND_LABELS, label
 from planner.i18n import _
 from planner.ui.components.markdown import error_md
 from planner.ui.components.messages import flash
-from planner.ui.components.session import actor, planner
+from planner.ui.components.session import PAGE_SET, actor, planner
 
 
 def _load(k: str, current) -> None:
@@ -77,16 +77,16 @@ def questions_editor(event) -> None:
                  "questions after people registered: their answers keep the question as it was asked."))
     for b in BUILTINS:
         ask, required = st.columns([3, 1], vertical_alignment="center")
-        ask.checkbox(label(BUILTIN_QUESTION_LABELS, b), key=f"{k}_ask_{b}")
-        required.checkbox(_("Required"), key=f"{k}_req_{b}", disabled=not s.get(f"{k}_ask_{b}"))
+        ask.checkbox(label(BUILTIN_QUESTION_LABELS, b), key=f"{k}_ask_{b}", persist_state=PAGE_SET)
+        required.checkbox(_("Required"), key=f"{k}_req_{b}", persist_state=PAGE_SET, disabled=not s.get(f"{k}_ask_{b}"))
     for q in own:
         with st.container(border=True, key=f"{k}_box_{q.id}"):
             st.caption(label(QUESTION_KIND_LABELS, q.kind))
-            st.text_input(_("Question"), key=f"{k}_label_{q.id}", max_chars=300)
-            st.text_input(_("Help text (optional)"), key=f"{k}_help_{q.id}", max_chars=500)
+            st.text_input(_("Question"), key=f"{k}_label_{q.id}", persist_state=PAGE_SET, max_chars=300)
+            st.text_input(_("Help text (optional)"), key=f"{k}_help_{q.id}", persist_state=PAGE_SET, max_chars=500)
             if q.kind in CHOICE_KINDS:
-                st.text_area(_("Choices, one per line"), key=f"{k}_choices_{q.id}", height=100)
-            st.checkbox(_("Required"), key=f"{k}_req_{q.id}")
+                st.text_area(_("Choices, one per line"), key=f"{k}_choices_{q.id}", persist_state=PAGE_SET, height=100)
+            st.checkbox(_("Required"), key=f"{k}_req_{q.id}", persist_state=PAGE_SET)
             st.button(_("Remove this question"), key=f"{k}_remove_{q.id}", on_click=_save,
                       args=(k, event.id, own, q.id), icon=":material/delete:")
     if s.get(f"{k}_error"):

@@ -11,6 +11,7 @@ from planner.areas.questions import countries
 from planner.codes import GENDER_LABELS, GENDERS, ORGANIZATION_TYPE_LABELS, ORGANIZATION_TYPES, YES_NO_LABELS
 from planner.i18n import _
 from planner.outputs.sentences import ID_NAMES_HINT, PRIVACY_CHOICES, question_label
+from planner.ui.components.session import PAGE_SET
 
 NO_PHOTOS = "no_photos"
 HIDE_NAME = "hide_name"
@@ -36,27 +37,29 @@ def draw(prefix: str, questions, field_error, registration=None) -> None:
 def _widget(q, key: str, widget: str) -> None:
     text = question_label(q, key)
     if q.builtin == "id_names":
-        st.text_input(text, key=widget, max_chars=200, help=str(ID_NAMES_HINT))
+        st.text_input(text, key=widget, persist_state=PAGE_SET, max_chars=200, help=str(ID_NAMES_HINT))
     elif q.builtin == "country":
         names = countries()
-        st.selectbox(text, list(names), key=widget, index=None, format_func=lambda c: names.get(c, c),
+        st.selectbox(text, list(names), key=widget, persist_state=PAGE_SET, index=None,
+                     format_func=lambda c: names.get(c, c),
                      placeholder=_("Choose a country"))
     elif q.builtin == "organization_type":
-        st.selectbox(text, ORGANIZATION_TYPES, key=widget, index=None,
+        st.selectbox(text, ORGANIZATION_TYPES, key=widget, persist_state=PAGE_SET, index=None,
                      format_func=lambda c: str(ORGANIZATION_TYPE_LABELS[c]), placeholder=_("Choose one"))
     elif q.builtin == "gender":
-        st.selectbox(text, GENDERS, key=widget, index=None,
+        st.selectbox(text, GENDERS, key=widget, persist_state=PAGE_SET, index=None,
                      format_func=lambda c: str(GENDER_LABELS[c]), placeholder=_("Choose one"))
     elif q.kind == "short_text":
-        st.text_input(text, key=widget, max_chars=200, help=q.help or None)
+        st.text_input(text, key=widget, persist_state=PAGE_SET, max_chars=200, help=q.help or None)
     elif q.kind == "long_text":
-        st.text_area(text, key=widget, max_chars=2000, height=80, help=q.help or None)
+        st.text_area(text, key=widget, persist_state=PAGE_SET, max_chars=2000, height=80, help=q.help or None)
     elif q.kind == "one_choice":
-        st.radio(text, list(q.choices), key=widget, index=None, help=q.help or None)
+        st.radio(text, list(q.choices), key=widget, persist_state=PAGE_SET, index=None, help=q.help or None)
     elif q.kind == "several_choices":
-        st.multiselect(text, list(q.choices), key=widget, help=q.help or None, placeholder=_("Choose any"))
+        st.multiselect(text, list(q.choices), key=widget, persist_state=PAGE_SET, help=q.help or None,
+                       placeholder=_("Choose any"))
     elif q.kind == "yes_no":
-        st.radio(text, [True, False], key=widget, index=None, horizontal=True,
+        st.radio(text, [True, False], key=widget, persist_state=PAGE_SET, index=None, horizontal=True,
                  format_func=lambda v: str(YES_NO_LABELS[v]), help=q.help or None)
 
 

@@ -15,7 +15,7 @@ from babel.numbers import format_percent as _format_percent
 
 from planner.i18n import _, format_number, locale, ngettext
 from planner.ui.components.messages import show_error
-from planner.ui.components.session import actor
+from planner.ui.components.session import PAGE_SET, actor
 
 
 def format_percent(rate: float) -> str:
@@ -44,17 +44,18 @@ def section(p, event) -> None:
         s["rc_overbooking"] = current.overbooking if current else 0
     st.markdown("**{}**".format(_("Still coming? and overbooking")))
     st.checkbox(
-        _("Ask confirmed guests “Still coming?” a day before the deadline"), key="rc_enabled",
+        _("Ask confirmed guests “Still coming?” a day before the deadline"), key="rc_enabled", persist_state=PAGE_SET,
         help=_("Each guest confirmed by then gets an email with two links, “Yes, I'm coming” and “I can't come”. "
                "A guest who cannot come frees the place for the waiting list at once. The deadline is the start of "
                "the event."),
     )
     st.checkbox(
         _("At the deadline, give the places of guests who did not answer to the waiting list (they are told)"),
-        key="rc_release", disabled=not s["rc_enabled"],
+        key="rc_release", persist_state=PAGE_SET, disabled=not s["rc_enabled"],
     )
     st.number_input(
-        _("Places offered beyond the capacity (overbooking)"), key="rc_overbooking", min_value=0, max_value=10_000,
+        _("Places offered beyond the capacity (overbooking)"), key="rc_overbooking",
+        persist_state=PAGE_SET, min_value=0, max_value=10_000,
         step=1,
         help=_("Registrations and the waiting list fill the capacity and these places. The door still lets in no "
                "more people than the capacity."),

@@ -12,6 +12,15 @@ from planner.ratelimit import UNKNOWN_ADDRESS, ClientKey
 from planner.ratelimit import client_address as ratelimit_address
 from planner.web import DOOR_COOKIE, SESSION_COOKIE
 
+# ``persist_state`` of every widget whose value the page writes into its key (an event loaded
+# into the editor, a new row's role, an event picker set from the link). Streamlit tells the
+# browser such a value only in the run that wrote it. When the browser's next change cuts that
+# run short, the browser never draws it: it shows the widget's default and sends that back as if
+# the organizer had chosen it (a second speaker saved as "chair", an end time of "now"). With a
+# scope set, Streamlit sends the page's value to a browser that has not reported the widget yet
+# (tests/routes/test_cut_short_runs.py). "page": kept while the page is open, even while hidden.
+PAGE_SET = "page"
+
 
 def planner() -> Planner:
     return open_planner()

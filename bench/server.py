@@ -36,10 +36,18 @@ ADMIN_PASSWORD = "correct-horse-battery"
 HEALTHY_WITHIN = 60  # seconds
 
 
+_GIVEN: set[int] = set()  # ports this process handed out: one let go can be offered again (planner.serve.free_ports)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on 127.0.0.1 now, never one this process handed out before."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _GIVEN:
+            _GIVEN.add(port)
+            return port
 
 
 class StreamlitServer:

@@ -80,10 +80,23 @@ def default_processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((address, 0))
-        return s.getsockname()[1]
+def free_ports(count: int, address: str = "127.0.0.1", *, besides: int | None = None) -> list[int]:
+    """``count`` different ports free on ``address`` now, none of them ``besides``. Each is asked of
+    the system while the ones before it are still held: a port asked for and let go at once can
+    come back on the next ask (two processes were once given one port, and the second one stopped)."""
+    held: list[socket.socket] = []
+    try:
+        ports: list[int] = []
+        while len(ports) < count:
+            s = socket.socket()
+            held.append(s)  # held even when it is ``besides``, so the next ask gets another
+            s.bind((address, 0))
+            if s.getsockname()[1] != besides:
+                ports.append(s.getsockname()[1])
+        return ports
+    finally:
+        for s in held:
+            s.close()
 
 
 def haproxy_config(address: str, port: int, backends: list[int], *, secure_cookie: bool = False) -> str:
@@ -221,8 +234,7 @@ def start(processes: int, address: str, port: int, *, flags: list[str] = (), env
     served = Served(url=f"http://{'localhost' if address in ('0.0.0.0', '127.0.0.1') else address}:{port}",
                     apps=[], ports=[], workdir=workdir)
     try:
-        for i in range(1, processes + 1):
-            p_port = free_port()
+        for i, p_port in enumerate(free_ports(processes, besides=port), start=1):
             log = Path(log_dir) / f"app{i}.log" if log_dir is not None else None
             with _output(log) as f:
                 proc = subprocess.Popen(

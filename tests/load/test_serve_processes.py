@@ -288,6 +288,55 @@ def test_the_proxy_replaces_the_clients_forwarded_header_and_keeps_browsers_on_o
     assert "secure" in haproxy_config("0.0.0.0", 443, [40001], secure_cookie=True)
 
 
+class _Kernel:
+    """Sockets whose ``bind`` to port 0 gets the lowest port no open socket holds: a port asked for
+    and let go at once comes back on the next ask, as it once did here (two processes were given
+    one port, and the second stopped: "Port … is not available")."""
+
+    def __init__(self):
+        self.held: set[int] = set()
+
+    def socket(self):
+        kernel = self
+
+        class Socket:
+            port = None
+
+            def bind(self, where):
+                assert where[1] == 0
+                self.port = min(set(range(40000, 40100)) - kernel.held)
+                kernel.held.add(self.port)
+
+            def getsockname(self):
+                return ("127.0.0.1", self.port)
+
+            def close(self):
+                kernel.held.discard(self.port)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.close()
+
+        return Socket()
+
+
+def test_each_process_gets_a_port_of_its_own_and_never_the_proxys(monkeypatch):
+    from types import SimpleNamespace
+
+    from planner import serve
+
+    kernel = _Kernel()
+    monkeypatch.setattr(serve, "socket", SimpleNamespace(socket=kernel.socket))
+    assert serve.free_ports(3) == [40000, 40001, 40002]
+    assert serve.free_ports(3, besides=40001) == [40000, 40002, 40003]
+    assert kernel.held == set()  # every port let go for the processes to take
+    monkeypatch.undo()
+    ports = serve.free_ports(16)  # the real system's
+    assert len(set(ports)) == 16
+
+
 def test_serve_says_in_words_why_it_cannot_start(tmp_path, capsys):
     from planner.serve import ServeError, start
 

@@ -83,7 +83,7 @@ def default_processes() -> int:
 def free_ports(count: int, address: str = "127.0.0.1", *, besides: int | None = None) -> list[int]:
     """``count`` different ports free on ``address`` now, none of them ``besides``. Each is asked of
     the system while the ones before it are still held: a port asked for and let go at once can
-    come back on the next ask (two processes were once given one port, and the second one stopped)."""
+    come back on the next ask (two processes were once given one port, and one of them stopped)."""
     held: list[socket.socket] = []
     try:
         ports: list[int] = []

@@ -291,7 +291,7 @@ def test_the_proxy_replaces_the_clients_forwarded_header_and_keeps_browsers_on_o
 class _Kernel:
     """Sockets whose ``bind`` to port 0 gets the lowest port no open socket holds: a port asked for
     and let go at once comes back on the next ask, as it once did here (two processes were given
-    one port, and the second stopped: "Port … is not available")."""
+    one port, and one of them stopped: "Port … is not available")."""
 
     def __init__(self):
         self.held: set[int] = set()

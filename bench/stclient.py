@@ -107,8 +107,11 @@ def _text_of(kind: str, e) -> str:
     return getattr(e, "label", "") or ""
 
 
-def _shown_value(e):
-    """The value a widget shows when drawn: the one the server set, else its default."""
+def shown_value(e):
+    """The value a widget shows when drawn: the one the server set, else its default (a
+    selectbox's option, not its index)."""
+    if e.DESCRIPTOR.name == "Selectbox":
+        return e.raw_value if e.set_value else e.options[e.default]
     if e.set_value:
         return e.value
     for name in ("value", "default"):
@@ -612,7 +615,7 @@ class StClient:
                 field_name = _VALUE_WIDGETS[kind]
                 if widget_id not in self.values or e.set_value:
                     state = WidgetState(id=widget_id)
-                    setattr(state, field_name, _shown_value(e))
+                    setattr(state, field_name, shown_value(e))
                     self.values[widget_id] = state
         elif which == "add_block":
             block = delta.add_block

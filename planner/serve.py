@@ -91,8 +91,9 @@ def free_ports(count: int, address: str = "127.0.0.1", *, besides: int | None = 
             s = socket.socket()
             held.append(s)  # held even when it is ``besides``, so the next ask gets another
             s.bind((address, 0))
-            if s.getsockname()[1] != besides:
-                ports.append(s.getsockname()[1])
+            port = s.getsockname()[1]
+            if port != besides:
+                ports.append(port)
         return ports
     finally:
         for s in held:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.server import AppServer
-from bench.stclient import StClient, http_get, key_of, set_cookies
+from bench.stclient import StClient, http_get, key_of, set_cookies, shown_value
 from planner import Planner, clock
 
 TRIES = 40  # each in a new tab
@@ -74,8 +74,7 @@ async def _cut_short(client: StClient, first: list, send_at: str, key: str, seco
     for name, value in second_changes.items():
         client._set(client.widget(name), value)
     await client.ws.send(client._back_msg(client.browser_states(), "", False))
-    drawn = _draws(msg, key)
-    finished = False
+    drawn = finished = False
     while kind != "new_session":  # the rest of the first run, up to the second's start
         msg, kind = await _recv(client)
         drawn = drawn or _draws(msg, key)
@@ -89,12 +88,8 @@ async def _cut_short(client: StClient, first: list, send_at: str, key: str, seco
 
 
 def _shown(client: StClient, key: str):
-    """What the browser shows in the widget ``key``: the value the server set, else its default."""
-    (e,) = [x for x in client.elements if x.key == key]
-    p = e.proto
-    if e.type == "selectbox":
-        return p.raw_value if p.set_value else p.options[p.default]
-    return p.value if p.set_value else p.default
+    """What the browser shows in the widget ``key``."""
+    return shown_value(client.widget(key).proto)
 
 
 def _event(server) -> int:

@@ -61,8 +61,66 @@ def require_altcha(journey: str) -> None:
         pytest.skip(f"{journey} skipped: {problem}.")
 
 
-def launch(playwright, chromium: str):
-    return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+# What wait_for_app reads to know that the run a page asked for has finished, set up in every page
+# before Streamlit's own scripts: when the page last asked the server for a run (a BackMsg with
+# rerun_script, field 11: a click, a form, a fragment's timer, the first run), and when a run
+# last finished (a ForwardMsg with script_finished, field 6, other than "stopped early for a
+# rerun", 2). Streamlit's root shows the script's state too, but a short run can start and end
+# between two frames, and the root never shows it running.
+RUNS_WATCHER = """(() => {
+  if (window.__plannerRuns) return;
+  const runs = window.__plannerRuns = { asked: 0, finished: 0 };
+  const fields = (bytes) => {  // the top-level fields of a protobuf message: number -> varint or bytes
+    const out = new Map(); let i = 0;
+    const varint = () => { let v = 0, m = 1, b; do { b = bytes[i++]; v += (b & 127) * m; m *= 128; } while (b & 128); return v; };
+    while (i < bytes.length) {
+      const tag = varint(), wire = tag % 8;
+      if (wire === 0) out.set(Math.floor(tag / 8), varint());
+      else if (wire === 2) { const n = varint(); out.set(Math.floor(tag / 8), bytes.subarray(i, i + n)); i += n; }
+      else if (wire === 1) i += 8; else if (wire === 5) i += 4; else break;
+    }
+    return out;
+  };
+  const asBytes = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const received = (bytes) => {
+    const status = fields(bytes).get(6);
+    if (status !== undefined && status !== 2) runs.finished = performance.now();
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (!this.__plannerWatched) {
+      this.__plannerWatched = true;
+      this.addEventListener('message', (event) => {
+        if (event.data instanceof Blob) event.data.arrayBuffer().then((b) => received(new Uint8Array(b)));
+        else { const bytes = asBytes(event.data); if (bytes) received(bytes); }
+      });
+    }
+    const bytes = asBytes(data);
+    if (bytes && fields(bytes).has(11)) runs.asked = performance.now();
+    return send.call(this, data);
+  };
+})();"""
+
+
+def launch(playwright, chromium: str, *extra_args: str):
+    """Debian's Chromium, headless; every page of every context made from it carries the runs
+    watcher ``wait_for_app`` reads."""
+    browser = playwright.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, *extra_args])
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(**options):
+        context = new_context(**options)
+        context.add_init_script(RUNS_WATCHER)
+        return context
+
+    def watched_page(**options):  # as Playwright's own: a page in a context of its own, closed with it
+        page = watched_context(**options).new_page()
+        page.on("close", lambda _: page.context.close())
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    return browser
 
 
 def screenshot(page, name: str) -> Path:
@@ -78,12 +136,23 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script and drawn what it sent.
+    """Wait until Streamlit has finished the run the page last asked for and drawn what it sent.
 
     The status widget alone is not enough: it shows only after a run has lasted a moment, so a
-    fresh page looks idle while still blank. Streamlit marks its root with the script's state.
+    fresh page looks idle while still blank. Streamlit marks its root with the script's state,
+    but a page that has just asked for a run still shows the last one's "not running" until the
+    server starts the new one, which a busy server may do late (``RUNS_WATCHER``).
     """
-    page.wait_for_timeout(100)  # let a click's rerun reach the server first
+    # The run the page last asked for has finished, however long the server took to start it
+    # (a page without the watcher, or one that is navigating, waits a fixed moment instead).
+    try:
+        watched = page.evaluate("() => !!window.__plannerRuns")
+    except Exception:  # noqa: BLE001 - the page is navigating: its next document is waited for below
+        watched = False
+    page.wait_for_timeout(20 if watched else 100)  # the page's handlers (a click sends as it is handled)
+    if watched:
+        page.wait_for_function("() => { const r = window.__plannerRuns; return !r || r.finished >= r.asked; }",
+                               timeout=30_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000

@@ -11,7 +11,7 @@ import pytest
 
 from bench.server import AppServer
 from planner import Planner
-from tests.browser.chromium import CHROMIUM_ARGS, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
 from tests.support.fakecamera import png_to_y4m
 
 pytestmark = pytest.mark.browser
@@ -42,14 +42,11 @@ def test_volunteer_scans_a_ticket_green_then_amber_and_strangers_learn_nothing(t
         video = tmp_path / "ticket.y4m"
         png_to_y4m(app_planner.ticket_qr_png(guest.manage_token), video)
 
-        browser = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
+        browser = launch(
+            pw, chromium,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
         )
         volunteer = browser.new_context(**PHONE, permissions=["camera"]).new_page()
         volunteer.goto(door_pass.url)
@@ -92,7 +89,7 @@ def test_the_volunteer_stays_on_the_tab_they_were_using(tmp_path):
         event = next(e for e in app_planner.list_events() if e.title.startswith("GCM celebration"))
         guests = [app_planner.register(event.id, name=f"Guest {n}", email=f"g{n}@example.org") for n in range(2)]
         door_pass = app_planner.create_door_pass(event.id, "Main door")
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch(pw, chromium)
         volunteer = browser.new_context(**PHONE).new_page()
         volunteer.goto(door_pass.url)
         wait_for_app(volunteer)

@@ -17,7 +17,7 @@ from bench import rush
 from bench.server import ServedApp
 from planner import Planner
 from planner.serve import STICKY_COOKIE
-from tests.browser.chromium import CHROMIUM_ARGS, require_chromium, screenshot, wait_for_app
+from tests.browser.chromium import launch, require_chromium, screenshot, wait_for_app
 from tests.browser.test_journey_door import PHONE, take_photo
 from tests.load.test_serve_processes import require_haproxy
 from tests.support.fakecamera import png_to_y4m
@@ -45,10 +45,8 @@ def test_a_volunteer_scans_by_camera_through_the_proxy(served, tmp_path):
     png_to_y4m(app_planner.ticket_qr_png(guest.manage_token), video)
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ])
+        browser = launch(pw, chromium, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                         f"--use-file-for-fake-video-capture={video}")
         context = browser.new_context(**PHONE, permissions=["camera"])
         volunteer = context.new_page()
         volunteer.goto(door_pass.url)
@@ -123,7 +121,7 @@ def test_register_reruns_only_the_registration_box_in_the_browser(served):
     event_id = rush.prepare_event(app_planner, 1, copy=True)
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch(pw, chromium)
         results = []
         for name, email, button in (("Ana Pérez", "ana.box@example.org", "Register"),
                                     ("Luis Quispe", "luis.box@example.org", "Join the waiting list")):

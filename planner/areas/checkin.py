@@ -119,7 +119,7 @@ def walk_in(db, event_id: int, *, name, email, organization, force: bool, door: 
     registrations: past the places offered (capacity and overbooking) it is refused unless
     ``force`` is set, and so it is when the people inside fill the room's real capacity (the
     door's own eyes decide: someone may have left)."""
-    details = registrations.clean_details(name, organization, "")
+    details = registrations.clean_details(name, organization, "", name_label=N_("Name"))  # a volunteer types it
     email = registrations.clean_email(email) if isinstance(email, str) and email.strip() else ""
     event = db.execute("SELECT status FROM events WHERE id = ?", [event_id]).fetchone()
     if event is None:

@@ -30,9 +30,11 @@ def clean_email(value) -> str:
     return check.email(value, "email", own=True)
 
 
-def clean_details(name, organization, needs) -> dict:
+def clean_details(name, organization, needs, name_label: str = N_("Your name")) -> dict:
+    """The details a person gives, checked. ``name_label`` names the name's field in a refusal:
+    "Your name" for the person themselves, "Name" when someone else types it (the door)."""
     return {
-        "name": check.text(name, "name", N_("Your name")),
+        "name": check.text(name, "name", name_label),
         "organization": check.text(organization, "organization", N_("Organization"), required=False),
         "needs": check.long_text(needs, "needs", N_("Access or interpretation needs"), NEEDS_MAX),
     }

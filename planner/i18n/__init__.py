@@ -156,6 +156,17 @@ def ltr(text: str) -> str:
     return f"{LRI}{text}{PDI}" if is_rtl() and text else text
 
 
+FSI = "\u2068"  # Unicode's first-strong isolate: the text takes the direction of its own first letter
+
+
+def typed(text: str) -> str:
+    """What a person typed (a title, a name, a reason), kept in its own direction inside a
+    right-to-left sentence: an English title's quotes and brackets stay at its ends, an Arabic
+    name in an English one likewise. Unchanged in a left-to-right language (the pages' HTML
+    isolates such text with ``dir="auto"`` instead, where it can)."""
+    return f"{FSI}{text}{PDI}" if is_rtl() and text else text
+
+
 def in_address(url: str, code: str | None = None) -> str:
     """``url`` with ``lang=<code>`` (the active language by default) added to its query, so a page
     opened from it (a new session, a mail app, a calendar) speaks that language; English, the

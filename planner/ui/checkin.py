@@ -85,7 +85,15 @@ def render() -> None:
 
     a11y.screen_reader_heading(_("Door check-in"))  # the page's h1, for screen readers (the title is below)
     show_verdict()
-    st.markdown(f"**{escape_md(event.title)}**  \n{weekday_and_time(event.local_start)} · {escape_md(door)}")
+    st.markdown(f"**{i18n.typed(escape_md(event.title))}**  \n{weekday_and_time(event.local_start)} · "
+                f"{i18n.typed(escape_md(door))}")
+    if event.status == "cancelled":  # said before the first scan, not only in its verdict
+        st.error(
+            # Translators: at the top of the door page; {reason} is the organizer's reason, as typed.
+            _("**This event is cancelled:** nobody can be checked in. {reason}").format(
+                reason=i18n.typed(escape_md(event.cancel_reason))),
+            icon=":material/event_busy:",
+        )
     _counter(event_id)
 
     # A key keeps the open tab across reruns: the verdict drawn above would otherwise make new

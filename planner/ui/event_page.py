@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import NotFound
+from planner import NotFound, i18n
 from planner.access import of_user
 from planner.codes import ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, label
 from planner.i18n import _, current
@@ -55,7 +55,8 @@ def render() -> None:
     st.title(escape_md(event.title), anchor=False)
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
-        st.error(_("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
+        st.error(_("**This event is cancelled.** {reason}").format(reason=i18n.typed(escape_md(event.cancel_reason))),
+                 icon=":material/event_busy:")
 
     when_text, where_text, notes = _details(event)
     when, where = st.columns(2)

@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from planner import NotFound, PlannerError, ValidationError
+from planner import NotFound, PlannerError, ValidationError, clock
 from planner import i18n
 from planner.i18n import N_, _, current, format_number
 from planner.ui.components import a11y, language, questions_form
@@ -51,13 +51,15 @@ def render() -> None:
     show_flash()
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
-        st.error(_("**The event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason)), icon=":material/event_busy:")
+        st.error(_("**The event is cancelled.** {reason}").format(reason=i18n.typed(escape_md(event.cancel_reason))),
+                 icon=":material/event_busy:")
     place = escape_md(event.place)  # room, venue and address; "— and online"; "Place to be announced"
     icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
     st.markdown(f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n{icon} {place}")
+    _to_the_event(p, event, registration)
 
     sentence, icon = STATUS_TEXT[registration.status]
-    body = str(sentence.format(name=escape_md(registration.name)))
+    body = str(sentence.format(name=i18n.typed(escape_md(registration.name))))
     if registration.status == "waitlisted":
         # Translators: **{position}** is the place on the waiting list (1 = next in), in bold.
         more = _("You are number **{position}** on the list and move up by yourself when a place frees up.")
@@ -83,9 +85,23 @@ def render() -> None:
             )
             web_calendar_buttons(p.registration_calendar_links(token))
     _private_link(p, token)
-    _details(p, token, registration)
-    if registration.status != "cancelled":
+    _details(p, token, registration, event)
+    if registration.status != "cancelled" and event.status != "cancelled":  # nothing to free at a cancelled event
         _cancel(p, token, registration)
+
+
+def _to_the_event(p, event, registration) -> None:
+    """The way to the event's public page (its description, speakers and share links), as
+    *Register again* once this registration is cancelled and the event still takes them."""
+    if not event.is_public:
+        return
+    url = i18n.in_address(f"{p.base_url}/e/{event.id}")
+    if registration.status == "cancelled" and event.registration_closed(clock.now()) is None:
+        st.link_button(_("Register again"), url + "#register", icon=":material/how_to_reg:")
+    else:
+        # Translators: a link from the private page to the event's public page.
+        words = _("Event page: details, speakers and sharing")
+        st.markdown(f":material/info: [{words}]({url})")
 
 
 def _private_link(p, token) -> None:
@@ -111,7 +127,8 @@ def _ticket(p, token, registration) -> None:
         st.html(f"<img data-testid='ticket-qr' src='{src}' alt='{html.escape(alt, quote=True)}' width='300' height='300'"
                 " style='max-width:100%;height:auto;display:block;margin:0 auto;image-rendering:pixelated'>")
         # The code to type, large and left to right: not a heading (it names no section).
-        st.html(f"<p data-testid='ticket-code' style='text-align:center;margin:0'><code dir='ltr' style='font-size:1.6rem;"
+        st.html(f"<p data-testid='ticket-code' style='text-align:center;margin:0'><code dir='ltr' style='"
+                f"font-size:clamp(1rem,5vw,1.6rem);white-space:nowrap;"
                 f"font-weight:700;letter-spacing:.04em;color:#31333f;background:#f0f2f6;padding:.2rem .5rem;"
                 f"border-radius:.4rem'>{html.escape(registration.ticket_code)}</code></p>")
         st.download_button(
@@ -121,15 +138,17 @@ def _ticket(p, token, registration) -> None:
         )
 
 
-def _details(p, token, registration) -> None:
+def _details(p, token, registration, event) -> None:
     st.header(_("Your details"), anchor=False)
     st.caption(_("Registered as {email}").format(email=i18n.ltr(escape_md(registration.email))))
-    if registration.status == "cancelled":
-        who = escape_md(registration.name)
+    if registration.status == "cancelled" or event.status == "cancelled":  # nothing left to change
+        who = i18n.typed(escape_md(registration.name))
         if registration.organization:
             # Translators: a person and their organization.
             who = _("{name} — {organization}").format(name=who, organization=escape_md(registration.organization))
         st.markdown(who)
+        if registration.email and registration.status != "cancelled":
+            messages_choice(p, token, registration)
         return
     asked = p.event_questions(registration.event_id)
     with st.form("ticket_details"):

@@ -196,6 +196,16 @@ def no_such_event() -> Response:
     return PlainTextResponse(_("There is no such event."), status_code=404, headers={"Cache-Control": "no-cache"})
 
 
+def back_to_page(request: Request, language: str, anchor: str) -> Response:
+    """303 to the event page in ``language``, at the element ``anchor`` (a form's own address
+    opened with GET: a reload of a refused form's answer, a bookmark of it)."""
+    event_id = event_id_of(request)
+    if event_id is None:
+        return no_such_event()
+    address = i18n.in_address(f"/e/{event_id}", language) + f"#{anchor}"
+    return Response(status_code=303, headers={"Location": address, "Cache-Control": "no-store"})
+
+
 # ---------------------------------------------------------------------- routes
 
 
@@ -259,7 +269,7 @@ def _kept_as(what: str, form: Form) -> str | None:
 def _see_answer(event, language: str, kept: str) -> Response:
     """303 to the page with the answer (Post/Redirect/Get), the answer kept in the cookie."""
     nonce = new_token()[:24]
-    address = i18n.in_address(f"/e/{event.id}?answer={nonce}", language) + "#register"
+    address = i18n.in_address(f"/e/{event.id}?answer={nonce}", language) + ("#lost" if kept == "link" else "#register")
     response = Response(status_code=303, headers={"Location": address, "Cache-Control": "no-store",
                                                   "Referrer-Policy": "same-origin"})
     response.set_cookie(ANSWER_COOKIE, f"{nonce}.{kept}", max_age=ANSWER_COOKIE_MAX_AGE, httponly=True,
@@ -510,7 +520,7 @@ def _around_the_box(event) -> tuple[str, str]:
     before.append(f'<h1 dir="auto">{escape(event.title)}</h1>')
     if event.status == "cancelled":
         before.append('<div class="notice error" role="note">' + md(
-            _("**This event is cancelled.** {reason}").format(reason=escape_md(event.cancel_reason))) + "</div>")
+            _("**This event is cancelled.** {reason}").format(reason=i18n.typed(escape_md(event.cancel_reason)))) + "</div>")
     before.append(_when_where(event, language))
     after = [_calendar(planner, event, language)]
     if event.description:
@@ -773,19 +783,19 @@ def _lost_link(event, language: str, form: Form, browser: str) -> str:
     error = ""
     attrs = ""
     if kind == "field":
-        attrs = ' aria-invalid="true" aria-describedby="error-link-email"'
+        attrs = ' aria-invalid="true" aria-describedby="error-link-email" data-take-focus'
         error = f'<p class="field-error" id="error-link-email">{text}</p>'
-    answer = ""
+    answer = ""  # an answer takes the focus, so a phone shows it, not the top of the form above
     if kind == "sent":
-        answer = f'<div id="answer" class="notice info" role="status">{text}</div>'
+        answer = f'<div id="answer" class="notice info" role="status" tabindex="-1" data-take-focus>{text}</div>'
     elif kind == "refused":
-        answer = f'<div id="answer" class="notice error" role="alert">{text}</div>'
+        answer = f'<div id="answer" class="notice error" role="alert" tabindex="-1" data-take-focus>{text}</div>'
     action = f"/e/{event.id}/link?lang={escape(language)}"  # the answer and the email in the page's language
     value = escape(form.value("email")) if kind else ""
     return (
-        f'<details class="lost"{opened}><summary>{t(TEXT_LOST_YOUR_PRIVATE_LINK)}</summary>'
+        f'<details class="lost" id="lost"{opened}><summary>{t(TEXT_LOST_YOUR_PRIVATE_LINK)}</summary>'
         f'<p class="caption">{t(TEXT_REGISTERED_ALREADY_TYPE_THE_EMAIL_YOU_RE)}</p>'
-        f'<form method="post" action="{action}#register" novalidate>'
+        f'<form method="post" action="{action}#lost" novalidate>'
         f'<input type="hidden" name="form_key" value="{escape(browser)}">'
         f'<div class="field"><label for="f-link-email">{t(TEXT_YOUR_EMAIL)}</label>'
         f'<input id="f-link-email" name="email" type="email" autocomplete="email" dir="ltr" value="{value}" '

@@ -404,6 +404,18 @@ async def event_lost_link(request: Request) -> Response:
     return await event_html.lost_link(request, _language(request))
 
 
+def event_lost_link_opened(request: Request) -> Response:
+    """GET ``/e/<id>/link``: the address a refused "Email me my private link" leaves in the
+    address bar, opened again (a reload, a bookmark): the event page, at that form."""
+    return event_html.back_to_page(request, _language(request), "lost")
+
+
+def event_nothing_here(request: Request) -> Response:
+    """GET of any other address under ``/e/<id>/``: the plain 404 (not Streamlit's page, whose
+    files a nested address cannot find, which left a blank screen)."""
+    return event_html.no_such_event()
+
+
 def registration_calendar(request: Request) -> Response:
     """``/r/calendar.ics?t=<private link token>``: the registration's calendar file (its private
     link in it), the event page's *Add to my calendar* right after registering."""
@@ -478,4 +490,6 @@ routes = [
     Route("/r/calendar.ics", registration_calendar, methods=["GET"]),
     Route("/e/{event_id}/card.png", event_card, methods=["GET"]),
     Route("/e/{event_id}/poster.pdf", event_poster, methods=["GET"]),
+    Route("/e/{event_id}/link", event_lost_link_opened, methods=["GET"]),
+    Route("/e/{event_id}/{rest:path}", event_nothing_here, methods=["GET"]),
 ]

@@ -305,6 +305,34 @@ def test_one_tap_check_in_at_an_event_cancelled_meanwhile_says_so(app_planner, d
     assert app_planner.attendance(event.id).checked_in == 0
 
 
+def test_the_door_of_a_cancelled_event_says_so_before_the_first_scan(app_planner, door):
+    event, guests, door_pass = door
+    app_planner.cancel_event(event.id, reason="The room was flooded.")
+    at = open_door(door_pass)
+    no_exception(at)
+    (banner,) = [e for e in at.error if "This event is cancelled" in e.value]
+    assert "nobody can be checked in" in banner.value and escape_md("The room was flooded.") in banner.value
+
+
+def test_a_walk_in_without_a_name_asks_for_the_guests_name_not_yours(app_planner, door):
+    event, guests, door_pass = door
+    at = open_door(door_pass)
+    at.button(key="walk_go").click().run()
+    no_exception(at)
+    assert "The name is required." in texts(at) and "Your name is required" not in texts(at)
+    assert app_planner.attendance(event.id).checked_in == 0
+
+
+def test_typed_titles_and_door_labels_keep_their_own_direction_in_arabic(app_planner):
+    event = dialogue(app_planner)
+    door_pass = app_planner.create_door_pass(event.id, "Main door (A)")
+    at = open_door(door_pass, lang="ar")
+    no_exception(at)
+    heading = next(m.value for m in at.markdown if "Main door" in m.value)
+    assert f"\u2068{escape_md('Main door (A)')}\u2069" in heading  # a first-strong isolate: the brackets stay put
+    assert f"\u2068{escape_md(event.title)}\u2069" in heading
+
+
 def test_the_organizers_door_label_is_at_most_100_characters(app_planner, door):
     event, guests, door_pass = door
     at = signed_in(app_planner).run()

@@ -316,3 +316,32 @@ def test_a_flood_from_one_browser_session_is_told_to_wait_and_nothing_is_written
     # Another browser (a new session) is not held up by this one.
     at = rsvp(event_page(app_planner, event.id), event.id, name="Ana", email="ana@example.org")
     assert "You're registered, Ana!" in texts(at)
+
+
+def test_the_private_page_leads_to_the_event_page_and_back_to_registering(app_planner):
+    """The private page links to the public event page (its description, speakers, sharing); once
+    the registration is cancelled, and while the event takes registrations, *Register again*."""
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org")
+    at = ticket(ana.manage_token)
+    no_exception(at)
+    link = f"](http://localhost:8501/e/{event.id})"
+    assert any("Event page: details, speakers and sharing" in m.value and link in m.value for m in at.markdown)
+    assert not any(b.label == "Register again" for b in at.get("link_button"))
+    app_planner.cancel_registration(ana.manage_token)
+    at = ticket(ana.manage_token)
+    (again,) = [b for b in at.get("link_button") if b.label == "Register again"]
+    assert again.proto.url == f"http://localhost:8501/e/{event.id}#register"
+
+
+def test_the_private_page_of_a_cancelled_event_offers_nothing_to_cancel_or_change(app_planner):
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")
+    app_planner.cancel_event(event.id, reason="The room was flooded.")
+    at = ticket(ana.manage_token)
+    no_exception(at)
+    assert "The event is cancelled." in texts(at) and "The room was flooded" in texts(at)
+    assert "Can't come?" not in texts(at) and "Cancelling frees your place" not in texts(at)
+    assert not at.get("form") and not [b for b in at.button if b.label in ("Save changes", "Cancel my registration")]
+    assert "Ana Pérez — Red Migrante" in texts(at)  # the details, to read
+    assert not any(b.label == "Register again" for b in at.get("link_button"))

@@ -766,6 +766,32 @@ def test_the_lost_link_form_says_the_same_whatever_the_address(server, events):
     assert rows(server) == before
 
 
+def test_the_lost_link_answer_is_where_the_page_opens_and_its_address_opens_again(server, events):
+    """On a phone the lost link's form is far below the top of the registration form: its answer,
+    or its field when refused, opens the page at the form (``#lost``) and takes the focus. The
+    address a refused form leaves (POST ``/e/<id>/link``) opened again is the page at that form,
+    and any other address under ``/e/<id>/`` a plain 404, not a blank Streamlit page."""
+    event = events.public(title="Lost link, found")
+    browser = Browser(server, event.id, "?lang=es")
+    assert f'action="/e/{event.id}/link?lang=es#lost"' in browser.page and '<details class="lost" id="lost">' in browser.page
+
+    response, page = browser.post({"email": new_email("found")}, "/link?lang=es")
+    assert browser.redirect.getheader("Location").endswith("#lost")
+    assert re.search(r'<div id="answer"[^>]*tabindex="-1" data-take-focus>', page)
+    response, page = browser.post({"email": "bad@"}, "/link?lang=es")
+    assert response.status == 200 and browser.redirect is None
+    assert re.search(r'<input id="f-link-email"[^>]*data-take-focus', page)
+
+    response, _body = request(server, f"/e/{event.id}/link?lang=es")
+    assert response.status == 303 and response.getheader("Location") == f"/e/{event.id}?lang=es#lost"
+    for path in (f"/e/{event.id}/anything", f"/e/{event.id}/a/b", "/e/abc/link", "/e/999999/whatever"):
+        response, body = request(server, path)
+        assert response.status == 404 and body.decode() == "There is no such event.", path
+    before = rows(server)
+    response, _body = request(server, f"/e/{event.id}/anything", method="POST", body=b"x=1")
+    assert response.status in (404, 405) and rows(server) == before
+
+
 # ---------------------------------------------------------------------- 10. pictures, assets, calendar
 
 

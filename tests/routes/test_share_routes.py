@@ -104,7 +104,7 @@ def test_the_short_address_is_the_event_page_with_its_link_preview(server, demo)
     assert tags.meta["og:image:type"] == "image/png"
     assert tags.meta["twitter:card"] == "summary_large_image"
     assert "refresh" not in tags.meta  # the page itself, with its registration form (issue #17)
-    assert f"/e/{event.id}/link?lang=en#register" in body.decode() and 'id="register-form"' in body.decode()
+    assert f"/e/{event.id}/link?lang=en#lost" in body.decode() and 'id="register-form"' in body.decode()
 
 
 def test_the_preview_speaks_the_language_asked(server, demo):

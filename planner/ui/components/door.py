@@ -261,7 +261,7 @@ def show_verdict() -> None:
         s["door_shown"], s["door_seq"] = result, s.get("door_seq", 0) + 1
     st.html(
         f"<div data-testid='door-verdict' data-verdict='{colour}' data-seq='{s['door_seq']}' role='alert'"
-        f" aria-live='assertive' aria-atomic='true' style='background:{bg};color:{fg};"
+        f" aria-live='assertive' aria-atomic='true' style='background:{bg};color:{fg};overflow-wrap:anywhere;"
         f"border:3px solid {fg};border-radius:14px;padding:18px 16px;text-align:center;min-height:150px'>"
         f"<div aria-hidden='true' style='font-size:56px;line-height:1;font-weight:700'>{SYMBOLS[colour]}</div>"
         f"<div style='font-size:26px;font-weight:700;margin-top:6px'>{headline}</div>"

@@ -70,8 +70,9 @@ for (const widget of document.querySelectorAll("altcha-widget[data-challenge]"))
   customElements.whenDefined("altcha-widget").then(() => { if (!setUp()) widget.addEventListener("load", setUp, { once: true }); });
 }
 
-// A refused form: the summary of what to correct takes the focus (it is also announced).
-const errors = document.getElementById("form-errors");
+// A refused form: the summary of what to correct takes the focus (it is also announced); the
+// lost link's answer, or its field when refused, likewise (on a phone it is below the fold).
+const errors = document.getElementById("form-errors") || document.querySelector("[data-take-focus]");
 if (errors) {
   errors.focus();
   // Chromium applies the address's #register after the load, which clears the focus: give it back.

@@ -160,6 +160,7 @@ AUDIT_DETAIL_LABELS = {
     "refused": N_("Refused"), "file": N_("File"), "confirmations": N_("Confirmations sent"),
     "registrations": N_("Registrations"), "held_places": N_("Held places"), "messages": N_("Messages"),
     "speaker_entries": N_("Speaker entries"), "events": N_("Events"), "days": N_("Days kept"),
+    "places_given_up": N_("Places given up at events to come"),
     # issue #12, security list
     "hours": N_("Hours before the start"), "working_days": N_("Working days before the start"),
     "sponsor": N_("Sponsor that submits the list"), "columns": N_("Columns"), "holidays": N_("Holidays"),

@@ -45,10 +45,21 @@ class Erasure:
     speaker_entries: int
     log_cleared: bool = True  # False if another process's reader kept the old log this time
     pictures: tuple = ()  # issue #14: speakers' photo files no longer named (removed after the commit)
+    places_given_up: int = 0  # seats and waiting-list places at events still to come, freed for others
 
     @property
     def anything(self) -> bool:
         return bool(self.registrations or self.held_places or self.messages or self.speaker_entries)
+
+
+def coming_places(db, email: str) -> list[int]:
+    """The registrations under ``email`` still holding a seat or a waiting-list place at an event
+    that has not ended, and not checked in: an erased person is not coming, so their places go
+    to the next people (one who already came in keeps the count of who came)."""
+    return [r[0] for r in db.execute(
+        "SELECT g.id FROM registrations g JOIN events e ON e.id = g.event_id WHERE lower(g.email) = ?"
+        " AND g.status IN ('confirmed', 'waitlisted') AND g.checked_in_at IS NULL AND e.ends_at > ? ORDER BY g.id",
+        [email, to_db_time(clock.now())]).fetchall()]
 
 
 @dataclass(frozen=True)

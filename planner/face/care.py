@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import backups, clock
 from .. import validate as check
 from ..access import SYSTEM, Actor
-from ..areas import audit, care, catalog, events, proposals
+from ..areas import audit, care, catalog, events, proposals, registrations
 from ..i18n import N_
 from . import admin_only, staff_only
 
@@ -47,17 +47,23 @@ class CareMethods:
         the database's files. ``ValidationError`` for an address that is not one."""
         email = check.email(email, "email")
         with self._db.write() as db:
+            # Places at events still to come are given up first, as a cancellation would (the next
+            # people on the waiting list move up and are told); the erased person is not written to.
+            given_up = care.coming_places(db, email)
+            for registration_id in given_up:
+                self._moved_up(db, registrations.cancel(db, registrations.by_id(db, registration_id)))
             done = care.erase(db, email)
             proposals.erase(db, email)  # issue #14: proposers, and speakers' and contacts' addresses in proposals
             audit.record(db, actor, "erasure", registrations=done.registrations, held_places=done.held_places,
-                         messages=done.messages, speaker_entries=done.speaker_entries)
+                         messages=done.messages, speaker_entries=done.speaker_entries, places_given_up=len(given_up))
         cleared = self._db.checkpoint()
         self._public_cache = None
         from .. import images
 
         for name in done.pictures:  # issue #14: a speaker's photo goes with them
             images.remove(self.path.parent, name)
-        return care.Erasure(done.registrations, done.held_places, done.messages, done.speaker_entries, cleared)
+        return care.Erasure(done.registrations, done.held_places, done.messages, done.speaker_entries, cleared,
+                            places_given_up=len(given_up))
 
     def apply_retention(self, now: datetime | None = None, *, once_a_day: bool = False) -> care.Retention:
         """Blank the registrations of events that ended more than ``retention_days`` before

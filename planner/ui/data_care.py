@@ -72,6 +72,14 @@ def render() -> None:
     erased = st.session_state.get(ERASED)
     if erased is not None:
         st.success(_("Erased. Nothing of that person is left in the database."), icon=":material/check_circle:")
+        if not any(erased):  # a typo, or someone erased before: the counts below are all 0
+            st.info(_("No registration, held place, message or speaker entry was found under that address: "
+                      "check that it was typed right."), icon=":material/info:")
+        if erased[4]:
+            st.info(ngettext(
+                "Their place at an event still to come was given up: the next person waiting moved up and was told.",
+                "Their {count} places at events still to come were given up: the next people waiting moved up and "
+                "were told.", erased[4]).format(count=format_number(erased[4])), icon=":material/event_available:")
         figures = st.columns(4)
         for column, (label, value) in zip(figures, (
             (_("Registrations blanked"), erased[0]), (_("Held places removed"), erased[1]),
@@ -102,7 +110,8 @@ def render() -> None:
             except PlannerError as err:
                 show_error(err)
             else:
-                st.session_state[ERASED] = (done.registrations, done.held_places, done.messages, done.speaker_entries)
+                st.session_state[ERASED] = (done.registrations, done.held_places, done.messages, done.speaker_entries,
+                                            done.places_given_up)
                 st.rerun()
 
     st.subheader(_("Retention"))

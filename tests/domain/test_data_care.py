@@ -237,15 +237,33 @@ def test_an_erasure_leaves_no_byte_of_the_person_in_the_database_wal_or_shm(plan
     assert (done.registrations, done.held_places, done.speaker_entries) == (2, 1, 1) and done.messages >= 3
     assert done.log_cleared
     assert _traces(_database_bytes(planner.path)) == []
-    # Counts, the waiting list and check-ins stay; the other guest is untouched.
-    assert {e: planner.event_counts(e) for e in counts} == counts
+    # A place at an event to come is given up (the person is not coming); one who already came
+    # in stays counted, as do check-ins; the other guests are untouched.
+    assert done.places_given_up == 1
+    assert planner.event_counts(capacity_one.id).waitlisted == counts[capacity_one.id].waitlisted - 1
+    assert planner.event_counts(other.id) == counts[other.id]
     assert planner.attendance(other.id).checked_in == checked_in
-    assert planner.registrations(capacity_one.id, status="waitlisted")[0].id == waiting.id
+    assert planner.registrations(capacity_one.id, status="waitlisted") == []
+    assert [r.status for r in planner.registrations(capacity_one.id) if r.id == waiting.id] == ["cancelled"]
     assert [r.name for r in planner.registrations(other.id)] == ["", "Someone Else"]
     assert planner.get_event(spoke.id).speakers == ()
     # The audit log says an erasure happened, not whose.
     entry = planner.audit_log(action="erasure")[0]
     assert entry.details["registrations"] == 2 and EMAIL not in json.dumps(entry.details) + entry.subject
+
+
+def test_an_erased_guests_seat_at_an_event_to_come_goes_to_the_next_person_waiting(planner, open_event):
+    event = open_event(capacity=1)
+    planner.register(event.id, name=NAME, email=EMAIL)
+    next_in = planner.register(event.id, name="Next In", email="next@example.org")
+    assert next_in.status == "waitlisted"
+    done = planner.erase_person(EMAIL)
+    assert done.places_given_up == 1
+    assert planner.registration(next_in.manage_token).status == "confirmed"
+    moved = [m for m in planner.outbox() if m.recipient == "next@example.org" and m.kind == "moved_up"]
+    assert len(moved) == 1  # told, in the erasure's own transaction
+    assert [m.kind for m in planner.outbox() if m.recipient == ""] == ["confirmed"]  # only the blanked old one
+    assert planner.audit_log(action="erasure")[0].details["places_given_up"] == 1
 
 
 def test_erasing_an_unknown_address_changes_nothing_but_the_log(planner, open_event):

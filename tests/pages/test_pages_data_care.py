@@ -29,9 +29,21 @@ def test_an_admin_erases_a_person_after_saying_yes_and_sees_only_counts(app_plan
     no_exception(at)
     assert "Erased" in texts(at)
     assert [m.value for m in at.metric][0] == "1"
+    assert "Their place at an event still to come was given up" in texts(at)  # an upcoming event's seat
     assert "erin@example.org" not in texts(at) and "Erin" not in texts(at)
     assert all(r.email != "erin@example.org" for r in app_planner.registrations(event.id))
     assert app_planner.audit_log(action="erasure")
+
+
+def test_erasing_an_address_nothing_is_kept_under_says_to_check_it(app_planner):
+    at = _data_page(app_planner)
+    at.text_input(key="erase_email_input").input("nobody-here@example.org")
+    next(b for b in at.button if b.label == "Erase…").click()
+    at.run()
+    at.button(key="erase_yes").click().run()
+    no_exception(at)
+    assert "No registration, held place, message or speaker entry was found under that address" in texts(at)
+    assert "given up" not in texts(at)
 
 
 def test_saying_keep_it_erases_nothing(app_planner):

@@ -619,6 +619,10 @@ MESSAGES: dict[str, Lazy] = {
     "logo_too_large": N_("The logo is too large: upload a picture of at most {max_kb} KB and {max_side} pixels on its longest side."),
     # issue #16: one name, one place
     "summit_name_taken": N_("There is already a summit called “{name}”: change that one, or give this one another name."),
+    "venue_zone_moves_events": N_(
+        "Events are held at this venue ({count}): choose whether they keep their local times or the moment they "
+        "happen, then save again."
+    ),
     "venue_name_taken": N_("There is already a venue called “{name}”: add rooms to it, or give this one another name."),
     "room_name_taken": N_("{venue} already has a room called “{name}”: change that one, or give this one another name."),
 }

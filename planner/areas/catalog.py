@@ -8,11 +8,12 @@ Writing functions run inside the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
 from .. import clock
 from .. import validate as check
-from ..db import to_db_time
+from ..db import from_db_time, to_db_time
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..models import Room, Summit, Venue
@@ -91,18 +92,36 @@ def add_venue(db, **fields) -> int:
     return db["venues"].insert(checked).last_pk
 
 
-def update_venue(db, venue_id: int, changes: dict) -> None:
+AT_VENUE = "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)"
+
+
+def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None = None) -> None:
     """Writes. An event's zone is its venue's: a corrected zone carries to its events; name
-    and address are in their calendar LOCATION."""
+    and address are in their calendar LOCATION.
+
+    A new zone for a venue that holds events asks what they keep (``ValidationError
+    "venue_zone_moves_events"`` while ``keep_local_times`` is None): their local times
+    (``True``: 17:00 New York becomes 17:00 London, a zone entered wrongly, put right) or their
+    moments (``False``: the same instant, so 22:00 London)."""
     current = get_venue(db, venue_id)
     merged = {"name": current.name, "address": current.address, "timezone": current.timezone}
     reject_unknown(changes, merged)
     fields = venue_fields(**{**merged, **changes}, stored_zone=current.timezone)
     refuse_taken(db, "venues", fields["name"], "venue_name_taken", own_id=current.id)
+    moved = fields["timezone"] != current.timezone
+    held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE}", [current.id]).fetchall()
+    if moved and held and keep_local_times is None:
+        raise ValidationError("venue_zone_moves_events", field="timezone", count=len(held),
+                              old=current.timezone, new=fields["timezone"])
     db["venues"].update(current.id, fields)
+    if moved and keep_local_times:
+        old, new = ZoneInfo(current.timezone), ZoneInfo(fields["timezone"])
+        for row in held:  # the same wall clock in the new zone
+            shifted = [to_db_time(from_db_time(row[c]).astimezone(old).replace(tzinfo=new).astimezone(UTC))
+                       for c in ("starts_at", "ends_at")]
+            db.execute("UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?", [*shifted, row["id"]])
     if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
-        calendar_changed(db, "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", [current.id],
-                         timezone=fields["timezone"])
+        calendar_changed(db, AT_VENUE, [current.id], timezone=fields["timezone"])
 
 
 def get_venue(db, venue_id) -> Venue:

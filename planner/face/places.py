@@ -59,12 +59,16 @@ class PlaceMethods:
             return venue
 
     @staff_only
-    def update_venue(self, venue_id: int, *, actor: Actor = SYSTEM, **changes) -> Venue:
-        """A new name or address reaches the guests of the venue's published events."""
+    def update_venue(self, venue_id: int, *, keep_local_times: bool | None = None, actor: Actor = SYSTEM,
+                     **changes) -> Venue:
+        """A new name or address reaches the guests of the venue's published events. A new time
+        zone, when events are held there, needs ``keep_local_times``: True keeps their wall-clock
+        times (a zone entered wrongly), False the moments they happen (``areas/catalog.py``);
+        either way their guests are told what changed."""
         with self._db.write() as db:
             before = catalog.get_venue(db, venue_id)
             self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
-                                 lambda: catalog.update_venue(db, venue_id, changes))
+                                 lambda: catalog.update_venue(db, venue_id, changes, keep_local_times))
             after = catalog.get_venue(db, venue_id)
             self._audit_edit(db, actor, "venue_edited", before, after, ("name", "address", "timezone"))
             return after

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
-from planner.i18n import _
+from planner import i18n
+from planner.i18n import _, format_number, ngettext
 from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
 from planner.ui.components.markdown import escape_md
@@ -45,12 +48,18 @@ def render() -> None:
                 name = st.text_input(_("Name"), venue.name)
                 address = st.text_input(_("Address"), venue.address)
                 own_zones = timezone_names(venue.timezone)  # an old zone name stays until changed
-                zone = st.selectbox(_("Time zone"), own_zones, index=own_zones.index(venue.timezone))
+                zone = st.selectbox(_("Time zone"), own_zones, index=own_zones.index(venue.timezone),
+                                    key=f"venue_zone_pick_{venue.id}")
                 if st.form_submit_button(_("Save venue")):
-                    attempt(
-                        lambda: p.update_venue(venue.id, name=name, address=address, timezone=zone, actor=actor()),
-                        _("Saved {name}.").format(name=escape_md(name)),
-                    )
+                    changes = dict(name=name, address=address, timezone=zone)
+                    held = _events_at(p, venue)
+                    if zone != venue.timezone and held:  # what do its events keep? asked below, before anything
+                        st.session_state[f"venue_zone_{venue.id}"] = changes
+                    else:
+                        attempt(lambda: p.update_venue(venue.id, **changes, actor=actor()),
+                                _("Saved {name}.").format(name=escape_md(name)))
+            if st.session_state.get(f"venue_zone_{venue.id}"):
+                _zone_choice(p, venue, st.session_state[f"venue_zone_{venue.id}"])
             with st.popover(_("Security list rule"), icon=":material/badge:"):  # issue #12
                 security_list.rule_editor(p, "venue", venue.id)
             if not own:  # made by mistake, or no longer needed: nothing uses it
@@ -123,6 +132,69 @@ def render() -> None:
                     lambda: p.delete_room(room.id, actor=actor()),
                     _("Deleted the room {name}.").format(name=escape_md(room.label)),
                 )
+
+
+def _events_at(p, venue) -> list:
+    """The events held in the venue's rooms (any status), by start."""
+    return sorted((e for e in p.list_events(actor=actor()) if e.venue is not None and e.venue.id == venue.id),
+                  key=lambda e: e.starts_at)
+
+
+def _zone_choice(p, venue, changes: dict) -> None:
+    """A new time zone for a venue with events: keep their local times (a zone entered wrongly)
+    or the moments they happen; their guests are told either way. Nothing changes before a choice."""
+    key = f"venue_zone_{venue.id}"
+    held = _events_at(p, venue)
+    new = ZoneInfo(changes["timezone"])
+    counts = p.all_event_counts(actor=actor())
+    guests = sum(counts[e.id].confirmed + counts[e.id].waitlisted for e in held
+                 if e.status == "published" and e.id in counts)
+    st.warning(
+        ngettext(
+            "The time zone changes from {old} to {new}, and {count} event is held here. What should it keep?",
+            "The time zone changes from {old} to {new}, and {count} events are held here. What should they keep?",
+            len(held),
+        ).format(old=i18n.zone_name(venue.timezone), new=i18n.zone_name(new), count=format_number(len(held))),
+        icon=":material/schedule:",
+    )
+    first = held[0]
+    local = first.local_start.replace(tzinfo=new), first.local_end.replace(tzinfo=new)
+    moment = first.starts_at.astimezone(new), first.ends_at.astimezone(new)
+    shown = i18n.time_range(first.local_start, first.local_end, first.timezone)
+    lines = [f"- {i18n.typed(escape_md(e.title))} · {i18n.long_date(e.local_start)}, "
+             f"{i18n.time_range(e.local_start, e.local_end, e.timezone)}" for e in held[:8]]
+    if len(held) > 8:
+        lines.append("- " + _("and {count} more").format(count=format_number(len(held) - 8)))
+    st.markdown("\n".join(lines))
+    if guests:
+        st.caption(ngettext(
+            "The guest of the published events gets an email saying what changed.",
+            "The {count} guests of the published events get an email saying what changed.", guests,
+        ).format(count=format_number(guests)))
+    keep_local, keep_moment, cancel = st.columns(3)
+    with keep_local:
+        if st.button(_("Keep their local times"), key=f"{key}_local", type="primary", width="stretch"):
+            _save_zone(p, venue, changes, True)
+        # Translators: under "Keep their local times": the first event's times now → after.
+        st.caption(_("{now} → {after}: the zone was entered wrongly.").format(
+            now=shown, after=i18n.time_range(*local, new)))
+    with keep_moment:
+        if st.button(_("Keep the moments they happen"), key=f"{key}_moment", width="stretch"):
+            _save_zone(p, venue, changes, False)
+        # Translators: under "Keep the moments they happen": the first event's times now → after.
+        st.caption(_("{now} → {after}: the same moment, on the new zone's clock.").format(
+            now=shown, after=i18n.time_range(*moment, new)))
+    with cancel:
+        if st.button(_("Don't change the zone"), key=f"{key}_keep", width="stretch"):
+            st.session_state.pop(key, None)
+            st.session_state.pop(f"venue_zone_pick_{venue.id}", None)  # the picker shows the venue's zone again
+            st.rerun()
+
+
+def _save_zone(p, venue, changes: dict, keep_local_times: bool) -> None:
+    st.session_state.pop(f"venue_zone_{venue.id}", None)
+    attempt(lambda: p.update_venue(venue.id, **changes, keep_local_times=keep_local_times, actor=actor()),
+            _("Saved {name}.").format(name=escape_md(changes["name"])))
 
 
 def _add_venue(p) -> None:

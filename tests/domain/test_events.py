@@ -267,9 +267,45 @@ def test_events_follow_their_venues_time_zone_when_it_is_corrected(planner, venu
     """Event.timezone is documented as the venue's; correcting the venue's zone must not leave
     its events showing times in the old one."""
     e = make_event()
-    planner.update_venue(venue.id, timezone="America/Lima")
+    planner.update_venue(venue.id, timezone="America/Lima", keep_local_times=False)
     again = planner.get_event(e.id)
     assert again.timezone == again.venue.timezone == "America/Lima"
+    assert again.starts_at == e.starts_at  # the moment kept: the wall clock moved
+
+
+def test_a_venues_new_zone_asks_whether_its_events_keep_their_local_times(planner, venue, make_event, open_event,
+                                                                          assert_refused):
+    """A venue's zone entered wrongly (New York for a London building): saying so must not move
+    every event there by hours, nor write to their guests, before the organizer chose."""
+    draft = make_event(title="Draft at the venue")
+    public = open_event(title="Published at the venue")
+    ana = planner.register(public.id, name="Ana", email="ana@example.org")
+    mail_before = len(planner.outbox())
+    local = {e.id: (e.local_start.time(), e.local_end.time()) for e in (draft, public)}
+
+    error = assert_refused(lambda: planner.update_venue(venue.id, timezone="Europe/London"), field="timezone",
+                           match="Events are held at this venue")
+    assert error.params["count"] == 2
+    assert planner.get_venue(venue.id).timezone == venue.timezone and len(planner.outbox()) == mail_before
+
+    planner.update_venue(venue.id, timezone="Europe/London", keep_local_times=True)
+    for e in (draft, public):
+        moved = planner.get_event(e.id)
+        assert moved.timezone == "Europe/London"
+        assert (moved.local_start.time(), moved.local_end.time()) == local[e.id]  # 17:00 stays 17:00
+        assert moved.local_start.date() == e.local_start.date() and moved.starts_at != e.starts_at
+    told = [m for m in planner.outbox() if m.recipient == ana.email and m.kind == "event_changed"]
+    assert len(told) == 1  # the guest learns the zone (and so the moment) changed
+
+    # Back, keeping the moments: the local times move, the instants stay.
+    before = planner.get_event(public.id)
+    planner.update_venue(venue.id, timezone=venue.timezone, keep_local_times=False)
+    after = planner.get_event(public.id)
+    assert after.starts_at == before.starts_at and after.local_start.time() != before.local_start.time()
+    # A venue without events changes its zone without the question; a name alone never asks.
+    empty = planner.add_venue(name="Empty hall", timezone="UTC")
+    assert planner.update_venue(empty.id, timezone="Asia/Tokyo").timezone == "Asia/Tokyo"
+    assert planner.update_venue(venue.id, name="Renamed hall").name == "Renamed hall"
 
 
 # ---------------------------------------------------------------------- update_event

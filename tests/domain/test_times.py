@@ -94,7 +94,7 @@ def test_a_zone_stored_before_the_rule_still_reads_and_never_blocks_other_change
     # … and the pickers keep the stored one, so opening the form does not change it unseen.
     assert check.timezone_names("US/Eastern")[0] == "US/Eastern"
     assert check.timezone_names("America/Lima") == check.timezone_names()
-    assert planner.update_venue(venue.id, timezone="America/New_York").timezone == "America/New_York"
+    assert planner.update_venue(venue.id, timezone="America/New_York", keep_local_times=False).timezone == "America/New_York"
 
 
 # ---------------------------------------------------------------------- clock changes

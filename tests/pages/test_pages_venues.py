@@ -1,0 +1,51 @@
+"""AppTest for Venues and rooms: a venue's new time zone asks what its events keep."""
+
+from __future__ import annotations
+
+from tests.pages.apptest import dialogue, no_exception, signed_in, texts
+
+
+def _venues(app_planner):
+    at = signed_in(app_planner).run()
+    at.switch_page("venues.py").run()
+    return at
+
+
+def _save_zone(at, venue, zone):
+    at.selectbox(key=f"venue_zone_pick_{venue.id}").select(zone)
+    at.button(key=f"FormSubmitter:venue_{venue.id}-Save venue").click().run()
+    return at
+
+
+def test_a_new_zone_for_a_venue_with_events_changes_nothing_before_the_organizer_chooses(app_planner):
+    event = dialogue(app_planner)  # 17:00-19:00 New York time, published, at the Ford Foundation's building
+    app_planner.register(event.id, name="Ana Pérez", email="ana@example.org")
+    venue, mail = event.venue, len(app_planner.outbox())
+    at = _save_zone(_venues(app_planner), venue, "Europe/London")
+    no_exception(at)
+    assert "The time zone changes from New York time to London time" in texts(at)
+    # The first event held there (the demo's draft, Sat 23 Oct 2027 10:00-11:30): after each choice.
+    assert "10:00–11:30 New York time → 10:00–11:30 London time: the zone was entered wrongly." in texts(at)
+    assert "10:00–11:30 New York time → 15:00–16:30 London time: the same moment" in texts(at)
+    assert "The 1 guests" not in texts(at) and "guest of the published events gets an email" in texts(at)
+    assert app_planner.get_venue(venue.id).timezone == "America/New_York" and len(app_planner.outbox()) == mail
+
+    at.button(key=f"venue_zone_{venue.id}_keep").click().run()  # "Don't change the zone"
+    assert app_planner.get_venue(venue.id).timezone == "America/New_York"
+    assert at.selectbox(key=f"venue_zone_pick_{venue.id}").value == "America/New_York"
+
+    at = _save_zone(at, venue, "Europe/London")
+    at.button(key=f"venue_zone_{venue.id}_local").click().run()  # "Keep their local times"
+    no_exception(at)
+    moved = app_planner.get_event(event.id)
+    assert moved.timezone == "Europe/London" and moved.local_start.strftime("%H:%M") == "17:00"
+    assert [m.kind for m in app_planner.outbox()[mail:] if m.recipient == "ana@example.org"] == ["event_changed"]
+    assert "Saved" in texts(at)
+
+
+def test_a_venue_without_events_changes_its_zone_at_once(app_planner):
+    empty = app_planner.add_venue(name="Empty Hall", timezone="UTC")
+    at = _save_zone(_venues(app_planner), empty, "Asia/Tokyo")
+    no_exception(at)
+    assert app_planner.get_venue(empty.id).timezone == "Asia/Tokyo"
+    assert "What should" not in texts(at)

@@ -45,9 +45,10 @@ def render() -> None:
     with left:
         st.subheader(_("Add an organizer"))
         with st.form("add_user"):
-            email = st.text_input(_("Email"))
-            name = st.text_input(_("Name"))
-            role = st.selectbox(_("Role"), ["organizer", "admin"], format_func=lambda r: label(USER_ROLE_LABELS, r))
+            email = st.text_input(_("Email"), key="acc_new_email")
+            name = st.text_input(_("Name"), key="acc_new_name")
+            role = st.selectbox(_("Role"), ["organizer", "admin"], format_func=lambda r: label(USER_ROLE_LABELS, r),
+                                key="acc_new_role")
             if st.form_submit_button(_("Add account"), type="primary"):
                 password = new_password()
                 try:
@@ -56,6 +57,8 @@ def render() -> None:
                     show_error(err)
                 else:
                     st.session_state["created_account"] = (email.strip().lower(), password)
+                    for key in ("acc_new_email", "acc_new_name", "acc_new_role"):  # an empty form for the next one
+                        del st.session_state[key]
                     st.rerun()
     with right:
         others = [u for u in users if u.id != me.id]

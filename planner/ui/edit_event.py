@@ -217,7 +217,7 @@ def render() -> None:
     room = rooms.get(s["ev_room"])
     summit = summits.get(s["ev_summit"])
     # Translators: {place} is a venue's or a summit's name; **{zone}** a time zone's name in bold.
-    zone_in = _("Times are in {place}'s time zone: **{zone}**.")
+    zone_in = _("Times are in the time zone of {place}: **{zone}**.")  # never "…Nations's time zone"
     if room:
         zone_name = room.venue.timezone
         zone_why = zone_in.format(place=escape_md(room.venue.name), zone=zone_name)
@@ -251,11 +251,12 @@ def render() -> None:
     cap[0].checkbox(
         _("Use the room's capacity ({count})").format(count=format_number(room.capacity)) if room
         else _("No capacity limit (online)"),
-        key="ev_capacity_default", persist_state=PAGE_SET,
+        key="ev_capacity_default", persist_state=PAGE_SET, on_change=_own_capacity_from_room, args=(room,),
     )
     if not s["ev_capacity_default"]:
-        cap[1].number_input(_("Capacity"), min_value=1, max_value=1_000_000, step=1, key="ev_capacity",
-                            persist_state=PAGE_SET)
+        # No bounds in the browser: a number out of them was dropped there with a note of its own
+        # while saving went on with the last good one; the domain refuses it, beside this field.
+        cap[1].number_input(_("Capacity"), step=1, key="ev_capacity", persist_state=PAGE_SET)
     slots["capacity"] = cap[1].container(key="ev_err_capacity")
 
     write, shown = st.columns(2)
@@ -364,6 +365,13 @@ def render() -> None:
         questions_editor(event)  # issue #12
         event_translations(event)  # issue #13
 
+
+
+
+def _own_capacity_from_room(room) -> None:
+    """Unticking "Use the room's capacity" starts the event's own from the room's, not from 50."""
+    if room is not None and not st.session_state.get("ev_capacity_default"):
+        st.session_state["ev_capacity"] = room.capacity
 
 def _error_key(field: str) -> str:
     return {"summit_id": "ev_err_summit", "room_id": "ev_err_room", "starts_at": "ev_err_times",

@@ -55,6 +55,11 @@ if i18n.is_rtl():
         " [data-testid='stMain'] :is(p, li, h1, h2, h3, h4, h5, h6, label, [data-testid='stCaptionContainer'])"
         " { text-align: right; }"
         " [data-testid='stMain'] :is(input, textarea) { direction: rtl; text-align: right; }"
+        # What people type reads in its own direction, paragraph by paragraph (an English
+        # description stays left to right); times and dates read left to right ("17:00").
+        " [data-testid='stMain'] :is(textarea, input[type='text']) { unicode-bidi: plaintext; text-align: start; }"
+        " [data-testid='stMain'] :is([data-testid='stTimeInput'], [data-testid='stDateInput']) input"
+        " { direction: ltr; text-align: left; }"
         " [data-testid='stMain'] [class*='st-key-'][class*='email'] input,"
         " [data-testid='stMain'] [class*='st-key-'][class*='url'] input,"
         " [data-testid='stMain'] [class*='st-key-'][class*='code'] input,"

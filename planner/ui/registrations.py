@@ -171,6 +171,7 @@ def _door(p, event) -> None:
                     show_error(err)
                 else:
                     st.session_state["r_new_pass"] = made.id  # its QR code shows at once
+                    del st.session_state[f"r_pass_label_{event.id}"]  # an empty field for the next door
                     st.rerun()
         st.download_button(
             _("Door list for printing (CSV)"), data=language.later(lambda: p.door_list_csv(event.id, actor=actor())),

@@ -272,6 +272,22 @@ def test_admin_sees_accounts_and_organizers_do_not(app_planner):
     assert "admin@example.org" in at.dataframe[0].value["Email"].tolist()
 
 
+def test_an_account_added_leaves_an_empty_form_and_a_refused_one_keeps_what_was_typed(app_planner):
+    at = signed_in(app_planner, role="admin").run()
+    at.switch_page("accounts.py").run()
+    at.text_input(key="acc_new_email").input("new.organizer@example.org")
+    at.text_input(key="acc_new_name").input("Nadia New")
+    at.button(key="FormSubmitter:add_user-Add account").click().run()
+    no_exception(at)
+    assert any(u.email == "new.organizer@example.org" for u in app_planner.list_users())
+    assert at.text_input(key="acc_new_email").value == "" and at.text_input(key="acc_new_name").value == ""
+    at.text_input(key="acc_new_email").input("not an address")
+    at.text_input(key="acc_new_name").input("Typo Person")
+    at.button(key="FormSubmitter:add_user-Add account").click().run()
+    no_exception(at)
+    assert at.text_input(key="acc_new_email").value == "not an address" and at.error
+
+
 def test_venues_and_summits_pages_add_records(app_planner):
     at = signed_in(app_planner).run()
     at.switch_page("venues.py").run()

@@ -43,6 +43,24 @@ def test_saving_with_several_problems_shows_them_all_beside_their_fields_and_a_s
     assert at.text_input(key="ev_sp_1_affiliation").value == "CELS"  # what was typed stays
 
 
+def test_an_own_capacity_starts_from_the_rooms_and_one_below_1_is_refused_beside_it(app_planner):
+    event = dialogue(app_planner)  # in the Auditorium, the room's capacity
+    room = app_planner.get_room(event.room_id)
+    at = editor(app_planner, event.id)
+    at.checkbox(key="ev_capacity_default").uncheck().run()
+    assert at.number_input(key="ev_capacity").value == room.capacity  # not 50
+    for wrong in (0, -5):
+        at.number_input(key="ev_capacity").set_value(wrong).run()
+        at.button(key="ev_save").click().run()
+        no_exception(at)
+        assert "Capacity must be at least 1." in " ".join(errors_beside(at, "ev_err_capacity"))
+        assert "Not saved: 1 thing to fix" in " ".join(errors_beside(at, "ev_summary"))
+        assert app_planner.get_event(event.id).capacity == event.capacity  # nothing saved, not 50 either
+    at.number_input(key="ev_capacity").set_value(40).run()
+    at.button(key="ev_save").click().run()
+    assert app_planner.get_event(event.id).capacity == 40
+
+
 def test_before_the_first_save_only_what_was_typed_wrong_is_shown(app_planner):
     at = editor(app_planner)
     assert not errors_beside(at, "ev_err_title")  # an empty new form is not scolded
@@ -237,6 +255,7 @@ def test_a_new_door_pass_shows_its_whole_link_a_copy_button_and_its_qr_code(app_
     assert ">Copy</button>" in html
     assert 'alt="QR code of the door pass for East door"' in html
     assert "Door pass created" in texts(at)
+    assert at.text_input(key=f"r_pass_label_{event.id}").value == ""  # empty for the next door
 
 
 def test_publishing_a_new_event_dated_in_the_past_asks_first_then_publishes(app_planner):

@@ -12,4 +12,4 @@ __all__ = ["description_html", "show_description"]
 
 def show_description(markdown: str) -> None:
     """The description on a page, in a box of its own."""
-    st.html(f'<div class="planner-description">{description_html(markdown)}</div>')
+    st.html(f'<div class="planner-description" dir="auto">{description_html(markdown)}</div>')  # typed text: its own direction

@@ -10,7 +10,7 @@ from planner.codes import ORGANIZATION_ROLE_HEADINGS, SPEAKER_ROLE_HEADINGS, lab
 from planner.i18n import _
 from planner.ui.components.description import show_description
 from planner.ui.components.markdown import escape_md
-from planner.ui.components.times import long_date, time_range, zone_name
+from planner.ui.components.times import long_date, time_range
 
 
 def show_preview(event) -> None:
@@ -18,8 +18,7 @@ def show_preview(event) -> None:
     with st.container(border=True, key="ev_public_preview"):
         st.caption(_("As the public page will show it (not saved yet):"))
         st.markdown("### {}".format(escape_md(event.title)))
-        # Translators: an event's times ("17:00–19:00 EDT") and its time zone's name ("New York Time").
-        times = _("{times} ({zone})").format(times=time_range(event), zone=zone_name(event.timezone))
+        times = time_range(event)  # "17:00–19:00 New York time": the zone is named in it, as on the public page
         st.markdown(f":material/schedule: **{long_date(event.local_start)}** · {times}  \n"
                     f":material/location_on: {escape_md(event.place)}")
         if event.description:

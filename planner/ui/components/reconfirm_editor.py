@@ -24,8 +24,8 @@ def format_percent(rate: float) -> str:
 
 def _capacity(p) -> int | None:
     s = st.session_state
-    if not s.get("ev_capacity_default", True):
-        return int(s["ev_capacity"])
+    if not s.get("ev_capacity_default", True):  # one refused beside its field (below 1) suggests nothing yet
+        return int(s["ev_capacity"]) if int(s["ev_capacity"]) >= 1 else None
     try:
         return p.get_room(s["ev_room"]).capacity if s.get("ev_room") else None
     except PlannerError:

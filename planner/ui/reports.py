@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import format_percent
 
-from planner import PlannerError
+from planner import PlannerError, clock
 from planner.codes import EVENT_STATUS_LABELS, ORGANIZATION_ROLE_LABELS, label
 from planner.i18n import _, format_number, locale, ngettext
 from planner.ui.components.charts import chart_block, time_axis, time_tooltip, wall_clock, wall_clock_text
@@ -110,7 +110,8 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
         return
     zone = zone_abbreviation(counts["at"].iloc[-1])
     when, made, total = _("Time ({zone})").format(zone=zone), _("Registrations in the hour"), _("Registrations so far")
-    data = pd.DataFrame({"at": wall_clock(counts["at"]), "when": wall_clock_text(counts["at"]), "made": counts["registrations"], "total": counts["total"]})
+    drawn = _drawn_counts(p, timeline, event_id)
+    data = pd.DataFrame({"at": wall_clock(drawn["at"]), "when": wall_clock_text(drawn["at"]), "made": drawn["registrations"], "total": drawn["total"]})
     line = alt.Chart(data).mark_line(interpolate="step-after", point=True, color=IN_COLOUR).encode(
         x=time_axis("at", when, day_only=True), y=alt.Y("total:Q", title=total, axis=COUNT_AXIS),
         tooltip=[time_tooltip("when", when), alt.Tooltip("made:Q", title=made), alt.Tooltip("total:Q", title=total)],
@@ -122,8 +123,12 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
         marks.append({"at": timeline.reminder_at, "what": _("Reminder sent") if timeline.reminder_sent
                       else _("Reminder due")})
     chart = line
+    last = drawn["at"].iloc[-1]
+    drawn_marks = [m for m in marks if pd.Timestamp(m["at"]) <= last]  # a reminder months ahead: named, not drawn
     if marks:
-        marked = pd.DataFrame(marks)
+        st.caption(" · ".join(f"{m['what']}: {_when(m['at'])}" for m in marks))
+    if drawn_marks:
+        marked = pd.DataFrame(drawn_marks)
         local = pd.to_datetime(marked["at"]).dt.tz_convert(timeline.zone)
         marked["at"], marked["when"] = wall_clock(local), wall_clock_text(local)
         rules = alt.Chart(marked).mark_rule(strokeDash=[4, 4], color="gray").encode(
@@ -132,10 +137,31 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
         labels = alt.Chart(marked).mark_text(align="left", dx=4, dy=-6, baseline="bottom", color="gray").encode(
             x=time_axis("at", when, day_only=True), y=alt.value(12), text="what:N")
         chart = alt.layer(line, rules, labels)
-        st.caption(" · ".join(f"{m['what']}: {_when(m['at'])}" for m in marks))
     table = pd.DataFrame({when: counts["at"], made: counts["registrations"], total: counts["total"]})
     chart_block(chart, table, file_name=_file_name("registrations", event_id, summit_id), key=key,
                 column_config={when: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+
+
+def _drawn_counts(p, timeline, event_id) -> pd.DataFrame:
+    """The hours with registrations, as the line draws them: for an event, from 0 at its
+    publication and on at the last total until now (or its end), so a few registrations in one
+    hour draw a line, not a lone dot."""
+    counts = timeline.counts[["at", "registrations", "total"]]
+    if event_id is None:
+        return counts
+    zone = counts["at"].iloc[0].tzinfo
+    rows = [counts]
+    if timeline.published_at is not None:  # 0 at publication (or at the start of its hour, the first one's)
+        start = min(pd.Timestamp(timeline.published_at).tz_convert(zone), counts["at"].iloc[0])
+        rows.insert(0, pd.DataFrame({"at": [start], "registrations": [0], "total": [0]}))
+    try:
+        until = min(pd.Timestamp(clock.now()), pd.Timestamp(p.get_event(event_id, actor=actor()).ends_at))
+    except PlannerError:
+        until = pd.Timestamp(clock.now())
+    if until.tz_convert(zone) > counts["at"].iloc[-1]:
+        rows.append(pd.DataFrame({"at": [until.tz_convert(zone)], "registrations": [0],
+                                  "total": [counts["total"].iloc[-1]]}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def _when(moment) -> str:

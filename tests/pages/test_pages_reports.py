@@ -103,3 +103,27 @@ def test_anonymous_sessions_cannot_open_the_reports(app_planner):
     at = app().run()
     with pytest.raises(ValueError):
         at.switch_page("reports.py")
+
+
+def test_registrations_made_in_one_hour_draw_a_line_from_publication_to_now_not_a_dot(app_planner):
+    """An event with all its registrations in one hour (the first minutes after publishing) drew a
+    single dot, and its axis ran months ahead to the reminder's due date."""
+    from datetime import datetime, timedelta
+
+    import pyarrow as pa
+
+    event = _guests(app_planner)
+    at = _reports(signed_in(app_planner))
+    at.selectbox(key="rp_event").set_value(event.id).run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 1  # the table: the one real hour
+    chart = at.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.datasets]
+    line = next(f for f in frames if "total" in f.columns)
+    assert list(line["total"]) == [0, 4, 4]  # published, the hour of the four, now
+    import pandas as pd
+
+    latest = pd.to_datetime(line["at"]).max()  # the event's wall clock, as the chart writes it
+    assert latest.tz_localize(None) <= pd.Timestamp(datetime.now() + timedelta(days=1))  # not months ahead
+    assert "Reminder due" in texts(at)  # named in the caption …
+    assert not any("what" in f.columns and f["what"].astype(str).str.contains("Reminder").any() for f in frames)

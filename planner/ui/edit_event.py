@@ -184,8 +184,10 @@ def render() -> None:
     rooms = {r.id: r for r in p.list_rooms()}
     slots = {}
 
+    # No max_chars: the browser drops a paste past it without a word (the field stayed empty); a
+    # title past 200 characters comes back refused beside the field, with its length.
     st.text_input(_("Title"), key="ev_title",
-                  persist_state=PAGE_SET, max_chars=200, placeholder=_("Civil society dialogue on …"))
+                  persist_state=PAGE_SET, placeholder=_("Civil society dialogue on …"))
     slots["title"] = st.container(key="ev_err_title")
     where = st.columns(2)
     where[0].selectbox(

@@ -61,6 +61,16 @@ def test_an_own_capacity_starts_from_the_rooms_and_one_below_1_is_refused_beside
     assert app_planner.get_event(event.id).capacity == 40
 
 
+def test_a_pasted_title_past_200_characters_is_kept_and_refused_with_its_length(app_planner):
+    at = editor(app_planner)
+    before = len(app_planner.list_events())
+    at.text_input(key="ev_title").input("Civil society dialogue " + "x" * 227)  # 250 characters, pasted
+    at.button(key="ev_save").click().run()
+    no_exception(at)
+    assert "can be at most 200 characters long (this one has 250)" in " ".join(errors_beside(at, "ev_err_title"))
+    assert len(at.text_input(key="ev_title").value) == 250 and len(app_planner.list_events()) == before
+
+
 def test_before_the_first_save_only_what_was_typed_wrong_is_shown(app_planner):
     at = editor(app_planner)
     assert not errors_beside(at, "ev_err_title")  # an empty new form is not scolded

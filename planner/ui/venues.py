@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from planner import i18n
+from planner import clock, i18n
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
@@ -112,17 +112,24 @@ def render() -> None:
             room_by_id = {r.id: r for r in rooms}
             room_id = st.selectbox(_("Room to change"), list(room_by_id), format_func=lambda i: room_by_id[i].label)
             room = room_by_id[room_id]
+            using = _events_using(p, room)
             with st.form(f"room_{room.id}"):
                 name = st.text_input(_("Room name"), room.name)
-                capacity = st.number_input(_("Capacity"), min_value=1, max_value=100_000, value=room.capacity, step=1)
+                capacity = st.number_input(_("Capacity"), min_value=1, max_value=100_000, value=room.capacity, step=1,
+                                           key=f"room_cap_pick_{room.id}")
                 access = st.text_area(_("Accessibility notes"), room.accessibility)
+                if using:
+                    st.caption(_("Events to come that use this room's capacity: {events}").format(
+                        events=_(", ").join(i18n.typed(escape_md(e.title)) for e, _count in using)))
                 if st.form_submit_button(_("Save room")):
-                    attempt(
-                        lambda: p.update_room(
-                            room.id, name=name, capacity=int(capacity), accessibility=access, actor=actor()
-                        ),
-                        _("Saved {name}.").format(name=escape_md(name)),
-                    )
+                    changes = dict(name=name, capacity=int(capacity), accessibility=access)
+                    if [e for e, confirmed in using if confirmed > int(capacity)]:  # asked below first
+                        st.session_state[f"room_capacity_{room.id}"] = changes
+                    else:
+                        attempt(lambda: p.update_room(room.id, **changes, actor=actor()),
+                                _("Saved {name}.").format(name=escape_md(name)))
+            if st.session_state.get(f"room_capacity_{room.id}"):
+                _capacity_choice(p, room, using, st.session_state[f"room_capacity_{room.id}"])
             with st.popover(_("Security list rule of this room"), icon=":material/badge:"):  # issue #12
                 security_list.rule_editor(p, "room", room.id)
             if room.id not in {e.room_id for e in p.list_events(actor=actor())}:
@@ -195,6 +202,41 @@ def _save_zone(p, venue, changes: dict, keep_local_times: bool) -> None:
     st.session_state.pop(f"venue_zone_{venue.id}", None)
     attempt(lambda: p.update_venue(venue.id, **changes, keep_local_times=keep_local_times, actor=actor()),
             _("Saved {name}.").format(name=escape_md(changes["name"])))
+
+
+def _events_using(p, room) -> list[tuple]:
+    """The events still to come in ``room`` that take its capacity as theirs, each with how many
+    are confirmed: a new capacity is theirs too."""
+    now = clock.now()
+    counts = p.all_event_counts(actor=actor())
+    return [(e, counts[e.id].confirmed if e.id in counts else 0)
+            for e in sorted(p.list_events(actor=actor()), key=lambda e: e.starts_at)
+            if e.room_id == room.id and e.capacity_is_default and e.status != "cancelled" and e.ends_at > now]
+
+
+def _capacity_choice(p, room, using, changes: dict) -> None:
+    """A smaller room than the guests already confirmed at its events: said, with a choice,
+    before anything is saved. Nobody loses a place; those events take newcomers onto the waiting list."""
+    key = f"room_capacity_{room.id}"
+    over = [(e, confirmed) for e, confirmed in using if confirmed > changes["capacity"]]
+    st.warning(ngettext(
+        "{count} place is fewer than some events in this room already have confirmed:",
+        "{count} places are fewer than some events in this room already have confirmed:", changes["capacity"],
+    ).format(count=format_number(changes["capacity"])), icon=":material/group:")
+    st.markdown("\n".join(
+        "- " + _("{title}: {confirmed} confirmed").format(title=i18n.typed(escape_md(e.title)),
+                                                       confirmed=format_number(confirmed)) for e, confirmed in over))
+    st.caption(_("Nobody loses their place: those events are full until enough guests cancel, and new "
+                 "registrations go to the waiting list. Their public pages show the new number of places."))
+    save, keep = st.columns(2)
+    if save.button(_("Save the smaller capacity"), key=f"{key}_save", type="primary", width="stretch"):
+        st.session_state.pop(key, None)
+        attempt(lambda: p.update_room(room.id, **changes, actor=actor()),
+                _("Saved {name}.").format(name=escape_md(changes["name"])))
+    if keep.button(_("Keep the capacity"), key=f"{key}_keep", width="stretch"):
+        st.session_state.pop(key, None)
+        st.session_state.pop(f"room_cap_pick_{room.id}", None)  # the field shows the room's capacity again
+        st.rerun()
 
 
 def _add_venue(p) -> None:

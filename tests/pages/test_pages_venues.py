@@ -49,3 +49,39 @@ def test_a_venue_without_events_changes_its_zone_at_once(app_planner):
     no_exception(at)
     assert app_planner.get_venue(empty.id).timezone == "Asia/Tokyo"
     assert "What should" not in texts(at)
+
+
+def test_a_room_made_smaller_than_its_events_confirmed_guests_asks_first(app_planner):
+    event = dialogue(app_planner)  # takes its room's capacity
+    for n in range(3):
+        app_planner.register(event.id, name=f"Guest {n}", email=f"guest{n}@example.org")
+    room = app_planner.get_room(event.room_id)
+    at = _venues(app_planner)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Room to change")).set_value(room.id).run()
+    assert "Events to come that use this room's capacity" in texts(at)
+    at.number_input(key=f"room_cap_pick_{room.id}").set_value(2)
+    at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
+    no_exception(at)
+    assert "2 places are fewer than some events in this room already have confirmed" in texts(at)
+    assert "3 confirmed" in texts(at) and app_planner.get_room(room.id).capacity == room.capacity
+    at.button(key=f"room_capacity_{room.id}_keep").click().run()
+    assert app_planner.get_room(room.id).capacity == room.capacity
+    assert at.number_input(key=f"room_cap_pick_{room.id}").value == room.capacity
+
+    at.number_input(key=f"room_cap_pick_{room.id}").set_value(2)
+    at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
+    at.button(key=f"room_capacity_{room.id}_save").click().run()
+    no_exception(at)
+    assert app_planner.get_room(room.id).capacity == 2
+    assert [r.status for r in app_planner.registrations(event.id)].count("confirmed") == 3  # nobody lost a place
+
+
+def test_a_room_made_bigger_saves_at_once(app_planner):
+    event = dialogue(app_planner)
+    room = app_planner.get_room(event.room_id)
+    at = _venues(app_planner)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Room to change")).set_value(room.id).run()
+    at.number_input(key=f"room_cap_pick_{room.id}").set_value(room.capacity + 10)
+    at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
+    no_exception(at)
+    assert app_planner.get_room(room.id).capacity == room.capacity + 10 and "fewer than" not in texts(at)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_timedelta
 
-from .i18n import Lazy, N_, _, format_date, format_number, format_skeleton, format_time, locale
+from .i18n import Lazy, N_, _, end_time_marked, format_date, format_number, format_skeleton, format_time, locale
 
 # ---------------------------------------------------------------------- what things are
 
@@ -662,8 +662,9 @@ class When:
     def __str__(self) -> str:
         if self.end is None:  # one moment: "Tue 20 Oct 10:00"
             return _("{day} {time}").format(day=format_skeleton("MMMEd", self.start), time=format_time(self.start))
-        return _("{day} {start}–{end}").format(
-            day=format_skeleton("MMMEd", self.start), start=format_time(self.start), end=format_time(self.end)
+        return _("{day} {start}–{end}").format(  # an end on a later day is marked: "22:00–00:00 (+1 day)"
+            day=format_skeleton("MMMEd", self.start), start=format_time(self.start),
+            end=end_time_marked(self.start, self.end),
         )
 
     def __eq__(self, other) -> bool:

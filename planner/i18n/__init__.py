@@ -365,7 +365,12 @@ def format_when(start: datetime, end: datetime) -> str:
     Nueva York)". ``start`` and ``end`` are aware and in the event's zone."""
     # Translators: an event's day, times and zone: "Thursday 23 September 2027, 17:00–19:00 (New York time)".
     return _("{day}, {start}–{end} ({zone})").format(
-        day=long_date(start), start=format_time(start), end=format_time(end), zone=zone_name(start))
+        day=long_date(start), start=format_time(start), end=end_time_marked(start, end), zone=zone_name(start))
+
+
+def end_time_marked(start: datetime, end: datetime) -> str:
+    """The end's time, marked with its day when it is after the start's ("00:00 (+1 day)")."""
+    return f"{format_time(end)} {day_mark((end.date() - start.date()).days)}".rstrip()
 
 
 def format_number(value: int | float) -> str:

@@ -241,3 +241,16 @@ def test_a_duplicate_of_a_past_event_is_a_draft_and_asks_when_published(planner,
     copy = planner.duplicate_event(make_event(starts_at=at(19, 10), ends_at=at(19, 11)).id)
     assert copy.status == "draft"
     assert_refused(lambda: planner.publish_event(copy.id), field="starts_at")
+
+
+def test_an_end_at_midnight_or_later_is_marked_with_its_day_in_emails_and_captions():
+    """"22:00–00:00" read as an event that ends before it starts (an email of a changed time
+    wrote it so); the end's day is said, as the pages say the viewer's own."""
+    from planner import i18n
+    from planner.codes import When
+
+    i18n.activate("en")
+    start = datetime(2027, 10, 22, 22, tzinfo=ZoneInfo("Europe/London"))
+    assert "22:00–00:00 (+1 day) (" in i18n.format_when(start, start + timedelta(hours=2))  # then the zone
+    assert str(When(start, start + timedelta(hours=2))).endswith("22:00–00:00 (+1 day)")
+    assert str(When(start, start + timedelta(hours=1))).endswith("22:00–23:00")  # the same day: no mark

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import NotFound, PlannerError
+from planner import NotFound, PlannerError, images
 from planner.codes import ORGANIZATION_ROLE_LABELS, SIGN_ON_STATUS_LABELS, When, label
 from planner.i18n import _
 from planner.ui.components.markdown import error_md, escape_md
@@ -48,7 +48,7 @@ def _request(p, token: str, found, request) -> None:
                                  max_chars=200, key=f"sign_on_name_{request.id}")
             logo = st.file_uploader(
                 _("Logo (optional: PNG, JPEG or SVG, up to 8 MB)"), type=["png", "jpg", "jpeg", "svg"],
-                key=f"sign_on_logo_{request.id}")
+                key=f"sign_on_logo_{request.id}", max_upload_size=images.MAX_BYTES // (1024 * 1024))  # as said
             if request.logo:
                 st.caption(_("You sent a logo already; send another only to replace it."))
             if st.form_submit_button(_("Send my answer"), type="primary", icon=":material/send:"):

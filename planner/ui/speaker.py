@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import NotFound, PlannerError, clock
+from planner import NotFound, PlannerError, clock, images
 from planner.codes import SIGN_ON_STATUS_LABELS, SPEAKER_ATTENDANCE, SPEAKER_ATTENDANCE_LABELS, SPEAKER_ROLE_LABELS, \
     When, label
 from planner.i18n import _
@@ -61,7 +61,8 @@ def render() -> None:
         speaks = st.text_input(_("The language you will speak in"), value=found.speaks, max_chars=60,
                                key="speaker_speaks")
         photo = st.file_uploader(_("Photo for the event page (optional: PNG or JPEG, up to 8 MB)"),
-                                 type=["png", "jpg", "jpeg"], key="speaker_photo")
+                                 type=["png", "jpg", "jpeg"], key="speaker_photo",
+                                 max_upload_size=images.MAX_BYTES // (1024 * 1024))  # the box says what the label says
         if found.photo:
             st.caption(_("You sent a photo already; send another only to replace it."))
         if st.form_submit_button(_("Send my answer"), type="primary", icon=":material/send:"):

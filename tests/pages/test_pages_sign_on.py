@@ -71,6 +71,7 @@ def test_the_contact_confirms_on_the_sign_on_page(app_planner, event):
     at = open_link("sign_on.py", token)
     assert event.title in seen(at) and organization.name in seen(at)
     assert app_planner.sign_on(token).requests[0].status == "pending"  # opening changed nothing
+    assert [u.proto.max_upload_size_mb for u in at.get("file_uploader")] == [8]  # the box says the label's 8 MB
     request = app_planner.sign_on(token).requests[0]
     at.text_input(key=f"sign_on_name_{request.id}").set_value("Our Display Name")
     at.button[0].click().run()
@@ -86,6 +87,7 @@ def test_the_speaker_confirms_on_their_page_and_in_person_is_asked_for_the_id_na
     token = link(app_planner, "speaker_request")
     at = open_link("speaker.py", token)
     assert speaker.name in seen(at) and event.title in seen(at)
+    assert [u.proto.max_upload_size_mb for u in at.get("file_uploader")] == [8]
     at.radio(key="speaker_attendance").set_value("in_person")
     at.button[0].click().run()
     no_exception(at)

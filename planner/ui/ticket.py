@@ -151,30 +151,50 @@ def _details(p, token, registration, event) -> None:
             messages_choice(p, token, registration)
         return
     asked = p.event_questions(registration.event_id)
+    refused = st.session_state.get("tk_refused")  # (field, message) of the last Save, shown beside its field
+
+    def beside(field: str) -> None:
+        if refused and refused[0] == field:
+            a11y.field_error(refused[1], f"tk_{field}")
+
     with st.form("ticket_details"):
         # Keys name the widgets, so an error can be tied to its field (a11y.field_error).
-        name = st.text_input(_("Your name"), registration.name, max_chars=200, key="tk_name")
-        organization = st.text_input(_("Organization (optional)"), registration.organization, max_chars=200,
-                                     key="tk_organization")
-        questions_form.draw("tk", asked, lambda key: None, registration)
-        needs = st.text_area(
+        st.text_input(_("Your name"), registration.name, max_chars=200, key="tk_name")
+        beside("name")
+        st.text_input(_("Organization (optional)"), registration.organization, max_chars=200, key="tk_organization")
+        beside("organization")
+        questions_form.draw("tk", asked, beside, registration)
+        st.text_area(
             _("Access or interpretation needs (optional)"), registration.needs, max_chars=500, height=80,
             key="tk_needs",
         )
+        beside("needs")
         questions_form.privacy("tk", registration)
         _earlier_answers(registration, asked)
-        if st.form_submit_button(_("Save changes")):
-            try:
-                p.update_registration(token, name=name, organization=organization, needs=needs,
-                                      answers=questions_form.answers("tk", asked), **questions_form.choices("tk"))
-            except (ValidationError, PlannerError) as err:  # tied to its field and announced
-                field = getattr(err, "field", None)
-                a11y.field_error(error_md(err), f"tk_{field}" if field else "tk_form")
-            else:
-                flash(_("Saved your details."))
-                st.rerun()
+        drawn_beside = {*_FIELDS_BESIDE, *(k for q in asked if q.builtin != "needs" for k in q.answer_keys)}
+        if refused and refused[0] not in drawn_beside:
+            a11y.field_error(refused[1], "tk_form")  # not about one field drawn here: above the button
+        st.form_submit_button(_("Save changes"), on_click=_save_details, args=(p, token, asked))
     if registration.email:  # walk-ins without an address get no mail to choose
         messages_choice(p, token, registration)
+
+
+_FIELDS_BESIDE = ("name", "organization", "needs")
+
+
+@language.activate
+def _save_details(p, token, asked) -> None:
+    """*Save changes*, before the page is drawn again: a refusal is kept for its field to show."""
+    s = st.session_state
+    try:
+        p.update_registration(token, name=s.get("tk_name", ""), organization=s.get("tk_organization", ""),
+                              needs=s.get("tk_needs", ""), answers=questions_form.answers("tk", asked),
+                              **questions_form.choices("tk"))
+    except (ValidationError, PlannerError) as err:  # tied to its field and announced
+        s["tk_refused"] = (getattr(err, "field", None), error_md(err))
+    else:
+        s.pop("tk_refused", None)
+        flash(_("Saved your details."))
 
 
 def _earlier_answers(registration, asked) -> None:

@@ -345,3 +345,30 @@ def test_the_private_page_of_a_cancelled_event_offers_nothing_to_cancel_or_chang
     assert not at.get("form") and not [b for b in at.button if b.label in ("Save changes", "Cancel my registration")]
     assert "Ana Pérez — Red Migrante" in texts(at)  # the details, to read
     assert not any(b.label == "Register again" for b in at.get("link_button"))
+
+
+def test_a_refused_change_on_the_private_page_is_shown_beside_its_field_and_changes_nothing(app_planner):
+    event = dialogue(app_planner)
+    ana = app_planner.register(event.id, name="Ana Pérez", email="ana@example.org", organization="Red Migrante")
+    at = ticket(ana.manage_token)
+    at.text_input(key="tk_name").set_value("   ")
+    at.button(key="FormSubmitter:ticket_details-Save changes").click().run()
+    no_exception(at)
+
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    order = [(getattr(n, "key", None), n) for n in walk(at.main)]
+    name_at = next(i for i, (k, _n) in enumerate(order) if k == "tk_name")
+    error_at = next(i for i, (k, _n) in enumerate(order) if k == "a11y_error__tk_name")
+    organization_at = next(i for i, (k, _n) in enumerate(order) if k == "tk_organization")
+    assert name_at < error_at < organization_at  # beside its field, not under the button
+    assert "Your name is required" in " ".join(str(getattr(e, "value", "")) for _k, e in order[error_at:organization_at])
+    assert app_planner.registration(ana.manage_token).name == "Ana Pérez"
+    at.text_input(key="tk_name").set_value("Ana María Pérez")
+    at.button(key="FormSubmitter:ticket_details-Save changes").click().run()
+    no_exception(at)
+    assert app_planner.registration(ana.manage_token).name == "Ana María Pérez"
+    assert "Saved your details." in texts(at) and "Your name is required" not in texts(at)

@@ -26,7 +26,7 @@ from .areas import audit, events, outbox, proofs, recovery, registrations, sign_
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
-from .errors import ConfigurationError, NotFound
+from .errors import ConfigurationError, NotFound, ValidationError
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
@@ -281,6 +281,15 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         self._limiter.count(checked)  # written (or found already there): now it counts
         self._wrote_mail()
         return done
+
+    def registration_problems(self, event_id: int, *, name: str, email: str, organization: str = "",
+                              needs: str = "", answers: dict | None = None) -> list[ValidationError]:
+        """Every field of a registration form ``register`` would refuse, in the form's order
+        (name, email, organization, needs, the first question answered wrongly): after a
+        refusal a form marks them all at once, not one per try. Reads only; nothing counted."""
+        event_id = check.id(event_id)
+        return self._read(lambda db: registrations.problems(db, event_id, name=name, email=email,
+                                                            organization=organization, needs=needs, answers=answers))
 
     def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language, state,
                   **answered) -> Registration:

@@ -30,14 +30,41 @@ def clean_email(value) -> str:
     return check.email(value, "email", own=True)
 
 
+def _detail_checks(name, organization, needs, name_label) -> dict:
+    """Each detail's check, by field, to run (``clean_details``) or to try one by one (``problems``)."""
+    return {
+        "name": lambda: check.text(name, "name", name_label),
+        "organization": lambda: check.text(organization, "organization", N_("Organization"), required=False),
+        "needs": lambda: check.long_text(needs, "needs", N_("Access or interpretation needs"), NEEDS_MAX),
+    }
+
+
 def clean_details(name, organization, needs, name_label: str = N_("Your name")) -> dict:
     """The details a person gives, checked. ``name_label`` names the name's field in a refusal:
     "Your name" for the person themselves, "Name" when someone else types it (the door)."""
-    return {
-        "name": check.text(name, "name", name_label),
-        "organization": check.text(organization, "organization", N_("Organization"), required=False),
-        "needs": check.long_text(needs, "needs", N_("Access or interpretation needs"), NEEDS_MAX),
-    }
+    return {field: run() for field, run in _detail_checks(name, organization, needs, name_label).items()}
+
+
+def problems(db, event_id: int, *, name, email, organization="", needs="", answers=None) -> list[ValidationError]:
+    """Every field of a registration form that ``register`` would refuse, in the form's order
+    (name, email, organization, needs, then the first question answered wrongly), so a form can
+    mark them all at once; nothing is written and nothing counted."""
+    found: list[ValidationError] = []
+
+    def attempt(step):
+        try:
+            return step()
+        except ValidationError as err:
+            found.append(err)
+            return None
+
+    checks = _detail_checks(name, organization, needs, N_("Your name"))
+    attempt(checks["name"])
+    attempt(lambda: clean_email(email))
+    attempt(checks["organization"])
+    cleaned_needs = attempt(checks["needs"])
+    attempt(lambda: questions.check_answers(db, event_id, answers, cleaned_needs or ""))
+    return found
 
 
 def event_capacity(db, event_id: int) -> int | None:

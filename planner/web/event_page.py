@@ -49,7 +49,7 @@ from ..codes import (GENDER_LABELS, GENDERS, ORGANIZATION_ROLE_HEADINGS, ORGANIZ
                      ORGANIZATION_TYPES, REGISTRATION_CLOSED, SPEAKER_ROLE_HEADINGS, YES_NO_LABELS, label)
 from ..config import open_planner, settings_from_env
 from ..errors import NotFound, PlannerError, TooManyRequests, ValidationError
-from ..i18n import N_, _
+from ..i18n import N_, _, format_number, ngettext
 from ..mail.render import private_url
 from ..models import PendingConfirmation, Registration
 from ..outputs import sentences
@@ -145,6 +145,7 @@ class Form:
 
     values: dict = field(default_factory=dict)
     error: tuple[str | None, str] | None = None  # (field or None, message as HTML)
+    more: dict = field(default_factory=dict)  # the other fields refused with it: field -> message as HTML
     answer: Registration | PendingConfirmation | None = None
     link_answer: tuple[str, str] | None = None  # ("sent" | "field" | "refused", message as HTML)
     already: str | None = None  # kept by the answer cookie: "already registered", the address typed
@@ -384,6 +385,11 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
             hide_name=bool(form.value("hide_name")))
     except ValidationError as err:
         form.error = (err.field, said(err))
+        if err.field in (*FIELDS, "proof") or err.field in answers:  # the other fields refused with it too
+            for other in planner.registration_problems(event_id, **{f: form.value(f) for f in FIELDS},
+                                                       answers=answers):
+                if other.field != err.field:
+                    form.more.setdefault(other.field, said(other))
     except TooManyRequests as err:
         form.error = (None, said(err))
         return 429
@@ -621,14 +627,20 @@ class _Fields:
     def __init__(self, form: Form):
         self.form = form
         self.error_field, self.error = form.error if form.error else (None, None)
-        self.shown_error = False
+        self.errors = {**form.more, **({self.error_field: self.error} if self.error else {})}
+        self.shown = 0  # fields drawn with their refusal
+
+    @property
+    def shown_error(self) -> bool:
+        return self.shown > 0
 
     def error_for(self, name: str) -> tuple[str, str]:
         """The attributes of a refused field, and its message under it."""
-        if self.error and self.error_field == name:
-            self.shown_error = True
+        message = self.errors.get(name)
+        if message:
+            self.shown += 1
             return (f' aria-invalid="true" aria-describedby="error-{name}"',
-                    f'<p class="field-error" id="error-{name}">{self.error}</p>')
+                    f'<p class="field-error" id="error-{name}">{message}</p>')
         return "", ""
 
     def text(self, name: str, text: str, *, autocomplete: str = "", placeholder: str = "", kind: str = "text",
@@ -734,7 +746,9 @@ def _form(planner, event, language: str, form: Form, browser: str, full: bool) -
     parts.append("</form>")
     if fields.error is not None:
         # The refusal, announced and first in the form; beside its field too when it names one.
-        text = fields.error if not fields.shown_error else escape(_("Please correct the field marked below."))
+        text = fields.error if not fields.shown_error else escape(ngettext(
+            "Please correct the field marked below.", "Please correct the {count} fields marked below.",
+            fields.shown).format(count=format_number(fields.shown)))
         parts.insert(summary, f'<div id="form-errors" class="notice error" role="alert" tabindex="-1">{text}</div>')
     return "".join(parts)
 

@@ -916,3 +916,17 @@ def test_registering_again_with_blanks_or_new_details_changes_nothing(planner, o
     assert [m.recipient for m in planner.outbox() if m.kind == "private_link"] == ["ana@example.org"] * 2
     stored = planner.registration(ana.manage_token)
     assert (stored.name, stored.organization, stored.needs) == ("Ana Pérez", "Red", "Wheelchair access")
+
+
+def test_registration_problems_names_every_field_register_would_refuse_and_writes_nothing(planner, open_event):
+    event = open_event(capacity=10)
+    planner.set_event_questions(event.id, [{"kind": "short_text", "label": "Role", "required": True}])
+    (role,) = [k for q in planner.event_questions(event.id) for k in q.answer_keys if q.builtin is None]
+    found = planner.registration_problems(event.id, name="  ", email="nope", organization="x" * 201, needs="",
+                                          answers={})
+    assert [e.field for e in found] == ["name", "email", "organization", role]
+    with pytest.raises(ValidationError) as first:
+        planner.register(event.id, name="  ", email="nope", organization="x" * 201, answers={})
+    assert first.value.field == found[0].field  # the first is what register says
+    assert planner.registration_problems(event.id, name="Ana", email="ana@example.org", answers={role: "Chair"}) == []
+    assert planner.registrations(event.id) == []

@@ -49,6 +49,17 @@ def test_rsvp_bad_input_shows_a_message_and_keeps_what_was_typed(app_planner):
     assert app_planner.registrations(event.id) == []
 
 
+def test_rsvp_marks_every_field_it_needs_at_once(app_planner):
+    event = dialogue(app_planner)
+    at = rsvp(event_page(app_planner, event.id), event.id, name=" ", email="not-an-email")
+    no_exception(at)
+    assert "Your name is required" in texts(at) and "email address does not look right" in texts(at)
+    assert app_planner.registrations(event.id) == []
+    at = rsvp(at, event.id, name="Ana Pérez", email="ana@example.org")
+    assert "Your name is required" not in texts(at) and "does not look right" not in texts(at)
+    assert len(app_planner.registrations(event.id)) == 1
+
+
 def test_a_full_event_says_so_and_offers_the_waiting_list(app_planner):
     event = dialogue(app_planner)
     app_planner.update_event(event.id, version=event.version, capacity=1)

@@ -478,6 +478,22 @@ def test_an_empty_name_comes_back_with_the_error_beside_its_field(server, events
     assert rows(server) == before
 
 
+def test_an_empty_form_marks_every_field_it_needs_at_once(server, events):
+    """Name and email both empty: both are marked on the first try, not the email on the second."""
+    event = events.public(title="Everything empty")
+    browser = Browser(server, event.id)
+    before = rows(server)
+    response, page = browser.post({"name": "", "email": "", "organization": "x" * 201})
+    assert response.status == 200 and rows(server) == before
+    assert "name is required" in field_error(page, "name")
+    assert field_error(page, "email") and field_error(page, "organization")
+    summary = re.search(r'<div id="form-errors"[^>]*>([^<]+)', page).group(1)
+    assert summary == "Please correct the 3 fields marked below."
+    response, page = browser.post({"name": "", "email": new_email()})  # one left: said as one
+    assert re.search(r'<div id="form-errors"[^>]*>([^<]+)', page).group(1) == "Please correct the field marked below."
+    assert field_error(page, "name") and 'aria-invalid="true"' not in re.search(r'<input id="f-email"[^>]*>', page).group(0)
+
+
 # ---------------------------------------------------------------------- 4. cross-site and broken bodies
 
 

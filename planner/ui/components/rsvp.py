@@ -32,13 +32,16 @@ def _submit(event_id: int) -> None:
     """Form callback: runs before the page is drawn, so the result shows in the same run."""
     s = st.session_state
     s.pop(f"rsvp_error_{event_id}", None)
+    s.pop(f"rsvp_more_{event_id}", None)
+    answers: dict = {}
     earlier = s.get(f"rsvp_done_{event_id}")
     try:
         fields = {f: s.get(f"rsvp_{f}_{event_id}", "") for f in FIELDS}
         asked = planner().event_questions(event_id)
         prefix = f"rsvp_q_{event_id}"
+        answers = questions_form.answers(prefix, asked)
         done = planner().register(event_id, **fields, proof=s.get(_proof_key(event_id)),
-                                  answers=questions_form.answers(prefix, asked), **questions_form.choices(prefix),
+                                  answers=answers, **questions_form.choices(prefix),
                                   client=client_key())  # flood limits: TooManyRequests
         _next_challenge(event_id)  # a solution is good once
         # A second press of Register while the first was still on its way (a slow rush) finds
@@ -49,6 +52,10 @@ def _submit(event_id: int) -> None:
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
         s[f"rsvp_error_{event_id}"] = (err.field, error_md(err))
+        if err.field in (*FIELDS, "proof") or err.field in answers:  # the other fields refused with it too
+            s[f"rsvp_more_{event_id}"] = {
+                other.field: error_md(other) for other in reversed(planner().registration_problems(
+                    event_id, **fields, answers=answers)) if other.field != err.field}
         if err.field == "proof":
             _next_challenge(event_id)
     except PlannerError as err:
@@ -109,6 +116,7 @@ def _register_again(event_id: int) -> None:
     s.pop(f"rsvp_done_{event_id}", None)
     # A second press of Register after the first was answered found its check used up.
     s.pop(f"rsvp_error_{event_id}", None)
+    s.pop(f"rsvp_more_{event_id}", None)
     for f in FIELDS:
         s.pop(f"rsvp_{f}_{event_id}", None)
     for key in [k for k in s if str(k).startswith(f"rsvp_q_{event_id}_")]:
@@ -134,11 +142,12 @@ def _registration_box(event, counts) -> None:
         st.caption(sentences.places_left(counts.seats_left))
 
     error_field, error = st.session_state.get(f"rsvp_error_{event.id}", (None, None))
+    errors = {**st.session_state.get(f"rsvp_more_{event.id}", {}), **({error_field: error} if error else {})}
 
     def field_error(name: str) -> None:
-        if error and error_field == name:  # beside its field, tied to it and announced (a11y)
+        if errors.get(name):  # beside its field, tied to it and announced (a11y)
             widget = f"rsvp_{name}_{event.id}" if name in FIELDS else f"rsvp_q_{event.id}_{name}"
-            a11y.field_error(error, widget)
+            a11y.field_error(errors[name], widget)
 
     asked = planner().event_questions(event.id)
     answer_keys = {k for q in asked for k in q.answer_keys}

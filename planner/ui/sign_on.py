@@ -77,7 +77,8 @@ def render() -> None:
                   "cancelled."), icon=":material/info:")
         return
     st.write(_("Organizers would like to name your organization on the events below. Nothing is shown as confirmed "
-               "until you say yes, and you can change your answer until the event is published."))
+               "until you say yes. You can change your answer while an event is not published yet; once it is, "
+               "your answer stays as given."))
     for request in found.requests:
         _request(p, token, found, request)
 

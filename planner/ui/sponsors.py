@@ -55,6 +55,9 @@ def _organizations(p, event, status) -> None:
                     cols[1].caption(_("Shown as: {name}").format(name=escape_md(o.display_name)))
             email = st.text_input(_("Contact's email"), value=o.email, key=f"sponsor_email_{key}",
                                   placeholder="name@example.org")
+            if o.status == "vouched" and event.status == "published":  # said before it drops off the page
+                st.caption(_("On the public page now. Once asked, it is left off the page (or marked invited, if "
+                             "this event shows invited organizations) until it says yes."))
             buttons = st.columns(2)
             # A request when nobody was asked or the address changed (after a "no": ask someone else); a reminder while waiting.
             if (o.status == "vouched" or email != o.email) and buttons[0].button(

@@ -117,11 +117,14 @@ def test_the_organizers_page_sends_a_request_and_shows_where_it_stands(app_plann
     no_exception(at)
     key = f"{event.id}_{organization.organization_id}_{organization.role}"
     assert organization.name in seen(at) and "Added by the organizers" in seen(at)
+    assert "On the public page now. Once asked, it is left off the page" in seen(at)  # the dialogue is published
     at.text_input(key=f"sponsor_email_{key}").set_value("contact@example.org")
     at.button(key=f"sponsor_send_{key}").click().run()
     no_exception(at)
     assert "Request sent to contact@example.org." in seen(at) and "No answer yet" in seen(at)
     assert app_planner.sign_on_status(event.id).organizations[0].status == "pending"
+    assert "On the public page now" not in " ".join(
+        str(c.value) for c in at.main.get_by_key(f"sponsor_org_{key}").caption)  # asked: no longer said of it
     at.button(key=f"sponsor_remind_{key}").click().run()  # too soon: said in words, nothing sent
     assert "less than an hour ago" in seen(at)
     at.toggle(key=f"sponsor_show_invited_{event.id}").set_value(True).run()

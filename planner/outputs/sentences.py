@@ -101,13 +101,17 @@ def full_notice(counts) -> str:
     """A full event's notice above its form: the places, and the waiting list's length."""
     full = ngettext("**This event is full** ({count} place).", "**This event is full** ({count} places).",
                     counts.capacity).format(count=format_number(counts.capacity))
-    waiting = ngettext(
-        "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
-        "as a place frees up.",
-        "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
-        "as a place frees up.",
-        counts.waitlisted,
-    ).format(count=format_number(counts.waitlisted))
+    if not counts.waitlisted:  # not "0 people are waiting"
+        waiting = _("You can join the waiting list: nobody is waiting yet, and you move up by yourself as soon as "
+                    "a place frees up.")
+    else:
+        waiting = ngettext(
+            "You can join the waiting list: {count} person is waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            "You can join the waiting list: {count} people are waiting, and you move up by yourself as soon "
+            "as a place frees up.",
+            counts.waitlisted,
+        ).format(count=format_number(counts.waitlisted))
     return f"{full} {waiting}"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner import PlannerError
+from planner import PlannerError, clock
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components.messages import show_error
 from planner.ui.components.session import actor, planner, signed_in_user
@@ -57,7 +57,7 @@ def render() -> None:
     )
     who = actor()
     st.download_button(
-        _("Download a backup"), data=lambda: backup_zip(p, who), file_name="planner-backup.zip", mime="application/zip",
+        _("Download a backup"), data=lambda: backup_zip(p, who), file_name=f"planner-backup-{clock.now():%Y-%m-%d-%H%M}.zip", mime="application/zip",
         icon=":material/download:", key="data_backup",
     )
 

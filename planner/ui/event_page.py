@@ -145,7 +145,9 @@ def _people(event) -> tuple[tuple[str, object], ...]:
             if not people:
                 continue
             plain = [s for s in people if not (s.photo or s.bio)]
-            blocks.append(f"**{label(SPEAKER_ROLE_HEADINGS, role)}**" + ("\n\n" if plain else "") + "\n".join(
+            only_speakers = {s.role for s in event.public_speakers} == {"speaker"}  # not "Speakers" under "Speakers"
+            heading = "" if only_speakers else f"**{label(SPEAKER_ROLE_HEADINGS, role)}**" + ("\n\n" if plain else "")
+            blocks.append(heading + "\n".join(
                 f"- {escape_md(s.name)}" + (f" — {escape_md(s.affiliation)}" if s.affiliation else "") for s in plain
             ))
             if len(plain) < len(people):  # issue #14: who confirmed with a photo or bio gets a card

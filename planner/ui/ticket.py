@@ -11,7 +11,7 @@ from planner import NotFound, PlannerError, ValidationError, clock
 from planner import i18n
 from planner.i18n import N_, _, current, format_number
 from planner.ui.components import a11y, language, questions_form
-from planner.ui.components.calendar_buttons import web_calendar_buttons
+from planner.ui.components.calendar_buttons import calendar_file_name, web_calendar_buttons
 from planner.ui.components.copy_link import copy_link
 from planner.ui.components.link_request import lost_link_section
 from planner.ui.components.mail_choice import messages_choice
@@ -78,7 +78,7 @@ def render() -> None:
         with st.container(horizontal=True):
             st.download_button(
                 _("Add to my calendar (.ics)"), data=language.later(lambda: p.registration_ics(token)),
-                file_name=_("side-event") + ".ics", mime="text/calendar", icon=":material/event_available:",
+                file_name=calendar_file_name(event), mime="text/calendar", icon=":material/event_available:",
                 on_click="ignore",
                 help=_("Your own calendar file: the event, with the link to this page (and the link to join, "
                        "if it is online). It is updated when you open it again after a change."),

@@ -829,7 +829,9 @@ def _people(event) -> str:
             people = [s for s in event.public_speakers if s.role == role]
             if not people:
                 continue
-            out.append(f'<h3>{escape(label(SPEAKER_ROLE_HEADINGS, role))}</h3><ul class="people">')
+            if {s.role for s in event.public_speakers} != {"speaker"}:  # not "Speakers" under "Speakers"
+                out.append(f'<h3>{escape(label(SPEAKER_ROLE_HEADINGS, role))}</h3>')
+            out.append('<ul class="people">')
             for s in people:
                 photo = (f'<img src="/e/{event.id}/picture/{escape(s.photo)}" alt="" width="72" height="72">'
                          if s.photo else "")

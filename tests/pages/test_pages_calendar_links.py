@@ -72,3 +72,14 @@ def test_the_private_page_offers_the_web_calendars_with_the_persons_own_links(ap
     at = ticket(reg.manage_token)
     no_exception(at)
     assert web_calendar_links(at) == {}
+
+
+def test_the_registrations_calendar_file_is_named_after_its_event():
+    from types import SimpleNamespace
+
+    from planner.ui.components.calendar_buttons import calendar_file_name
+
+    dialogue = SimpleNamespace(title="GCM celebration and civil society dialogue on the “Recommended Principles”")
+    assert calendar_file_name(dialogue) == "gcm-celebration-and-civil-society-dialogue-on-the.ics"  # whole words, at most 60
+    assert calendar_file_name(SimpleNamespace(title="حوار المجتمع المدني")) == "حوار-المجتمع-المدني.ics"
+    assert calendar_file_name(SimpleNamespace(title="!!!")) == "side-event.ics"  # nothing to name it by

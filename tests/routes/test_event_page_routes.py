@@ -307,6 +307,18 @@ def test_the_page_shows_the_event_its_form_and_only_public_people(server, events
     assert "<script>alert" not in page
 
 
+def test_speakers_of_one_role_are_not_headed_speakers_twice(server, events):
+    only = events.public(title="Panel only", speakers=[{"name": "Ana Pérez", "role": "speaker"},
+                                                       {"name": "Bo Li", "role": "speaker"}])
+    _response, body = request(server, f"/e/{only.id}")
+    page = body.decode()
+    assert "<h2>Speakers</h2>" in page and "<h3>Speakers</h3>" not in page and "Ana Pérez" in page
+    mixed = events.public(title="Chaired panel", speakers=[{"name": "Cy Chair", "role": "chair"},
+                                                          {"name": "Di Dee", "role": "speaker"}])
+    _response, body = request(server, f"/e/{mixed.id}")
+    assert "<h3>Chair</h3>" in body.decode() and "<h3>Speakers</h3>" in body.decode()
+
+
 def test_organizations_asked_show_as_invited_only_when_the_organizer_chose_it(server, events):
     p = events.planner
     draft = events.draft(title="Invited orgs event", organizations=[{"name": "Answered Org", "role": "host"},

@@ -19,6 +19,7 @@ from planner.models import Registration
 from planner import i18n
 from planner.i18n import _
 from planner.ui.components import a11y, altcha, language, questions_form
+from planner.ui.components.calendar_buttons import calendar_file_name
 from planner.ui.components.link_request import lost_link_expander
 from planner.outputs import sentences
 from planner.ui.components.markdown import error_md
@@ -206,8 +207,7 @@ def show_registered(event, registration) -> None:
     st.download_button(
         _("Add to my calendar (.ics)"),
         data=language.later(lambda: planner().registration_ics(token)),  # built on click only
-        # Translators: the name of the calendar file people download, without its extension.
-        file_name=_("side-event") + ".ics",
+        file_name=calendar_file_name(event),
         mime="text/calendar",
         icon=":material/event_available:",
         key=f"rsvp_ics_{event.id}",

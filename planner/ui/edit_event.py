@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import NotFound, PlannerError, StaleEdit, ValidationError, clock
+from planner import i18n
 from planner.codes import (
     EVENT_STATUS_LABELS,
     FORMAT_LABELS,
@@ -222,10 +223,10 @@ def render() -> None:
     zone_in = _("Times are in the time zone of {place}: **{zone}**.")  # never "…Nations's time zone"
     if room:
         zone_name = room.venue.timezone
-        zone_why = zone_in.format(place=escape_md(room.venue.name), zone=zone_name)
+        zone_why = zone_in.format(place=i18n.typed(escape_md(room.venue.name)), zone=zone_name)
     elif summit:
         zone_name = summit.timezone
-        zone_why = zone_in.format(place=escape_md(summit.name), zone=zone_name)
+        zone_why = zone_in.format(place=i18n.typed(escape_md(summit.name)), zone=zone_name)
     else:
         zone_name = st.selectbox(_("Time zone"), timezone_names(s["ev_tz"]), key="ev_tz", persist_state=PAGE_SET)
         zone_why = _("Times are in the chosen time zone: **{zone}**.").format(zone=zone_name)

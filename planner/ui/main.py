@@ -58,8 +58,12 @@ if i18n.is_rtl():
         # What people type reads in its own direction, paragraph by paragraph (an English
         # description stays left to right); times and dates read left to right ("17:00").
         " [data-testid='stMain'] :is(textarea, input[type='text']) { unicode-bidi: plaintext; text-align: start; }"
-        " [data-testid='stMain'] :is([data-testid='stTimeInput'], [data-testid='stDateInput']) input"
-        " { direction: ltr; text-align: left; }"
+        " [data-testid='stMain'] :is([data-testid='stTimeInputTimeDisplay'], [data-testid='stDateInputField'])"
+        " { direction: ltr; }"  # their hour, minute, day… boxes are laid out in a row: not reversed
+        " [data-testid='stMain'] [dir='auto'] :is(p, li, h1, h2, h3, h4, h5, h6) { text-align: start; }"
+        # Streamlit's camera box speaks English whatever the page's language (no way to give it
+        # words): each of its lines at least reads in its own direction (".This app…" otherwise).
+        " [data-testid='stCameraInput'] * { unicode-bidi: plaintext; }"
         " [data-testid='stMain'] [class*='st-key-'][class*='email'] input,"
         " [data-testid='stMain'] [class*='st-key-'][class*='url'] input,"
         " [data-testid='stMain'] [class*='st-key-'][class*='code'] input,"

@@ -112,8 +112,9 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
     when, made, total = _("Time ({zone})").format(zone=zone), _("Registrations in the hour"), _("Registrations so far")
     drawn = _drawn_counts(p, timeline, event_id)
     data = pd.DataFrame({"at": wall_clock(drawn["at"]), "when": wall_clock_text(drawn["at"]), "made": drawn["registrations"], "total": drawn["total"]})
+    days = drawn["at"].iloc[-1] - drawn["at"].iloc[0] >= pd.Timedelta(days=2)  # else hours and minutes on the axis
     line = alt.Chart(data).mark_line(interpolate="step-after", point=True, color=IN_COLOUR).encode(
-        x=time_axis("at", when, day_only=True), y=alt.Y("total:Q", title=total, axis=COUNT_AXIS),
+        x=time_axis("at", when, day_only=days), y=alt.Y("total:Q", title=total, axis=COUNT_AXIS),
         tooltip=[time_tooltip("when", when), alt.Tooltip("made:Q", title=made), alt.Tooltip("total:Q", title=total)],
     )
     marks = []
@@ -132,10 +133,10 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
         local = pd.to_datetime(marked["at"]).dt.tz_convert(timeline.zone)
         marked["at"], marked["when"] = wall_clock(local), wall_clock_text(local)
         rules = alt.Chart(marked).mark_rule(strokeDash=[4, 4], color="gray").encode(
-            x=time_axis("at", when, day_only=True),
+            x=time_axis("at", when, day_only=days),
             tooltip=[alt.Tooltip("what:N", title=_("Moment")), time_tooltip("when", when)])
         labels = alt.Chart(marked).mark_text(align="left", dx=4, dy=-6, baseline="bottom", color="gray").encode(
-            x=time_axis("at", when, day_only=True), y=alt.value(12), text="what:N")
+            x=time_axis("at", when, day_only=days), y=alt.value(12), text="what:N")
         chart = alt.layer(line, rules, labels)
     table = pd.DataFrame({when: counts["at"], made: counts["registrations"], total: counts["total"]})
     chart_block(chart, table, file_name=_file_name("registrations", event_id, summit_id), key=key,
@@ -150,10 +151,13 @@ def _drawn_counts(p, timeline, event_id) -> pd.DataFrame:
     if event_id is None:
         return counts
     zone = counts["at"].iloc[0].tzinfo
+    counts = counts.copy()
     rows = [counts]
-    if timeline.published_at is not None:  # 0 at publication (or at the start of its hour, the first one's)
-        start = min(pd.Timestamp(timeline.published_at).tz_convert(zone), counts["at"].iloc[0])
-        rows.insert(0, pd.DataFrame({"at": [start], "registrations": [0], "total": [0]}))
+    if timeline.published_at is not None:  # 0 at publication
+        published = pd.Timestamp(timeline.published_at).tz_convert(zone)
+        if published > counts["at"].iloc[0]:  # published within the first hour counted: none came before it
+            counts.loc[counts.index[0], "at"] = published
+        rows.insert(0, pd.DataFrame({"at": [min(published, counts["at"].iloc[0])], "registrations": [0], "total": [0]}))
     try:
         until = min(pd.Timestamp(clock.now()), pd.Timestamp(p.get_event(event_id, actor=actor()).ends_at))
     except PlannerError:

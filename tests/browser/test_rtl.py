@@ -50,6 +50,8 @@ def test_arabic_pages_run_right_to_left_with_codes_left_to_right(tmp_path):
             assert direction(page, MAIN) == "rtl"
             assert direction(page, '[class*="st-key-rsvp_name"] input') == "rtl"
             assert direction(page, '[class*="st-key-rsvp_email"] input') == "ltr"  # an address reads left to right
+            bidi = page.eval_on_selector('[class*="st-key-rsvp_name"] input', "e => getComputedStyle(e).unicodeBidi")
+            assert bidi == "plaintext"  # a name typed in Latin letters reads left to right in its box
 
             page.goto(f"{server.url}/ticket?t={guest.manage_token}&lang=ar")
             wait_for_app(page)
@@ -72,5 +74,37 @@ def test_arabic_pages_run_right_to_left_with_codes_left_to_right(tmp_path):
             screenshot(door, "rtl-door-green")
             assert direction(door, MAIN) == "rtl"
             assert verdict.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        finally:
+            browser.close()
+
+
+def test_the_editor_in_arabic_keeps_times_dates_and_english_text_left_to_right(tmp_path):
+    """The time and date boxes lay out hour, minute, day… in a row: reversed in a right-to-left
+    page they read "00 : 17"; an English description read with its full stop at the wrong end."""
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.test_journey_editor import sign_in
+
+    with AppServer(tmp_path) as server, sync_playwright() as pw:
+        planner = Planner(server.db, base_url=server.url)
+        event = next(e for e in planner.list_events() if e.title.startswith("GCM celebration"))
+        browser = launch(pw, chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            sign_in(page, server.url)
+            page.goto(f"{server.url}/edit-event?id={event.id}&lang=ar")
+            wait_for_app(page)
+            page.wait_for_selector('[data-testid="stTimeInputTimeDisplay"]', timeout=30_000)
+            screenshot(page, "rtl-editor")
+            assert direction(page, MAIN) == "rtl"
+            assert direction(page, '.st-key-ev_start [data-testid="stTimeInputTimeDisplay"]') == "ltr"
+            assert direction(page, '.st-key-ev_date [data-testid="stDateInputField"]') == "ltr"
+            hour, minute = (page.locator(f'.st-key-ev_start [data-type="{part}"]').bounding_box()["x"]
+                            for part in ("hour", "minute"))
+            assert hour < minute  # "17 : 00", not "00 : 17"
+            preview = page.locator(".planner-description p").first
+            assert preview.evaluate("e => [getComputedStyle(e).direction, getComputedStyle(e).textAlign]") == [
+                "ltr", "start"]  # the English description, in its own direction
         finally:
             browser.close()

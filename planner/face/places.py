@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import clock
 from ..access import SYSTEM, Actor
 from ..areas import audit, catalog, events, outbox
 from ..mail.render import snapshot
@@ -74,9 +75,11 @@ class PlaceMethods:
             return after
 
     def _places_changed(self, db, where: str, params: list, change) -> None:
-        """Runs ``change`` and writes an update to the guests of each published event it moved."""
+        """Runs ``change`` and writes an update to the guests of each published event it moved
+        that has not ended (a venue renamed next year is no news to last year's guests)."""
         found = lambda: {e.id: e for e in events.select(db, f"{where} AND e.status = 'published'", params)}  # noqa: E731
-        before = found()
+        now = clock.now()
+        before = {event_id: e for event_id, e in found().items() if e.ends_at > now}
         result = change()
         for event_id, after in found().items():
             if event_id in before and snapshot(before[event_id]) != snapshot(after):

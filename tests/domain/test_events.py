@@ -738,3 +738,21 @@ def test_ids_sqlite_cannot_hold_are_not_found_not_a_crash(planner, make_event, a
     for call in (planner.get_event, planner.event_counts, planner.event_ics, planner.registrations, planner.conflicts):
         assert_refused(lambda: call(huge), exc=NotFound)
     assert_refused(lambda: planner.register(huge, name="Ana", email="ana@example.org"), exc=NotFound)
+
+
+def test_a_venue_renamed_tells_the_guests_of_events_to_come_not_of_events_that_ended(planner, venue, make_event,
+                                                                                     clock):
+    """Renaming a building (or correcting its zone) is news to people who will go there, not to
+    the guests of an event there last month."""
+    start = clock.now + timedelta(days=2)
+    past = planner.publish_event(make_event(title="Last month's", starts_at=start, ends_at=start + timedelta(hours=1),
+                                            allow_past=False).id, allow_room_clash=True)
+    coming = planner.publish_event(make_event(title="Next month's", starts_at=start + timedelta(days=40),
+                                              ends_at=start + timedelta(days=40, hours=1), allow_past=False).id,
+                                   allow_room_clash=True)
+    went = planner.register(past.id, name="Ana", email="ana@example.org")
+    going = planner.register(coming.id, name="Bo", email="bo@example.org")
+    clock.advance(days=10)  # the first event is over
+    planner.update_venue(venue.id, name="Renamed hall")
+    changed = {m.recipient for m in planner.outbox() if m.kind == "event_changed"}
+    assert changed == {going.email} and went.email not in changed

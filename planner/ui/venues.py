@@ -154,8 +154,9 @@ def _zone_choice(p, venue, changes: dict) -> None:
     held = _events_at(p, venue)
     new = ZoneInfo(changes["timezone"])
     counts = p.all_event_counts(actor=actor())
-    guests = sum(counts[e.id].confirmed + counts[e.id].waitlisted for e in held
-                 if e.status == "published" and e.id in counts)
+    now = clock.now()
+    guests = sum(counts[e.id].confirmed + counts[e.id].waitlisted for e in held  # those who will be told
+                 if e.status == "published" and e.ends_at > now and e.id in counts)
     st.warning(
         ngettext(
             "The time zone changes from {old} to {new}, and {count} event is held here. What should it keep?",

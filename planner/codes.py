@@ -161,6 +161,8 @@ AUDIT_DETAIL_LABELS = {
     "registrations": N_("Registrations"), "held_places": N_("Held places"), "messages": N_("Messages"),
     "speaker_entries": N_("Speaker entries"), "events": N_("Events"), "days": N_("Days kept"),
     "places_given_up": N_("Places given up at events to come"),
+    "moved_up_people": N_("Moved up from waiting lists"),
+    "keep_local_times": N_("Events kept their local times"), "events_moved": N_("Events whose times were rewritten"),
     # issue #12, security list
     "hours": N_("Hours before the start"), "working_days": N_("Working days before the start"),
     "sponsor": N_("Sponsor that submits the list"), "columns": N_("Columns"), "holidays": N_("Holidays"),

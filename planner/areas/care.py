@@ -46,10 +46,20 @@ class Erasure:
     log_cleared: bool = True  # False if another process's reader kept the old log this time
     pictures: tuple = ()  # issue #14: speakers' photo files no longer named (removed after the commit)
     places_given_up: int = 0  # seats and waiting-list places at events still to come, freed for others
+    moved_up: int = 0  # people moved up from waiting lists into the places freed (and told)
+    proposals: int = 0  # proposals the address was cut out of (issue #14)
 
     @property
     def anything(self) -> bool:
-        return bool(self.registrations or self.held_places or self.messages or self.speaker_entries)
+        return bool(self.registrations or self.held_places or self.messages or self.speaker_entries
+                    or self.proposals)
+
+
+def events_held_for(db, email: str) -> list[int]:
+    """The events where a place is held for ``email`` while it confirms by email: once the hold
+    goes with the erasure, the waiting list there may move up."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT event_id FROM held_places WHERE lower(email) = ?", [email]).fetchall()]
 
 
 def coming_places(db, email: str) -> list[int]:

@@ -95,21 +95,24 @@ def add_venue(db, **fields) -> int:
 AT_VENUE = "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)"
 
 
-def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None = None) -> None:
+def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None = None) -> int:
     """Writes. An event's zone is its venue's: a corrected zone carries to its events; name
     and address are in their calendar LOCATION.
 
     A new zone for a venue that holds events asks what they keep (``ValidationError
     "venue_zone_moves_events"`` while ``keep_local_times`` is None): their local times
     (``True``: 17:00 New York becomes 17:00 London, a zone entered wrongly, put right) or their
-    moments (``False``: the same instant, so 22:00 London)."""
+    moments (``False``: the same instant, so 22:00 London). Events that have ended keep their
+    moment and are not asked about (what happened, happened then). Returns how many events'
+    times were rewritten."""
     current = get_venue(db, venue_id)
     merged = {"name": current.name, "address": current.address, "timezone": current.timezone}
     reject_unknown(changes, merged)
     fields = venue_fields(**{**merged, **changes}, stored_zone=current.timezone)
     refuse_taken(db, "venues", fields["name"], "venue_name_taken", own_id=current.id)
     moved = fields["timezone"] != current.timezone
-    held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE}", [current.id]).fetchall()
+    held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE} AND ends_at > ?",
+                      [current.id, to_db_time(clock.now())]).fetchall()
     if moved and held and keep_local_times is None:
         raise ValidationError("venue_zone_moves_events", field="timezone", count=len(held),
                               old=current.timezone, new=fields["timezone"])
@@ -122,6 +125,7 @@ def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None
             db.execute("UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?", [*shifted, row["id"]])
     if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
         calendar_changed(db, AT_VENUE, [current.id], timezone=fields["timezone"])
+    return len(held) if moved and keep_local_times else 0
 
 
 def get_venue(db, venue_id) -> Venue:

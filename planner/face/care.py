@@ -50,12 +50,17 @@ class CareMethods:
             # Places at events still to come are given up first, as a cancellation would (the next
             # people on the waiting list move up and are told); the erased person is not written to.
             given_up = care.coming_places(db, email)
+            moved: list[int] = []
             for registration_id in given_up:
-                self._moved_up(db, registrations.cancel(db, registrations.by_id(db, registration_id)))
+                moved += self._moved_up(db, registrations.cancel(db, registrations.by_id(db, registration_id)))
+            holding = care.events_held_for(db, email)  # a place held while an address confirms, freed below
             done = care.erase(db, email)
-            proposals.erase(db, email)  # issue #14: proposers, and speakers' and contacts' addresses in proposals
+            for event_id in holding:
+                moved += self._moved_up(db, registrations.promote(db, event_id))
+            proposed = proposals.erase(db, email)  # issue #14: proposers, and speakers' and contacts' addresses
             audit.record(db, actor, "erasure", registrations=done.registrations, held_places=done.held_places,
-                         messages=done.messages, speaker_entries=done.speaker_entries, places_given_up=len(given_up))
+                         messages=done.messages, speaker_entries=done.speaker_entries, places_given_up=len(given_up),
+                         moved_up_people=len(moved))
         cleared = self._db.checkpoint()
         self._public_cache = None
         from .. import images
@@ -63,7 +68,7 @@ class CareMethods:
         for name in done.pictures:  # issue #14: a speaker's photo goes with them
             images.remove(self.path.parent, name)
         return care.Erasure(done.registrations, done.held_places, done.messages, done.speaker_entries, cleared,
-                            places_given_up=len(given_up))
+                            places_given_up=len(given_up), moved_up=len(moved), proposals=proposed)
 
     def apply_retention(self, now: datetime | None = None, *, once_a_day: bool = False) -> care.Retention:
         """Blank the registrations of events that ended more than ``retention_days`` before

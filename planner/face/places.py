@@ -68,10 +68,12 @@ class PlaceMethods:
         either way their guests are told what changed."""
         with self._db.write() as db:
             before = catalog.get_venue(db, venue_id)
-            self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
-                                 lambda: catalog.update_venue(db, venue_id, changes, keep_local_times))
+            shifted = self._places_changed(db, "WHERE r.venue_id = ?", [venue_id],
+                                           lambda: catalog.update_venue(db, venue_id, changes, keep_local_times))
             after = catalog.get_venue(db, venue_id)
-            self._audit_edit(db, actor, "venue_edited", before, after, ("name", "address", "timezone"))
+            extra = {} if before.timezone == after.timezone else dict(keep_local_times=keep_local_times,
+                                                                     events_moved=shifted)
+            self._audit_edit(db, actor, "venue_edited", before, after, ("name", "address", "timezone"), **extra)
             return after
 
     def _places_changed(self, db, where: str, params: list, change) -> None:

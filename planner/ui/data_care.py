@@ -75,11 +75,16 @@ def render() -> None:
         if not any(erased):  # a typo, or someone erased before: the counts below are all 0
             st.info(_("No registration, held place, message or speaker entry was found under that address: "
                       "check that it was typed right."), icon=":material/info:")
-        if erased[4]:
-            st.info(ngettext(
-                "Their place at an event still to come was given up: the next person waiting moved up and was told.",
-                "Their {count} places at events still to come were given up: the next people waiting moved up and "
-                "were told.", erased[4]).format(count=format_number(erased[4])), icon=":material/event_available:")
+        given_up, moved = erased[4], erased[5]
+        if given_up or moved:
+            said = [ngettext("Their place at an event still to come was given up.",
+                             "Their {count} places at events still to come were given up.",
+                             given_up).format(count=format_number(given_up))] if given_up else []
+            if moved:
+                said.append(ngettext("{count} person waiting moved up and was told.",
+                                     "{count} people waiting moved up and were told.", moved).format(
+                    count=format_number(moved)))
+            st.info(" ".join(said), icon=":material/event_available:")
         figures = st.columns(4)
         for column, (label, value) in zip(figures, (
             (_("Registrations blanked"), erased[0]), (_("Held places removed"), erased[1]),
@@ -111,7 +116,7 @@ def render() -> None:
                 show_error(err)
             else:
                 st.session_state[ERASED] = (done.registrations, done.held_places, done.messages, done.speaker_entries,
-                                            done.places_given_up)
+                                            done.places_given_up, done.moved_up, done.proposals)
                 st.rerun()
 
     st.subheader(_("Retention"))

@@ -112,7 +112,8 @@ def _over_time(p, event_id, summit_id, *, key: str) -> None:
     when, made, total = _("Time ({zone})").format(zone=zone), _("Registrations in the hour"), _("Registrations so far")
     drawn = _drawn_counts(p, timeline, event_id)
     data = pd.DataFrame({"at": wall_clock(drawn["at"]), "when": wall_clock_text(drawn["at"]), "made": drawn["registrations"], "total": drawn["total"]})
-    days = drawn["at"].iloc[-1] - drawn["at"].iloc[0] >= pd.Timedelta(days=2)  # else hours and minutes on the axis
+    # Days on the axis once the line spans a change of date (a day's hours alone would repeat "00:00").
+    days = drawn["at"].iloc[-1].date() != drawn["at"].iloc[0].date()
     line = alt.Chart(data).mark_line(interpolate="step-after", point=True, color=IN_COLOUR).encode(
         x=time_axis("at", when, day_only=days), y=alt.Y("total:Q", title=total, axis=COUNT_AXIS),
         tooltip=[time_tooltip("when", when), alt.Tooltip("made:Q", title=made), alt.Tooltip("total:Q", title=total)],

@@ -151,7 +151,9 @@ def _details(p, token, registration, event) -> None:
             messages_choice(p, token, registration)
         return
     asked = p.event_questions(registration.event_id)
-    refused = st.session_state.get("tk_refused")  # (field, message) of the last Save, shown beside its field
+    # (field, message) of this page's last Save, shown beside its field (another private link
+    # opened in the same browser session has its own).
+    refused = st.session_state.get(f"tk_refused_{registration.id}")
 
     def beside(field: str) -> None:
         if refused and refused[0] == field:
@@ -174,7 +176,7 @@ def _details(p, token, registration, event) -> None:
         drawn_beside = {*_FIELDS_BESIDE, *(k for q in asked if q.builtin != "needs" for k in q.answer_keys)}
         if refused and refused[0] not in drawn_beside:
             a11y.field_error(refused[1], "tk_form")  # not about one field drawn here: above the button
-        st.form_submit_button(_("Save changes"), on_click=_save_details, args=(p, token, asked))
+        st.form_submit_button(_("Save changes"), on_click=_save_details, args=(p, token, registration.id, asked))
     if registration.email:  # walk-ins without an address get no mail to choose
         messages_choice(p, token, registration)
 
@@ -183,17 +185,18 @@ _FIELDS_BESIDE = ("name", "organization", "needs")
 
 
 @language.activate
-def _save_details(p, token, asked) -> None:
+def _save_details(p, token, registration_id: int, asked) -> None:
     """*Save changes*, before the page is drawn again: a refusal is kept for its field to show."""
     s = st.session_state
+    key = f"tk_refused_{registration_id}"
     try:
         p.update_registration(token, name=s.get("tk_name", ""), organization=s.get("tk_organization", ""),
                               needs=s.get("tk_needs", ""), answers=questions_form.answers("tk", asked),
                               **questions_form.choices("tk"))
     except (ValidationError, PlannerError) as err:  # tied to its field and announced
-        s["tk_refused"] = (getattr(err, "field", None), error_md(err))
+        s[key] = (getattr(err, "field", None), error_md(err))
     else:
-        s.pop("tk_refused", None)
+        s.pop(key, None)
         flash(_("Saved your details."))
 
 

@@ -51,6 +51,7 @@ def render() -> None:
                 zone = st.selectbox(_("Time zone"), own_zones, index=own_zones.index(venue.timezone),
                                     key=f"venue_zone_pick_{venue.id}")
                 if st.form_submit_button(_("Save venue")):
+                    st.session_state.pop(f"venue_zone_{venue.id}", None)  # this save's question, not an older one
                     changes = dict(name=name, address=address, timezone=zone)
                     held = _events_at(p, venue)
                     if zone != venue.timezone and held:  # what do its events keep? asked below, before anything
@@ -122,6 +123,7 @@ def render() -> None:
                     st.caption(_("Events to come that use this room's capacity: {events}").format(
                         events=_(", ").join(i18n.typed(escape_md(e.title)) for e, _count in using)))
                 if st.form_submit_button(_("Save room")):
+                    st.session_state.pop(f"room_capacity_{room.id}", None)  # this save's question, not an older one
                     changes = dict(name=name, capacity=int(capacity), accessibility=access)
                     if [e for e, confirmed in using if confirmed > int(capacity)]:  # asked below first
                         st.session_state[f"room_capacity_{room.id}"] = changes
@@ -142,9 +144,11 @@ def render() -> None:
 
 
 def _events_at(p, venue) -> list:
-    """The events held in the venue's rooms (any status), by start."""
-    return sorted((e for e in p.list_events(actor=actor()) if e.venue is not None and e.venue.id == venue.id),
-                  key=lambda e: e.starts_at)
+    """The events held in the venue's rooms that have not ended (any status), by start: the ones
+    a new zone asks about (``areas/catalog.update_venue``)."""
+    now = clock.now()
+    return sorted((e for e in p.list_events(actor=actor())
+                   if e.venue is not None and e.venue.id == venue.id and e.ends_at > now), key=lambda e: e.starts_at)
 
 
 def _zone_choice(p, venue, changes: dict) -> None:

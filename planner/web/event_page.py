@@ -203,7 +203,7 @@ def back_to_page(request: Request, language: str, anchor: str) -> Response:
     event_id = event_id_of(request)
     if event_id is None:
         return no_such_event()
-    address = i18n.in_address(f"/e/{event_id}", language) + f"#{anchor}"
+    address = i18n.in_address(f"/e/{event_id}", language) + (f"#{anchor}" if anchor else "")
     return Response(status_code=303, headers={"Location": address, "Cache-Control": "no-store"})
 
 
@@ -386,8 +386,11 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
     except ValidationError as err:
         form.error = (err.field, said(err))
         if err.field in (*FIELDS, "proof") or err.field in answers:  # the other fields refused with it too
-            for other in planner.registration_problems(event_id, **{f: form.value(f) for f in FIELDS},
-                                                       answers=answers):
+            try:
+                others = planner.registration_problems(event_id, **{f: form.value(f) for f in FIELDS}, answers=answers)
+            except PlannerError:  # the event went meanwhile: the refusal itself is still the answer
+                others = []
+            for other in others:
                 if other.field != err.field:
                     form.more.setdefault(other.field, said(other))
     except TooManyRequests as err:

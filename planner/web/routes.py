@@ -412,7 +412,10 @@ def event_lost_link_opened(request: Request) -> Response:
 
 def event_nothing_here(request: Request) -> Response:
     """GET of any other address under ``/e/<id>/``: the plain 404 (not Streamlit's page, whose
-    files a nested address cannot find, which left a blank screen)."""
+    files a nested address cannot find, which left a blank screen); ``/e/<id>/`` (a slash a
+    website or a link shortener added) is the event page."""
+    if not request.path_params.get("rest"):
+        return event_html.back_to_page(request, _language(request), "")
     return event_html.no_such_event()
 
 

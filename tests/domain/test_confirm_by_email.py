@@ -350,3 +350,18 @@ def test_the_editor_can_choose_the_mode(planner, make_event):
     assert event.registration_mode == "email"
     changed = planner.update_event(event.id, version=event.version, registration_mode="open")
     assert changed.registration_mode == "open"
+
+
+def test_erasing_an_address_holding_a_place_moves_the_waiting_list_up(planner, email_event):
+    """A place held while an address confirms counts against the capacity: erasing that address
+    frees it, and the first person waiting moves up and is told, as a cancellation does."""
+    event = email_event(capacity=1)
+    register(planner, event, "held@example.org", name="Holder")
+    register(planner, event, "bo@example.org", name="Bo")
+    planner.confirm_registration(link_for(planner, "bo@example.org"))
+    (bo,) = [r for r in planner.registrations(event.id) if r.email == "bo@example.org"]
+    assert bo.status == "waitlisted"  # the one seat is held for the first address
+    done = planner.erase_person("held@example.org")
+    assert done.held_places == 1 and done.moved_up == 1
+    assert [r.status for r in planner.registrations(event.id) if r.email == "bo@example.org"] == ["confirmed"]
+    assert [m.kind for m in messages(planner) if m.recipient == "bo@example.org"][-1] == "moved_up"

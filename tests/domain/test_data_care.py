@@ -258,7 +258,7 @@ def test_an_erased_guests_seat_at_an_event_to_come_goes_to_the_next_person_waiti
     next_in = planner.register(event.id, name="Next In", email="next@example.org")
     assert next_in.status == "waitlisted"
     done = planner.erase_person(EMAIL)
-    assert done.places_given_up == 1
+    assert done.places_given_up == 1 and done.moved_up == 1
     assert planner.registration(next_in.manage_token).status == "confirmed"
     moved = [m for m in planner.outbox() if m.recipient == "next@example.org" and m.kind == "moved_up"]
     assert len(moved) == 1  # told, in the erasure's own transaction

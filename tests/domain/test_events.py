@@ -277,8 +277,9 @@ def test_a_venues_new_zone_asks_whether_its_events_keep_their_local_times(planne
                                                                           assert_refused):
     """A venue's zone entered wrongly (New York for a London building): saying so must not move
     every event there by hours, nor write to their guests, before the organizer chose."""
-    draft = make_event(title="Draft at the venue")
     public = open_event(title="Published at the venue")
+    draft = make_event(title="Draft at the venue", starts_at=public.starts_at + timedelta(hours=3),
+                       ends_at=public.ends_at + timedelta(hours=3))
     ana = planner.register(public.id, name="Ana", email="ana@example.org")
     mail_before = len(planner.outbox())
     local = {e.id: (e.local_start.time(), e.local_end.time()) for e in (draft, public)}
@@ -756,3 +757,20 @@ def test_a_venue_renamed_tells_the_guests_of_events_to_come_not_of_events_that_e
     planner.update_venue(venue.id, name="Renamed hall")
     changed = {m.recipient for m in planner.outbox() if m.kind == "event_changed"}
     assert changed == {going.email} and went.email not in changed
+
+
+def test_a_venues_new_zone_leaves_events_that_ended_at_their_moment(planner, venue, make_event, clock):
+    """What happened, happened then: an event that ended is neither asked about nor moved (moved,
+    it could end in the future again and take registrations)."""
+    start = clock.now + timedelta(days=1)
+    over = make_event(title="Over", starts_at=start, ends_at=start + timedelta(hours=1), allow_past=False)
+    coming = make_event(title="Coming", starts_at=start + timedelta(days=30), ends_at=start + timedelta(days=30, hours=1),
+                        allow_past=False)
+    clock.advance(days=3)
+    planner.update_venue(venue.id, timezone="Europe/London", keep_local_times=True)
+    assert planner.get_event(over.id).starts_at == over.starts_at  # its moment, whatever the clock reads
+    assert planner.get_event(coming.id).local_start.time() == coming.local_start.time()  # moved: same wall clock
+    entry = planner.audit_log(action="venue_edited")[0]
+    assert entry.details["keep_local_times"] is True and entry.details["events_moved"] == 1
+    planner.delete_event(coming.id)
+    assert planner.update_venue(venue.id, timezone="Asia/Tokyo").timezone == "Asia/Tokyo"  # only ended: no question

@@ -29,7 +29,8 @@ def test_an_admin_erases_a_person_after_saying_yes_and_sees_only_counts(app_plan
     no_exception(at)
     assert "Erased" in texts(at)
     assert [m.value for m in at.metric][0] == "1"
-    assert "Their place at an event still to come was given up" in texts(at)  # an upcoming event's seat
+    assert "Their place at an event still to come was given up." in texts(at)  # an upcoming event's seat
+    assert "moved up" not in texts(at)  # nobody was waiting: nobody is said to have moved up
     assert "erin@example.org" not in texts(at) and "Erin" not in texts(at)
     assert all(r.email != "erin@example.org" for r in app_planner.registrations(event.id))
     assert app_planner.audit_log(action="erasure")

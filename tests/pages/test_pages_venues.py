@@ -76,6 +76,23 @@ def test_a_room_made_smaller_than_its_events_confirmed_guests_asks_first(app_pla
     assert [r.status for r in app_planner.registrations(event.id)].count("confirmed") == 3  # nobody lost a place
 
 
+def test_a_question_left_unanswered_does_not_outlive_the_next_save(app_planner):
+    event = dialogue(app_planner)
+    for n in range(3):
+        app_planner.register(event.id, name=f"Guest {n}", email=f"guest{n}@example.org")
+    room = app_planner.get_room(event.room_id)
+    at = _venues(app_planner)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Room to change")).set_value(room.id).run()
+    at.number_input(key=f"room_cap_pick_{room.id}").set_value(2)
+    at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
+    assert "fewer than some events" in texts(at)
+    at.number_input(key=f"room_cap_pick_{room.id}").set_value(room.capacity + 5)  # thought better of it
+    at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
+    no_exception(at)
+    assert app_planner.get_room(room.id).capacity == room.capacity + 5
+    assert "fewer than some events" not in texts(at)  # the old question is gone: it could undo this save
+
+
 def test_a_room_made_bigger_saves_at_once(app_planner):
     event = dialogue(app_planner)
     room = app_planner.get_room(event.room_id)

@@ -812,6 +812,8 @@ def test_the_lost_link_answer_is_where_the_page_opens_and_its_address_opens_agai
 
     response, _body = request(server, f"/e/{event.id}/link?lang=es")
     assert response.status == 303 and response.getheader("Location") == f"/e/{event.id}?lang=es#lost"
+    response, _body = request(server, f"/e/{event.id}/?lang=es")  # a slash added by a website: the page
+    assert response.status == 303 and response.getheader("Location") == f"/e/{event.id}?lang=es"
     for path in (f"/e/{event.id}/anything", f"/e/{event.id}/a/b", "/e/abc/link", "/e/999999/whatever"):
         response, body = request(server, path)
         assert response.status == 404 and body.decode() == "There is no such event.", path

@@ -24,10 +24,10 @@ def web_calendar_buttons(links: dict[str, str]) -> None:
 def calendar_file_name(event) -> str:
     """The registration's calendar file named after its event ("gcm-celebration-and-civil-….ics"),
     so two events' files in a downloads folder are told apart."""
-    # Translators: the name of the calendar file people download when the event's title gives none, without ".ics".
     name = ""
     for word in slug(event.title).split("-"):  # whole words, up to 60 characters
         if name and len(name) + 1 + len(word) > 60:
             break
         name = f"{name}-{word}" if name else word[:60]
+    # Translators: the name of the calendar file people download when the event's title gives none, without ".ics".
     return (name or _("side-event")) + ".ics"

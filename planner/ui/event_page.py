@@ -52,7 +52,7 @@ def render() -> None:
     st.page_link(PROGRAMME, label=_("Programme"), icon=":material/arrow_back:")
     if event.summit:
         st.caption(escape_md(event.summit.name))
-    st.title(escape_md(event.title), anchor=False)
+    st.title(i18n.typed(escape_md(event.title)), anchor=False)  # its own direction in Arabic
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**This event is cancelled.** {reason}").format(reason=i18n.typed(escape_md(event.cancel_reason))),

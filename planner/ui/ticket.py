@@ -47,13 +47,13 @@ def render() -> None:
     event = p.get_event(registration.event_id).localized(current())
 
     st.caption(_("Your registration"))
-    st.title(escape_md(event.title), anchor=False)
+    st.title(i18n.typed(escape_md(event.title)), anchor=False)  # its own direction in Arabic
     show_flash()
     if event.status == "cancelled":
         # Translators: {reason} is the organizer's own words, shown after this sentence.
         st.error(_("**The event is cancelled.** {reason}").format(reason=i18n.typed(escape_md(event.cancel_reason))),
                  icon=":material/event_busy:")
-    place = escape_md(event.place)  # room, venue and address; "— and online"; "Place to be announced"
+    place = i18n.typed(escape_md(event.place))  # room, venue and address; "— and online"; "Place to be announced"
     icon = ":material/videocam:" if event.format == "online" else ":material/location_on:"
     st.markdown(f":material/schedule: **{long_date(event.local_start)}** · {time_range(event)}  \n{icon} {place}")
     _to_the_event(p, event, registration)

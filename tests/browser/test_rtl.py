@@ -60,6 +60,8 @@ def test_arabic_pages_run_right_to_left_with_codes_left_to_right(tmp_path):
             screenshot(page, "rtl-ticket")
             assert direction(page, MAIN) == "rtl"
             assert code.evaluate("e => getComputedStyle(e).direction") == "ltr"
+            title = page.locator("h1").filter(has_text="GCM celebration").first.inner_text()
+            assert title.startswith("\u2068") and title.endswith("\u2069")  # its quotes stay at its ends
 
             door = browser.new_context(**PHONE).new_page()
             door.goto(f"{door_pass.url}&lang=ar")

@@ -26,7 +26,7 @@ from .areas import audit, events, outbox, proofs, recovery, registrations, sign_
 from .areas.conflicts import find_conflicts
 from .areas.ticket_codes import load_key
 from .db import Database
-from .errors import ConfigurationError, NotFound, ValidationError
+from .errors import ConfigurationError, NotFound, PlannerError, ValidationError
 from .i18n import N_
 from .models import Conflict, Event, EventChange, EventCounts, PendingConfirmation, Registration
 from .ratelimit import ClientKey, RegistrationLimiter, RegistrationLimits
@@ -283,13 +283,25 @@ class Planner(PlaceMethods, DoorMethods, AccountMethods, MailMethods, CalendarMe
         return done
 
     def registration_problems(self, event_id: int, *, name: str, email: str, organization: str = "",
-                              needs: str = "", answers: dict | None = None) -> list[ValidationError]:
+                              needs: str = "", answers: dict | None = None,
+                              besides: ValidationError | None = None) -> list[ValidationError]:
         """Every field of a registration form ``register`` would refuse, in the form's order
         (name, email, organization, needs, the first question answered wrongly): after a
-        refusal a form marks them all at once, not one per try. Reads only; nothing counted."""
-        event_id = check.id(event_id)
-        return self._read(lambda db: registrations.problems(db, event_id, name=name, email=email,
-                                                            organization=organization, needs=needs, answers=answers))
+        refusal a form marks them all at once, not one per try. Reads only; nothing counted.
+
+        ``besides``: the refusal ``register`` gave; its field is left out, and a refusal that
+        is not about a field of the form (the event closed) gives none. Best effort for the
+        pages: [] when the event cannot be read any more (the refusal is still the answer)."""
+        answers = answers or {}
+        if besides is not None and besides.field not in (*registrations.FORM_FIELDS, *answers):
+            return []
+        try:
+            found = self._read(lambda db: registrations.problems(db, check.id(event_id), name=name, email=email,
+                                                                 organization=organization, needs=needs,
+                                                                 answers=answers))
+        except PlannerError:
+            return []
+        return [e for e in found if besides is None or e.field != besides.field]
 
     def _register(self, db, event_id, *, name, email, organization, needs, proof, admit, language, state,
                   **answered) -> Registration:

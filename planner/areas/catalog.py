@@ -112,7 +112,7 @@ def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None
     refuse_taken(db, "venues", fields["name"], "venue_name_taken", own_id=current.id)
     moved = fields["timezone"] != current.timezone
     held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE} AND ends_at > ?",
-                      [current.id, to_db_time(clock.now())]).fetchall()
+                      [current.id, to_db_time(clock.now())]).fetchall() if moved else []
     if moved and held and keep_local_times is None:
         raise ValidationError("venue_zone_moves_events", field="timezone", count=len(held),
                               old=current.timezone, new=fields["timezone"])

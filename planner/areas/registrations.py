@@ -45,6 +45,9 @@ def clean_details(name, organization, needs, name_label: str = N_("Your name")) 
     return {field: run() for field, run in _detail_checks(name, organization, needs, name_label).items()}
 
 
+FORM_FIELDS = ("name", "email", "organization", "needs", "proof")  # what a registration form asks, answers aside
+
+
 def problems(db, event_id: int, *, name, email, organization="", needs="", answers=None) -> list[ValidationError]:
     """Every field of a registration form that ``register`` would refuse, in the form's order
     (name, email, organization, needs, then the first question answered wrongly), so a form can

@@ -72,10 +72,10 @@ def render() -> None:
     erased = st.session_state.get(ERASED)
     if erased is not None:
         st.success(_("Erased. Nothing of that person is left in the database."), icon=":material/check_circle:")
-        if not any(erased):  # a typo, or someone erased before: the counts below are all 0
+        if not erased.anything:  # a typo, or someone erased before: the counts below are all 0
             st.info(_("No registration, held place, message or speaker entry was found under that address: "
                       "check that it was typed right."), icon=":material/info:")
-        given_up, moved = erased[4], erased[5]
+        given_up, moved = erased.places_given_up, erased.moved_up
         if given_up or moved:
             said = [ngettext("Their place at an event still to come was given up.",
                              "Their {count} places at events still to come were given up.",
@@ -87,8 +87,8 @@ def render() -> None:
             st.info(" ".join(said), icon=":material/event_available:")
         figures = st.columns(4)
         for column, (label, value) in zip(figures, (
-            (_("Registrations blanked"), erased[0]), (_("Held places removed"), erased[1]),
-            (_("Messages cleared"), erased[2]), (_("Speaker entries removed"), erased[3]),
+            (_("Registrations blanked"), erased.registrations), (_("Held places removed"), erased.held_places),
+            (_("Messages cleared"), erased.messages), (_("Speaker entries removed"), erased.speaker_entries),
         )):
             column.metric(label, format_number(value))
     pending = st.session_state.get(ERASING)
@@ -115,8 +115,7 @@ def render() -> None:
             except PlannerError as err:
                 show_error(err)
             else:
-                st.session_state[ERASED] = (done.registrations, done.held_places, done.messages, done.speaker_entries,
-                                            done.places_given_up, done.moved_up, done.proposals)
+                st.session_state[ERASED] = done  # counts only: the address is not in it
                 st.rerun()
 
     st.subheader(_("Retention"))

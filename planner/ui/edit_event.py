@@ -369,12 +369,11 @@ def render() -> None:
         event_translations(event)  # issue #13
 
 
-
-
 def _own_capacity_from_room(room) -> None:
     """Unticking "Use the room's capacity" starts the event's own from the room's, not from 50."""
     if room is not None and not st.session_state.get("ev_capacity_default"):
         st.session_state["ev_capacity"] = room.capacity
+
 
 def _error_key(field: str) -> str:
     return {"summit_id": "ev_err_summit", "room_id": "ev_err_room", "starts_at": "ev_err_times",

@@ -385,14 +385,9 @@ def _act(what: str, event_id: int, form: Form, client: ClientKey, language: str)
             hide_name=bool(form.value("hide_name")))
     except ValidationError as err:
         form.error = (err.field, said(err))
-        if err.field in (*FIELDS, "proof") or err.field in answers:  # the other fields refused with it too
-            try:
-                others = planner.registration_problems(event_id, **{f: form.value(f) for f in FIELDS}, answers=answers)
-            except PlannerError:  # the event went meanwhile: the refusal itself is still the answer
-                others = []
-            for other in others:
-                if other.field != err.field:
-                    form.more.setdefault(other.field, said(other))
+        for other in planner.registration_problems(event_id, **{f: form.value(f) for f in FIELDS}, answers=answers,
+                                                   besides=err):  # the other fields refused with it too
+            form.more.setdefault(other.field, said(other))
     except TooManyRequests as err:
         form.error = (None, said(err))
         return 429

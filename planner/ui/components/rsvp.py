@@ -53,12 +53,8 @@ def _submit(event_id: int) -> None:
         s[f"rsvp_done_{event_id}"] = done
     except ValidationError as err:
         s[f"rsvp_error_{event_id}"] = (err.field, error_md(err))
-        if err.field in (*FIELDS, "proof") or err.field in answers:  # the other fields refused with it too
-            try:
-                others = planner().registration_problems(event_id, **fields, answers=answers)
-            except PlannerError:  # the event went meanwhile: the refusal itself is still the answer
-                others = []
-            s[f"rsvp_more_{event_id}"] = {o.field: error_md(o) for o in reversed(others) if o.field != err.field}
+        others = planner().registration_problems(event_id, **fields, answers=answers, besides=err)
+        s[f"rsvp_more_{event_id}"] = {o.field: error_md(o) for o in reversed(others)}  # the first per field
         if err.field == "proof":
             _next_challenge(event_id)
     except PlannerError as err:

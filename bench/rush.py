@@ -132,7 +132,7 @@ from dataclasses import dataclass, field  # noqa: E402
 from babel.numbers import parse_number  # noqa: E402
 
 from bench.bare_app import add_event as add_bare_event  # noqa: E402
-from bench.server import ADMIN_EMAIL, AppServer, ServedApp, StreamlitServer  # noqa: E402
+from bench.server import ADMIN_EMAIL, AppServer, ServedApp, StreamlitServer, held_to  # noqa: E402
 from bench.stclient import HtmlVisitor, StClient  # noqa: E402
 
 from planner import Planner  # noqa: E402
@@ -1281,17 +1281,23 @@ Pairs = dict[int, list[tuple[Row, Row]]]  # simultaneous users → (one process,
 
 
 async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: ServedApp, served_planner: Planner,
-                           sizes: Sizes, wrk_dir: Path | None = None, straight: bool = False) -> tuple[Pairs, Pairs]:
+                           sizes: Sizes, wrk_dir: Path | None = None, straight: bool = False,
+                           pinned: bool = False) -> tuple[Pairs, Pairs, Pairs]:
     """Journeys/s of one process (straight) and of N behind the proxy, at each number of
     simultaneous users, in interleaved bursts (order turned each burst). With ``wrk_dir``, wrk
     drives the visitors (``--wrk``, bursts of ``wrk_seconds``); the client's CPU is then wrk's.
     With ``straight``, each burst then also drives the N processes on their own ports, without
     the proxy (the users split evenly between them), for information: what the proxy hop costs.
-    Returns the bursts through the proxy, and the straight ones (empty without ``straight``)."""
-    if straight and wrk_dir is not None:
-        raise ValueError("the straight bursts are driven by the Python visitors, not by wrk")
+    With ``pinned``, each burst ends with the one process held to one core, as ``serve`` holds
+    each of its processes, for information: what holding alone is worth.
+    Returns the bursts through the proxy, the straight ones and the one process held to a core
+    (each {} without its flag); the last two pair their row with the burst's free one process."""
+    if (straight or pinned) and wrk_dir is not None:
+        raise ValueError("the straight and held bursts are driven by the Python visitors, not by wrk")
     out: Pairs = {}
     straight_out: Pairs = {}
+    pinned_out: Pairs = {}
+    first_core = min(os.sched_getaffinity(0))
     tag = f"x{served.processes}"
     for users in sizes.scale_users:
         count = users * sizes.scale_per_user
@@ -1301,6 +1307,8 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
             order = order if k % 2 else order[::-1]
             if straight:  # last, so the bursts the bound is judged on run as they do without it
                 order.append((f"{tag} straight", served, served_planner, served.app_urls))
+            if pinned:
+                order.append(("one held", one, one_planner, [one.url]))
             for name, server, planner, urls in order:
                 capacity = count // 2
                 event_id = prepare_event(planner, capacity, copy=True)
@@ -1310,7 +1318,8 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
                           rss_idle=server.rss())
                 cpu, own, children, busy = server.cpu_seconds(), time.process_time(), _children_cpu(), machine_cpu()
                 if wrk_dir is None:
-                    journeys, row.seconds = await closed_loop(targets, users, count, prefix)
+                    with held_to(one.pid, first_core if name == "one held" else None):
+                        journeys, row.seconds = await closed_loop(targets, users, count, prefix)
                 else:
                     (target,) = targets
                     journeys = await asyncio.to_thread(run_wrk, target, users, sizes.wrk_seconds, prefix, wrk_dir)
@@ -1328,8 +1337,10 @@ async def scale_comparison(one: StreamlitServer, one_planner: Planner, served: S
             out.setdefault(users, []).append((rows["one"], rows[tag]))
             if straight:
                 straight_out.setdefault(users, []).append((rows["one"], rows[f"{tag} straight"]))
+            if pinned:
+                pinned_out.setdefault(users, []).append((rows["one"], rows["one held"]))
             print_progress(list(rows.values()))
-    return out, straight_out
+    return out, straight_out, pinned_out
 
 
 def scale_summary(what: str, processes: int, pairs: list[tuple[Row, Row]]) -> tuple[float, str]:
@@ -1340,6 +1351,20 @@ def scale_summary(what: str, processes: int, pairs: list[tuple[Row, Row]]) -> tu
     return ratio, (f"{what}: {processes} processes / one, journeys/s median {ratio:.2f} (bursts "
                    f"{', '.join(f'{r:.2f}' for r in ratios)}; one {statistics.median(a.rate for a, _ in pairs):.1f}/s, "
                    f"{processes} processes {statistics.median(b.rate for _, b in pairs):.1f}/s)")
+
+
+def held_line(users: int, processes: int, through: list[tuple[Row, Row]], held: list[tuple[Row, Row]]) -> str:
+    """For information: the one process held to one core (``taskset -c``, as ``serve`` holds each of
+    its processes) against the same process free, and the N processes through the proxy against it
+    (medians over the bursts, each burst's rows with each other)."""
+    med = statistics.median
+    gain = med(h.rate / a.rate for a, h in held if a.rate)
+    ratio = med(b.rate / h.rate for (_, b), (_, h) in zip(through, held) if h.rate)
+    return (f"one process held to one core (taskset -c, as serve holds each of its), {users} users: held / free "
+            f"journeys/s median {gain:.2f} (held {med(h.rate for _, h in held):.1f}/s, "
+            f"{med(h.cpu_ms for _, h in held):.1f} ms of CPU a journey; free {med(a.rate for a, _ in held):.1f}/s, "
+            f"{med(a.cpu_ms for a, _ in held):.1f} ms); {processes} processes through the proxy / one held: "
+            f"median {ratio:.2f} (information)")
 
 
 def cpu_budget_line(users: int, processes: int, pairs: list[tuple[Row, Row]], client: str = "bench") -> str:
@@ -1439,11 +1464,13 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
                   f"{load_line()}\n",
                   flush=True)
 
-            scale, straight = await scale_comparison(one, one_planner, served, served_planner, sizes, straight=True)
+            scale, straight, held = await scale_comparison(one, one_planner, served, served_planner, sizes,
+                                                           straight=True, pinned=True)
             for pairs in scale.values():
                 for a, b in pairs:
                     results += [a, b]
             results += [b for pairs in straight.values() for _, b in pairs]
+            results += [b for pairs in held.values() for _, b in pairs]
             with_wrk = (await scale_comparison(one, one_planner, served, served_planner, sizes, tmp))[0] if wrk else {}
             for pairs in with_wrk.values():
                 for a, b in pairs:
@@ -1481,6 +1508,8 @@ async def main_processes(sizes: Sizes, processes: int, wrk: bool = False) -> int
                                     f"between them), {users} users", processes, pairs)[1]
                       + " (information: what the proxy hop costs)")
                 print(cpu_budget_line(users, processes, pairs))
+            for users, pairs in held.items():  # information: the one process held to one core, as serve holds each
+                print(held_line(users, processes, scale[users], pairs))
             for users, pairs in with_wrk.items():  # information: the same comparison with a visitor that costs less CPU
                 print(scale_summary(f"scale with wrk as the visitors, {users} users", processes, pairs)[1] + " (information)")
                 print(cpu_budget_line(users, processes, pairs, client="wrk"))

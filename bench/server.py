@@ -27,7 +27,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,15 +156,16 @@ class ServedApp(AppServer):
     reads every process's log (``workdir/<name>-logs/app1.log``…)."""
 
     def __init__(self, workdir: Path, processes: int = 2, name: str = "served", env: Mapping[str, str] | None = None,
-                 flags: Sequence[str] = (), own_base_url: bool = True):
+                 flags: Sequence[str] = (), own_base_url: bool = True, pin: bool = True):
         super().__init__(workdir, name, env, flags, own_base_url)
         self.processes = processes
+        self.pin = pin
         self.log_dir = Path(workdir) / f"{name}-logs"
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "planner", "serve", "--processes", str(self.processes),
                 "--address", "127.0.0.1", "--port", str(self.port), "--log-dir", str(self.log_dir),
-                "--", *self.flags]
+                *([] if self.pin else ["--no-pin"]), "--", *self.flags]
 
     def __enter__(self):
         super().__enter__()
@@ -226,6 +228,30 @@ def _rss(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def hold_to_cores(pid: int, cores: set[int]) -> None:
+    """Every thread of process ``pid`` held to ``cores`` (``taskset -a -p``): the threads it starts
+    later inherit it from theirs. With all the machine's cores, the process is free again."""
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(task), cores)
+        except ProcessLookupError:  # a thread that ended meanwhile
+            pass
+
+
+@contextmanager
+def held_to(pid: int, core: int | None) -> Iterator[None]:
+    """Process ``pid`` held to ``core`` inside the block (None: left as it is), then free on
+    every core this process may use."""
+    if core is None:
+        yield
+        return
+    hold_to_cores(pid, {core})
+    try:
+        yield
+    finally:
+        hold_to_cores(pid, os.sched_getaffinity(0))
 
 
 def _cpu(pid: int) -> float:

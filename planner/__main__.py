@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--address", default="0.0.0.0", help="the address HAProxy listens on (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=8501, help="the port HAProxy listens on (default 8501)")
     serve.add_argument("--log-dir", default=None, help="write each process's output to a file there (app1.log…)")
+    serve.add_argument("--no-pin", action="store_true",
+                       help="leave the processes free to run on any core (default: each held to a core of its own)")
     serve.add_argument("streamlit_flags", nargs=argparse.REMAINDER,
                        help="after --: more `streamlit run` flags for every process, e.g. -- --server.maxUploadSize=5")
     args = parser.parse_args(argv)
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
         flags = [f for f in args.streamlit_flags if f != "--"]
         return run(args.processes or default_processes(), args.address, args.port, flags,
-                   Path(args.log_dir) if args.log_dir else None)
+                   Path(args.log_dir) if args.log_dir else None, pin=not args.no_pin)
     try:
         settings = settings_from_env()
         if args.command == "backup":

@@ -35,6 +35,17 @@ Why each choice:
   every script run costs more the more sessions a process holds, and at 200 simultaneous
   users it made a journey cost 115 ms of server CPU instead of 19 (5.8 journeys a second
   instead of 28, one process, measured here). Python's own collector still runs as usual.
+* **One core each.** Process *i* is held to the *i*-th core this supervisor may run on (Linux's
+  CPU affinity, set between fork and exec, so every thread it starts keeps it; more
+  processes than cores share them in turn), as nginx's ``worker_cpu_affinity`` and HAProxy's
+  ``cpu-map`` do; HAProxy itself is left free. A Streamlit process runs Python one thread at
+  a time (the interpreter lock), and its threads spread over the cores cost more CPU than they
+  bring (most likely the hand-overs of that lock to a thread waiting on another core, each
+  waking that core). Measured here, one process held to one core served a rush 1.14–1.27 times the
+  journeys a second of the same process free (3.7 instead of 5.4 ms of CPU a journey), and
+  two processes held to a core each served 1.05–1.25 times what they served free (the
+  machine's idle time during a rush fell from 0.11–0.17 of its two cores to 0.02–0.07; README, *Serving a rush on all cores*).
+  ``--no-pin`` leaves them free: for a machine shared with other busy programs.
 * **Stopped together.** SIGTERM, SIGINT (Ctrl-C) or SIGHUP to the supervisor stops HAProxy and
   every process (SIGTERM, then SIGKILL after ten seconds); each child also gets SIGTERM from
   the kernel if the supervisor itself dies (``PR_SET_PDEATHSIG``), so even ``kill -9`` leaves
@@ -78,6 +89,18 @@ def default_processes() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def cores_for(processes: int, available: set[int] | None = None) -> list[int | None]:
+    """The core each process is held to: the cores this process may run on (``available``,
+    default its own affinity), in order, given in turn; None for each where the system has no
+    CPU affinity (not Linux): left free."""
+    if available is None:
+        if not hasattr(os, "sched_getaffinity"):
+            return [None] * processes
+        available = os.sched_getaffinity(0)
+    cores = sorted(available)
+    return [cores[i % len(cores)] for i in range(processes)]
 
 
 def free_ports(count: int, address: str = "127.0.0.1", *, besides: int | None = None) -> list[int]:
@@ -139,6 +162,21 @@ backend streamlit
     option httpchk GET /_stcore/health
 {servers}
 """
+
+
+def _child_setup(core: int | None):
+    """What runs in a child between fork and exec: held to ``core`` (None: left free), and
+    stopped when the supervisor dies."""
+
+    def setup() -> None:
+        if core is not None:
+            try:
+                os.sched_setaffinity(0, {core})
+            except OSError:  # the core went offline since: the process runs free, as with --no-pin
+                pass
+        _die_with_parent()
+
+    return setup
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -205,11 +243,12 @@ def _healthy(port: int) -> bool:
 
 
 def start(processes: int, address: str, port: int, *, flags: list[str] = (), env=None, haproxy: str | None = None,
-          log_dir: Path | None = None, out=sys.stdout) -> Served:
-    """Set up the database once, start ``processes`` Streamlit servers, wait until each
-    answers, then start HAProxy on ``address:port``. Their output goes to this process's
-    (interleaved), or with ``log_dir`` to ``app1.log``, ``app2.log``… and ``haproxy.log``
-    there. Raises ``ServeError`` in words."""
+          log_dir: Path | None = None, out=sys.stdout, pin: bool = True) -> Served:
+    """Set up the database once, start ``processes`` Streamlit servers (each held to a core
+    of its own, ``cores_for``, unless ``pin`` is False), wait until each answers, then start
+    HAProxy on ``address:port``. Their output goes to this process's (interleaved), or with
+    ``log_dir`` to ``app1.log``, ``app2.log``… and ``haproxy.log`` there. Raises
+    ``ServeError`` in words."""
     from .config import open_planner, settings_from_env
 
     if processes < 1:
@@ -234,8 +273,9 @@ def start(processes: int, address: str, port: int, *, flags: list[str] = (), env
         Path(log_dir).mkdir(parents=True, exist_ok=True)
     served = Served(url=f"http://{'localhost' if address in ('0.0.0.0', '127.0.0.1') else address}:{port}",
                     apps=[], ports=[], workdir=workdir)
+    cores = cores_for(processes) if pin else [None] * processes
     try:
-        for i, p_port in enumerate(free_ports(processes, besides=port), start=1):
+        for i, (p_port, core) in enumerate(zip(free_ports(processes, besides=port), cores), start=1):
             log = Path(log_dir) / f"app{i}.log" if log_dir is not None else None
             with _output(log) as f:
                 proc = subprocess.Popen(
@@ -243,12 +283,13 @@ def start(processes: int, address: str, port: int, *, flags: list[str] = (), env
                      "--server.address", "127.0.0.1", "--server.port", str(p_port),
                      "--server.headless", "true", "--browser.gatherUsageStats", "false", *flags],
                     cwd=ROOT, env=child_env, stdout=f, stderr=subprocess.STDOUT,
-                    start_new_session=True, preexec_fn=_die_with_parent,
+                    start_new_session=True, preexec_fn=_child_setup(core),
                 )
             served.apps.append(proc)
             served.ports.append(p_port)
             served.logs.append(log)
-            print(f"process {i}: pid {proc.pid} on 127.0.0.1:{p_port}", file=out, flush=True)
+            held = f" (core {core})" if core is not None else ""
+            print(f"process {i}: pid {proc.pid}{held} on 127.0.0.1:{p_port}", file=out, flush=True)
         deadline = time.monotonic() + HEALTHY_WITHIN
         waiting = set(range(processes))
         while waiting:
@@ -315,7 +356,8 @@ def _tail(path: Path | None, lines: int = 30) -> str:
         return ""
 
 
-def run(processes: int, address: str, port: int, flags: list[str], log_dir: Path | None = None) -> int:
+def run(processes: int, address: str, port: int, flags: list[str], log_dir: Path | None = None, *,
+        pin: bool = True) -> int:
     """``python -m planner serve``: start, then wait for a signal or for a process to stop."""
     stop_signal: list[int] = []
 
@@ -325,7 +367,7 @@ def run(processes: int, address: str, port: int, flags: list[str], log_dir: Path
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
     try:
-        served = start(processes, address, port, flags=flags, log_dir=log_dir)
+        served = start(processes, address, port, flags=flags, log_dir=log_dir, pin=pin)
     except ServeError as err:
         print(f"Side Event Planner cannot start: {err}", file=sys.stderr)
         return 2

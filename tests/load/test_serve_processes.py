@@ -132,7 +132,9 @@ def test_the_bench_reaches_each_process_straight_and_compares_with_and_without_t
 
     # the one-process leg goes to the proxy's address too: what is tested is the wiring
     sizes = rush.Sizes(scale_users=(4,), scale_per_user=3, scale_bursts=3)
-    through, straight = asyncio.run(rush.scale_comparison(served, app_planner, served, app_planner, sizes, straight=True))
+    through, straight, held = asyncio.run(rush.scale_comparison(served, app_planner, served, app_planner, sizes,
+                                                                straight=True))
+    assert held == {}  # asked for only with pinned=True
 
     assert list(through) == list(straight) == [4]
     assert len(through[4]) == len(straight[4]) == 3
@@ -145,7 +147,7 @@ def test_the_bench_reaches_each_process_straight_and_compares_with_and_without_t
 
     # and the straight leg is the one that goes to the processes' own addresses (here a closed port)
     monkeypatch.setattr(ServedApp, "app_urls", property(lambda self: [closed]))
-    through, straight = asyncio.run(rush.scale_comparison(
+    through, straight, _ = asyncio.run(rush.scale_comparison(
         served, app_planner, served, app_planner, rush.Sizes(scale_users=(2,), scale_per_user=2, scale_bursts=1),
         straight=True))
     ((one, proxied),), ((_, direct),) = through[2], straight[2]
@@ -278,6 +280,86 @@ def test_stopping_serve_stops_every_process_and_the_proxy(tmp_path, how):
     assert not [pid for pid in pids if _alive(pid)], "left running after the supervisor stopped"
     if how != signal.SIGKILL:
         assert proc.returncode == 0
+
+
+def _cores_of_every_thread(pid: int) -> list[set[int]]:
+    return [os.sched_getaffinity(int(task)) for task in os.listdir(f"/proc/{pid}/task")]
+
+
+def test_each_process_and_every_thread_it_started_is_held_to_a_core_of_its_own(served):
+    """``serve`` holds process i to the i-th core it may run on (threads started since keep it);
+    HAProxy is left free."""
+    from planner.serve import cores_for
+
+    mine = os.sched_getaffinity(0)
+    wanted = cores_for(2)
+    assert wanted == [sorted(mine)[0], sorted(mine)[1 % len(mine)]]
+    for pid, core in zip(served.app_pids, wanted):
+        threads = _cores_of_every_thread(pid)
+        assert len(threads) > 3, "a Streamlit server runs several threads by now"
+        assert all(cores == {core} for cores in threads), (pid, core, threads)
+    assert os.sched_getaffinity(served.proxy_pid) == mine
+    assert f"(core {wanted[0]}) on 127.0.0.1:" in served.log.read_text()
+
+
+def test_cores_are_given_in_turn_and_no_pin_leaves_the_processes_free(monkeypatch):
+    from planner import serve
+
+    assert serve.cores_for(3, {0, 1}) == [0, 1, 0]
+    assert serve.cores_for(2, {5, 2, 7}) == [2, 5]
+    assert serve.cores_for(1, {3}) == [3]
+    monkeypatch.delattr(os, "sched_getaffinity")  # a system without CPU affinity: left free
+    assert serve.cores_for(2) == [None, None]
+    monkeypatch.undo()
+
+    show = [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"]
+    core = max(os.sched_getaffinity(0))
+    held = subprocess.run(show, preexec_fn=serve._child_setup(core), capture_output=True, text=True, check=True)
+    assert held.stdout.strip() == str([core])
+    free = subprocess.run(show, preexec_fn=serve._child_setup(None), capture_output=True, text=True, check=True)
+    assert free.stdout.strip() == str(sorted(os.sched_getaffinity(0)))
+
+    from planner.__main__ import main
+
+    asked = []
+    monkeypatch.setattr(serve, "run", lambda *args, **kw: asked.append((args, kw)) or 0)
+    assert main(["serve", "--processes", "2", "--no-pin"]) == 0
+    assert main(["serve", "--processes", "2"]) == 0
+    assert [kw["pin"] for _, kw in asked] == [False, True]
+
+
+def test_the_bench_holds_a_process_to_one_core_and_frees_it_after(tmp_path):
+    """``bench/rush.py --processes N`` drives the one process held to one core too (information):
+    every thread, and one started while held, is held in the block and free after it, even when
+    the block fails."""
+    from bench.server import held_to
+
+    script = ("import threading, time, sys\n"
+              "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+              "print('ready', flush=True)\n"
+              "sys.stdin.readline()\n"
+              "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+              "print('more', flush=True)\n"
+              "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        mine = os.sched_getaffinity(0)
+        core = min(mine)
+        with pytest.raises(RuntimeError):
+            with held_to(proc.pid, core):
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+                assert proc.stdout.readline().strip() == "more"
+                threads = _cores_of_every_thread(proc.pid)
+                assert len(threads) == 3 and all(cores == {core} for cores in threads), threads
+                raise RuntimeError("a burst that fails")
+        assert all(cores == mine for cores in _cores_of_every_thread(proc.pid))
+        with held_to(proc.pid, None):  # None: left as it is
+            assert all(cores == mine for cores in _cores_of_every_thread(proc.pid))
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def test_the_proxy_replaces_the_clients_forwarded_header_and_keeps_browsers_on_one_process():

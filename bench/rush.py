@@ -74,7 +74,9 @@ HAProxy, ``planner/serve.py``) and one plain ``streamlit run app.py``, both fres
   and the journeys/s the N processes would reach with every core the others left them, at their
   own CPU per journey: how far the ratio could go on this machine. Each burst also drives the N
   processes straight, on their own ports without the proxy (the users split evenly between
-  them), printed for information: what the proxy hop costs. With ``--wrk``, the same
+  them), printed for information: what the proxy hop costs; and last, the one process held to
+  one core (``taskset -c``, as ``serve`` holds each of its processes), printed for information
+  against the same process free and against the N processes: what holding alone is worth. With ``--wrk``, the same
   comparison again with Debian's ``wrk`` as the visitors (``bench/journey.lua``, a wrk thread a
   user; every person it logs checked against the database), printed for information: wrk costs a
   fraction of the CPU the Python visitors do, which leaves the servers more of the machine;

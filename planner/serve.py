@@ -41,11 +41,12 @@ Why each choice:
   ``cpu-map`` do; HAProxy itself is left free. A Streamlit process runs Python one thread at
   a time (the interpreter lock), and its threads spread over the cores cost more CPU than they
   bring (most likely the hand-overs of that lock to a thread waiting on another core, each
-  waking that core). Measured here, one process held to one core served a rush 1.14–1.27 times the
-  journeys a second of the same process free (3.7 instead of 5.4 ms of CPU a journey), and
-  two processes held to a core each served 1.05–1.25 times what they served free (the
-  machine's idle time during a rush fell from 0.11–0.17 of its two cores to 0.02–0.07; README, *Serving a rush on all cores*).
-  ``--no-pin`` leaves them free: for a machine shared with other busy programs.
+  waking that core). Measured here, one process held to one core served a rush 1.14–1.59
+  times the journeys a second of the same process free (3.7–4.5 instead of 5.3–6.4 ms of CPU
+  a journey), and two processes held to a core each served 1.05–1.25 times what they served
+  free (the machine's idle time during a rush fell from 0.11–0.17 of its two cores to
+  0.02–0.07; README, *Serving a rush on all cores*). ``--no-pin`` leaves them free: for a
+  machine shared with other busy programs.
 * **Stopped together.** SIGTERM, SIGINT (Ctrl-C) or SIGHUP to the supervisor stops HAProxy and
   every process (SIGTERM, then SIGKILL after ten seconds); each child also gets SIGTERM from
   the kernel if the supervisor itself dies (``PR_SET_PDEATHSIG``), so even ``kill -9`` leaves

@@ -93,6 +93,7 @@ def add_venue(db, **fields) -> int:
 
 
 AT_VENUE = "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)"
+NOT_ENDED = "ends_at > ?"  # with to_db_time(clock.now()): what a venue's new zone or a room's capacity still moves
 
 
 def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None = None) -> int:
@@ -111,7 +112,7 @@ def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None
     fields = venue_fields(**{**merged, **changes}, stored_zone=current.timezone)
     refuse_taken(db, "venues", fields["name"], "venue_name_taken", own_id=current.id)
     moved = fields["timezone"] != current.timezone
-    held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE} AND ends_at > ?",
+    held = db.execute(f"SELECT id, starts_at, ends_at FROM events WHERE {AT_VENUE} AND {NOT_ENDED}",
                       [current.id, to_db_time(clock.now())]).fetchall() if moved else []
     if moved and held and keep_local_times is None:
         raise ValidationError("venue_zone_moves_events", field="timezone", count=len(held),

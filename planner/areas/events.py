@@ -75,6 +75,19 @@ def select(db, where: str = "", params: list | tuple = ()) -> list[Event]:
                       originals.get(r["id"], translations.DEFAULT), translated.get(r["id"], {})) for r in rows]
 
 
+def to_come_at_venue(db, venue_id: int) -> list[Event]:
+    """The events in the venue's rooms that have not ended (any status), by start: the ones a
+    new zone asks about (``catalog.update_venue``)."""
+    return select(db, f"WHERE e.{catalog.AT_VENUE} AND e.{catalog.NOT_ENDED}", [venue_id, to_db_time(clock.now())])
+
+
+def on_room_capacity(db, room_id: int) -> list[Event]:
+    """The events still to come in the room, not cancelled, that take its capacity as theirs, by
+    start: a new capacity is theirs too."""
+    return select(db, "WHERE e.room_id = ? AND e.capacity IS NULL AND e.status != 'cancelled'"
+                      f" AND e.{catalog.NOT_ENDED}", [room_id, to_db_time(clock.now())])
+
+
 def get_event(db, event_id) -> Event:
     found = select(db, "WHERE e.id = ?", [check.id(event_id)])
     if not found:

@@ -9,9 +9,9 @@ from datetime import date
 
 from .. import clock
 from ..access import SYSTEM, Actor
-from ..areas import audit, catalog, events, outbox
+from ..areas import audit, catalog, events, outbox, registrations
 from ..mail.render import snapshot
-from ..models import Room, Summit, Venue
+from ..models import Event, EventCounts, Room, Summit, Venue
 from . import staff_only
 
 
@@ -104,6 +104,20 @@ class PlaceMethods:
             audit.record(db, actor, "room_added", subject=room.id, name=room.name, venue_id=room.venue_id,
                          capacity=room.capacity)
             return room
+
+    @staff_only
+    def venue_events_to_come(self, venue_id: int, *, actor: Actor = SYSTEM) -> list[tuple[Event, EventCounts]]:
+        """The events in the venue's rooms that have not ended (any status), by start, each with
+        its counts: the ones a new zone asks about (``update_venue``), and their guests."""
+        with self._db.read() as db:
+            return [(e, registrations.counts(db, e.id)) for e in events.to_come_at_venue(db, venue_id)]
+
+    @staff_only
+    def room_capacity_events(self, room_id: int, *, actor: Actor = SYSTEM) -> list[tuple[Event, EventCounts]]:
+        """The events still to come in the room, not cancelled, that take its capacity as theirs,
+        by start, each with its counts: a new capacity is theirs too (``update_room``)."""
+        with self._db.read() as db:
+            return [(e, registrations.counts(db, e.id)) for e in events.on_room_capacity(db, room_id)]
 
     @staff_only
     def update_room(self, room_id: int, *, actor: Actor = SYSTEM, **changes) -> Room:

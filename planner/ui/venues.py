@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from planner import clock, i18n
+from planner import i18n
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
@@ -53,8 +53,8 @@ def render() -> None:
                 if st.form_submit_button(_("Save venue")):
                     st.session_state.pop(f"venue_zone_{venue.id}", None)  # this save's question, not an older one
                     changes = dict(name=name, address=address, timezone=zone)
-                    held = _events_at(p, venue)
-                    if zone != venue.timezone and held:  # what do its events keep? asked below, before anything
+                    held = p.venue_events_to_come(venue.id, actor=actor()) if zone != venue.timezone else []
+                    if held:  # what do its events keep? asked below, before anything
                         st.session_state[f"venue_zone_{venue.id}"] = changes
                     else:
                         attempt(lambda: p.update_venue(venue.id, **changes, actor=actor()),
@@ -113,7 +113,7 @@ def render() -> None:
             room_by_id = {r.id: r for r in rooms}
             room_id = st.selectbox(_("Room to change"), list(room_by_id), format_func=lambda i: room_by_id[i].label)
             room = room_by_id[room_id]
-            using = _events_using(p, room)
+            using = p.room_capacity_events(room.id, actor=actor())
             with st.form(f"room_{room.id}"):
                 name = st.text_input(_("Room name"), room.name)
                 capacity = st.number_input(_("Capacity"), min_value=1, max_value=100_000, value=room.capacity, step=1,
@@ -125,7 +125,7 @@ def render() -> None:
                 if st.form_submit_button(_("Save room")):
                     st.session_state.pop(f"room_capacity_{room.id}", None)  # this save's question, not an older one
                     changes = dict(name=name, capacity=int(capacity), accessibility=access)
-                    if [e for e, confirmed in using if confirmed > int(capacity)]:  # asked below first
+                    if [e for e, counts in using if counts.confirmed > int(capacity)]:  # asked below first
                         st.session_state[f"room_capacity_{room.id}"] = changes
                     else:
                         attempt(lambda: p.update_room(room.id, **changes, actor=actor()),
@@ -143,24 +143,15 @@ def render() -> None:
                 )
 
 
-def _events_at(p, venue) -> list:
-    """The events held in the venue's rooms that have not ended (any status), by start: the ones
-    a new zone asks about (``areas/catalog.update_venue``)."""
-    now = clock.now()
-    return sorted((e for e in p.list_events(actor=actor())
-                   if e.venue is not None and e.venue.id == venue.id and e.ends_at > now), key=lambda e: e.starts_at)
-
-
 def _zone_choice(p, venue, changes: dict) -> None:
     """A new time zone for a venue with events: keep their local times (a zone entered wrongly)
     or the moments they happen; their guests are told either way. Nothing changes before a choice."""
     key = f"venue_zone_{venue.id}"
-    held = _events_at(p, venue)
+    to_come = p.venue_events_to_come(venue.id, actor=actor())
+    held = [e for e, _counts in to_come]
     new = ZoneInfo(changes["timezone"])
-    counts = p.all_event_counts(actor=actor())
-    now = clock.now()
-    guests = sum(counts[e.id].confirmed + counts[e.id].waitlisted for e in held  # those who will be told
-                 if e.status == "published" and e.ends_at > now and e.id in counts)
+    guests = sum(counts.confirmed + counts.waitlisted for e, counts in to_come  # those who will be told
+                 if e.status == "published")
     st.warning(
         ngettext(
             "The time zone changes from {old} to {new}, and {count} event is held here. What should it keep?",
@@ -209,21 +200,11 @@ def _save_zone(p, venue, changes: dict, keep_local_times: bool) -> None:
             _("Saved {name}.").format(name=escape_md(changes["name"])))
 
 
-def _events_using(p, room) -> list[tuple]:
-    """The events still to come in ``room`` that take its capacity as theirs, each with how many
-    are confirmed: a new capacity is theirs too."""
-    now = clock.now()
-    counts = p.all_event_counts(actor=actor())
-    return [(e, counts[e.id].confirmed if e.id in counts else 0)
-            for e in sorted(p.list_events(actor=actor()), key=lambda e: e.starts_at)
-            if e.room_id == room.id and e.capacity_is_default and e.status != "cancelled" and e.ends_at > now]
-
-
 def _capacity_choice(p, room, using, changes: dict) -> None:
     """A smaller room than the guests already confirmed at its events: said, with a choice,
     before anything is saved. Nobody loses a place; those events take newcomers onto the waiting list."""
     key = f"room_capacity_{room.id}"
-    over = [(e, confirmed) for e, confirmed in using if confirmed > changes["capacity"]]
+    over = [(e, counts.confirmed) for e, counts in using if counts.confirmed > changes["capacity"]]
     st.warning(ngettext(
         "{count} place is fewer than some events in this room already have confirmed:",
         "{count} places are fewer than some events in this room already have confirmed:", changes["capacity"],

@@ -93,6 +93,8 @@ def _door_calls(planner: Planner, w: dict):
         "update_venue": lambda a: planner.update_venue(event.venue.id, name="V2", actor=a),
         "add_room": lambda a: planner.add_room(venue_id=event.venue.id, name="R", capacity=3, actor=a),
         "update_room": lambda a: planner.update_room(event.room_id, capacity=90, actor=a),
+        "venue_events_to_come": lambda a: planner.venue_events_to_come(event.venue.id, actor=a),
+        "room_capacity_events": lambda a: planner.room_capacity_events(event.room_id, actor=a),
         "add_user": lambda a: planner.add_user(email="new@example.org", name="New", password="long enough pw", actor=a),
         "remove_user": lambda a: planner.remove_user(1, actor=a),
         "list_users": lambda a: planner.list_users(actor=a),

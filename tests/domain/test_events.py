@@ -774,3 +774,36 @@ def test_a_venues_new_zone_leaves_events_that_ended_at_their_moment(planner, ven
     assert entry.details["keep_local_times"] is True and entry.details["events_moved"] == 1
     planner.delete_event(coming.id)
     assert planner.update_venue(venue.id, timezone="Asia/Tokyo").timezone == "Asia/Tokyo"  # only ended: no question
+
+
+def test_the_events_a_venues_zone_or_a_rooms_capacity_still_moves(planner, venue, room, other_room, make_event,
+                                                                   clock):
+    """``venue_events_to_come``: the venue's events not ended (any status), by start, with their
+    counts, as ``update_venue`` asks about them; ``room_capacity_events``: the room's events to
+    come, not cancelled, that take its capacity."""
+    start = clock.now + timedelta(days=1)
+    at = lambda days, **kw: make_event(starts_at=start + timedelta(days=days),  # noqa: E731
+                                       ends_at=start + timedelta(days=days, hours=1), allow_past=False, **kw)
+    over = at(0, title="Over")
+    later = planner.publish_event(at(20, title="Later").id, allow_room_clash=True)
+    sooner = planner.publish_event(at(10, title="Sooner").id, allow_room_clash=True)
+    own = at(12, title="Own capacity", capacity=30)
+    called_off = planner.cancel_event(planner.publish_event(at(14, title="Called off").id, allow_room_clash=True).id,
+                                      reason="Moved online")
+    chapel = at(16, title="In the chapel", room_id=other_room.id)
+    planner.register(sooner.id, name="Ana", email="ana@example.org")
+    planner.register(sooner.id, name="Bo", email="bo@example.org")
+    clock.advance(days=3)  # "Over" has ended
+
+    to_come = planner.venue_events_to_come(venue.id)
+    assert [e.id for e, _ in to_come] == [sooner.id, own.id, called_off.id, chapel.id, later.id]
+    assert over.id not in [e.id for e, _ in to_come]
+    assert [c.confirmed for _, c in to_come] == [2, 0, 0, 0, 0]
+    with pytest.raises(ValidationError) as refused:  # update_venue asks about exactly these
+        planner.update_venue(venue.id, timezone="Europe/London")
+    assert refused.value.params["count"] == len(to_come)
+
+    on_room = planner.room_capacity_events(room.id)
+    assert [e.id for e, _ in on_room] == [sooner.id, later.id]  # not its own capacity, not cancelled, not ended
+    assert [c.confirmed for _, c in on_room] == [2, 0]
+    assert [e.id for e, _ in planner.room_capacity_events(other_room.id)] == [chapel.id]

@@ -455,6 +455,31 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class ZoneTimes:
+    """One event to come at a venue whose time zone would change, keeping its local times
+    (``Planner.venue_zone_change``): ``moved`` is the event on the new zone's clock, the same
+    readings where the new zone has them."""
+
+    event: Event
+    moved: Event
+    skipped: tuple[str, ...] = ()  # "start", "end": readings the new zone skips that day (its clocks go forward)
+    twice: tuple[str, ...] = ()  # "start", "end": readings the new zone has twice that night (the first is kept)
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """What a venue's new time zone would do to its events to come if they kept their local
+    times: each one's new times, and the clashes that would make which are not there now (a
+    speaker due at another venue's event then, a summit's days left). Keeping the moments they
+    happen changes no moment, so it makes no clash."""
+
+    venue: Venue
+    timezone: str
+    events: tuple[ZoneTimes, ...]
+    clashes: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True)
 class User:
     id: int
     email: str

@@ -8,7 +8,7 @@ Writing functions run inside the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from .. import clock
@@ -96,6 +96,15 @@ AT_VENUE = "room_id IN (SELECT id FROM rooms WHERE venue_id = ?)"
 NOT_ENDED = "ends_at > ?"  # with to_db_time(clock.now()): what a venue's new zone or a room's capacity still moves
 
 
+def kept_local(moment: datetime, old: ZoneInfo, new: ZoneInfo) -> datetime:
+    """The moment (UTC) whose clock in ``new`` reads what ``moment``'s read in ``old``: 17:00
+    New York becomes 17:00 London. A reading the new zone skips (its clocks go forward past it)
+    becomes the moment as far after the change as the reading was (02:30 on a night the clocks
+    jump from 02:00 to 03:00 is 03:30, Python's rule); a reading it has twice (its clocks go
+    back) is the first of the two."""
+    return moment.astimezone(old).replace(tzinfo=new, fold=0).astimezone(UTC)
+
+
 def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None = None) -> int:
     """Writes. An event's zone is its venue's: a corrected zone carries to its events; name
     and address are in their calendar LOCATION.
@@ -121,8 +130,7 @@ def update_venue(db, venue_id: int, changes: dict, keep_local_times: bool | None
     if moved and keep_local_times:
         old, new = ZoneInfo(current.timezone), ZoneInfo(fields["timezone"])
         for row in held:  # the same wall clock in the new zone
-            shifted = [to_db_time(from_db_time(row[c]).astimezone(old).replace(tzinfo=new).astimezone(UTC))
-                       for c in ("starts_at", "ends_at")]
+            shifted = [to_db_time(kept_local(from_db_time(row[c]), old, new)) for c in ("starts_at", "ends_at")]
             db.execute("UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?", [*shifted, row["id"]])
     if (fields["name"], fields["address"], fields["timezone"]) != (current.name, current.address, current.timezone):
         calendar_changed(db, AT_VENUE, [current.id], timezone=fields["timezone"])

@@ -10,6 +10,7 @@ Writing functions run inside the caller's transaction.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from ..db import from_db_time, to_db_time
 from ..errors import NotFound, StaleEdit, ValidationError
 from ..i18n import N_, format_pattern
 from ..i18n import _ as translate
-from ..models import Event, EventChange, EventOrganization, Room, Speaker, Summit, Venue
+from ..models import Event, EventChange, EventOrganization, Room, Speaker, Summit, Venue, ZoneChange, ZoneTimes
 from ..text import match_key
 from . import catalog, registrations, translations
 from .conflicts import find_conflicts
@@ -79,6 +80,35 @@ def to_come_at_venue(db, venue_id: int) -> list[Event]:
     """The events in the venue's rooms that have not ended (any status), by start: the ones a
     new zone asks about (``catalog.update_venue``)."""
     return select(db, f"WHERE e.{catalog.AT_VENUE} AND e.{catalog.NOT_ENDED}", [venue_id, to_db_time(clock.now())])
+
+
+def zone_change(db, venue_id: int, timezone: str) -> ZoneChange:
+    """What the venue's new zone ``timezone`` would do to its events to come if they kept their
+    local times (``catalog.update_venue(keep_local_times=True)``), before it is saved: each
+    one's new times, the readings the new zone skips or has twice, and the clashes that would
+    make among all events that are not cancelled and are not there now."""
+    venue = catalog.get_venue(db, venue_id)
+    zone = check.timezone(timezone, stored=venue.timezone)
+    old, new = ZoneInfo(venue.timezone), ZoneInfo(zone)
+    place = replace(venue, timezone=zone)
+    times = []
+    for e in to_come_at_venue(db, venue.id) if zone != venue.timezone else []:
+        starts, ends = (catalog.kept_local(m, old, new) for m in (e.starts_at, e.ends_at))
+        room = replace(e.room, venue=place) if e.room is not None else None
+        moved = replace(e, starts_at=starts, ends_at=ends, timezone=zone, venue=place, room=room)
+        readings = {"start": (e.local_start, moved.local_start), "end": (e.local_end, moved.local_end)}
+        skipped = tuple(k for k, (was, now) in readings.items() if was.replace(tzinfo=None) != now.replace(tzinfo=None))
+        twice = tuple(k for k, (was, _now) in readings.items() if k not in skipped
+                      and was.replace(tzinfo=new, fold=0).utcoffset() != was.replace(tzinfo=new, fold=1).utcoffset())
+        times.append(ZoneTimes(e, moved, skipped, twice))
+    shifted = {t.moved.id: t.moved for t in times}
+    clashes: tuple = ()
+    if shifted:
+        live = select(db, "WHERE e.status != 'cancelled'")
+        there = {(c.kind, frozenset(c.event_ids)) for c in find_conflicts(live)}
+        clashes = tuple(c for c in find_conflicts([shifted.get(e.id, e) for e in live])
+                        if (c.kind, frozenset(c.event_ids)) not in there and shifted.keys() & set(c.event_ids))
+    return ZoneChange(venue, zone, tuple(times), clashes)
 
 
 def on_room_capacity(db, room_id: int) -> list[Event]:

@@ -11,7 +11,7 @@ from .. import clock
 from ..access import SYSTEM, Actor
 from ..areas import audit, catalog, events, outbox, registrations
 from ..mail.render import snapshot
-from ..models import Event, EventCounts, Room, Summit, Venue
+from ..models import Event, EventCounts, Room, Summit, Venue, ZoneChange
 from . import staff_only
 
 
@@ -111,6 +111,15 @@ class PlaceMethods:
         its counts: the ones a new zone asks about (``update_venue``), and their guests."""
         with self._db.read() as db:
             return [(e, registrations.counts(db, e.id)) for e in events.to_come_at_venue(db, venue_id)]
+
+    @staff_only
+    def venue_zone_change(self, venue_id: int, timezone: str, *, actor: Actor = SYSTEM) -> ZoneChange:
+        """Before a venue's new zone is saved: what keeping their local times would do to its
+        events to come (``areas/events.zone_change``): each one's new times, the readings the new
+        zone skips or has twice, and the clashes with other events it would make that are not
+        there now. Nothing is written. A zone the venue already has: no events, no clashes."""
+        with self._db.read() as db:
+            return events.zone_change(db, venue_id, timezone)
 
     @staff_only
     def room_capacity_events(self, room_id: int, *, actor: Actor = SYSTEM) -> list[tuple[Event, EventCounts]]:

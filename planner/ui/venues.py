@@ -11,7 +11,7 @@ from planner import i18n
 from planner.i18n import _, format_number, ngettext
 from planner.ui.components import security_list
 from planner.ui.components.deleting import delete_button
-from planner.ui.components.markdown import escape_md
+from planner.ui.components.markdown import conflict_md, escape_md
 from planner.ui.components.messages import add_then_clear, attempt, flash, refused, show_flash
 from planner.ui.components.session import actor, planner
 from planner.ui.components import organizer_style
@@ -160,8 +160,10 @@ def _zone_choice(p, venue, changes: dict) -> None:
         ).format(old=i18n.zone_name(venue.timezone), new=i18n.zone_name(new), count=format_number(len(held))),
         icon=":material/schedule:",
     )
+    change = p.venue_zone_change(venue.id, changes["timezone"], actor=actor())
     first = held[0]
-    local = first.local_start.replace(tzinfo=new), first.local_end.replace(tzinfo=new)
+    kept = next(t.moved for t in change.events if t.event.id == first.id)  # a skipped hour as it would read
+    local = kept.local_start, kept.local_end
     moment = first.starts_at.astimezone(new), first.ends_at.astimezone(new)
     shown = i18n.time_range(first.local_start, first.local_end, first.timezone)
     lines = [f"- {i18n.typed(escape_md(e.title))} · {i18n.long_date(e.local_start)}, "
@@ -174,6 +176,10 @@ def _zone_choice(p, venue, changes: dict) -> None:
             "The guest of the published events gets an email saying what changed.",
             "The {count} guests of the published events get an email saying what changed.", guests,
         ).format(count=format_number(guests)))
+    notes = _keeping_local_notes(change)
+    if notes:  # what "Keep their local times" would do that is worth knowing before choosing it
+        st.warning("\n".join([_("If they keep their local times:"), *(f"- {n}" for n in notes)]),
+                   icon=":material/warning:")
     keep_local, keep_moment, cancel = st.columns(3)
     with keep_local:
         if st.button(_("Keep their local times"), key=f"{key}_local", type="primary", width="stretch"):
@@ -192,6 +198,31 @@ def _zone_choice(p, venue, changes: dict) -> None:
             st.session_state.pop(key, None)
             st.session_state.pop(f"venue_zone_pick_{venue.id}", None)  # the picker shows the venue's zone again
             st.rerun()
+
+
+def _keeping_local_notes(change) -> list[str]:
+    """Sentences (Markdown) on what keeping their local times in the new zone would do: a time
+    the new zone's clocks skip or show twice that day, and each clash it would make."""
+    zone = i18n.zone_name(change.timezone)
+    notes = []
+    for t in change.events:
+        title = i18n.typed(escape_md(t.event.title))
+        for which in t.skipped:
+            was, now = (t.event.local_start, t.moved.local_start) if which == "start" else (t.event.local_end, t.moved.local_end)
+            sentence = (_("“{title}” starts at {time} on {date}, an hour {zone} skips (the clocks go forward): it would "
+                          "start at {moved}.") if which == "start" else
+                        _("“{title}” ends at {time} on {date}, an hour {zone} skips (the clocks go forward): it would "
+                          "end at {moved}."))
+            notes.append(sentence.format(title=title, time=i18n.format_time(was), date=i18n.long_date(was), zone=zone,
+                                         moved=i18n.format_time(now)))
+        for which in t.twice:
+            was = t.event.local_start if which == "start" else t.event.local_end
+            sentence = (_("“{title}” starts at {time} on {date}, an hour {zone} has twice (the clocks go back): it "
+                          "would start at the first {time}.") if which == "start" else
+                        _("“{title}” ends at {time} on {date}, an hour {zone} has twice (the clocks go back): it "
+                          "would end at the first {time}."))
+            notes.append(sentence.format(title=title, time=i18n.format_time(was), date=i18n.long_date(was), zone=zone))
+    return notes + [conflict_md(c) for c in change.clashes]
 
 
 def _save_zone(p, venue, changes: dict, keep_local_times: bool) -> None:

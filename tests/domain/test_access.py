@@ -95,6 +95,7 @@ def _door_calls(planner: Planner, w: dict):
         "update_room": lambda a: planner.update_room(event.room_id, capacity=90, actor=a),
         "venue_events_to_come": lambda a: planner.venue_events_to_come(event.venue.id, actor=a),
         "room_capacity_events": lambda a: planner.room_capacity_events(event.room_id, actor=a),
+        "venue_zone_change": lambda a: planner.venue_zone_change(event.venue.id, "Europe/London", actor=a),
         "add_user": lambda a: planner.add_user(email="new@example.org", name="New", password="long enough pw", actor=a),
         "remove_user": lambda a: planner.remove_user(1, actor=a),
         "list_users": lambda a: planner.list_users(actor=a),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from planner import Event, NotFound, StaleEdit, ValidationError
 from planner.models import EventChange
+from tests.domain.conftest import FUTURE
 
 NY = ZoneInfo("America/New_York")
 LIMA = ZoneInfo("America/Lima")
@@ -807,3 +808,71 @@ def test_the_events_a_venues_zone_or_a_rooms_capacity_still_moves(planner, venue
     assert [e.id for e, _ in on_room] == [sooner.id, later.id]  # not its own capacity, not cancelled, not ended
     assert [c.confirmed for _, c in on_room] == [2, 0]
     assert [e.id for e, _ in planner.room_capacity_events(other_room.id)] == [chapel.id]
+
+
+def test_a_venues_new_zone_says_what_keeping_local_times_would_clash_with_before_it_is_saved(
+        planner, venue, room, other_room, make_event, snapshot):
+    """Keeping local times moves every event of the venue by hours: a speaker due at another
+    venue's event then, which was no clash before, is said before the organizer chooses; a clash
+    already there is not said again, nor one among events that are not moved."""
+    london = planner.add_venue(name="Lancaster House", address="Stable Yard, London", timezone="Europe/London")
+    hall = planner.add_room(venue_id=london.id, name="Long Gallery", capacity=100)
+    day = FUTURE.astimezone(NY).date()
+    ny = lambda h: datetime(day.year, day.month, day.day, h, tzinfo=NY)  # noqa: E731
+    ldn = lambda h: datetime(day.year, day.month, day.day, h, tzinfo=ZoneInfo("Europe/London"))  # noqa: E731
+    ana = {"name": "Ana Pérez", "email": "ana@example.org"}
+    dialogue = make_event(title="Evening dialogue", summit_id=None, starts_at=ny(17), ends_at=ny(19), speakers=[ana],
+                          allow_past=False)
+    gallery = make_event(title="Gallery talk", summit_id=None, room_id=hall.id, starts_at=ldn(17), ends_at=ldn(18),
+                         speakers=[ana], allow_past=False)
+    bo = {"name": "Bo Lindqvist"}  # already in two rooms of the venue at once: a clash now, and after
+    make_event(title="Morning panel", summit_id=None, starts_at=ny(9), ends_at=ny(10), speakers=[bo], allow_past=False)
+    make_event(title="Parallel session", summit_id=None, room_id=other_room.id, starts_at=ny(9), ends_at=ny(10),
+               speakers=[bo], allow_past=False)
+    assert [c.kind for c in planner.conflicts()] == ["speaker"]  # Bo's alone: 17:00 New York is 22:00 London
+    before = snapshot()
+
+    change = planner.venue_zone_change(venue.id, "Europe/London")
+    assert snapshot() == before  # a preview writes nothing
+    assert (change.venue.id, change.timezone) == (venue.id, "Europe/London")
+    assert len(change.events) == 3
+    moved = {t.event.id: t.moved for t in change.events}
+    assert moved[dialogue.id].local_start == ldn(17) and moved[dialogue.id].timezone == "Europe/London"
+    assert all(not t.skipped and not t.twice for t in change.events)
+    [clash] = change.clashes  # Ana at 17:00 London twice; Bo's clash was there already
+    assert clash.kind == "speaker" and set(clash.event_ids) == {dialogue.id, gallery.id}
+    assert "Ana Pérez" in clash.message and "17:00" in clash.message
+
+    # Keeping the moments moves no moment: the same zone asked again changes nothing either.
+    assert planner.venue_zone_change(venue.id, venue.timezone).events == ()
+    planner.update_venue(venue.id, timezone="Europe/London", keep_local_times=True)
+    assert planner.get_event(dialogue.id).starts_at == moved[dialogue.id].starts_at  # the preview is what is saved
+    assert {frozenset(c.event_ids) for c in planner.conflicts() if c.kind == "speaker"} >= {
+        frozenset({dialogue.id, gallery.id})}
+
+
+def test_a_venues_new_zone_names_the_local_times_it_skips_or_has_twice(planner, venue, make_event, assert_refused):
+    """London's clocks go forward at 01:00 on 28 March 2027 (01:30 never shows) and back at 02:00
+    on 31 October 2027 (01:30 shows twice). Kept local times there are said, and the preview's
+    moments are the ones saved."""
+    make = lambda title, start, end: make_event(title=title, summit_id=None, starts_at=start, ends_at=end,  # noqa: E731
+                                                allow_past=False)
+    spring = make("Night vigil", datetime(2027, 3, 28, 1, 30, tzinfo=NY), datetime(2027, 3, 28, 3, tzinfo=NY))
+    autumn = make("Late dialogue", datetime(2027, 10, 31, 1, 15, tzinfo=NY), datetime(2027, 10, 31, 1, 45, tzinfo=NY))
+    plain = make("Morning panel", datetime(2027, 5, 4, 9, tzinfo=NY), datetime(2027, 5, 4, 10, tzinfo=NY))
+
+    change = {t.event.id: t for t in planner.venue_zone_change(venue.id, "Europe/London").events}
+    london = ZoneInfo("Europe/London")
+    assert change[spring.id].skipped == ("start",) and change[spring.id].twice == ()
+    assert change[spring.id].moved.local_start == datetime(2027, 3, 28, 2, 30, tzinfo=london)  # 01:30 does not exist
+    assert change[spring.id].moved.local_end == datetime(2027, 3, 28, 3, tzinfo=london)
+    assert change[autumn.id].twice == ("start", "end") and change[autumn.id].skipped == ()
+    assert change[autumn.id].moved.local_start.utcoffset() == timedelta(hours=1)  # the first 01:15, still summer time
+    assert (change[plain.id].skipped, change[plain.id].twice) == ((), ())
+
+    assert_refused(lambda: planner.venue_zone_change(venue.id, "Mars/Olympus_Mons"), field="timezone")
+    assert_refused(lambda: planner.venue_zone_change(10_000, "Europe/London"), exc=NotFound)
+    planner.update_venue(venue.id, timezone="Europe/London", keep_local_times=True)
+    for e in (spring, autumn, plain):
+        saved = planner.get_event(e.id)
+        assert (saved.starts_at, saved.ends_at) == (change[e.id].moved.starts_at, change[e.id].moved.ends_at)

@@ -102,3 +102,41 @@ def test_a_room_made_bigger_saves_at_once(app_planner):
     at.button(key=f"FormSubmitter:room_{room.id}-Save room").click().run()
     no_exception(at)
     assert app_planner.get_room(room.id).capacity == room.capacity + 10 and "fewer than" not in texts(at)
+
+
+def test_keeping_local_times_says_first_the_clashes_and_skipped_hours_it_would_make(app_planner):
+    """A speaker of the New York dialogue also due in London at 17:00 London time that day: no
+    clash while the dialogue is at 17:00 New York time, one if the building's zone becomes London
+    and its events keep their local times. An event at 01:30 on the night London's clocks skip
+    that hour. Both said before the choice; nothing saved."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    event = dialogue(app_planner)
+    speaker = next(s for s in event.speakers if s.status == "confirmed")
+    london = app_planner.add_venue(name="Lancaster House", address="Stable Yard, London", timezone="Europe/London")
+    hall = app_planner.add_room(venue_id=london.id, name="Long Gallery", capacity=100)
+    day, ldn = event.local_start.date(), ZoneInfo("Europe/London")
+    app_planner.create_event(title="Gallery talk", room_id=hall.id, starts_at=datetime(day.year, day.month, day.day, 17,
+                                                                                       tzinfo=ldn),
+                             ends_at=datetime(day.year, day.month, day.day, 18, tzinfo=ldn),
+                             speakers=[{"name": speaker.name, "email": speaker.email}])
+    ny = ZoneInfo("America/New_York")
+    app_planner.create_event(title="Night vigil", room_id=event.room_id, starts_at=datetime(2027, 3, 28, 1, 30, tzinfo=ny),
+                             ends_at=datetime(2027, 3, 28, 3, tzinfo=ny))
+    clashes = len(app_planner.conflicts())
+
+    at = _save_zone(_venues(app_planner), event.venue, "Europe/London")
+    no_exception(at)
+    shown = texts(at)
+    assert "If they keep their local times:" in shown
+    assert f"{speaker.name}" in shown and "Gallery talk" in shown  # the speaker clash it would make
+    assert ("“Night vigil” starts at 01:30 on Sunday 28 March 2027, an hour London time skips (the clocks go "
+            "forward): it would start at 02:30.") in shown
+    assert "01:30–03:00 New York time → 02:30–03:00 London time: the zone was entered wrongly." in shown  # the same
+    assert app_planner.get_venue(event.venue.id).timezone == "America/New_York"
+    assert len(app_planner.conflicts()) == clashes
+
+    at.button(key=f"venue_zone_{event.venue.id}_moment").click().run()  # "Keep the moments they happen"
+    no_exception(at)
+    assert len(app_planner.conflicts()) == clashes  # no moment moved, no clash made

@@ -149,6 +149,9 @@ def _zone_choice(p, venue, changes: dict) -> None:
     key = f"venue_zone_{venue.id}"
     to_come = p.venue_events_to_come(venue.id, actor=actor())
     held = [e for e, _counts in to_come]
+    if not held:  # they ended or moved since the question was asked: nothing left to ask, save as asked
+        _save_zone(p, venue, changes, False)
+        return
     new = ZoneInfo(changes["timezone"])
     guests = sum(counts.confirmed + counts.waitlisted for e, counts in to_come  # those who will be told
                  if e.status == "published")
@@ -162,8 +165,9 @@ def _zone_choice(p, venue, changes: dict) -> None:
     )
     change = p.venue_zone_change(venue.id, changes["timezone"], actor=actor())
     first = held[0]
-    kept = next(t.moved for t in change.events if t.event.id == first.id)  # a skipped hour as it would read
-    local = kept.local_start, kept.local_end
+    kept = next((t.moved for t in change.events if t.event.id == first.id), None)  # a skipped hour as it would
+    local = ((kept.local_start, kept.local_end) if kept is not None  # read; None: changed between the two reads
+             else (first.local_start.replace(tzinfo=new), first.local_end.replace(tzinfo=new)))
     moment = first.starts_at.astimezone(new), first.ends_at.astimezone(new)
     shown = i18n.time_range(first.local_start, first.local_end, first.timezone)
     lines = [f"- {i18n.typed(escape_md(e.title))} · {i18n.long_date(e.local_start)}, "

@@ -140,3 +140,22 @@ def test_keeping_local_times_says_first_the_clashes_and_skipped_hours_it_would_m
     at.button(key=f"venue_zone_{event.venue.id}_moment").click().run()  # "Keep the moments they happen"
     no_exception(at)
     assert len(app_planner.conflicts()) == clashes  # no moment moved, no clash made
+
+
+def test_a_zone_question_whose_events_are_gone_saves_as_asked(app_planner):
+    """Asked what its one event keeps, then that event deleted (by another organizer, say): the
+    next run has nothing to ask and saves the zone asked for, with no error."""
+    from datetime import datetime, timedelta, timezone
+
+    hall = app_planner.add_venue(name="Side Hall", timezone="America/New_York")
+    room = app_planner.add_room(venue_id=hall.id, name="Room 1", capacity=20)
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=40)
+    event = app_planner.create_event(title="Short talk", room_id=room.id, starts_at=start,
+                                     ends_at=start + timedelta(hours=1))
+    at = _save_zone(_venues(app_planner), hall, "Europe/London")
+    assert "What should it keep?" in texts(at)
+    app_planner.delete_event(event.id)
+    at.run()
+    no_exception(at)
+    assert app_planner.get_venue(hall.id).timezone == "Europe/London"
+    assert "Saved Side Hall." in texts(at) and "What should" not in texts(at)

@@ -458,10 +458,11 @@ class Conflict:
 class ZoneTimes:
     """One event to come at a venue whose time zone would change, keeping its local times
     (``Planner.venue_zone_change``): ``moved`` is the event on the new zone's clock, the same
-    readings where the new zone has them."""
+    readings where the new zone has them; ``counts``, its registrations (those told of the change)."""
 
     event: Event
     moved: Event
+    counts: EventCounts
     skipped: tuple[str, ...] = ()  # "start", "end": readings the new zone skips that day (its clocks go forward)
     twice: tuple[str, ...] = ()  # "start", "end": readings the new zone has twice that night (the first is kept)
 

@@ -85,7 +85,7 @@ def to_come_at_venue(db, venue_id: int) -> list[Event]:
 def zone_change(db, venue_id: int, timezone: str) -> ZoneChange:
     """What the venue's new zone ``timezone`` would do to its events to come if they kept their
     local times (``catalog.update_venue(keep_local_times=True)``), before it is saved: each
-    one's new times, the readings the new zone skips or has twice, and the clashes that would
+    one's new times and registration counts, the readings the new zone skips or has twice, and the clashes that would
     make among all events that are not cancelled and are not there now."""
     venue = catalog.get_venue(db, venue_id)
     zone = check.timezone(timezone, stored=venue.timezone)
@@ -100,7 +100,7 @@ def zone_change(db, venue_id: int, timezone: str) -> ZoneChange:
         skipped = tuple(k for k, (was, now) in readings.items() if was.replace(tzinfo=None) != now.replace(tzinfo=None))
         twice = tuple(k for k, (was, _now) in readings.items() if k not in skipped
                       and was.replace(tzinfo=new, fold=0).utcoffset() != was.replace(tzinfo=new, fold=1).utcoffset())
-        times.append(ZoneTimes(e, moved, skipped, twice))
+        times.append(ZoneTimes(e, moved, registrations.counts(db, e.id), skipped, twice))
     shifted = {t.moved.id: t.moved for t in times}
     clashes: tuple = ()
     if shifted:

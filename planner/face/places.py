@@ -115,7 +115,7 @@ class PlaceMethods:
     @staff_only
     def venue_zone_change(self, venue_id: int, timezone: str, *, actor: Actor = SYSTEM) -> ZoneChange:
         """Before a venue's new zone is saved: what keeping their local times would do to its
-        events to come (``areas/events.zone_change``): each one's new times, the readings the new
+        events to come (``areas/events.zone_change``): each one's new times and counts, the readings the new
         zone skips or has twice, and the clashes with other events it would make that are not
         there now. Nothing is written. A zone the venue already has: no events, no clashes."""
         with self._db.read() as db:

@@ -147,14 +147,14 @@ def _zone_choice(p, venue, changes: dict) -> None:
     """A new time zone for a venue with events: keep their local times (a zone entered wrongly)
     or the moments they happen; their guests are told either way. Nothing changes before a choice."""
     key = f"venue_zone_{venue.id}"
-    to_come = p.venue_events_to_come(venue.id, actor=actor())
-    held = [e for e, _counts in to_come]
+    change = p.venue_zone_change(venue.id, changes["timezone"], actor=actor())
+    held = [t.event for t in change.events]
     if not held:  # they ended or moved since the question was asked: nothing left to ask, save as asked
         _save_zone(p, venue, changes, False)
         return
     new = ZoneInfo(changes["timezone"])
-    guests = sum(counts.confirmed + counts.waitlisted for e, counts in to_come  # those who will be told
-                 if e.status == "published")
+    guests = sum(t.counts.confirmed + t.counts.waitlisted for t in change.events  # those who will be told
+                 if t.event.status == "published")
     st.warning(
         ngettext(
             "The time zone changes from {old} to {new}, and {count} event is held here. What should it keep?",
@@ -163,11 +163,8 @@ def _zone_choice(p, venue, changes: dict) -> None:
         ).format(old=i18n.zone_name(venue.timezone), new=i18n.zone_name(new), count=format_number(len(held))),
         icon=":material/schedule:",
     )
-    change = p.venue_zone_change(venue.id, changes["timezone"], actor=actor())
-    first = held[0]
-    kept = next((t.moved for t in change.events if t.event.id == first.id), None)  # a skipped hour as it would
-    local = ((kept.local_start, kept.local_end) if kept is not None  # read; None: changed between the two reads
-             else (first.local_start.replace(tzinfo=new), first.local_end.replace(tzinfo=new)))
+    first, kept = change.events[0].event, change.events[0].moved
+    local = kept.local_start, kept.local_end  # a skipped hour as it would be saved
     moment = first.starts_at.astimezone(new), first.ends_at.astimezone(new)
     shown = i18n.time_range(first.local_start, first.local_end, first.timezone)
     lines = [f"- {i18n.typed(escape_md(e.title))} · {i18n.long_date(e.local_start)}, "

@@ -830,6 +830,8 @@ def test_a_venues_new_zone_says_what_keeping_local_times_would_clash_with_before
     make_event(title="Parallel session", summit_id=None, room_id=other_room.id, starts_at=ny(9), ends_at=ny(10),
                speakers=[bo], allow_past=False)
     assert [c.kind for c in planner.conflicts()] == ["speaker"]  # Bo's alone: 17:00 New York is 22:00 London
+    planner.publish_event(dialogue.id)
+    planner.register(dialogue.id, name="Kim Lee", email="kim@example.org")
     before = snapshot()
 
     change = planner.venue_zone_change(venue.id, "Europe/London")
@@ -839,6 +841,7 @@ def test_a_venues_new_zone_says_what_keeping_local_times_would_clash_with_before
     moved = {t.event.id: t.moved for t in change.events}
     assert moved[dialogue.id].local_start == ldn(17) and moved[dialogue.id].timezone == "Europe/London"
     assert all(not t.skipped and not t.twice for t in change.events)
+    assert {t.event.id: t.counts.confirmed for t in change.events}[dialogue.id] == 1  # its guest, who is told
     [clash] = change.clashes  # Ana at 17:00 London twice; Bo's clash was there already
     assert clash.kind == "speaker" and set(clash.event_ids) == {dialogue.id, gallery.id}
     assert "Ana Pérez" in clash.message and "17:00" in clash.message
